@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+
+/** Each command lives in its own file and adds itself to the program here. */
+export function registerCommands(program: Command, ctx: CliContext): void {
+  void program;
+  void ctx;
+}

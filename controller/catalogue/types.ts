@@ -1,0 +1,100 @@
+import type { ValidationIssue } from '../errors/index.ts';
+
+/** The ten NetBox component-template kinds, in the order the library lists them. */
+export const TEMPLATE_KINDS = [
+  'interface',
+  'console-port',
+  'console-server-port',
+  'power-port',
+  'power-outlet',
+  'front-port',
+  'rear-port',
+  'device-bay',
+  'module-bay',
+  'inventory-item',
+] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+/** The devicetype-library key that lists each kind of template (`interfaces`, `console-ports`, ...). */
+export const LIBRARY_TEMPLATE_KEYS: Readonly<Record<TemplateKind, string>> = {
+  interface: 'interfaces',
+  'console-port': 'console-ports',
+  'console-server-port': 'console-server-ports',
+  'power-port': 'power-ports',
+  'power-outlet': 'power-outlets',
+  'front-port': 'front-ports',
+  'rear-port': 'rear-ports',
+  'device-bay': 'device-bays',
+  'module-bay': 'module-bays',
+  'inventory-item': 'inventory-items',
+};
+
+/**
+ * One component template, with NetBox field names (`mgmt_only`, `poe_mode`, `maximum_draw`).
+ * References to sibling templates stay names here (`power_port: "PSU1"`,
+ * `rear_port: "Rear 1"`, `rear_port_position: 1`); the reconcile engine turns them into ids.
+ */
+export interface TemplateSpec {
+  readonly name: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+export type TemplateSet = Partial<Record<TemplateKind, readonly TemplateSpec[]>>;
+
+/** A device type from the library (or an inline custom one), mapped to NetBox's field names. */
+export interface CatalogueDeviceType {
+  readonly kind: 'device-type';
+  /** The vendor folder it was read from (may contain spaces). */
+  readonly vendor: string;
+  /** Path relative to the library root, e.g. `device-types/Cisco/C9300-48P.yaml`. */
+  readonly file: string;
+  /** Manufacturer name as the file states it. */
+  readonly manufacturer: string;
+  readonly manufacturerSlug: string;
+  readonly model: string;
+  readonly slug: string;
+  /**
+   * NetBox device-type fields the file sets, already mapped through the allow-list:
+   * part_number, u_height, is_full_depth, airflow, weight, weight_unit, subdevice_role,
+   * exclude_from_utilization, comments, description.
+   */
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly templates: TemplateSet;
+  /** Absolute paths of elevation images found for this slug, if any. */
+  readonly images: { readonly front?: string; readonly rear?: string };
+}
+
+/** A module type from the library, mapped to NetBox's field names. */
+export interface CatalogueModuleType {
+  readonly kind: 'module-type';
+  readonly vendor: string;
+  readonly file: string;
+  readonly manufacturer: string;
+  readonly manufacturerSlug: string;
+  readonly model: string;
+  /** part_number, airflow, weight, weight_unit, comments, description. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly templates: TemplateSet;
+}
+
+/** A manufacturer as the library knows it: the `manufacturer` value of its files. */
+export interface CatalogueVendor {
+  readonly name: string;
+  readonly slug: string;
+  /** Folder names under device-types/ and module-types/ that hold its files. */
+  readonly folders: readonly string[];
+  readonly deviceTypeCount: number;
+  readonly moduleTypeCount: number;
+}
+
+/** The parsed, validated, indexed devicetype-library at one revision. */
+export interface Catalogue {
+  readonly root: string;
+  /** Git commit SHA when the library is a Git checkout, else a content hash of the file list. */
+  readonly revision: string;
+  readonly vendors: ReadonlyMap<string, CatalogueVendor>;
+  readonly deviceTypes: readonly CatalogueDeviceType[];
+  readonly moduleTypes: readonly CatalogueModuleType[];
+  /** Files skipped as invalid, unknown keys, known typos, duplicate slugs/models. */
+  readonly issues: readonly ValidationIssue[];
+}

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { ConfigurationError } from '../errors/index.ts';
+import { Secret } from './secret.ts';
+
+/** Environment variables that hold credentials: their values are never echoed in errors. */
+const SECRET_VARIABLES = new Set(['NETBOX_TOKEN', 'DATABASE_PASSWORD', 'DATABASE_URL', 'REDIS_PASSWORD', 'REDIS_URL']);
+
+const booleanText = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''].includes(v), {
+    message: 'expects true or false',
+  })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const port = z.coerce
+  .number({ message: 'expects a TCP port number (1-65535)' })
+  .int({ message: 'expects a TCP port number (1-65535)' })
+  .min(1, { message: 'expects a TCP port number (1-65535)' })
+  .max(65535, { message: 'expects a TCP port number (1-65535)' });
+
+const positiveInt = (what: string): z.ZodType<number, string> =>
+  z.coerce
+    .number({ message: `expects ${what}` })
+    .int({ message: `expects ${what}` })
+    .positive({ message: `expects ${what}` }) as unknown as z.ZodType<number, string>;
+
+const url = (what: string): z.ZodType<string, string> =>
+  z.string().trim().refine((v) => URL.canParse(v), { message: `expects ${what}` });
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const envSchema = z.object({
+  DATABASE_URL: url('a postgres:// URL').optional(),
+  DATABASE_HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PORT: port.default(5432),
+  DATABASE_NAME: z.string().min(1).default('netbox_gitops'),
+  DATABASE_USER: z.string().min(1).default('postgres'),
+  DATABASE_PASSWORD: z.string().default(''),
+  DATABASE_POOL_SIZE: positiveInt('a positive number of connections').default(10),
+
+  REDIS_URL: url('a redis:// URL').optional(),
+  REDIS_HOST: z.string().min(1).default('127.0.0.1'),
+  REDIS_PORT: port.default(6379),
+  REDIS_DATABASE: z.coerce
+    .number({ message: 'expects a Redis database number (0-15)' })
+    .int({ message: 'expects a Redis database number (0-15)' })
+    .min(0, { message: 'expects a Redis database number (0-15)' })
+    .default(0),
+  REDIS_PASSWORD: z.string().default(''),
+
+  NETBOX_URL: url('an http(s):// URL of NetBox, e.g. https://netbox.example.com').optional(),
+  NETBOX_TOKEN: z.string().default(''),
+  NETBOX_VERIFY_SSL: booleanText.default(true),
+  NETBOX_TIMEOUT: z.coerce
+    .number({ message: 'expects a positive number of seconds' })
+    .positive({ message: 'expects a positive number of seconds' })
+    .default(30),
+  NETBOX_PAGE_SIZE: positiveInt('a positive page size (NetBox caps it at MAX_PAGE_SIZE, 1000 by default)').default(1000),
+  NETBOX_WRITE_CHUNK: positiveInt('a positive number of objects per bulk write').default(500),
+  NETBOX_CONCURRENCY: positiveInt('a positive number of requests in flight').default(4),
+  NETBOX_MAX_RETRIES: z.coerce
+    .number({ message: 'expects a number of retries (0 or more)' })
+    .int({ message: 'expects a number of retries (0 or more)' })
+    .min(0, { message: 'expects a number of retries (0 or more)' })
+    .default(5),
+
+  DEBUG: booleanText.default(false),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_LEVELS, { message: `expects one of ${LOG_LEVELS.join(', ')}` }))
+    .optional(),
+  CORS_ORIGINS: z.string().default(''),
+
+  INTENTS_PATH: z.string().min(1).default('intents'),
+  LIBRARY_PATH: z.string().min(1).default('devicetype-library'),
+  LIBRARY_GIT_URL: z.string().optional(),
+  LIBRARY_GIT_REF: z.string().default('master'),
+  CACHE_DIR: z.string().min(1).default('.cache'),
+});
+
+/** The whole typed configuration; built once by {@link loadConfig} in each entry file. */
+export interface AppConfig {
+  readonly debug: boolean;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly corsOrigins: readonly string[];
+  readonly database: {
+    readonly host: string;
+    readonly port: number;
+    readonly name: string;
+    readonly user: string;
+    readonly password: Secret;
+    readonly poolSize: number;
+  };
+  readonly redis: {
+    readonly host: string;
+    readonly port: number;
+    readonly db: number;
+    readonly password: Secret;
+  };
+  readonly netbox: {
+    readonly url: string | undefined;
+    readonly token: Secret;
+    readonly verifySsl: boolean;
+    readonly timeoutMs: number;
+    readonly pageSize: number;
+    readonly writeChunk: number;
+    readonly concurrency: number;
+    readonly maxRetries: number;
+  };
+  readonly intentsPath: string;
+  readonly library: {
+    readonly path: string;
+    readonly gitUrl: string | undefined;
+    readonly gitRef: string;
+  };
+  readonly cacheDir: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses the environment into an {@link AppConfig}. Every invalid variable is reported in one
+ * ConfigurationError naming the variable and what it expects; secret values are never echoed.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const relevant = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '');
+      const got = SECRET_VARIABLES.has(variable) ? '' : ` (got ${JSON.stringify(env[variable])})`;
+      return `${variable} ${issue.message}${got}`;
+    });
+    const first = String(parsed.error.issues[0]?.path[0] ?? '');
+    throw new ConfigurationError(`Invalid configuration: ${lines.join('; ')}`, first);
+  }
+  const e = parsed.data;
+  const database = e.DATABASE_URL ? parseDatabaseUrl(e.DATABASE_URL) : undefined;
+  const redis = e.REDIS_URL ? parseRedisUrl(e.REDIS_URL) : undefined;
+  return {
+    debug: e.DEBUG,
+    logLevel: e.LOG_LEVEL ?? (e.DEBUG ? 'debug' : 'info'),
+    corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    database: {
+      host: database?.host ?? e.DATABASE_HOST,
+      port: database?.port ?? e.DATABASE_PORT,
+      name: database?.name ?? e.DATABASE_NAME,
+      user: database?.user ?? e.DATABASE_USER,
+      password: new Secret(database?.password ?? e.DATABASE_PASSWORD),
+      poolSize: e.DATABASE_POOL_SIZE,
+    },
+    redis: {
+      host: redis?.host ?? e.REDIS_HOST,
+      port: redis?.port ?? e.REDIS_PORT,
+      db: redis?.db ?? e.REDIS_DATABASE,
+      password: new Secret(redis?.password ?? e.REDIS_PASSWORD),
+    },
+    netbox: {
+      url: e.NETBOX_URL?.replace(/\/+$/, ''),
+      token: new Secret(e.NETBOX_TOKEN),
+      verifySsl: e.NETBOX_VERIFY_SSL,
+      timeoutMs: Math.round(e.NETBOX_TIMEOUT * 1000),
+      pageSize: e.NETBOX_PAGE_SIZE,
+      writeChunk: e.NETBOX_WRITE_CHUNK,
+      concurrency: e.NETBOX_CONCURRENCY,
+      maxRetries: e.NETBOX_MAX_RETRIES,
+    },
+    intentsPath: e.INTENTS_PATH,
+    library: { path: e.LIBRARY_PATH, gitUrl: e.LIBRARY_GIT_URL, gitRef: e.LIBRARY_GIT_REF },
+    cacheDir: e.CACHE_DIR,
+  };
+}
+
+function parseDatabaseUrl(text: string): { host: string; port: number; name: string; user: string; password: string } {
+  const u = new URL(text);
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new ConfigurationError('Invalid configuration: DATABASE_URL expects a postgres:// or postgresql:// URL', 'DATABASE_URL');
+  }
+  return {
+    host: decodeURIComponent(u.hostname) || '127.0.0.1',
+    port: u.port ? Number(u.port) : 5432,
+    name: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'netbox_gitops',
+    user: decodeURIComponent(u.username) || 'postgres',
+    password: decodeURIComponent(u.password),
+  };
+}
+
+function parseRedisUrl(text: string): { host: string; port: number; db: number; password: string } {
+  const u = new URL(text);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
+    throw new ConfigurationError('Invalid configuration: REDIS_URL expects a redis:// URL', 'REDIS_URL');
+  }
+  const db = u.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) {
+    throw new ConfigurationError('Invalid configuration: REDIS_URL expects a database number as its path, e.g. redis://host:6379/0', 'REDIS_URL');
+  }
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    db: db === '' ? 0 : Number(db),
+    password: decodeURIComponent(u.password),
+  };
+}
+
+/** Builds a libpq connection string for tools and child processes; contains the password. */
+export function databaseConnectionString(db: AppConfig['database'], name = db.name): string {
+  const auth = db.password.isEmpty
+    ? encodeURIComponent(db.user)
+    : `${encodeURIComponent(db.user)}:${encodeURIComponent(db.password.reveal())}`;
+  return `postgres://${auth}@${db.host}:${db.port}/${encodeURIComponent(name)}`;
+}

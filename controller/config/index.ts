@@ -1,0 +1,3 @@
+export { loadConfig, databaseConnectionString } from './config.ts';
+export type { AppConfig } from './config.ts';
+export { Secret } from './secret.ts';

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'controller/**/*.test.ts', 'api/**/*.test.ts', 'emulator/**/*.test.ts', 'cli/**/*.test.ts'],
+    exclude: ['test/contract/**', 'node_modules/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default', 'json'],
+    outputFile: { json: '.cache/test-results.json' },
+  },
+});
