@@ -1,0 +1,4 @@
+DROP TABLE IF EXISTS audit_log;
+DROP TABLE IF EXISTS process_steps;
+DROP TABLE IF EXISTS processes;
+DROP TABLE IF EXISTS workflows;

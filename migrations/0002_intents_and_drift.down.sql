@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS drift;
+DROP TABLE IF EXISTS intent_revisions;
+DROP TABLE IF EXISTS intents;
