@@ -1,0 +1,178 @@
+import { FilterIgnoredError } from './errors.ts';
+import { listPath } from './endpoints.ts';
+import { serverFilterName } from './version.ts';
+import type { Endpoint, FilterValue, Filters, NetBoxVersion } from './types.ts';
+
+/**
+ * How to read back, from a returned object, the value a filter selects on. `all` means every
+ * requested value must be present (NetBox's `tag` filter is conjunctive); otherwise the
+ * object's single value must be one of those requested.
+ */
+interface FilterCheck {
+  /** The object field that holds the value (requested via `fields=` when a brief read lacks it). */
+  readonly field: string;
+  readonly read: (obj: Readonly<Record<string, unknown>>) => readonly string[] | undefined;
+  readonly all?: boolean;
+}
+
+const scalar =
+  (field: string) =>
+  (obj: Readonly<Record<string, unknown>>): readonly string[] | undefined =>
+    field in obj ? [String(obj[field])] : undefined;
+
+const nested =
+  (field: string, key: string) =>
+  (obj: Readonly<Record<string, unknown>>): readonly string[] | undefined => {
+    if (!(field in obj)) return undefined;
+    const ref = obj[field];
+    if (ref === null) return ['null'];
+    if (typeof ref === 'number') return key === 'id' ? [String(ref)] : undefined;
+    if (typeof ref === 'object') {
+      const value = (ref as Record<string, unknown>)[key];
+      return value === undefined ? undefined : [String(value)];
+    }
+    return undefined;
+  };
+
+/** The filters the client can verify on what comes back; others (e.g. `q`) are passed through unchecked. */
+const CHECKS: Readonly<Record<string, FilterCheck>> = {
+  id: { field: 'id', read: scalar('id') },
+  name: { field: 'name', read: scalar('name') },
+  slug: { field: 'slug', read: scalar('slug') },
+  model: { field: 'model', read: scalar('model') },
+  manufacturer_id: { field: 'manufacturer', read: nested('manufacturer', 'id') },
+  manufacturer: { field: 'manufacturer', read: nested('manufacturer', 'slug') },
+  device_type_id: { field: 'device_type', read: nested('device_type', 'id') },
+  module_type_id: { field: 'module_type', read: nested('module_type', 'id') },
+  tag: {
+    field: 'tags',
+    all: true,
+    read: (obj) =>
+      Array.isArray(obj.tags) ? obj.tags.map((t: unknown) => String((t as Record<string, unknown> | null)?.slug)) : undefined,
+  },
+};
+
+/** Whether the client verifies this (canonical) filter on every returned object. */
+export function isVerifiableFilter(name: string): boolean {
+  return name in CHECKS;
+}
+
+/** Object fields a read must include so that the given filters can be verified. */
+export function fieldsNeededFor(filters: Filters): string[] {
+  const out = new Set<string>();
+  for (const [name, value] of Object.entries(filters)) {
+    const check = CHECKS[name];
+    if (check && value !== undefined) out.add(check.field);
+  }
+  return [...out];
+}
+
+/** The values of a filter as query-parameter strings. */
+export function filterStrings(value: FilterValue): string[] {
+  if (Array.isArray(value)) return value.map((v) => String(v));
+  return [String(value)];
+}
+
+/** Query parameters for canonical filters, renamed for the server's version. */
+export function serverParams(endpoint: Endpoint, filters: Filters, version: NetBoxVersion): [string, string][] {
+  const params: [string, string][] = [];
+  for (const [name, value] of Object.entries(filters)) {
+    if (value === undefined) continue;
+    const sent = serverFilterName(endpoint, name, version);
+    for (const v of filterStrings(value)) params.push([sent, v]);
+  }
+  return params;
+}
+
+/**
+ * Splits filters whose URL would grow past `maxUrlLength` (proxies and NetBox's gunicorn refuse
+ * long request lines; ~4 KB is safe everywhere) into several filter sets, by cutting the
+ * longest list filter into slices. Each set selects a disjoint part of the whole result.
+ */
+export function splitFilters(endpoint: Endpoint, filters: Filters, reserve: number, maxUrlLength: number): Filters[] {
+  const base = listPath(endpoint).length + reserve;
+  const length = (f: Filters): number => base + new URLSearchParams(stringPairs(f)).toString().length;
+  if (length(filters) <= maxUrlLength) return [filters];
+  const lists = Object.entries(filters).filter((e): e is [string, readonly (string | number)[]] => Array.isArray(e[1]));
+  if (lists.length === 0) return [filters];
+  const [name, values] = lists.reduce((a, b) => (encodedLength(b) > encodedLength(a) ? b : a));
+  const rest: Filters = { ...filters, [name]: [] };
+  const budget = maxUrlLength - length(rest);
+  const slices: (string | number)[][] = [];
+  let current: (string | number)[] = [];
+  let used = 0;
+  for (const v of values) {
+    const cost = new URLSearchParams([[name, String(v)]]).toString().length + 1;
+    if (current.length > 0 && used + cost > budget) {
+      slices.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(v);
+    used += cost;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices.map((slice) => ({ ...filters, [name]: slice }));
+}
+
+/**
+ * Throws {@link FilterIgnoredError} when an object does not match a verifiable filter: the
+ * server ignored a filter it does not know and answered with unfiltered results.
+ */
+export function verifyFiltered(
+  endpoint: Endpoint,
+  filters: Filters,
+  objects: readonly unknown[],
+  version: NetBoxVersion,
+): void {
+  const active = Object.entries(filters).filter(([name, v]) => v !== undefined && name in CHECKS) as [string, FilterValue][];
+  if (active.length === 0) return;
+  const wanted = active.map(([name, value]) => ({ name, check: CHECKS[name] as FilterCheck, values: new Set(filterStrings(value)) }));
+  for (const obj of objects) {
+    const record = (obj ?? {}) as Readonly<Record<string, unknown>>;
+    for (const w of wanted) {
+      const got = w.check.read(record);
+      const ok =
+        got !== undefined &&
+        (w.check.all ? [...w.values].every((v) => got.includes(v)) : got.some((v) => w.values.has(v)));
+      if (!ok) throw filterIgnored(endpoint, w.name, filterStrings(filters[w.name] as FilterValue), record, got, version);
+    }
+  }
+}
+
+function filterIgnored(
+  endpoint: Endpoint,
+  name: string,
+  values: readonly string[],
+  obj: Readonly<Record<string, unknown>>,
+  got: readonly string[] | undefined,
+  version: NetBoxVersion,
+): FilterIgnoredError {
+  const sentAs = serverFilterName(endpoint, name, version);
+  const id = typeof obj.id === 'number' ? obj.id : undefined;
+  const shown = values.length > 3 ? `${values.slice(0, 3).join(',')},…` : values.join(',');
+  const what = got === undefined ? `without a "${CHECKS[name]?.field}" field` : `with ${CHECKS[name]?.field} ${got.join(',') || '(none)'}`;
+  return new FilterIgnoredError(
+    `NetBox ${version.version} ignored the filter ${sentAs}=${shown} on ${listPath(endpoint)}: it returned object ${id ?? '?'} ${what}. ` +
+      'NetBox drops query parameters it does not know, so this version does not support that filter here; ' +
+      'the client stopped instead of paging through unfiltered results. Check the server version the client detected.',
+    name,
+    sentAs,
+    version.version,
+    listPath(endpoint),
+    id,
+  );
+}
+
+function stringPairs(filters: Filters): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [name, value] of Object.entries(filters)) {
+    if (value === undefined) continue;
+    for (const v of filterStrings(value)) out.push([name, v]);
+  }
+  return out;
+}
+
+function encodedLength([name, values]: [string, readonly (string | number)[]]): number {
+  return values.reduce<number>((sum, v) => sum + name.length + String(v).length + 2, 0);
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { Secret } from '../../../controller/config/index.ts';
+import {
+  authorizationHeader,
+  isTransientStatus,
+  parseRetryAfter,
+  parseVersion,
+  serverFilterName,
+  summarizeBody,
+} from '../../../controller/netbox/index.ts';
+import { splitFilters, verifyFiltered } from '../../../controller/netbox/filters.ts';
+import { findLostMappings, toCanonicalFrontPort, toServerFrontPortWrite } from '../../../controller/netbox/front-ports.ts';
+import { FilterIgnoredError, NetBoxVersionError } from '../../../controller/netbox/index.ts';
+import type { NetBoxVersion } from '../../../controller/netbox/index.ts';
+
+const v = (text: string): NetBoxVersion => {
+  const parsed = parseVersion(text);
+  if (!parsed) throw new Error(`bad version ${text}`);
+  return parsed;
+};
+
+describe('version handling', () => {
+  it('parses the version strings NetBox reports', () => {
+    expect(parseVersion('4.5.10')).toMatchObject({ major: 4, minor: 5, patch: 10 });
+    expect(parseVersion('v4.1.3-Docker-3.0.2')).toMatchObject({ major: 4, minor: 1, patch: 3 });
+    expect(parseVersion('4.0-beta2')).toMatchObject({ major: 4, minor: 0, patch: 0 });
+    expect(parseVersion('unknown')).toBeUndefined();
+  });
+
+  it('sends the pre-4.1 template filter names to older servers only', () => {
+    expect(serverFilterName('interface-templates', 'device_type_id', v('3.7.8'))).toBe('devicetype_id');
+    expect(serverFilterName('interface-templates', 'module_type_id', v('4.0.11'))).toBe('moduletype_id');
+    expect(serverFilterName('interface-templates', 'device_type_id', v('4.1.0'))).toBe('device_type_id');
+    expect(serverFilterName('interface-templates', 'device_type_id', v('4.5.10'))).toBe('device_type_id');
+    // Device types have no such filter; nothing is renamed outside the template endpoints.
+    expect(serverFilterName('device-types', 'device_type_id', v('3.7.8'))).toBe('device_type_id');
+  });
+});
+
+describe('auth header', () => {
+  it('uses Token for v1 keys and Bearer for v2 nbt_ tokens', () => {
+    expect(authorizationHeader(new Secret('0123456789abcdef0123456789abcdef01234567'))).toBe('Token 0123456789abcdef0123456789abcdef01234567');
+    expect(authorizationHeader(new Secret('nbt_abc123.s3cr3t'))).toBe('Bearer nbt_abc123.s3cr3t');
+    expect(authorizationHeader(new Secret(''))).toBeUndefined();
+  });
+});
+
+describe('retry classification', () => {
+  it('retries 429 and gateway errors, 500 only for reads, never 4xx', () => {
+    for (const s of [429, 502, 503, 504]) expect(isTransientStatus(s, 'POST')).toBe(true);
+    expect(isTransientStatus(500, 'GET')).toBe(true);
+    expect(isTransientStatus(500, 'POST')).toBe(false);
+    for (const s of [400, 401, 403, 404, 409]) expect(isTransientStatus(s, 'GET')).toBe(false);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+  });
+});
+
+describe('error bodies', () => {
+  it('flattens field messages, __all__ and list-aligned bodies', () => {
+    expect(summarizeBody({ slug: ['manufacturer with this slug already exists.'] })).toBe('slug: manufacturer with this slug already exists.');
+    expect(summarizeBody({ __all__: ['Device type with this Manufacturer and Model already exists.'] })).toBe(
+      'Device type with this Manufacturer and Model already exists.',
+    );
+    expect(summarizeBody([{}, { slug: ['This field is required.'] }], 500)).toBe('item 501: slug: This field is required.');
+    expect(summarizeBody({ detail: 'Invalid v1 token' })).toBe('Invalid v1 token');
+  });
+});
+
+describe('filter splitting and checking', () => {
+  it('splits a long id list so that every URL stays under the limit, keeping every id once', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => 100000 + i);
+    const parts = splitFilters('interface-templates', { device_type_id: ids, name: 'eth0' }, 48, 4000);
+    expect(parts.length).toBeGreaterThan(1);
+    const seen: (string | number)[] = [];
+    for (const part of parts) {
+      const query = new URLSearchParams(
+        Object.entries(part).flatMap(([k, val]) => (Array.isArray(val) ? val.map((x) => [k, String(x)]) : [[k, String(val)]])),
+      ).toString();
+      expect('/api/dcim/interface-templates/?'.length + query.length + 48).toBeLessThanOrEqual(4000);
+      expect(part.name).toBe('eth0');
+      seen.push(...(part.device_type_id as (string | number)[]));
+    }
+    expect(seen).toEqual(ids);
+  });
+
+  it('throws FilterIgnoredError naming the filter and the version when an object does not match', () => {
+    const objects = [{ id: 1, device_type: { id: 4 } }, { id: 2, device_type: { id: 9 } }];
+    expect(() => verifyFiltered('interface-templates', { device_type_id: 4 }, objects, v('3.7.8'))).toThrow(FilterIgnoredError);
+    try {
+      verifyFiltered('interface-templates', { device_type_id: 4 }, objects, v('3.7.8'));
+    } catch (error) {
+      const e = error as FilterIgnoredError;
+      expect(e.sentAs).toBe('devicetype_id');
+      expect(e.serverVersion).toBe('3.7.8');
+      expect(e.objectId).toBe(2);
+      expect(e.message).toContain('devicetype_id=4');
+    }
+    expect(() => verifyFiltered('interface-templates', { device_type_id: [4, 9] }, objects, v('4.5.10'))).not.toThrow();
+  });
+
+  it('requires every requested tag (NetBox ANDs tag filters)', () => {
+    const objs = [{ id: 1, tags: [{ slug: 'a' }, { slug: 'b' }] }];
+    expect(() => verifyFiltered('device-types', { tag: ['a', 'b'] }, objs, v('4.5.0'))).not.toThrow();
+    expect(() => verifyFiltered('device-types', { tag: ['a', 'c'] }, objs, v('4.5.0'))).toThrow(FilterIgnoredError);
+  });
+});
+
+describe('front-port shapes', () => {
+  const canonical = { name: 'Front1', type: '8p8c', positions: 1, rear_ports: [{ position: 1, rear_port: 2, rear_port_position: 3 }] };
+
+  it('writes one mapping as rear_port/rear_port_position before 4.5 and the list from 4.5', () => {
+    expect(toServerFrontPortWrite(canonical, v('4.1.11'))).toEqual({ name: 'Front1', type: '8p8c', rear_port: 2, rear_port_position: 3 });
+    expect(toServerFrontPortWrite(canonical, v('4.5.10'))).toBe(canonical);
+  });
+
+  it('refuses what an old server cannot store instead of half-writing it', () => {
+    const two = { ...canonical, positions: 2, rear_ports: [canonical.rear_ports[0], { position: 2, rear_port: 2, rear_port_position: 4 }] };
+    expect(() => toServerFrontPortWrite(two, v('4.1.11'))).toThrow(NetBoxVersionError);
+  });
+
+  it('reads the old shape back as the canonical one', () => {
+    const old = { id: 7, name: 'Front1', rear_port: { id: 2, name: 'Rear1' }, rear_port_position: 3 };
+    expect(toCanonicalFrontPort(old)).toEqual({ id: 7, name: 'Front1', positions: 1, rear_ports: [{ position: 1, rear_port: 2, rear_port_position: 3 }] });
+  });
+
+  it('finds mappings the server dropped', () => {
+    const lost = findLostMappings([canonical], [{ id: 7, name: 'Front1', positions: 1, rear_ports: [] }]);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ index: 0, id: 7, actual: [] });
+    expect(findLostMappings([canonical], [{ id: 7, ...canonical }])).toHaveLength(0);
+  });
+});
