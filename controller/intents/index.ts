@@ -1,0 +1,65 @@
+/**
+ * Intents: the declarative format (VendorSet, DeviceTypeSet) shared by Git files, Kubernetes
+ * custom resources and API bodies — its zod schema, loader with source positions, the seed's
+ * import forms, and the generated JSON Schema and CRDs.
+ */
+export {
+  INTENT_API_VERSION,
+  INTENT_GROUP,
+  INTENT_KINDS,
+  INTENT_VERSION,
+  SLUG_PATTERN,
+  CustomDeviceTypeSchema,
+  CustomManufacturerSchema,
+  CustomModuleTypeSchema,
+  DeviceTypeSetSchema,
+  DeviceTypeSetSpecSchema,
+  IntentMetadataSchema,
+  IntentPolicySchema,
+  IntentSchema,
+  IntentStatusSchema,
+  ModuleTypeFilterSchema,
+  VendorSetSchema,
+  VendorSetSpecSchema,
+  intentKey,
+  intentPolicyOf,
+  schemaForKind,
+} from './schema.ts';
+export type {
+  CustomDeviceType,
+  CustomManufacturer,
+  CustomModuleType,
+  DeviceTypeSetIntent,
+  Intent,
+  IntentInput,
+  IntentKind,
+  IntentMetadata,
+  IntentPolicy,
+  IntentStatus,
+  VendorSetIntent,
+} from './schema.ts';
+export { MAX_INTERVAL_MS, MIN_INTERVAL_MS, describeCronProblem, parseDuration } from './schedule.ts';
+export { compileIntentPattern, describePatternProblem } from './patterns.ts';
+export { formatFieldPath } from './field-path.ts';
+export type { PathSegment } from './field-path.ts';
+export { validateIntentObject } from './validate.ts';
+export type { ValidateIntentOptions } from './validate.ts';
+export { DEFAULT_MAX_FILE_BYTES, loadIntents, parseIntentText } from './loader.ts';
+export type { LoadIntentsOptions, LoadIntentsResult, LoadedIntent } from './loader.ts';
+export type { LocateFn, SourcePosition } from './yaml-source.ts';
+export {
+  DeviceTypeImportForm,
+  VendorImportForm,
+  intentFromDeviceTypeImportForm,
+  intentFromVendorImportForm,
+} from './forms.ts';
+export type { DeviceTypeImportFormInput, FormIntentOptions, VendorImportFormInput } from './forms.ts';
+export { CRD_NAMES, renderCrdSchema, renderCustomResourceDefinition, toStructuralSchema } from './crd.ts';
+export {
+  JSON_SCHEMA_PATH,
+  findStaleIntentArtifacts,
+  renderIntentArtifacts,
+  renderIntentJsonSchema,
+  writeIntentArtifacts,
+} from './generate.ts';
+export type { GeneratedFile } from './generate.ts';
