@@ -59,12 +59,16 @@ export function parseYamlDocuments(
     return { line, column: col };
   };
   parsed.forEach((doc, index) => {
-    const syntax = [...doc.errors, ...doc.warnings];
-    for (const problem of syntax) {
+    let stackExhausted = false;
+    for (const problem of [...doc.errors, ...doc.warnings]) {
+      // The parser recurses per nesting level and reports an exhausted stack as a plain error,
+      // once per level it unwinds through: one report says it all.
+      const tooDeep = /call stack/i.test(problem.message);
+      if (tooDeep && stackExhausted) continue;
+      stackExhausted ||= tooDeep;
       const { line, column } = positionOf(problem.pos[0]);
       const severity = doc.errors.includes(problem) ? 'error' : 'warning';
-      // The parser recurses per nesting level and reports an exhausted stack as a plain error.
-      const message = /call stack/i.test(problem.message) ? 'nesting is too deep to parse; flatten the document' : problem.message;
+      const message = tooDeep ? 'nesting is too deep to parse; flatten the document' : problem.message;
       issues.push({ file, line, column, message: `YAML: ${message}`, severity });
     }
     if (doc.errors.length > 0 || isEmptyDocument(doc)) return;

@@ -206,7 +206,9 @@ describe('loadIntents error reporting', () => {
     const text = `${HEADER}kind: VendorSet\nmetadata:\n  name: deep\nspec:\n  vendors: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
     const result = parseIntentText(text, 'deep.yaml');
     expect(result.intents).toEqual([]);
-    expect(messages(result)).toEqual([expect.stringMatching(/^deep\.yaml:6:\d+: YAML: nesting is too deep to parse; flatten the document$/)]);
+    // Where the parser's stack runs out depends on the engine's frame sizes, so only the first report is pinned.
+    expect(messages(result)[0]).toMatch(/^deep\.yaml:6:\d+: YAML: nesting is too deep to parse; flatten the document$/);
+    expect(result.issues.every((issue) => issue.severity === 'error')).toBe(true);
   });
 });
 
