@@ -97,4 +97,21 @@ export interface Catalogue {
   readonly moduleTypes: readonly CatalogueModuleType[];
   /** Files skipped as invalid, unknown keys, known typos, duplicate slugs/models. */
   readonly issues: readonly ValidationIssue[];
+  /** Set by loadCatalogue; absent on catalogues assembled by hand (e.g. in tests). */
+  readonly stats?: CatalogueStats;
+}
+
+/** Figures about one load, for logs, the API and the benchmark. */
+export interface CatalogueStats {
+  /** Device-type files found under device-types/ (before any was skipped). */
+  readonly deviceTypeFiles: number;
+  /** Module-type files found under module-types/ (before any was skipped). */
+  readonly moduleTypeFiles: number;
+  /** Files not loaded: unreadable, too large, bad YAML, schema errors, duplicates. */
+  readonly skippedFiles: number;
+  /** Component templates loaded, per kind, summed over device types. */
+  readonly deviceTypeTemplates: Readonly<Partial<Record<TemplateKind, number>>>;
+  /** Component templates loaded, per kind, summed over module types. */
+  readonly moduleTypeTemplates: Readonly<Partial<Record<TemplateKind, number>>>;
+  readonly durationMs: number;
 }
