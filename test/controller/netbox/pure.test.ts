@@ -80,7 +80,9 @@ describe('filter splitting and checking', () => {
     const seen: (string | number)[] = [];
     for (const part of parts) {
       const query = new URLSearchParams(
-        Object.entries(part).flatMap(([k, val]) => (Array.isArray(val) ? val.map((x) => [k, String(x)]) : [[k, String(val)]])),
+        Object.entries(part).flatMap(([k, val]): [string, string][] =>
+          Array.isArray(val) ? val.map((x): [string, string] => [k, String(x)]) : [[k, String(val)]],
+        ),
       ).toString();
       expect('/api/dcim/interface-templates/?'.length + query.length + 48).toBeLessThanOrEqual(4000);
       expect(part.name).toBe('eth0');
