@@ -87,6 +87,10 @@ function compileValidators(names: readonly string[], texts: readonly string[], s
     // The library validates with Decimal numbers, so 4.35 is a multiple of 0.01 there;
     // plain floating point would reject it (182 files of the snapshot).
     multipleOfPrecision: 9,
+    // Compile each $ref'd component once and skip code optimisation: compiling drops from
+    // about 230 ms to about 90 ms on the library's schemas and validation is no slower.
+    inlineRefs: false,
+    code: { optimize: false },
   });
   names.forEach((name, i) => {
     try {
