@@ -1,0 +1,14 @@
+/**
+ * A NetBox emulator for tests, benchmarks and demos: it speaks the NetBox REST API for the
+ * dcim catalogue endpoints netbox-gitops uses, with switchable latency, a cost model and faults.
+ * It is not NetBox; NetBox's recorded behaviour (../shared/netbox/) is its specification.
+ */
+export { startEmulator, EmulatorOptionError, EmulatorSeedError } from './server.ts';
+export type { Emulator, EmulatorOptions, EmulatorStats, EmulatorStore, FaultConfig } from './types.ts';
+export { API_VERSIONS, isApiVersion, profileFor } from './version.ts';
+export type { ApiVersion, VersionProfile } from './version.ts';
+export { ENDPOINTS, TEMPLATE_ENDPOINTS, isEndpointName } from './model/types.ts';
+export type { EndpointName, TemplateEndpoint, Json, JsonObject } from './model/types.ts';
+export { DEFAULT_FAULTS, FaultConfigError } from './http/faults.ts';
+export { StateFileError } from './state-file.ts';
+export { isV2Token } from './http/auth.ts';
