@@ -286,7 +286,7 @@ class HttpNetBoxClient implements NetBoxClient {
 
   async download(url: string): Promise<Buffer> {
     const target = new URL(url, `${this.url}/`);
-    const res = await this.#request({ method: 'GET', path: target.pathname, url: target, endpoint: 'download', expect: 'binary' });
+    const res = await this.#request({ method: 'GET', path: target.pathname, url: target, endpoint: '/media/{file}', expect: 'binary' });
     return res.body as Buffer;
   }
 

@@ -3,6 +3,10 @@
  * token, HTML error pages, a 4.1-reporting server that ignores a filter), checked against tiny
  * real HTTP servers started here.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,8 +16,8 @@ import { captureLogger, caught, serialiseError } from './helpers.ts';
 
 const servers: FastifyInstance[] = [];
 
-async function serve(setup: (app: FastifyInstance) => void): Promise<string> {
-  const app = Fastify();
+async function serve(setup: (app: FastifyInstance) => void, https?: { key: Buffer; cert: Buffer }): Promise<string> {
+  const app = https ? Fastify({ https }) : Fastify();
   setup(app);
   servers.push(app);
   return app.listen({ port: 0, host: '127.0.0.1' });
@@ -100,5 +104,49 @@ describe('against small real servers', () => {
     expect(error.status).toBe(301);
     expect(error.transient).toBe(false);
     expect(error.message).toMatch(/redirects.*NETBOX_URL/);
+  });
+
+  it('verifies TLS by default and can be told not to', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nb-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+      const url = await serve((app) => {
+        app.get('/api/status/', async () => ({ 'netbox-version': '4.5.10' }));
+      }, tls);
+      const token = new Secret('0123456789abcdef0123456789abcdef01234567');
+      const strict = createNetBoxClient({ url, token, maxRetries: 3, retryBaseMs: 1 });
+      const error = (await caught(strict.status())) as NetBoxError;
+      await strict.close();
+      expect(error).toBeInstanceOf(NetBoxError);
+      expect(error).toMatchObject({ kind: 'connection', transient: false, attempts: 1 });
+      expect(error.message).toContain('NETBOX_VERIFY_SSL');
+      const lax = createNetBoxClient({ url, token, verifySsl: false });
+      expect((await lax.status()).version).toBe('4.5.10');
+      await lax.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops at once, without retrying, when the caller aborts', async () => {
+    let calls = 0;
+    const url = await serve((app) => {
+      app.get('/api/status/', async () => {
+        calls += 1;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return { 'netbox-version': '4.5.10' };
+      });
+    });
+    const controller = new AbortController();
+    const client = createNetBoxClient({ url, token: new Secret('0123456789abcdef0123456789abcdef01234567'), signal: controller.signal });
+    const pending = caught(client.status());
+    setTimeout(() => controller.abort(), 50);
+    const error = (await pending) as Error;
+    await client.close();
+    expect(error.name).toBe('AbortError');
+    expect(error).not.toBeInstanceOf(NetBoxError);
+    expect(calls).toBe(1);
   });
 });
