@@ -20,17 +20,14 @@ export const NOT_HANDLED: unique symbol = Symbol('not handled by the fast YAML p
 const GIVE_UP = new Error('fast YAML path not applicable');
 
 const IMPLICIT_TAGS: readonly ScalarTagDefinition<unknown>[] = [nullYaml11Tag, boolYaml11Tag, intYaml11Tag, floatYaml11Tag, timestampTag];
-const TAGS_BY_FIRST_CHAR = new Map<string, ScalarTagDefinition<unknown>[]>();
-for (const tag of IMPLICIT_TAGS) {
-  for (const char of tag.implicitFirstChars ?? []) {
-    const list = TAGS_BY_FIRST_CHAR.get(char) ?? [];
-    list.push(tag);
-    TAGS_BY_FIRST_CHAR.set(char, list);
-  }
-}
-if (IMPLICIT_TAGS.some((tag) => tag.implicitFirstChars === null)) {
-  throw new Error('js-yaml YAML 1.1 tags changed: every implicit tag used to declare its first characters');
-}
+/** Tags to try per first character, in schema order, the way js-yaml's Schema dispatches them. */
+const ANY_FIRST_CHAR = IMPLICIT_TAGS.filter((tag) => tag.implicitFirstChars === null);
+const TAGS_BY_FIRST_CHAR = new Map<string, readonly ScalarTagDefinition<unknown>[]>(
+  [...new Set(IMPLICIT_TAGS.flatMap((tag) => tag.implicitFirstChars ?? []))].map((char) => [
+    char,
+    IMPLICIT_TAGS.filter((tag) => tag.implicitFirstChars === null || tag.implicitFirstChars.includes(char)),
+  ]),
+);
 
 const SPACE = 32;
 const TAB = 9;
@@ -43,12 +40,9 @@ const INDICATORS = new Set(['&', '*', '!', '%', '@', '`', '[', ']', '{', '}', ',
 
 /** Resolves a plain scalar as YAML 1.1 does (`08` → "08", `010` → 8, `yes` → true). */
 export function resolvePlainScalar(source: string): unknown {
-  const tags = TAGS_BY_FIRST_CHAR.get(source.charAt(0));
-  if (tags) {
-    for (const tag of tags) {
-      const value = tag.resolve(source, false, tag.tagName);
-      if (value !== NOT_RESOLVED) return value;
-    }
+  for (const tag of TAGS_BY_FIRST_CHAR.get(source.charAt(0)) ?? ANY_FIRST_CHAR) {
+    const value = tag.resolve(source, false, tag.tagName);
+    if (value !== NOT_RESOLVED) return value;
   }
   return source;
 }

@@ -66,11 +66,12 @@ export const KNOWN_TYPOS: Readonly<Record<string, string>> = {
   'maximum draw': 'maximum_draw',
   'management-only': 'mgmt_only',
   management_only: 'mgmt_only',
-  comment: 'description',
-  comments: 'description',
   'rear-ports': 'rear_port',
   rear_ports: 'rear_port',
 };
+
+/** Keys that are not misspellings but have a NetBox field that holds the same thing. */
+const FIELD_HINTS: Readonly<Record<string, string>> = { comment: 'description', comments: 'description' };
 
 const FIELD_SETS = new Map<TemplateKind, ReadonlySet<string>>(TEMPLATE_KINDS.map((kind) => [kind, new Set(TEMPLATE_FIELDS[kind])]));
 
@@ -234,7 +235,14 @@ function unknownKeyFinding(
       segments,
     };
   }
-  return { code: 'unknown-key', severity: 'warning', message: `"${key}" is not a NetBox ${what} field${times(count)}; not sent to NetBox`, segments };
+  const hint = FIELD_HINTS[key];
+  const instead = hint !== undefined && allowed.has(hint) ? ` — put it in "${hint}"` : '';
+  return {
+    code: 'unknown-key',
+    severity: 'warning',
+    message: `"${key}" is not a NetBox ${what} field${times(count)}; not sent to NetBox${instead}`,
+    segments,
+  };
 }
 
 function times(count: number): string {

@@ -64,6 +64,7 @@ beforeAll(async () => {
         '    type: iec-60320-c13',
         '    power_port: PSU1',
         '    feed_leg: A',
+        '    comments: left side',
         '',
       ].join('\n'),
     ),
@@ -126,9 +127,11 @@ describe('a library with broken files', () => {
         ['renamed-key', 'interfaces[0].poe-mode'],
         ['renamed-key', 'interfaces[0].poe-type'],
         ['unknown-key', 'interfaces[0].speed'],
+        ['unknown-key', 'power-outlets[0].comments'],
       ]),
     );
-    expect(codes).toHaveLength(5);
+    expect(codes).toHaveLength(6);
+    expect(issuesFor(file).find((issue) => issue.path === 'power-outlets[0].comments')?.message).toContain('put it in "description"');
     const typos = findDeviceTypeBySlug(catalogue, 'acme-typos');
     expect(typos?.templates['power-port']).toEqual([
       { name: 'PSU1', fields: { type: 'iec-60320-c14' } },
