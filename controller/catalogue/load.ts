@@ -62,6 +62,7 @@ export async function loadCatalogue(options: LoadCatalogueOptions): Promise<Cata
     revision = checkout.revision;
   }
 
+  await assertDirectory(root);
   const [validators, files, images, gitRevision] = await Promise.all([
     loadLibraryValidators(root),
     listLibraryFiles(root),
@@ -123,6 +124,13 @@ export async function loadCatalogue(options: LoadCatalogueOptions): Promise<Cata
     'devicetype-library catalogue loaded',
   );
   return catalogue;
+}
+
+async function assertDirectory(root: string): Promise<void> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new ResourceError(`the devicetype-library folder ${root} does not exist; set the library path to a checkout of it`, root);
+  }
 }
 
 /** `device-types/<Vendor>/*.yaml|yml` and `module-types/<Vendor>/*.yaml|yml`, sorted by path. */

@@ -92,6 +92,7 @@ export interface Catalogue {
   readonly root: string;
   /** Git commit SHA when the library is a Git checkout, else a content hash of the file list. */
   readonly revision: string;
+  /** Keyed by manufacturer slug (`nabu-casa`); see findVendor for lookups by name. */
   readonly vendors: ReadonlyMap<string, CatalogueVendor>;
   readonly deviceTypes: readonly CatalogueDeviceType[];
   readonly moduleTypes: readonly CatalogueModuleType[];

@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDeviceTypeBySlug, isCatalogueIssue, loadCatalogue } from '../../../controller/catalogue/index.ts';
@@ -179,7 +179,11 @@ describe('a folder that is not a library', () => {
     const empty = createScratchLibrary('catalogue-empty-');
     try {
       await expect(loadCatalogue({ root: empty.root })).rejects.toThrow(ResourceError);
-      await expect(loadCatalogue({ root: path.join(empty.root, 'missing') })).rejects.toThrow(/schema\/ folder/);
+      await expect(loadCatalogue({ root: empty.root })).rejects.toThrow(/neither device-types\/ nor module-types\//);
+      await expect(loadCatalogue({ root: path.join(empty.root, 'missing') })).rejects.toThrow(/folder .*missing does not exist/);
+      empty.write('device-types/Acme/box.yaml', deviceTypeYaml('Acme', 'Box', 'acme-box'));
+      rmSync(path.join(empty.root, 'schema'), { recursive: true });
+      await expect(loadCatalogue({ root: empty.root })).rejects.toThrow(/has no schema\/ folder/);
     } finally {
       empty.remove();
     }
