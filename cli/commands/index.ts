@@ -2,11 +2,15 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerGenerateCommand } from './generate.ts';
 import { registerMigrateCommand } from './migrate.ts';
+import { registerEmulatorCommand } from './emulator.ts';
+import { registerResolveCommand } from './resolve.ts';
+import { registerValidateCommand } from './validate.ts';
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command, ctx: CliContext): void {
-  void program;
-  void ctx;
+  registerValidateCommand(program, ctx);
+  registerResolveCommand(program, ctx);
   registerGenerateCommand(program, ctx);
+  registerEmulatorCommand(program, ctx);
   registerMigrateCommand(program, ctx);
 }

@@ -1,0 +1,3 @@
+export { resolveIntents } from './resolver.ts';
+export type { ResolverInput } from './resolver.ts';
+export type { IntentRef, IntentPolicy, DesiredManufacturer, DesiredDeviceType, DesiredModuleType, DesiredIntent, DesiredState } from './types.ts';

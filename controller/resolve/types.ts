@@ -1,0 +1,69 @@
+import type { TemplateSet } from '../catalogue/index.ts';
+import type { ValidationIssue } from '../errors/index.ts';
+
+/** Which intent an object of the desired state comes from. */
+export interface IntentRef {
+  readonly kind: 'VendorSet' | 'DeviceTypeSet';
+  readonly name: string;
+}
+
+/** How the engine treats an intent's objects. */
+export interface IntentPolicy {
+  readonly mode: 'observe' | 'enforce';
+  readonly prune: boolean;
+  readonly adopt: boolean;
+  /** Reconcile component templates of the device and module types. */
+  readonly components: boolean;
+  /** Upload front/rear elevation images where the library has them. */
+  readonly images: boolean;
+}
+
+export interface DesiredManufacturer {
+  readonly slug: string;
+  readonly name: string;
+  /** Only set by custom VendorSet entries; library vendors carry no description. */
+  readonly description?: string;
+  /**
+   * true: the intent manages this manufacturer's fields (VendorSet).
+   * false: the intent only needs it to exist because its device types reference it.
+   */
+  readonly managed: boolean;
+}
+
+export interface DesiredDeviceType {
+  /** Manufacturer slug. */
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly slug: string;
+  /** NetBox device-type fields, as the library sets them. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly templates: TemplateSet;
+  readonly images: { readonly front?: string; readonly rear?: string };
+  /** Library file (relative) or `intent:<file>` for inline custom definitions. */
+  readonly source: string;
+}
+
+export interface DesiredModuleType {
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly templates: TemplateSet;
+  readonly source: string;
+}
+
+/** What one intent asks NetBox to hold: the resolver's output, the diff engine's input. */
+export interface DesiredIntent {
+  readonly ref: IntentRef;
+  readonly policy: IntentPolicy;
+  readonly manufacturers: readonly DesiredManufacturer[];
+  readonly deviceTypes: readonly DesiredDeviceType[];
+  readonly moduleTypes: readonly DesiredModuleType[];
+}
+
+/** The resolver's result for a set of intents. */
+export interface DesiredState {
+  readonly intents: readonly DesiredIntent[];
+  /** Library revision the state was resolved at. */
+  readonly libraryRevision: string;
+  readonly issues: readonly ValidationIssue[];
+}
