@@ -1,0 +1,14 @@
+export { buildPlan, phaseOf } from './plan.ts';
+export type { PlanOptions } from './plan.ts';
+export { takeSnapshot, planTemplateReads } from './snapshot.ts';
+export type { Snapshot, SnapshotScope, ParentKey } from './snapshot.ts';
+export { applyPlan } from './apply.ts';
+export type { ApplyOptions } from './apply.ts';
+export { planIntents, applyAndVerify, scopeOf, hashLocalImages, driftCount } from './engine.ts';
+export type { PlanResult, ReconcileResult } from './engine.ts';
+export { formatPlan, formatSummary } from './format.ts';
+export { OWNER_TAG, intentTag, formatIntentRef, typeIdentity, templateIdentity } from './identity.ts';
+export { normaliseValue, valuesEqual, diffFields } from './normalise.ts';
+export { netBoxPortFor } from './netbox-port.ts';
+export type { NetBoxPort, NetBoxRecord, ListFilters, ImageFile } from './netbox-port.ts';
+export type * from './types.ts';

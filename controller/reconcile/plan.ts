@@ -1,0 +1,482 @@
+import { TEMPLATE_KINDS } from '../catalogue/index.ts';
+import type { TemplateKind, TemplateSet, TemplateSpec } from '../catalogue/index.ts';
+import type { DesiredIntent } from '../resolve/index.ts';
+import { formatIntentRef, intentTag, INTENT_TAG_PREFIX, OWNER_TAG, templateIdentity, templateObjectKind, typeIdentity } from './identity.ts';
+import type { NetBoxRecord } from './netbox-port.ts';
+import { diffFields, normaliseValue, valuesEqual } from './normalise.ts';
+import { refId } from './snapshot.ts';
+import type { ParentKey, Snapshot } from './snapshot.ts';
+import type { FieldChange, ObjectKind, ParentRef, Plan, PlanAction, PlanOperation, PlanSummary } from './types.ts';
+
+interface Owners {
+  /** `Kind/name` of each intent that wants the object. */
+  readonly intents: string[];
+  /** Their ownership tag slugs. */
+  readonly tags: string[];
+  enforce: boolean;
+  adopt: boolean;
+  prune: boolean;
+  components: boolean;
+  wantsImages: boolean;
+}
+
+interface MergedManufacturer extends Owners {
+  readonly slug: string;
+  name: string;
+  description?: string;
+  managed: boolean;
+}
+
+interface MergedType extends Owners {
+  readonly kind: 'device-type' | 'module-type';
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly slug?: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly templates: TemplateSet;
+  readonly images: { readonly front?: string; readonly rear?: string };
+  readonly imageHashes: { readonly front?: string; readonly rear?: string };
+}
+
+export interface PlanOptions {
+  /** sha256 of local image files by path; computed by the caller so planning stays pure. */
+  readonly localImageHashes?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Diffs the desired state of some intents against a snapshot and returns the plan: a plain,
+ * stably ordered list of operations with a summary. Pure: no I/O.
+ */
+export function buildPlan(intents: readonly DesiredIntent[], snapshot: Snapshot, options: PlanOptions = {}): Plan {
+  const warnings: string[] = [];
+  const { manufacturers, types } = mergeIntents(intents, options.localImageHashes ?? new Map(), warnings);
+  const ops: PlanOperation[] = [];
+  const references: Record<string, number> = {};
+  let unchanged = 0;
+  const count = (n = 1): void => {
+    unchanged += n;
+  };
+
+  for (const m of manufacturers.values()) planManufacturer(m, snapshot, ops, count);
+  for (const t of types.values()) planType(t, snapshot, ops, count, references);
+  planPrune(intents, manufacturers, types, snapshot, ops);
+  planTags(intents, snapshot, ops);
+
+  ops.sort(compareOperations);
+  return {
+    formatVersion: 1,
+    netboxVersion: snapshot.netboxVersion,
+    intents: intents.map((i) => ({ ref: i.ref, mode: i.policy.mode, prune: i.policy.prune, adopt: i.policy.adopt })),
+    operations: ops,
+    references,
+    summary: summarise(ops, unchanged),
+    warnings,
+  };
+}
+
+function mergeIntents(
+  intents: readonly DesiredIntent[],
+  imageHashes: ReadonlyMap<string, string>,
+  warnings: string[],
+): { manufacturers: Map<string, MergedManufacturer>; types: Map<string, MergedType> } {
+  const manufacturers = new Map<string, MergedManufacturer>();
+  const types = new Map<string, MergedType>();
+  for (const intent of intents) {
+    const ref = formatIntentRef(intent.ref);
+    const tag = intentTag(intent.ref).slug;
+    const p = intent.policy;
+    const join = (o: Owners): void => {
+      if (!o.intents.includes(ref)) {
+        o.intents.push(ref);
+        o.tags.push(tag);
+      }
+      o.enforce ||= p.mode === 'enforce';
+      o.adopt ||= p.adopt;
+      o.prune ||= p.prune;
+      o.components ||= p.components;
+      o.wantsImages ||= p.images;
+    };
+    const fresh = (): Owners => ({ intents: [], tags: [], enforce: false, adopt: false, prune: false, components: false, wantsImages: false });
+    for (const m of intent.manufacturers) {
+      const slug = m.slug.toLowerCase();
+      let merged = manufacturers.get(slug);
+      if (!merged) {
+        merged = { ...fresh(), slug, name: m.name, managed: m.managed, ...(m.description !== undefined ? { description: m.description } : {}) };
+        manufacturers.set(slug, merged);
+      } else if (m.managed) {
+        if (merged.managed && (merged.name !== m.name || (merged.description ?? '') !== (m.description ?? ''))) {
+          warnings.push(`manufacturer ${slug}: ${ref} and ${merged.intents.join(', ')} disagree on its name or description; the first wins`);
+        } else if (!merged.managed) {
+          merged.name = m.name;
+          if (m.description !== undefined) merged.description = m.description;
+          merged.managed = true;
+        }
+      }
+      join(merged);
+    }
+    const addType = (
+      kind: 'device-type' | 'module-type',
+      d: { manufacturer: string; model: string; slug?: string; fields: Readonly<Record<string, unknown>>; templates: TemplateSet; images?: { front?: string; rear?: string } },
+    ): void => {
+      const mfr = d.manufacturer.toLowerCase();
+      const key = `${kind}:${typeIdentity(mfr, d.model)}`;
+      let merged = types.get(key);
+      if (!merged) {
+        const images = p.images ? (d.images ?? {}) : {};
+        merged = {
+          ...fresh(),
+          kind,
+          manufacturer: mfr,
+          model: d.model,
+          ...(d.slug !== undefined ? { slug: d.slug } : {}),
+          fields: d.fields,
+          templates: p.components ? d.templates : {},
+          images,
+          imageHashes: {
+            ...(images.front ? { front: imageHashes.get(images.front) } : {}),
+            ...(images.rear ? { rear: imageHashes.get(images.rear) } : {}),
+          },
+        };
+        types.set(key, merged);
+      } else if (!valuesEqual(merged.fields, d.fields)) {
+        warnings.push(`${kind} ${typeIdentity(mfr, d.model)}: ${ref} and ${merged.intents.join(', ')} define it differently; the first wins`);
+      }
+      join(merged);
+    };
+    for (const d of intent.deviceTypes) addType('device-type', d);
+    for (const d of intent.moduleTypes) addType('module-type', d);
+  }
+  return { manufacturers, types };
+}
+
+function tagSlugs(record: NetBoxRecord): string[] {
+  const tags = record.tags;
+  if (!Array.isArray(tags)) return [];
+  return tags.map((t) => (typeof t === 'object' && t !== null ? String((t as { slug?: unknown }).slug) : String(t)));
+}
+
+/** The tag change that makes an object carry OWNER_TAG and every owner's tag. */
+function tagChange(actual: NetBoxRecord, owners: readonly string[]): FieldChange | undefined {
+  const before = tagSlugs(actual).sort();
+  const after = [...new Set([...before, OWNER_TAG.slug, ...owners])].sort();
+  return after.length === before.length ? undefined : { before, after };
+}
+
+function base(kind: ObjectKind, identity: string, vendor: string, o: Owners): Pick<PlanOperation, 'kind' | 'identity' | 'vendor' | 'intents' | 'enforce'> {
+  return { kind, identity, vendor, intents: [...o.intents].sort(), enforce: o.enforce };
+}
+
+function planManufacturer(m: MergedManufacturer, snapshot: Snapshot, ops: PlanOperation[], unchanged: (n?: number) => void): void {
+  const actual = snapshot.manufacturers.get(m.slug);
+  const desired: Record<string, unknown> = { name: m.name, slug: m.slug };
+  if (m.description !== undefined) desired.description = m.description;
+  if (!actual) {
+    ops.push({ ...base('manufacturer', m.slug, m.slug, m), action: 'create', desired: { ...desired, tags: [OWNER_TAG.slug, ...m.tags].sort() } });
+    return;
+  }
+  const owned = tagSlugs(actual).includes(OWNER_TAG.slug);
+  if (!owned && !m.adopt) {
+    if (m.managed) ops.push({ ...base('manufacturer', m.slug, m.slug, m), action: 'unmanaged', netboxId: actual.id, reason: unmanagedReason('manufacturer') });
+    else unchanged();
+    return;
+  }
+  const changes: Record<string, FieldChange> = m.managed ? diffFields(desired, actual) : {};
+  const tags = tagChange(actual, m.tags);
+  if (tags) changes.tags = tags;
+  if (Object.keys(changes).length === 0) return unchanged();
+  ops.push({ ...base('manufacturer', m.slug, m.slug, m), action: 'update', netboxId: actual.id, changes });
+}
+
+function unmanagedReason(kind: string): string {
+  return `a matching ${kind} exists in NetBox without the '${OWNER_TAG.slug}' tag; set adopt: true to manage it`;
+}
+
+function planType(
+  t: MergedType,
+  snapshot: Snapshot,
+  ops: PlanOperation[],
+  unchanged: (n?: number) => void,
+  references: Record<string, number>,
+): void {
+  const identity = typeIdentity(t.manufacturer, t.model);
+  const desired: Record<string, unknown> = { model: t.model, ...t.fields };
+  if (t.kind === 'device-type' && t.slug !== undefined) desired.slug = t.slug;
+  const actual =
+    t.kind === 'device-type'
+      ? (snapshot.deviceTypes.get(identity) ?? (t.slug ? snapshot.deviceTypesBySlug.get(typeIdentity(t.manufacturer, t.slug.toLowerCase())) : undefined))
+      : snapshot.moduleTypes.get(identity);
+  const parent: ParentRef = { kind: t.kind, identity };
+  if (!actual) {
+    ops.push({ ...base(t.kind, identity, t.manufacturer, t), action: 'create', desired: { ...desired, manufacturer: t.manufacturer, tags: [OWNER_TAG.slug, ...t.tags].sort() } });
+    planTemplates(t, parent, undefined, snapshot, ops, unchanged, references);
+    planImages(t, parent, undefined, snapshot, ops, unchanged);
+    return;
+  }
+  const owned = tagSlugs(actual).includes(OWNER_TAG.slug);
+  if (!owned && !t.adopt) {
+    ops.push({ ...base(t.kind, identity, t.manufacturer, t), action: 'unmanaged', netboxId: actual.id, reason: unmanagedReason(t.kind) });
+    return;
+  }
+  const changes = diffFields(desired, actual);
+  const tags = tagChange(actual, t.tags);
+  if (tags) changes.tags = tags;
+  if (Object.keys(changes).length === 0) unchanged();
+  else ops.push({ ...base(t.kind, identity, t.manufacturer, t), action: 'update', netboxId: actual.id, changes });
+  const before = ops.length;
+  planTemplates(t, parent, actual.id, snapshot, ops, unchanged, references);
+  planImages(t, parent, actual, snapshot, ops, unchanged);
+  if (ops.length > before) references[`${t.kind}:${identity}`] = actual.id;
+}
+
+/**
+ * Library front ports name one rear port; NetBox 4.5 holds a list of mappings. Both sides
+ * are compared in the list form, with rear ports named rather than numbered.
+ */
+function desiredTemplateFields(kind: TemplateKind, spec: TemplateSpec): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...spec.fields };
+  if (kind === 'front-port' && 'rear_port' in fields) {
+    fields.rear_ports = [{ position: 1, rear_port: fields.rear_port, rear_port_position: fields.rear_port_position ?? 1 }];
+    delete fields.rear_port;
+    delete fields.rear_port_position;
+  }
+  return fields;
+}
+
+function actualTemplateNormaliser(rearPortNames: ReadonlyMap<number, string>): (field: string, value: unknown) => unknown {
+  return (field, value) => {
+    if (field === 'rear_ports' && Array.isArray(value)) {
+      return value.map((m: { position?: unknown; rear_port?: unknown; rear_port_position?: unknown }) => {
+        const id = refId(m.rear_port);
+        return {
+          position: m.position ?? 1,
+          rear_port: id !== undefined ? (rearPortNames.get(id) ?? id) : normaliseValue('rear_port', m.rear_port),
+          rear_port_position: m.rear_port_position ?? 1,
+        };
+      });
+    }
+    return normaliseValue(field, value);
+  };
+}
+
+function planTemplates(
+  t: MergedType,
+  parent: ParentRef,
+  parentId: number | undefined,
+  snapshot: Snapshot,
+  ops: PlanOperation[],
+  unchanged: (n?: number) => void,
+  references: Record<string, number>,
+): void {
+  if (!t.components || !snapshot.componentsRead) return;
+  const actualKinds = parentId !== undefined ? snapshot.templates.get(`${t.kind}:${parentId}` as ParentKey) : undefined;
+  const rearPorts = actualKinds?.get('rear-port');
+  const rearPortNames = new Map<number, string>();
+  for (const rp of rearPorts?.values() ?? []) rearPortNames.set(rp.id, String(rp.name));
+  const normaliseActual = actualTemplateNormaliser(rearPortNames);
+  for (const kind of TEMPLATE_KINDS) {
+    const desired = t.templates[kind] ?? [];
+    const actualByName = actualKinds?.get(kind);
+    const objectKind = templateObjectKind(kind);
+    const seen = new Set<string>();
+    for (const spec of desired) {
+      seen.add(spec.name);
+      const identity = templateIdentity(parent.identity, spec.name);
+      const fields = desiredTemplateFields(kind, spec);
+      noteReferences(kind, fields, parent, actualKinds, references);
+      const actual = actualByName?.get(spec.name);
+      if (!actual) {
+        ops.push({ ...base(objectKind, identity, t.manufacturer, t), action: 'create', parent, desired: { name: spec.name, ...fields } });
+        continue;
+      }
+      const changes = diffFields(fields, actual, normaliseActual);
+      if (Object.keys(changes).length === 0) unchanged();
+      else ops.push({ ...base(objectKind, identity, t.manufacturer, t), action: 'update', parent, netboxId: actual.id, changes });
+    }
+    if (!actualByName || !t.prune) continue;
+    for (const [name, actual] of actualByName) {
+      if (seen.has(name)) continue;
+      ops.push({
+        ...base(objectKind, templateIdentity(parent.identity, name), t.manufacturer, t),
+        action: 'delete',
+        parent,
+        netboxId: actual.id,
+        before: { name, type: normaliseValue('type', actual.type) },
+      });
+    }
+  }
+}
+
+/** Records the ids of existing rear ports / power ports a front port or outlet points at. */
+function noteReferences(
+  kind: TemplateKind,
+  fields: Readonly<Record<string, unknown>>,
+  parent: ParentRef,
+  actualKinds: ReadonlyMap<TemplateKind, ReadonlyMap<string, NetBoxRecord>> | undefined,
+  references: Record<string, number>,
+): void {
+  if (!actualKinds) return;
+  const note = (refKind: TemplateKind, name: unknown): void => {
+    if (typeof name !== 'string') return;
+    const id = actualKinds.get(refKind)?.get(name)?.id;
+    if (id !== undefined) references[`${templateObjectKind(refKind)}:${templateIdentity(parent.identity, name)}`] = id;
+  };
+  if (kind === 'front-port' && Array.isArray(fields.rear_ports)) {
+    for (const m of fields.rear_ports as { rear_port?: unknown }[]) note('rear-port', m.rear_port);
+  }
+  if (kind === 'power-outlet') note('power-port', fields.power_port);
+}
+
+/** Creates the ownership tags that the plan's writes put on objects, where NetBox lacks them. */
+function planTags(intents: readonly DesiredIntent[], snapshot: Snapshot, ops: PlanOperation[]): void {
+  const used = new Map<string, boolean>();
+  for (const op of ops) {
+    const tags = (op.desired?.tags ?? op.changes?.tags?.after) as readonly string[] | undefined;
+    for (const t of tags ?? []) used.set(t, (used.get(t) ?? false) || op.enforce);
+  }
+  const known = new Map<string, { name: string; slug: string; description: string }>([
+    [OWNER_TAG.slug, { name: OWNER_TAG.name, slug: OWNER_TAG.slug, description: OWNER_TAG.description }],
+  ]);
+  for (const i of intents) {
+    const tag = intentTag(i.ref);
+    known.set(tag.slug, { ...tag, description: `Owned by the netbox-gitops intent ${formatIntentRef(i.ref)}` });
+  }
+  for (const [slug, enforce] of used) {
+    const tag = known.get(slug);
+    if (!tag || snapshot.tags.has(slug)) continue;
+    ops.push({ kind: 'tag', identity: slug, vendor: '', intents: [], enforce, action: 'create', desired: { ...tag, color: OWNER_TAG.color } });
+  }
+}
+
+function planImages(
+  t: MergedType,
+  parent: ParentRef,
+  actual: NetBoxRecord | undefined,
+  snapshot: Snapshot,
+  ops: PlanOperation[],
+  unchanged: (n?: number) => void,
+): void {
+  if (t.kind !== 'device-type' || !t.wantsImages) return;
+  for (const side of ['front', 'rear'] as const) {
+    const file = t.images[side];
+    if (!file) continue;
+    const want = t.imageHashes[side];
+    const have = actual ? snapshot.imageHashes.get(`${actual.id}:${side}`) : undefined;
+    if (have !== undefined && have === want) {
+      unchanged();
+      continue;
+    }
+    ops.push({
+      ...base('image', `${parent.identity}/${side}`, t.manufacturer, t),
+      action: have === undefined ? 'create' : 'update',
+      parent,
+      ...(actual ? { netboxId: actual.id } : {}),
+      desired: { side, file, sha256: want ?? null },
+      ...(have !== undefined ? { changes: { sha256: { before: have, after: want ?? null } } } : {}),
+    });
+  }
+}
+
+/**
+ * Objects an intent's tag marks as its own but that it no longer wants: released (tag removed)
+ * when another intent still owns them, deleted when none does — only for intents with prune,
+ * and never when NetBox would refuse the delete (blocked).
+ */
+function planPrune(
+  intents: readonly DesiredIntent[],
+  manufacturers: ReadonlyMap<string, MergedManufacturer>,
+  types: ReadonlyMap<string, MergedType>,
+  snapshot: Snapshot,
+  ops: PlanOperation[],
+): void {
+  const pruning = intents.filter((i) => i.policy.prune);
+  if (pruning.length === 0) return;
+  const deletedTypesByManufacturer = new Map<string, number>();
+  const pruneObject = (kind: 'manufacturer' | 'device-type' | 'module-type', identity: string, vendor: string, actual: NetBoxRecord, wantedBy: readonly string[]): void => {
+    const tags = tagSlugs(actual);
+    for (const intent of pruning) {
+      const tag = intentTag(intent.ref).slug;
+      if (!tags.includes(tag) || wantedBy.includes(tag)) continue;
+      const ref = formatIntentRef(intent.ref);
+      const enforce = intent.policy.mode === 'enforce';
+      const others = tags.filter((t) => t.startsWith(INTENT_TAG_PREFIX) && t !== tag);
+      if (others.length > 0 || wantedBy.length > 0) {
+        const after = tags.filter((t) => t !== tag).sort();
+        ops.push({ kind, identity, vendor, intents: [ref], enforce, action: 'update', netboxId: actual.id, changes: { tags: { before: [...tags].sort(), after } } });
+        return;
+      }
+      const blocked = blockingReason(kind, actual, vendor, deletedTypesByManufacturer);
+      if (blocked) {
+        ops.push({ kind, identity, vendor, intents: [ref], enforce, action: 'blocked', netboxId: actual.id, reason: blocked });
+        return;
+      }
+      if (kind !== 'manufacturer') deletedTypesByManufacturer.set(vendor, (deletedTypesByManufacturer.get(vendor) ?? 0) + 1);
+      ops.push({ kind, identity, vendor, intents: [ref], enforce, action: 'delete', netboxId: actual.id, before: snapshotFields(kind, actual) });
+      return;
+    }
+  };
+  for (const [identity, actual] of snapshot.deviceTypes) {
+    pruneObject('device-type', identity, identity.split('/')[0] ?? '', actual, types.get(`device-type:${identity}`)?.tags ?? []);
+  }
+  for (const [identity, actual] of snapshot.moduleTypes) {
+    pruneObject('module-type', identity, identity.split('/')[0] ?? '', actual, types.get(`module-type:${identity}`)?.tags ?? []);
+  }
+  for (const [slug, actual] of snapshot.manufacturers) {
+    pruneObject('manufacturer', slug, slug, actual, manufacturers.get(slug)?.tags ?? []);
+  }
+}
+
+function blockingReason(kind: string, actual: NetBoxRecord, vendor: string, deletedTypes: ReadonlyMap<string, number>): string | undefined {
+  if (kind === 'device-type' && Number(actual.device_count ?? 0) > 0) return `${String(actual.device_count)} devices use this device type`;
+  if (kind === 'module-type' && Number(actual.module_count ?? 0) > 0) return `${String(actual.module_count)} modules use this module type`;
+  if (kind === 'manufacturer') {
+    const dependants =
+      Number(actual.devicetype_count ?? 0) + Number(actual.moduletype_count ?? 0) - (deletedTypes.get(vendor) ?? 0) +
+      Number(actual.inventoryitem_count ?? 0) + Number(actual.platform_count ?? 0);
+    if (dependants > 0) return `${dependants} device types, module types, platforms or inventory items still reference this manufacturer`;
+  }
+  return undefined;
+}
+
+function snapshotFields(kind: string, actual: NetBoxRecord): Record<string, unknown> {
+  const fields = kind === 'manufacturer' ? ['name', 'slug', 'description'] : ['model', 'slug', 'part_number', 'u_height'];
+  return Object.fromEntries(fields.filter((f) => f in actual).map((f) => [f, normaliseValue(f, actual[f])]));
+}
+
+/** Apply phase of an operation: references first on the way in, reverse on the way out. */
+export function phaseOf(op: Pick<PlanOperation, 'kind' | 'action'>): number {
+  const order = (kind: ObjectKind): number => {
+    if (kind === 'tag') return -1;
+    if (kind === 'manufacturer') return 0;
+    if (kind === 'device-type' || kind === 'module-type') return 1;
+    if (kind === 'rear-port-template') return 2;
+    if (kind === 'front-port-template' || kind === 'power-outlet-template') return 4;
+    if (kind === 'image') return 5;
+    return 3;
+  };
+  const phase = order(op.kind);
+  return op.action === 'delete' ? 100 - phase : phase;
+}
+
+const ACTION_ORDER: Record<PlanAction, number> = { create: 0, update: 1, delete: 2, blocked: 3, unmanaged: 4 };
+
+function compareOperations(a: PlanOperation, b: PlanOperation): number {
+  return (
+    phaseOf(a) - phaseOf(b) ||
+    ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
+    (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
+    (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0)
+  );
+}
+
+function summarise(ops: readonly PlanOperation[], unchanged: number): PlanSummary {
+  const byKind: Record<string, Partial<Record<PlanAction, number>>> = {};
+  const total: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, unmanaged: 0, blocked: 0 };
+  for (const op of ops) {
+    const k = (byKind[op.kind] ??= {});
+    k[op.action] = (k[op.action] ?? 0) + 1;
+    total[op.action] += 1;
+  }
+  return { byKind, total, unchanged, changes: total.create + total.update + total.delete };
+}
+
+export type { TemplateKind };

@@ -1,0 +1,285 @@
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import { TEMPLATE_KINDS } from '../catalogue/index.ts';
+import type { TemplateKind } from '../catalogue/index.ts';
+import { IntegrationError } from '../errors/index.ts';
+import { templateEndpoint, typeIdentity } from './identity.ts';
+import type { NetBoxPort, NetBoxRecord } from './netbox-port.ts';
+
+/** Parent key of a template in a snapshot: `device-type:12` or `module-type:7`. */
+export type ParentKey = `${'device-type' | 'module-type'}:${number}`;
+
+/** The part of NetBox an intent covers, read in as few requests as the API allows. */
+export interface Snapshot {
+  readonly netboxVersion: string;
+  readonly tags: ReadonlyMap<string, NetBoxRecord>;
+  /** By lower-case slug. */
+  readonly manufacturers: ReadonlyMap<string, NetBoxRecord>;
+  /** By `mfr-slug/model`. */
+  readonly deviceTypes: ReadonlyMap<string, NetBoxRecord>;
+  /** By `mfr-slug/slug`, to find a device type whose model was renamed. */
+  readonly deviceTypesBySlug: ReadonlyMap<string, NetBoxRecord>;
+  /** By `mfr-slug/model`. */
+  readonly moduleTypes: ReadonlyMap<string, NetBoxRecord>;
+  /** Templates per parent and kind, by name. Only parents in scope are present. */
+  readonly templates: ReadonlyMap<ParentKey, ReadonlyMap<TemplateKind, ReadonlyMap<string, NetBoxRecord>>>;
+  /** sha256 of the front/rear images NetBox serves, by `device-type-id:front|rear`. */
+  readonly imageHashes: ReadonlyMap<string, string>;
+  /** Whether component templates were read (an intent with `components: false` skips them). */
+  readonly componentsRead: boolean;
+}
+
+export interface SnapshotScope {
+  /** Manufacturers whose device and module types the intents cover (lower-case slugs). */
+  readonly manufacturers: ReadonlySet<string>;
+  /** Intent ownership tags whose objects must be read wherever they are (for prune). */
+  readonly ownerTags: readonly string[];
+  readonly components: boolean;
+  /** Device-type identities whose served images must be hashed. */
+  readonly imageIdentities: ReadonlySet<string>;
+  /** Pages in flight. */
+  readonly concurrency?: number;
+  readonly pageSize?: number;
+}
+
+/** NetBox answers at most this many objects per page (MAX_PAGE_SIZE default). */
+const DEFAULT_PAGE = 1000;
+/** Ids per filtered request: keeps URLs well under common 8 KB limits. */
+const IDS_PER_REQUEST = 200;
+
+/** Reads NetBox for the given scope. */
+export async function takeSnapshot(api: NetBoxPort, scope: SnapshotScope): Promise<Snapshot> {
+  const limit = pLimit(scope.concurrency ?? 4);
+  const [status, tagList, manufacturerList] = await Promise.all([
+    api.status(),
+    api.list('tags'),
+    api.list('manufacturers'),
+  ]);
+  const tags = new Map(tagList.map((t) => [String(t.slug), t]));
+  const manufacturers = new Map(manufacturerList.map((m) => [String(m.slug).toLowerCase(), m]));
+  const byId = new Map(manufacturerList.map((m) => [m.id, String(m.slug).toLowerCase()]));
+
+  const inScope = manufacturerList.filter((m) => scope.manufacturers.has(String(m.slug).toLowerCase()));
+  const everything = inScope.length === manufacturerList.length;
+  const [deviceTypeList, moduleTypeList] = await Promise.all([
+    readTypes(api, 'device-types', inScope, everything, scope.ownerTags, limit),
+    readTypes(api, 'module-types', inScope, everything, scope.ownerTags, limit),
+  ]);
+  const deviceTypes = new Map<string, NetBoxRecord>();
+  const deviceTypesBySlug = new Map<string, NetBoxRecord>();
+  for (const dt of deviceTypeList) {
+    const mfr = manufacturerSlugOf(dt, byId);
+    deviceTypes.set(typeIdentity(mfr, String(dt.model)), dt);
+    deviceTypesBySlug.set(typeIdentity(mfr, String(dt.slug).toLowerCase()), dt);
+  }
+  const moduleTypes = new Map(moduleTypeList.map((mt) => [typeIdentity(manufacturerSlugOf(mt, byId), String(mt.model)), mt]));
+
+  const totalDeviceTypes = manufacturerList.reduce((n, m) => n + Number(m.devicetype_count ?? 0), 0);
+  const templates = scope.components
+    ? await readTemplates(api, deviceTypeList, moduleTypeList, totalDeviceTypes, scope.pageSize ?? DEFAULT_PAGE, limit)
+    : new Map<ParentKey, Map<TemplateKind, Map<string, NetBoxRecord>>>();
+  const imageHashes = await hashImages(api, deviceTypes, scope.imageIdentities, limit);
+  return {
+    netboxVersion: status.version,
+    tags,
+    manufacturers,
+    deviceTypes,
+    deviceTypesBySlug,
+    moduleTypes,
+    templates,
+    imageHashes,
+    componentsRead: scope.components,
+  };
+}
+
+function manufacturerSlugOf(record: NetBoxRecord, byId: ReadonlyMap<number, string>): string {
+  const m = record.manufacturer as { id?: number; slug?: string } | number | undefined;
+  if (typeof m === 'number') return byId.get(m) ?? String(m);
+  if (m?.slug) return m.slug.toLowerCase();
+  return (m?.id !== undefined ? byId.get(m.id) : undefined) ?? 'unknown';
+}
+
+type Limit = ReturnType<typeof pLimit>;
+
+async function readTypes(
+  api: NetBoxPort,
+  endpoint: 'device-types' | 'module-types',
+  inScope: readonly NetBoxRecord[],
+  everything: boolean,
+  ownerTags: readonly string[],
+  limit: Limit,
+): Promise<NetBoxRecord[]> {
+  const countField = endpoint === 'device-types' ? 'devicetype_count' : 'moduletype_count';
+  const wanted = inScope.filter((m) => Number(m[countField] ?? 1) > 0);
+  const reads: Promise<NetBoxRecord[]>[] = [];
+  if (everything) {
+    reads.push(limit(() => api.list(endpoint)));
+  } else {
+    for (const ids of chunk(wanted.map((m) => m.id), IDS_PER_REQUEST)) {
+      reads.push(limit(async () => checkParents(await api.list(endpoint, { manufacturer_id: ids }), 'manufacturer', ids, endpoint)));
+    }
+    // Objects an intent owns may sit under manufacturers it no longer names: read them by tag.
+    for (const tag of ownerTags) reads.push(limit(() => api.list(endpoint, { tag })));
+  }
+  const unique = new Map<number, NetBoxRecord>();
+  for (const list of await Promise.all(reads)) for (const r of list) unique.set(r.id, r);
+  return [...unique.values()];
+}
+
+/** Guards against a filter the server ignored: every result must belong to a requested parent. */
+function checkParents(records: NetBoxRecord[], field: string, ids: readonly number[], endpoint: string): NetBoxRecord[] {
+  const allowed = new Set(ids);
+  for (const r of records) {
+    const parent = r[field] as { id?: number } | number | null | undefined;
+    const id = typeof parent === 'number' ? parent : parent?.id;
+    if (id === undefined || !allowed.has(id)) {
+      throw new IntegrationError(
+        `NetBox returned ${endpoint} object ${r.id} outside the requested ${field} filter; the server ignored the filter. Check the NetBox version and filter names.`,
+        { system: 'netbox', path: `/api/dcim/${endpoint}/` },
+      );
+    }
+  }
+  return records;
+}
+
+/** `interface` → `interface_template_count`, the count field NetBox puts on device types. */
+function countField(kind: TemplateKind): string {
+  return `${kind.replace(/-/g, '_')}_template_count`;
+}
+
+async function readTemplates(
+  api: NetBoxPort,
+  deviceTypes: readonly NetBoxRecord[],
+  moduleTypes: readonly NetBoxRecord[],
+  totalDeviceTypes: number,
+  pageSize: number,
+  limit: Limit,
+): Promise<Map<ParentKey, Map<TemplateKind, Map<string, NetBoxRecord>>>> {
+  const result = new Map<ParentKey, Map<TemplateKind, Map<string, NetBoxRecord>>>();
+  const deviceIds = new Set(deviceTypes.map((d) => d.id));
+  const moduleIds = new Set(moduleTypes.map((m) => m.id));
+  const reads = TEMPLATE_KINDS.map(async (kind) => {
+    const endpoint = templateEndpoint(kind);
+    const plan = planTemplateReads(kind, deviceTypes, moduleTypes, totalDeviceTypes, pageSize);
+    const lists: Promise<NetBoxRecord[]>[] = [];
+    if (plan.unfiltered) {
+      lists.push(limit(() => api.list(endpoint)));
+    } else {
+      for (const ids of plan.deviceChunks) {
+        lists.push(limit(async () => checkParents(await api.list(endpoint, { device_type_id: ids }), 'device_type', ids, endpoint)));
+      }
+      for (const ids of plan.moduleChunks) {
+        lists.push(limit(async () => checkParents(await api.list(endpoint, { module_type_id: ids }), 'module_type', ids, endpoint)));
+      }
+    }
+    for (const list of await Promise.all(lists)) {
+      for (const t of list) addTemplate(result, kind, t, deviceIds, moduleIds);
+    }
+  });
+  await Promise.all(reads);
+  return result;
+}
+
+interface TemplateReadPlan {
+  readonly unfiltered: boolean;
+  readonly deviceChunks: number[][];
+  readonly moduleChunks: number[][];
+}
+
+/**
+ * Chooses per template kind between reading only the parents in scope (filtered by parent id,
+ * packed so each request is one page) and paging through the whole endpoint. Device types
+ * report how many templates of each kind they have, so the filtered cost is known exactly;
+ * the unfiltered cost is estimated from the share of device types in scope.
+ */
+export function planTemplateReads(
+  kind: TemplateKind,
+  deviceTypes: readonly NetBoxRecord[],
+  moduleTypes: readonly NetBoxRecord[],
+  totalDeviceTypes: number,
+  pageSize: number,
+): TemplateReadPlan {
+  const field = countField(kind);
+  const deviceChunks: number[][] = [];
+  let current: number[] = [];
+  let currentCount = 0;
+  let inScopeCount = 0;
+  for (const dt of deviceTypes) {
+    const n = Number(dt[field] ?? 1);
+    if (n === 0) continue;
+    inScopeCount += n;
+    if (current.length > 0 && (currentCount + n > pageSize || current.length >= IDS_PER_REQUEST)) {
+      deviceChunks.push(current);
+      current = [];
+      currentCount = 0;
+    }
+    current.push(dt.id);
+    currentCount += n;
+  }
+  if (current.length > 0) deviceChunks.push(current);
+  const moduleChunks = chunk(moduleTypes.map((m) => m.id), IDS_PER_REQUEST);
+  const filteredCost = deviceChunks.length + moduleChunks.length;
+  if (filteredCost === 0) return { unfiltered: false, deviceChunks, moduleChunks };
+  const share = deviceTypes.length > 0 ? totalDeviceTypes / deviceTypes.length : Number.POSITIVE_INFINITY;
+  const unfilteredEstimate = Math.max(1, Math.ceil((inScopeCount * share) / pageSize));
+  return { unfiltered: unfilteredEstimate <= filteredCost, deviceChunks, moduleChunks };
+}
+
+function addTemplate(
+  result: Map<ParentKey, Map<TemplateKind, Map<string, NetBoxRecord>>>,
+  kind: TemplateKind,
+  t: NetBoxRecord,
+  deviceIds: ReadonlySet<number>,
+  moduleIds: ReadonlySet<number>,
+): void {
+  const dt = refId(t.device_type);
+  const mt = refId(t.module_type);
+  let key: ParentKey;
+  if (dt !== undefined && deviceIds.has(dt)) key = `device-type:${dt}`;
+  else if (mt !== undefined && moduleIds.has(mt)) key = `module-type:${mt}`;
+  else return;
+  let kinds = result.get(key);
+  if (!kinds) result.set(key, (kinds = new Map()));
+  let byName = kinds.get(kind);
+  if (!byName) kinds.set(kind, (byName = new Map()));
+  byName.set(String(t.name), t);
+}
+
+/** The id of a reference NetBox returns as a nested object or a bare id. */
+export function refId(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'number') return (value as { id: number }).id;
+  return undefined;
+}
+
+async function hashImages(
+  api: NetBoxPort,
+  deviceTypes: ReadonlyMap<string, NetBoxRecord>,
+  identities: ReadonlySet<string>,
+  limit: Limit,
+): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  const jobs: Promise<void>[] = [];
+  for (const identity of identities) {
+    const dt = deviceTypes.get(identity);
+    if (!dt) continue;
+    for (const side of ['front', 'rear'] as const) {
+      const url = dt[`${side}_image`];
+      if (typeof url !== 'string' || url === '') continue;
+      jobs.push(
+        limit(async () => {
+          const data = await api.download(url);
+          hashes.set(`${dt.id}:${side}`, createHash('sha256').update(data).digest('hex'));
+        }),
+      );
+    }
+  }
+  await Promise.all(jobs);
+  return hashes;
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

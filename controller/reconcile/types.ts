@@ -1,0 +1,105 @@
+import type { TemplateKind } from '../catalogue/index.ts';
+import type { IntentRef } from '../resolve/index.ts';
+
+/** Kinds of NetBox object the engine reconciles. */
+export type ObjectKind = 'tag' | 'manufacturer' | 'device-type' | 'module-type' | `${TemplateKind}-template` | 'image';
+
+/**
+ * create / update / delete change NetBox; `unmanaged` is an existing object that matches an
+ * intent but was not created by us (and the intent does not adopt); `blocked` is a delete NetBox
+ * would refuse (the object is still in use).
+ */
+export type PlanAction = 'create' | 'update' | 'delete' | 'unmanaged' | 'blocked';
+
+export interface FieldChange {
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** The parent of a component template, by identity (it may not exist yet when planned). */
+export interface ParentRef {
+  readonly kind: 'device-type' | 'module-type';
+  /** `manufacturer-slug/model`. */
+  readonly identity: string;
+}
+
+/** One step of a plan. Plain data: serialisable, stable, and all that apply needs. */
+export interface PlanOperation {
+  readonly kind: ObjectKind;
+  readonly action: PlanAction;
+  /** Object identity: `slug` (manufacturer), `mfr/model` (types), `mfr/model/name` (templates), `mfr/model/front|rear` (images). */
+  readonly identity: string;
+  /** Manufacturer slug the object belongs to (for grouping and scoping). */
+  readonly vendor: string;
+  /** Intents that want this object (or, for deletes, that owned it), as `Kind/name`. */
+  readonly intents: readonly string[];
+  /** True when at least one of those intents is in enforce mode: apply executes only these. */
+  readonly enforce: boolean;
+  readonly parent?: ParentRef;
+  /** NetBox id of the existing object (update, delete, unmanaged, blocked). */
+  readonly netboxId?: number;
+  /** Field-level before → after for updates (normalised values). */
+  readonly changes?: Readonly<Record<string, FieldChange>>;
+  /** Full desired fields for creates (references by name / identity, resolved to ids at apply). */
+  readonly desired?: Readonly<Record<string, unknown>>;
+  /** Normalised fields of the existing object, for deletes and the audit trail. */
+  readonly before?: Readonly<Record<string, unknown>>;
+  /** Why an object is unmanaged or blocked. */
+  readonly reason?: string;
+}
+
+export interface PlanSummary {
+  /** Count per object kind and action. */
+  readonly byKind: Readonly<Record<string, Readonly<Partial<Record<PlanAction, number>>>>>;
+  readonly total: Readonly<Record<PlanAction, number>>;
+  /** Number of objects compared and found equal. */
+  readonly unchanged: number;
+  /** create + update + delete: what apply would write. */
+  readonly changes: number;
+}
+
+/** The result of diffing desired against actual: what `plan` prints and `apply` executes. */
+export interface Plan {
+  readonly formatVersion: 1;
+  readonly netboxVersion: string;
+  readonly intents: readonly { readonly ref: IntentRef; readonly mode: 'observe' | 'enforce'; readonly prune: boolean; readonly adopt: boolean }[];
+  readonly operations: readonly PlanOperation[];
+  /**
+   * NetBox ids of existing objects that operations refer to by identity (parents of new
+   * templates, rear ports of new front ports, power ports of new outlets), keyed
+   * `kind:identity`. Objects created during apply add theirs as they are created.
+   */
+  readonly references: Readonly<Record<string, number>>;
+  readonly summary: PlanSummary;
+  readonly warnings: readonly string[];
+}
+
+/** One change applied to NetBox: what the audit log records. */
+export interface ChangeRecord {
+  readonly kind: ObjectKind;
+  readonly identity: string;
+  readonly action: 'create' | 'update' | 'delete';
+  readonly netboxId: number | undefined;
+  readonly before: Readonly<Record<string, unknown>> | null;
+  readonly after: Readonly<Record<string, unknown>> | null;
+  readonly intents: readonly string[];
+}
+
+/** An operation NetBox refused, with its own messages. */
+export interface OperationFailure {
+  readonly kind: ObjectKind;
+  readonly identity: string;
+  readonly action: PlanAction;
+  readonly message: string;
+  /** NetBox's field messages for this object, when it gave any. */
+  readonly errors?: unknown;
+}
+
+export interface ApplyResult {
+  readonly records: readonly ChangeRecord[];
+  readonly failures: readonly OperationFailure[];
+  /** Operations skipped because their intents only observe. */
+  readonly skipped: number;
+  readonly cancelled: boolean;
+  readonly requests: number;
+}

@@ -1,0 +1,194 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyAndVerify, applyPlan, driftCount, formatPlan, planIntents } from '../../../controller/reconcile/index.ts';
+import type { ChangeRecord, PlanOperation } from '../../../controller/reconcile/index.ts';
+import { startNetBox, writesServed } from '../../helpers/netbox.ts';
+import type { NetBoxFixture } from '../../helpers/netbox.ts';
+import { deviceType, deviceTypeSet, vendorSet } from './fixtures.ts';
+
+let nb: NetBoxFixture;
+beforeEach(async () => {
+  nb = await startNetBox();
+});
+afterEach(async () => {
+  await nb.close();
+});
+
+const ops = (list: readonly PlanOperation[], action: string, kind?: string): PlanOperation[] =>
+  list.filter((o) => o.action === action && (kind === undefined || o.kind === kind));
+
+describe('plan and apply against the emulator', () => {
+  it('plans everything as creates from an empty NetBox, applies it and then shows zero drift', async () => {
+    const intents = [deviceTypeSet('lab', [deviceType('A1'), deviceType('B2')])];
+    const { plan } = await planIntents(nb.api, intents);
+    expect(plan.summary.total).toMatchObject({ create: 2 + 2 * 8 + 1 + 2, update: 0, delete: 0 });
+    expect(ops(plan.operations, 'create', 'tag').map((o) => o.identity).sort()).toEqual(['nbg-devicetypeset-lab', 'netbox-gitops']);
+    expect(formatPlan(plan)).toMatch(/\+ device-type acme\/A1\n\s+\+ .*2 interface-templates/);
+
+    const result = await applyAndVerify(nb.api, intents, plan);
+    expect(result.apply.failures).toEqual([]);
+    expect(result.apply.records).toHaveLength(plan.summary.changes);
+    expect(driftCount(result.verify)).toBe(0);
+    expect(result.verify.summary.unchanged).toBe(2 + 2 * 8 + 1);
+
+    const again = await planIntents(nb.api, intents);
+    expect(again.plan.operations).toEqual([]);
+    const rp = await nb.client.list('front-port-templates', {});
+    expect(rp.every((f) => f.rear_ports.length === 1)).toBe(true);
+  });
+
+  it('shows field-level drift and repairs exactly the drifted objects', async () => {
+    const intents = [deviceTypeSet('lab', [deviceType('A1'), deviceType('B2')])];
+    await applyAndVerify(nb.api, intents, (await planIntents(nb.api, intents)).plan);
+    const [dt] = await nb.client.list('device-types', { model: 'A1' });
+    nb.emulator.store.mutate('device-types', dt!.id, { u_height: 2, part_number: 'HAND-EDITED' });
+    const [eth1] = await nb.client.list('interface-templates', { device_type_id: dt!.id, name: 'eth1' });
+    nb.emulator.store.mutate('interface-templates', eth1!.id, { type: '1000base-t', description: 'hand' });
+    const [console] = await nb.client.list('console-port-templates', { device_type_id: dt!.id });
+    nb.emulator.store.remove('console-port-templates', console!.id);
+
+    const { plan } = await planIntents(nb.api, intents);
+    expect(plan.summary.changes).toBe(3);
+    const dtUpdate = ops(plan.operations, 'update', 'device-type')[0];
+    expect(dtUpdate?.changes).toEqual({ u_height: { before: 2, after: 1 }, part_number: { before: 'HAND-EDITED', after: 'PN-A1' } });
+    // The description was added by hand but the library does not set one: not drift.
+    expect(ops(plan.operations, 'update', 'interface-template')[0]?.changes).toEqual({ type: { before: '1000base-t', after: '10gbase-x-sfpp' } });
+    expect(ops(plan.operations, 'create', 'console-port-template')[0]?.identity).toBe('acme/A1/Console');
+    expect(formatPlan(plan)).toContain('u_height: 2 → 1');
+
+    nb.emulator.resetStats();
+    const result = await applyAndVerify(nb.api, intents, plan);
+    expect(result.apply.records.map((r) => `${r.action} ${r.kind} ${r.identity}`).sort()).toEqual([
+      'create console-port-template acme/A1/Console',
+      'update device-type acme/A1',
+      'update interface-template acme/A1/eth1',
+    ]);
+    expect(driftCount(result.verify)).toBe(0);
+  });
+
+  it('orders writes by reference: rear ports before front ports, power ports before outlets', async () => {
+    const intents = [deviceTypeSet('lab', [deviceType('A1')])];
+    const order: ChangeRecord[] = [];
+    const { plan } = await planIntents(nb.api, intents);
+    await applyPlan(nb.api, plan, { onRecords: (r) => void order.push(...r), chunkSize: 1, concurrency: 1 });
+    const at = (kind: string): number[] => order.flatMap((r, i) => (r.kind === kind ? [i] : []));
+    expect(Math.max(...at('rear-port-template'))).toBeLessThan(Math.min(...at('front-port-template')));
+    expect(Math.max(...at('power-port-template'))).toBeLessThan(Math.min(...at('power-outlet-template')));
+    expect(Math.max(...at('device-type'))).toBeLessThan(Math.min(...at('interface-template')));
+    expect(Math.max(...at('manufacturer'))).toBeLessThan(Math.min(...at('device-type')));
+    const outlets = await nb.client.list('power-outlet-templates', {});
+    expect(outlets[0]?.power_port?.name).toBe('PSU1');
+  });
+
+  it('splits a rejected chunk, reports the bad object with NetBox messages and writes the rest', async () => {
+    const bad = deviceType('A1', {
+      templates: {
+        interface: [
+          { name: 'eth0', fields: { type: '1000base-t' } },
+          { name: 'eth1', fields: { type: 'warp-drive' } },
+          { name: 'eth2', fields: { type: '1000base-t' } },
+          { name: 'eth3', fields: { type: '1000base-t' } },
+        ],
+      },
+    });
+    const intents = [deviceTypeSet('lab', [bad])];
+    const result = await applyAndVerify(nb.api, intents, (await planIntents(nb.api, intents)).plan);
+    expect(result.apply.failures).toHaveLength(1);
+    expect(result.apply.failures[0]).toMatchObject({ identity: 'acme/A1/eth1', action: 'create' });
+    expect(result.apply.failures[0]?.message).toContain('warp-drive');
+    const names = (await nb.client.list('interface-templates', {})).map((t) => t.name).sort();
+    expect(names).toEqual(['eth0', 'eth2', 'eth3']);
+    expect(driftCount(result.verify)).toBe(1);
+  });
+
+  it('converges without duplicates after an apply that stopped half-way', async () => {
+    const intents = [deviceTypeSet('lab', [deviceType('A1'), deviceType('B2'), deviceType('C3')])];
+    const { plan } = await planIntents(nb.api, intents);
+    const stop = new AbortController();
+    let chunks = 0;
+    const first = await applyPlan(nb.api, plan, {
+      chunkSize: 2,
+      concurrency: 1,
+      signal: stop.signal,
+      onRecords: () => {
+        if (++chunks === 4) stop.abort();
+      },
+    });
+    expect(first.cancelled).toBe(true);
+    expect(first.records.length).toBeLessThan(plan.summary.changes);
+
+    const { plan: resumed } = await planIntents(nb.api, intents);
+    expect(resumed.summary.total.create).toBe(plan.summary.total.create - first.records.length);
+    const result = await applyAndVerify(nb.api, intents, resumed);
+    expect(result.apply.failures).toEqual([]);
+    expect(driftCount(result.verify)).toBe(0);
+    expect(await nb.client.list('interface-templates', {})).toHaveLength(6);
+    expect(await nb.client.list('device-types', {})).toHaveLength(3);
+  });
+
+  it('applies only the operations of enforcing intents', async () => {
+    const intents = [deviceTypeSet('watch', [deviceType('A1')], { mode: 'observe' })];
+    const { plan } = await planIntents(nb.api, intents);
+    const result = await applyPlan(nb.api, plan);
+    expect(result.records).toEqual([]);
+    expect(result.skipped).toBe(plan.summary.changes);
+    expect(writesServed(nb.emulator)).toBe(0);
+  });
+});
+
+describe('ownership: adopt and prune', () => {
+  it('reports untagged matching objects as unmanaged, and adopts them when asked', async () => {
+    const [m] = nb.emulator.store.seed('manufacturers', [{ name: 'Acme', slug: 'acme' }]);
+    nb.emulator.store.seed('device-types', [{ manufacturer: m!.id, model: 'A1', slug: 'acme-a1', u_height: 1 }]);
+    const observe = [deviceTypeSet('lab', [deviceType('A1')])];
+    const { plan } = await planIntents(nb.api, observe);
+    expect(ops(plan.operations, 'unmanaged').map((o) => `${o.kind} ${o.identity}`)).toEqual(['device-type acme/A1']);
+    expect(plan.operations.some((o) => o.kind.endsWith('-template'))).toBe(false);
+
+    const adopting = [deviceTypeSet('lab', [deviceType('A1')], { adopt: true })];
+    const adopted = await planIntents(nb.api, adopting);
+    const update = ops(adopted.plan.operations, 'update', 'device-type')[0];
+    expect(update?.changes?.tags?.after).toEqual(['nbg-devicetypeset-lab', 'netbox-gitops']);
+    const result = await applyAndVerify(nb.api, adopting, adopted.plan);
+    expect(driftCount(result.verify)).toBe(0);
+    // Once tagged, the object is ours even for an intent that does not adopt.
+    expect(driftCount((await planIntents(nb.api, observe)).plan)).toBe(0);
+  });
+
+  it('prunes only objects it owns, and reports deletes NetBox would refuse as blocked', async () => {
+    const both = [deviceTypeSet('lab', [deviceType('A1'), deviceType('B2')], { prune: true })];
+    await applyAndVerify(nb.api, both, (await planIntents(nb.api, both)).plan);
+    const [acme] = await nb.client.list('manufacturers', { slug: 'acme' });
+    nb.emulator.store.seed('device-types', [{ manufacturer: acme!.id, model: 'Hand-made', slug: 'hand-made' }]);
+
+    const one = [deviceTypeSet('lab', [deviceType('A1')], { prune: true })];
+    const { plan } = await planIntents(nb.api, one);
+    expect(ops(plan.operations, 'delete').map((o) => `${o.kind} ${o.identity}`)).toEqual(['device-type acme/B2']);
+    await applyAndVerify(nb.api, one, plan);
+    expect((await nb.client.list('device-types', {})).map((d) => d.model).sort()).toEqual(['A1', 'Hand-made']);
+
+    const none = [deviceTypeSet('lab', [], { prune: true })];
+    const emptied = await planIntents(nb.api, none);
+    expect(ops(emptied.plan.operations, 'delete').map((o) => o.identity)).toEqual(['acme/A1']);
+    expect(ops(emptied.plan.operations, 'blocked')).toMatchObject([{ kind: 'manufacturer', identity: 'acme' }]);
+  });
+
+  it('releases a shared object instead of deleting it while another intent still owns it', async () => {
+    const vendors = vendorSet('vendors', [{ slug: 'acme', name: 'Acme' }]);
+    const lab = deviceTypeSet('lab', [deviceType('A1')], { prune: true });
+    await applyAndVerify(nb.api, [vendors, lab], (await planIntents(nb.api, [vendors, lab])).plan);
+    const [acme] = await nb.client.list('manufacturers', { slug: 'acme' });
+    expect(acme?.tags.map((t) => t.slug).sort()).toEqual(['nbg-devicetypeset-lab', 'nbg-vendorset-vendors', 'netbox-gitops']);
+
+    const emptied = deviceTypeSet('lab', [], { prune: true });
+    const { plan } = await planIntents(nb.api, [emptied]);
+    const manufacturerOp = plan.operations.find((o) => o.kind === 'manufacturer');
+    expect(manufacturerOp).toMatchObject({ action: 'update', changes: { tags: { after: ['nbg-vendorset-vendors', 'netbox-gitops'] } } });
+  });
+
+  it('never prunes without prune: true', async () => {
+    const both = [deviceTypeSet('lab', [deviceType('A1'), deviceType('B2')])];
+    await applyAndVerify(nb.api, both, (await planIntents(nb.api, both)).plan);
+    const { plan } = await planIntents(nb.api, [deviceTypeSet('lab', [deviceType('A1')])]);
+    expect(plan.operations).toEqual([]);
+  });
+});

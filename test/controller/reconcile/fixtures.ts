@@ -1,0 +1,49 @@
+import type { TemplateSet } from '../../../controller/catalogue/index.ts';
+import type { DesiredDeviceType, DesiredIntent, IntentPolicy } from '../../../controller/resolve/index.ts';
+
+/** A small device type with every kind of reference the engine must order. */
+export function deviceType(model: string, overrides: Partial<DesiredDeviceType> = {}): DesiredDeviceType {
+  const templates: TemplateSet = {
+    interface: [
+      { name: 'eth0', fields: { type: '1000base-t', mgmt_only: true } },
+      { name: 'eth1', fields: { type: '10gbase-x-sfpp' } },
+    ],
+    'console-port': [{ name: 'Console', fields: { type: 'rj-45' } }],
+    'power-port': [{ name: 'PSU1', fields: { type: 'iec-60320-c14', maximum_draw: 200 } }],
+    'power-outlet': [{ name: 'Out1', fields: { type: 'iec-60320-c13', power_port: 'PSU1', feed_leg: 'A' } }],
+    'rear-port': [{ name: 'Rear', fields: { type: 'mpo', positions: 2 } }],
+    'front-port': [
+      { name: 'Front1', fields: { type: 'lc', rear_port: 'Rear', rear_port_position: 1 } },
+      { name: 'Front2', fields: { type: 'lc', rear_port: 'Rear', rear_port_position: 2 } },
+    ],
+  };
+  return {
+    manufacturer: 'acme',
+    model,
+    slug: `acme-${model.toLowerCase()}`,
+    fields: { u_height: 1, is_full_depth: false, part_number: `PN-${model}`, airflow: 'front-to-rear', weight: 4.35, weight_unit: 'kg' },
+    templates,
+    images: {},
+    source: 'test',
+    ...overrides,
+  };
+}
+
+export function policy(overrides: Partial<IntentPolicy> = {}): IntentPolicy {
+  return { mode: 'enforce', prune: false, adopt: false, components: true, images: false, ...overrides };
+}
+
+export function deviceTypeSet(name: string, deviceTypes: readonly DesiredDeviceType[], p: Partial<IntentPolicy> = {}): DesiredIntent {
+  const manufacturers = [...new Set(deviceTypes.map((d) => d.manufacturer))].map((slug) => ({ slug, name: slug === 'acme' ? 'Acme' : slug, managed: false }));
+  return { ref: { kind: 'DeviceTypeSet', name }, policy: policy(p), manufacturers, deviceTypes, moduleTypes: [] };
+}
+
+export function vendorSet(name: string, manufacturers: { slug: string; name: string; description?: string }[], p: Partial<IntentPolicy> = {}): DesiredIntent {
+  return {
+    ref: { kind: 'VendorSet', name },
+    policy: policy({ components: false, ...p }),
+    manufacturers: manufacturers.map((m) => ({ ...m, managed: true })),
+    deviceTypes: [],
+    moduleTypes: [],
+  };
+}

@@ -1,0 +1,36 @@
+import { Secret } from '../../controller/config/index.ts';
+import { createNetBoxClient } from '../../controller/netbox/index.ts';
+import type { NetBoxClient, NetBoxClientOptions } from '../../controller/netbox/index.ts';
+import { netBoxPortFor } from '../../controller/reconcile/index.ts';
+import type { NetBoxPort } from '../../controller/reconcile/index.ts';
+import { startEmulator } from '../../emulator/index.ts';
+import type { Emulator, EmulatorOptions } from '../../emulator/index.ts';
+
+export interface NetBoxFixture {
+  readonly emulator: Emulator;
+  readonly client: NetBoxClient;
+  readonly api: NetBoxPort;
+  close(): Promise<void>;
+}
+
+/** A fresh emulator on a free port and a real client talking to it over HTTP. */
+export async function startNetBox(options: EmulatorOptions = {}, client: Partial<NetBoxClientOptions> = {}): Promise<NetBoxFixture> {
+  const emulator = await startEmulator({ port: 0, ...options });
+  const c = createNetBoxClient({ url: emulator.url, token: new Secret(emulator.token), retryBaseMs: 1, retryMaxDelayMs: 5, ...client });
+  return {
+    emulator,
+    client: c,
+    api: netBoxPortFor(c),
+    async close(): Promise<void> {
+      await c.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** Writes the emulator served, all endpoints together. */
+export function writesServed(emulator: Emulator): number {
+  return Object.entries(emulator.stats().requests.byMethod)
+    .filter(([method]) => method !== 'GET')
+    .reduce((n, [, count]) => n + count, 0);
+}
