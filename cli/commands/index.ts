@@ -3,6 +3,7 @@ import type { CliContext } from '../context.ts';
 import { registerGenerateCommand } from './generate.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerEmulatorCommand } from './emulator.ts';
+import { registerApplyCommand, registerPlanCommand } from './plan.ts';
 import { registerResolveCommand } from './resolve.ts';
 import { registerValidateCommand } from './validate.ts';
 
@@ -10,6 +11,8 @@ import { registerValidateCommand } from './validate.ts';
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerValidateCommand(program, ctx);
   registerResolveCommand(program, ctx);
+  registerPlanCommand(program, ctx);
+  registerApplyCommand(program, ctx);
   registerGenerateCommand(program, ctx);
   registerEmulatorCommand(program, ctx);
   registerMigrateCommand(program, ctx);

@@ -1,0 +1,137 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { formatIssue } from '../../controller/errors/index.ts';
+import { createNetBoxClient, netBoxClientOptionsFromConfig } from '../../controller/netbox/index.ts';
+import type { NetBoxClient } from '../../controller/netbox/index.ts';
+import { applyAndVerify, formatPlan, formatSummary, netBoxPortFor, planIntents } from '../../controller/reconcile/index.ts';
+import type { Plan, ReconcileResult } from '../../controller/reconcile/index.ts';
+import type { DesiredIntent } from '../../controller/resolve/index.ts';
+import { ExitCode } from '../context.ts';
+import type { CliContext } from '../context.ts';
+import { hasErrors, loadDesired } from './desired.ts';
+import type { SourceOptions } from './desired.ts';
+
+interface PlanOptions extends SourceOptions {
+  readonly json?: boolean;
+  readonly detailedExitcode?: boolean;
+}
+
+interface ApplyOptions extends SourceOptions {
+  readonly yes?: boolean;
+  readonly json?: boolean;
+}
+
+/**
+ * Loads and resolves the intents; a single invalid intent stops here, before NetBox is asked
+ * anything. Suspended intents are left out.
+ */
+async function desiredFor(ctx: CliContext, options: SourceOptions): Promise<DesiredIntent[]> {
+  const { intents, desired, issues } = await loadDesired(ctx, options);
+  for (const issue of issues) ctx.err.write(`${issue.severity}: ${formatIssue(issue)}\n`);
+  if (hasErrors(issues)) {
+    ctx.err.write('intents are invalid: nothing was read from or written to NetBox\n');
+    throw new ExitCode(1);
+  }
+  const suspended = new Set(intents.filter((i) => i.intent.spec.suspend).map((i) => `${i.intent.kind}/${i.intent.metadata.name}`));
+  for (const name of suspended) ctx.err.write(`skipping suspended intent ${name}\n`);
+  return desired.intents.filter((i) => !suspended.has(`${i.ref.kind}/${i.ref.name}`));
+}
+
+function clientFor(ctx: CliContext): NetBoxClient {
+  const config = ctx.config();
+  return createNetBoxClient(netBoxClientOptionsFromConfig(config.netbox, { logger: ctx.logger() }));
+}
+
+/** `netbox-gitops plan`: what apply would change in NetBox, as a readable diff or JSON. */
+export function registerPlanCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('plan')
+    .description('read NetBox (NETBOX_URL, NETBOX_TOKEN) and print what the intents would change, grouped by intent, vendor and device type')
+    .option('--intents <dir>', 'folder of intent files (default: INTENTS_PATH)')
+    .option('--library <dir>', 'devicetype-library folder (default: LIBRARY_PATH)')
+    .option('--json', 'print the plan as JSON (what apply executes)')
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none, 1 on error')
+    .action(async (options: PlanOptions) => {
+      const intents = await desiredFor(ctx, options);
+      const client = clientFor(ctx);
+      try {
+        const { plan } = await planIntents(netBoxPortFor(client), intents);
+        ctx.out.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
+        if (options.detailedExitcode && plan.summary.changes > 0) throw new ExitCode(2);
+      } finally {
+        await client.close();
+      }
+    });
+}
+
+async function confirm(ctx: CliContext, plan: Plan): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    ctx.err.write('refusing to apply without confirmation: standard input is not a terminal; pass --yes\n');
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`Apply ${plan.summary.changes} changes to NetBox? Only "yes" is accepted: `);
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+function progressReporter(ctx: CliContext): ((done: number, total: number) => void) | undefined {
+  const stream = ctx.err as NodeJS.WriteStream;
+  if (!stream.isTTY) return undefined;
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done < total && now - last < 200) return;
+    last = now;
+    stream.write(`\rapplying: ${done}/${total} objects${done === total ? '\n' : ''}`);
+  };
+}
+
+function formatResult(result: ReconcileResult): string {
+  const lines = [`applied ${result.apply.records.length} changes in ${result.apply.requests} write requests`];
+  if (result.apply.skipped > 0) lines.push(`${result.apply.skipped} changes of observe-mode intents not applied`);
+  for (const f of result.apply.failures) lines.push(`failed: ${f.action} ${f.kind} ${f.identity}: ${f.message}`);
+  if (result.apply.cancelled) lines.push('cancelled before the plan was complete');
+  lines.push(`verify: ${formatSummary(result.verify)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `netbox-gitops apply`: shows the plan, asks, applies it, verifies and summarises. */
+export function registerApplyCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('apply')
+    .description('show the plan, ask for confirmation (unless --yes), apply it to NetBox, verify and print a summary')
+    .option('--intents <dir>', 'folder of intent files (default: INTENTS_PATH)')
+    .option('--library <dir>', 'devicetype-library folder (default: LIBRARY_PATH)')
+    .option('--yes', 'apply without asking')
+    .option('--json', 'print the plan and the result as JSON')
+    .action(async (options: ApplyOptions) => {
+      const intents = await desiredFor(ctx, options);
+      const client = clientFor(ctx);
+      try {
+        const api = netBoxPortFor(client);
+        const { plan } = await planIntents(api, intents);
+        if (!options.json) ctx.out.write(`${formatPlan(plan)}\n`);
+        if (plan.summary.changes === 0) {
+          if (options.json) ctx.out.write(`${JSON.stringify({ plan, result: null }, null, 2)}\n`);
+          else ctx.out.write('NetBox already matches the intents.\n');
+          return;
+        }
+        if (!options.yes && !(await confirm(ctx, plan))) throw new ExitCode(1);
+        const onProgress = progressReporter(ctx);
+        const result = await applyAndVerify(api, intents, plan, {
+          chunkSize: ctx.config().netbox.writeChunk,
+          concurrency: ctx.config().netbox.concurrency,
+          ...(onProgress ? { onProgress } : {}),
+        });
+        ctx.out.write(options.json ? `${JSON.stringify({ plan, result: { apply: result.apply, verify: result.verify.summary } }, null, 2)}\n` : formatResult(result));
+        const enforcedDrift = result.verify.operations.filter((o) => o.enforce && o.action !== 'unmanaged' && o.action !== 'blocked').length;
+        if (result.apply.failures.length > 0 || enforcedDrift > 0) throw new ExitCode(1);
+      } finally {
+        await client.close();
+      }
+    });
+}
