@@ -48,17 +48,27 @@ const naturalKeys = new Map<string, string>();
 
 /**
  * A string whose plain code-unit order is NetBox's natural order ("Eth2" before "Eth10"), first
- * case-insensitively and then by the original text, like its `natural_sort` collation.
+ * case-insensitively and then lowercase before uppercase, like its ICU `natural_sort` collation.
  */
 export function naturalKey(text: string): string {
   let key = naturalKeys.get(text);
   if (key === undefined) {
-    key = `${text.toLowerCase().replace(DIGITS, padDigits)}\u0002${text.replace(DIGITS, padDigits)}`;
+    // Ties between spellings go lowercase first, as ICU collations order them.
+    key = `${text.toLowerCase().replace(DIGITS, padDigits)}\u0002${swapCase(text).replace(DIGITS, padDigits)}`;
     // Names repeat heavily (Ethernet1..48 on every device type); a bounded cache keeps sorts cheap.
     if (naturalKeys.size > 100_000) naturalKeys.clear();
     naturalKeys.set(text, key);
   }
   return key;
+}
+
+function swapCase(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    out += ch === lower ? ch.toUpperCase() : lower;
+  }
+  return out;
 }
 
 /** Separates the parts of a composite sort key; sorts below every character of a part. */
