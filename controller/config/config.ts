@@ -3,7 +3,7 @@ import { ConfigurationError } from '../errors/index.ts';
 import { Secret } from './secret.ts';
 
 /** Environment variables that hold credentials: their values are never echoed in errors. */
-const SECRET_VARIABLES = new Set(['NETBOX_TOKEN', 'DATABASE_PASSWORD', 'DATABASE_URL', 'REDIS_PASSWORD', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['NETBOX_TOKEN', 'DATABASE_PASSWORD', 'DATABASE_URL', 'REDIS_PASSWORD', 'REDIS_URL', 'GIT_TOKEN', 'GIT_URL']);
 
 const booleanText = z
   .string()
@@ -28,6 +28,20 @@ const positiveInt = (what: string): z.ZodType<number, string> =>
 
 const url = (what: string): z.ZodType<string, string> =>
   z.string().trim().refine((v) => URL.canParse(v), { message: `expects ${what}` });
+
+/** `30s`, `5m`, `1h`, `1h30m` or a plain number of seconds, in milliseconds. */
+const duration = z
+  .string()
+  .trim()
+  .refine((v) => /^\d+(\.\d+)?$/.test(v) || (/^(\d+h)?(\d+m)?(\d+s)?$/.test(v) && v !== ''), {
+    message: 'expects a duration such as 30s, 5m, 1h30m or a number of seconds',
+  })
+  .transform((v) => {
+    if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+    const [, h = '0', m = '0', sec = '0'] = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v) ?? [];
+    return ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000;
+  })
+  .refine((ms) => ms >= 1000, { message: 'expects a duration of at least 1s' }) as unknown as z.ZodType<number, string>;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -80,6 +94,17 @@ const envSchema = z.object({
   LIBRARY_GIT_URL: z.string().optional(),
   LIBRARY_GIT_REF: z.string().default('master'),
   CACHE_DIR: z.string().min(1).default('.cache'),
+
+  // Sources and scheduling (`netbox-gitops controller`).
+  INTENTS_SOURCE: z.enum(['folder', 'git'], { message: 'expects folder or git' }).default('folder'),
+  GIT_URL: z.string().trim().min(1).optional(),
+  GIT_BRANCH: z.string().trim().min(1).default('main'),
+  GIT_PATH: z.string().trim().default(''),
+  GIT_TOKEN: z.string().default(''),
+  GIT_SSH_KEY_PATH: z.string().trim().min(1).optional(),
+  GIT_INTERVAL: duration.default(60_000),
+  LIBRARY_REFRESH_INTERVAL: duration.default(300_000),
+  CONTROLLER_LEADER_TTL: duration.default(15_000),
 });
 
 /** The whole typed configuration; built once by {@link loadConfig} in each entry file. */
@@ -118,6 +143,24 @@ export interface AppConfig {
     readonly gitRef: string;
   };
   readonly cacheDir: string;
+  /** Where the controller reads intents from: a local folder (intentsPath) or the Git repository in `git`. */
+  readonly intentsSource: 'folder' | 'git';
+  /** The intent Git repository (INTENTS_SOURCE=git). */
+  readonly git: {
+    /** Never logged as is: it may carry credentials; see redactUrl. */
+    readonly url: string | undefined;
+    readonly branch: string;
+    /** Folder inside the repository that holds the intents; '' for the whole repository. */
+    readonly path: string;
+    /** https token, put into the URL for the fetch only. */
+    readonly token: Secret;
+    readonly sshKeyPath: string | undefined;
+    readonly intervalMs: number;
+  };
+  /** How often the controller re-checks the library source for a new revision. */
+  readonly libraryRefreshIntervalMs: number;
+  /** How long a controller's leader lock lives without renewal; a standby takes over within it. */
+  readonly controllerLeaderTtlMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -176,6 +219,17 @@ export function loadConfig(env: Env): AppConfig {
     intentsPath: e.INTENTS_PATH,
     library: { path: e.LIBRARY_PATH, gitUrl: e.LIBRARY_GIT_URL, gitRef: e.LIBRARY_GIT_REF },
     cacheDir: e.CACHE_DIR,
+    intentsSource: e.INTENTS_SOURCE,
+    git: {
+      url: e.GIT_URL,
+      branch: e.GIT_BRANCH,
+      path: e.GIT_PATH,
+      token: new Secret(e.GIT_TOKEN),
+      sshKeyPath: e.GIT_SSH_KEY_PATH,
+      intervalMs: e.GIT_INTERVAL,
+    },
+    libraryRefreshIntervalMs: e.LIBRARY_REFRESH_INTERVAL,
+    controllerLeaderTtlMs: e.CONTROLLER_LEADER_TTL,
   };
 }
 
