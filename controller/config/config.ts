@@ -105,6 +105,14 @@ const envSchema = z.object({
   GIT_INTERVAL: duration.default(60_000),
   LIBRARY_REFRESH_INTERVAL: duration.default(300_000),
   CONTROLLER_LEADER_TTL: duration.default(15_000),
+
+  // Workflow engine (`netbox-gitops worker`).
+  WORKFLOW_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, { message: 'expects a queue name: letters, digits, "_", "." and "-" (no ":")' })
+    .default('netbox-gitops'),
+  WORKFLOW_STALLED_INTERVAL_MS: positiveInt('a positive number of milliseconds between stalled-job checks').default(30_000),
+  WORKFLOW_LOCK_DURATION_MS: positiveInt('a positive number of milliseconds a worker holds a job lock').default(30_000),
 });
 
 /** The whole typed configuration; built once by {@link loadConfig} in each entry file. */
@@ -161,6 +169,14 @@ export interface AppConfig {
   readonly libraryRefreshIntervalMs: number;
   /** How long a controller's leader lock lives without renewal; a standby takes over within it. */
   readonly controllerLeaderTtlMs: number;
+  /** The workflow engine's BullMQ queue, and how fast the job of a dead worker is taken over. */
+  readonly workflow: {
+    readonly queue: string;
+    /** How often workers look for jobs whose lock expired (a dead worker's). */
+    readonly stalledIntervalMs: number;
+    /** How long a job lock lives without renewal; a live worker renews it at half this. */
+    readonly lockDurationMs: number;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -230,6 +246,11 @@ export function loadConfig(env: Env): AppConfig {
     },
     libraryRefreshIntervalMs: e.LIBRARY_REFRESH_INTERVAL,
     controllerLeaderTtlMs: e.CONTROLLER_LEADER_TTL,
+    workflow: {
+      queue: e.WORKFLOW_QUEUE,
+      stalledIntervalMs: e.WORKFLOW_STALLED_INTERVAL_MS,
+      lockDurationMs: e.WORKFLOW_LOCK_DURATION_MS,
+    },
   };
 }
 
