@@ -26,9 +26,9 @@ export function choiceJson(set: ChoiceSet, value: unknown): { value: string; lab
   return { value, label: set.labels.get(value) ?? value };
 }
 
-/** Interface types that cannot carry PoE (virtual and wireless), per NetBox's NONCONNECTABLE_IFACE_TYPES. */
-export function isNonConnectableInterface(type: string): boolean {
-  return ['virtual', 'bridge', 'lag'].includes(type) || isWirelessInterface(type);
+/** Virtual interface types (NetBox's VIRTUAL_IFACE_TYPES), which cannot carry PoE. */
+export function isVirtualInterface(type: string): boolean {
+  return ['virtual', 'bridge', 'lag'].includes(type);
 }
 
 /** Wireless interface types (IEEE 802.11/802.15 and cellular), per NetBox's WIRELESS_IFACE_TYPES. */

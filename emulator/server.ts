@@ -5,7 +5,7 @@ import { WorkerPool } from './http/cost-model.ts';
 import { FaultInjector } from './http/faults.ts';
 import { RequestStats } from './http/stats.ts';
 import { tableIndexes } from './model/registry.ts';
-import type { EndpointName, Json, JsonObject } from './model/types.ts';
+import type { Json, JsonObject } from './model/types.ts';
 import { ApiFailure } from './model/types.ts';
 import { loadStateFile, saveStateFile } from './state-file.ts';
 import { Store } from './store/store.ts';
@@ -154,16 +154,15 @@ function directStore(api: EmulatedApi, url: string): EmulatorStore {
       throw error;
     }
   };
-  const table = (endpoint: EndpointName) => api.store.table(api.tableOf(endpoint));
   return {
     seed: (endpoint, objects) => guard(() => api.serialize(endpoint, api.createObjects(endpoint, objects), url)),
     mutate: (endpoint, id, patch) => guard(() => api.serialize(endpoint, [api.updateObject(endpoint, id, patch)], url)[0] as JsonObject),
     remove: (endpoint, id) => guard(() => api.deleteObject(endpoint, id)),
     get: (endpoint, id) => {
-      const row = table(endpoint).get(id);
+      const row = api.row(endpoint, id);
       return row ? api.serialize(endpoint, [row], url)[0] : undefined;
     },
     list: (endpoint) => api.serialize(endpoint, api.sortedRows(endpoint), url),
-    count: (endpoint) => table(endpoint).size,
+    count: (endpoint) => api.count(endpoint),
   };
 }

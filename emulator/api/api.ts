@@ -1,6 +1,6 @@
 import type { ModelDef, SerializeContext } from '../model/model-def.ts';
-import { allModels, modelFor } from '../model/registry.ts';
-import type { EndpointName, ErrorDetail, ErrorDict, Json, JsonObject, Row, TableName } from '../model/types.ts';
+import { modelFor } from '../model/registry.ts';
+import type { EndpointName, ErrorDetail, ErrorDict, Json, JsonObject, Row } from '../model/types.ts';
 import { ApiFailure, isEndpointName } from '../model/types.ts';
 import { pythonTypeName } from '../model/text.ts';
 import type { Store } from '../store/store.ts';
@@ -329,15 +329,14 @@ export class EmulatedApi {
     this.order.clear();
   }
 
-  /** Number of rows per endpoint table. */
-  counts(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const def of allModels()) out[def.endpoint] = this.store.table(def.endpoint).size;
-    return out;
+  /** Number of objects an endpoint holds. */
+  count(endpoint: EndpointName): number {
+    return this.store.table(endpoint).size;
   }
 
-  tableOf(endpoint: EndpointName): TableName {
-    return modelFor(endpoint).endpoint;
+  /** One object by id, or undefined. */
+  row(endpoint: EndpointName, id: number): Row | undefined {
+    return this.store.table(endpoint).get(id);
   }
 
   /** Every row of an endpoint in NetBox's default order. */

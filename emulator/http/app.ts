@@ -49,6 +49,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     bodyLimit: parts.bodyLimit,
     ...(parts.logger ? { loggerInstance: parts.logger as FastifyBaseLogger } : { logger: false }),
     forceCloseConnections: true,
+    // One line per request would drown the demo's output; errors are still logged.
+    disableRequestLogging: true,
   });
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: parts.bodyLimit }, (_request, body, done) => {
@@ -74,7 +76,13 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
 
   app.all('/api/*', (request, reply) => handleApi(parts, request, reply));
   app.get('/media/*', (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0]?.slice('/media/'.length) ?? '');
+    const raw = request.url.split('?')[0]?.slice('/media/'.length) ?? '';
+    let path = raw;
+    try {
+      path = decodeURIComponent(raw);
+    } catch {
+      // A malformed escape names no stored file; answer 404 below.
+    }
     const file = parts.api.store.media.get(path);
     if (!file) return reply.code(404).type('text/html').send('<h1>Not Found</h1><p>The requested resource was not found on this server.</p>');
     return reply.type(file.contentType).send(file.data);

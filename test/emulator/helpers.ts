@@ -1,4 +1,4 @@
-import type { Emulator } from '../../emulator/index.ts';
+import type { Emulator, Json } from '../../emulator/index.ts';
 
 export interface Reply<T = unknown> {
   readonly status: number;
@@ -26,8 +26,8 @@ export async function call<T = unknown>(emu: Emulator, method: string, path: str
 }
 
 /** Seeds one manufacturer and one device type; returns their ids. */
-export function seedType(emu: Emulator, model = 'T1', extra: Record<string, unknown> = {}): { manufacturer: number; deviceType: number } {
+export function seedType(emu: Emulator, model = 'T1', extra: Record<string, Json> = {}): { manufacturer: number; deviceType: number } {
   const [manufacturer] = emu.store.seed('manufacturers', [{ name: `Maker of ${model}`, slug: `maker-${model.toLowerCase()}` }]);
-  const [deviceType] = emu.store.seed('device-types', [{ manufacturer: Number(manufacturer?.id), model, slug: model.toLowerCase(), ...extra } as never]);
+  const [deviceType] = emu.store.seed('device-types', [{ manufacturer: Number(manufacturer?.id), model, slug: model.toLowerCase(), ...extra }]);
   return { manufacturer: Number(manufacturer?.id), deviceType: Number(deviceType?.id) };
 }

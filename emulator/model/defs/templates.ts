@@ -1,4 +1,4 @@
-import { choiceSet, isNonConnectableInterface, isWirelessInterface } from '../../choices.ts';
+import { choiceSet, isVirtualInterface, isWirelessInterface } from '../../choices.ts';
 import type { Store } from '../../store/store.ts';
 import type { IndexSpec } from '../../store/table.ts';
 import type { VersionProfile } from '../../version.ts';
@@ -369,8 +369,8 @@ const interfaceTemplates = templateDef({
     const f = candidate.f;
     const type = typeof f.type === 'string' ? f.type : '';
     if (candidate.id !== null && f.bridge === candidate.id) return { bridge: ['An interface cannot be bridged to itself.'] };
-    if (f.poe_mode && isNonConnectableInterface(type)) return { poe_mode: ['Virtual and wireless interfaces cannot have a PoE mode.'] };
-    if (f.poe_type && isNonConnectableInterface(type)) return { poe_type: ['Virtual and wireless interfaces cannot have a PoE type.'] };
+    if (f.poe_mode && isVirtualInterface(type)) return { poe_mode: ['Virtual interfaces cannot have a PoE mode.'] };
+    if (f.poe_type && isVirtualInterface(type)) return { poe_type: ['Virtual interfaces cannot have a PoE type.'] };
     if (f.poe_type && !f.poe_mode) return { poe_type: ['Must specify PoE mode when designating a PoE type.'] };
     if (f.rf_role && !isWirelessInterface(type)) return { rf_role: ['Wireless role may be set only on wireless interfaces.'] };
     const bridge = typeof f.bridge === 'number' ? store.table('interface-templates').get(f.bridge) : undefined;
