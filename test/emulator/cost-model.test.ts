@@ -48,7 +48,7 @@ describe('emulator cost model over HTTP', () => {
   });
 
   it('charges latency per request and write cost per object, on a bounded number of workers', async () => {
-    emu = await startEmulator({ latencyMs: 10, writeMsPerObject: 2, workers: 2 });
+    emu = await startEmulator({ latencyMs: 30, writeMsPerObject: 2, workers: 2 });
     const { deviceType } = seedType(emu);
     const created = await call<unknown[]>(
       emu,
@@ -57,11 +57,11 @@ describe('emulator cost model over HTTP', () => {
       Array.from({ length: 20 }, (_, i) => ({ device_type: deviceType, name: `eth${i}`, type: '1000base-t' })),
     );
     expect(created.status).toBe(201);
-    expect(emu.stats().busyMs).toBe(10 + 20 * 2);
+    expect(emu.stats().busyMs).toBe(30 + 20 * 2);
     expect(emu.stats().objectsWritten).toBe(20);
     await Promise.all(Array.from({ length: 6 }, () => call(emu, 'GET', '/api/dcim/manufacturers/')));
     const stats = emu.stats();
-    expect(stats.busyMs).toBe(50 + 6 * 10);
+    expect(stats.busyMs).toBe(70 + 6 * 30);
     expect(stats.workers).toBe(2);
     expect(stats.maxBusyWorkers).toBe(2);
     expect(stats.requests.total).toBe(7);
