@@ -1,0 +1,31 @@
+/**
+ * Sources and scheduling: where intents come from (a Git repository, a watched folder) and
+ * where the devicetype-library comes from (a cached catalogue per revision), how they reach
+ * the `intents` table, how intent intervals become BullMQ schedules, and the controller that
+ * ties it together under a Redis leader lock (`netbox-gitops controller`).
+ */
+export { createController, requestSourceSync, sameRepository, DEFAULT_SYNC_CHANNEL } from './controller.ts';
+export type { Controller, ControllerDeps, SourceSyncReport } from './controller.ts';
+export { createGitIntentSource } from './git-intent-source.ts';
+export type { GitIntentSourceOptions } from './git-intent-source.ts';
+export { createFolderIntentSource, hashIntentFolder, DEFAULT_DEBOUNCE_MS } from './folder-intent-source.ts';
+export type { FolderIntentSourceOptions } from './folder-intent-source.ts';
+export { createCachedLibraryProvider, fingerprintFolder } from './library-provider.ts';
+export type { CachedLibraryProvider, CachedLibraryProviderOptions, LibraryCacheStats } from './library-provider.ts';
+export { syncIntents, canonicalJson } from './intent-sync.ts';
+export type { SyncResult } from './intent-sync.ts';
+export { snapshotIntents } from './snapshot.ts';
+export { createIntentScheduler, repeatOf, DEFAULT_SCHEDULE_QUEUE } from './scheduler.ts';
+export type { IntentRepeat, IntentScheduler, IntentSchedulerOptions, ScheduleChanges } from './scheduler.ts';
+export { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';
+export type { LeaderElection, LeaderElectionOptions } from './leader.ts';
+export { redactUrl, scrub, sshCommand, withToken } from './git-checkout.ts';
+export type {
+  IntentRef,
+  IntentSnapshot,
+  IntentSource,
+  InvalidIntent,
+  LibraryProvider,
+  ReconcileRequestOptions,
+  ReconcileRequester,
+} from './types.ts';

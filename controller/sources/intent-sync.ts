@@ -1,0 +1,185 @@
+import { withTransaction } from '../db/index.ts';
+import type { Pool, PoolClient } from '../db/index.ts';
+import { intentKey } from '../intents/index.ts';
+import type { Intent, IntentKind } from '../intents/index.ts';
+import type { IntentRef, IntentSnapshot, InvalidIntent } from './types.ts';
+
+/** What one sync changed in the `intents` table. */
+export interface SyncResult {
+  readonly source: string;
+  readonly revision: string;
+  /** Active intents that are new, changed, or active again: each wants a reconcile now. */
+  readonly changed: readonly IntentRef[];
+  /** Intents marked removed by this sync; `prune` when their last valid version said `prune: true` and was not suspended. */
+  readonly removed: readonly { readonly ref: IntentRef; readonly prune: boolean }[];
+  readonly invalid: readonly IntentRef[];
+  readonly suspended: readonly IntentRef[];
+  /** Valid intents whose stored spec did not change. */
+  readonly unchanged: number;
+  /** True when removals were held back because some errors could not be pinned to an intent. */
+  readonly removalsWithheld: boolean;
+}
+
+interface StoredIntent {
+  readonly id: string;
+  readonly kind: IntentKind;
+  readonly name: string;
+  readonly source: string;
+  readonly status: 'active' | 'removed' | 'suspended' | 'invalid';
+  readonly spec: unknown;
+  readonly revision: string | null;
+  readonly was_valid: boolean;
+}
+
+/**
+ * Brings the `intents` table in line with what `source` holds at `snapshot.revision`, in one
+ * transaction: valid intents are upserted (a new intent_revisions row when their spec
+ * changed), invalid ones get status 'invalid' with every error in status_message (their last
+ * valid spec stays stored but is never reconciled), and intents of this source that are
+ * gone get status 'removed'. Reconcile requests are the caller's job, from the result.
+ */
+export async function syncIntents(pool: Pool, source: string, snapshot: IntentSnapshot): Promise<SyncResult> {
+  return withTransaction(pool, async (client) => {
+    // Two controllers that both believe they lead (a lock that expired mid-sync) still write one after the other.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`netbox-gitops:intent-source:${source}`]);
+    const keys = [...snapshot.intents.map((loaded) => intentKey(loaded.intent)), ...snapshot.invalid.map((entry) => `${entry.kind}/${entry.name}`)];
+    const stored = await readStoredIntents(client, source, keys);
+    const changed: IntentRef[] = [];
+    const suspended: IntentRef[] = [];
+    let unchanged = 0;
+    for (const { intent } of snapshot.intents) {
+      const outcome = await upsertValidIntent(client, source, snapshot.revision, intent, stored.get(intentKey(intent)));
+      const ref = { kind: intent.kind, name: intent.metadata.name };
+      if (intent.spec.suspend) suspended.push(ref);
+      if (outcome === 'reconcile') changed.push(ref);
+      else if (outcome === 'unchanged') unchanged += 1;
+    }
+    for (const entry of snapshot.invalid) await markInvalid(client, source, snapshot.revision, entry, stored.get(`${entry.kind}/${entry.name}`));
+    const present = new Set(keys);
+    const gone = [...stored.values()].filter((row) => row.source === source && row.status !== 'removed' && !present.has(`${row.kind}/${row.name}`));
+    const removalsWithheld = snapshot.unattributed.length > 0 && gone.length > 0;
+    const removed = removalsWithheld ? [] : await markRemoved(client, snapshot.revision, gone);
+    return {
+      source,
+      revision: snapshot.revision,
+      changed,
+      removed,
+      invalid: snapshot.invalid.map((entry) => ({ kind: entry.kind, name: entry.name })),
+      suspended,
+      unchanged,
+      removalsWithheld,
+    };
+  });
+}
+
+async function readStoredIntents(client: PoolClient, source: string, keys: readonly string[]): Promise<Map<string, StoredIntent>> {
+  const result = await client.query<StoredIntent>(
+    `SELECT i.id, i.kind, i.name, i.source, i.status, i.spec, i.revision,
+            EXISTS (SELECT 1 FROM intent_revisions r WHERE r.intent_id = i.id) AS was_valid
+       FROM intents i
+      WHERE i.source = $1 OR (i.kind || '/' || i.name) = ANY($2::text[])
+      FOR UPDATE OF i`,
+    [source, keys],
+  );
+  return new Map(result.rows.map((row) => [`${row.kind}/${row.name}`, row]));
+}
+
+/** 'reconcile' when the intent is active and new, changed or active again; 'updated' for other writes. */
+async function upsertValidIntent(
+  client: PoolClient,
+  source: string,
+  revision: string,
+  intent: Intent,
+  stored: StoredIntent | undefined,
+): Promise<'reconcile' | 'updated' | 'unchanged'> {
+  const status = intent.spec.suspend ? 'suspended' : 'active';
+  const message = intent.spec.suspend ? 'spec.suspend is true: not reconciled and not scheduled until it is set back to false' : null;
+  const spec = JSON.stringify(intent);
+  if (stored === undefined) {
+    const inserted = await client.query<{ id: string }>(
+      `INSERT INTO intents (kind, name, source, revision, spec, status, status_message, mode)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) RETURNING id`,
+      [intent.kind, intent.metadata.name, source, revision, spec, status, message, intent.spec.mode],
+    );
+    await recordRevision(client, inserted.rows[0]?.id ?? '', revision, spec, source);
+    return status === 'active' ? 'reconcile' : 'updated';
+  }
+  const specChanged = canonicalJson(stored.spec) !== canonicalJson(intent) || !stored.was_valid;
+  const statusChanged = stored.status !== status;
+  if (!specChanged && !statusChanged && stored.source === source && stored.revision === revision) return 'unchanged';
+  await client.query(
+    `UPDATE intents
+        SET source = $2, revision = $3, spec = $4::jsonb, status = $5, status_message = $6, mode = $7,
+            removed_at = NULL, updated_at = now()
+      WHERE id = $1`,
+    [stored.id, source, revision, spec, status, message, intent.spec.mode],
+  );
+  if (specChanged) await recordRevision(client, stored.id, revision, spec, source);
+  if (status === 'active' && (specChanged || statusChanged)) return 'reconcile';
+  return specChanged || statusChanged ? 'updated' : 'unchanged';
+}
+
+async function recordRevision(client: PoolClient, intentId: string, revision: string, spec: string, source: string): Promise<void> {
+  await client.query(
+    `INSERT INTO intent_revisions (intent_id, revision, spec, source) VALUES ($1, $2, $3::jsonb, $4)
+     ON CONFLICT (intent_id, revision) DO UPDATE SET spec = EXCLUDED.spec, recorded_at = now()`,
+    [intentId, revision, spec, source],
+  );
+}
+
+/** The last valid spec stays (the engine must not use it while the status is 'invalid'); a new name stores the raw document. */
+async function markInvalid(client: PoolClient, source: string, revision: string, entry: InvalidIntent, stored: StoredIntent | undefined): Promise<void> {
+  if (stored === undefined) {
+    const document = entry.document !== null && typeof entry.document === 'object' ? entry.document : {};
+    await client.query(
+      `INSERT INTO intents (kind, name, source, revision, spec, status, status_message)
+       VALUES ($1, $2, $3, $4, $5::jsonb, 'invalid', $6)`,
+      [entry.kind, entry.name, source, revision, JSON.stringify(document), entry.message],
+    );
+    return;
+  }
+  await client.query(
+    `UPDATE intents SET source = $2, status = 'invalid', status_message = $3, removed_at = NULL, updated_at = now()
+      WHERE id = $1 AND (status <> 'invalid' OR status_message IS DISTINCT FROM $3 OR source <> $2)`,
+    [stored.id, source, entry.message],
+  );
+}
+
+async function markRemoved(
+  client: PoolClient,
+  revision: string,
+  gone: readonly StoredIntent[],
+): Promise<{ ref: IntentRef; prune: boolean }[]> {
+  const removed: { ref: IntentRef; prune: boolean }[] = [];
+  for (const row of gone) {
+    await client.query(
+      `UPDATE intents SET status = 'removed', removed_at = now(), updated_at = now(), status_message = $2 WHERE id = $1`,
+      [row.id, `no longer in the source at revision ${revision}`],
+    );
+    // A suspended intent is frozen, deletions included (as Flux skips garbage collection of a suspended object).
+    const prune = row.was_valid && row.status !== 'suspended' && prunes(row.spec);
+    removed.push({ ref: { kind: row.kind, name: row.name }, prune });
+  }
+  return removed;
+}
+
+function prunes(spec: unknown): boolean {
+  const inner = (spec as { spec?: { prune?: unknown } } | null)?.spec;
+  return inner?.prune === true;
+}
+
+/** JSON with object keys sorted, so a jsonb value read back compares equal to the object written. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}

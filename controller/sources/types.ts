@@ -1,0 +1,77 @@
+import type { Catalogue } from '../catalogue/index.ts';
+import type { ValidationIssue } from '../errors/index.ts';
+import type { IntentKind, LoadedIntent } from '../intents/index.ts';
+
+/** The identity of one intent: unique per kind. */
+export interface IntentRef {
+  readonly kind: IntentKind;
+  readonly name: string;
+}
+
+export interface ReconcileRequestOptions {
+  readonly createdBy?: string;
+  readonly correlationId?: string;
+  readonly reason?: string;
+}
+
+/**
+ * The part of the workflow engine's WorkflowService the controller uses. Declared here
+ * structurally so that sources do not depend on the engine's internals; the real service
+ * (controller/workflow) satisfies it.
+ */
+export interface ReconcileRequester {
+  /** Serialises per intent and merges repeated requests (the engine's contract). */
+  requestReconcile(ref: IntentRef, options?: ReconcileRequestOptions): Promise<unknown>;
+}
+
+/** The devicetype-library at its current revision, as the workflow engine consumes it. */
+export interface LibraryProvider {
+  /** The catalogue at the revision last seen by {@link LibraryProvider.refresh} (refreshing first when none was seen). */
+  current(): Promise<Catalogue>;
+  /** Fetches (Git) or re-hashes (folder) the library; `changed` when the revision differs from the last one seen. */
+  refresh(): Promise<{ revision: string; changed: boolean }>;
+}
+
+/** An intent document that failed validation but still names its kind and `metadata.name`. */
+export interface InvalidIntent {
+  readonly kind: IntentKind;
+  readonly name: string;
+  readonly file: string;
+  /** The document as written (it could not be validated), for the dashboard. */
+  readonly document: unknown;
+  /** Every error of this document, formatted `file:line:col path: message`. */
+  readonly message: string;
+}
+
+/** What a source holds at one revision. */
+export interface IntentSnapshot {
+  readonly revision: string;
+  readonly intents: readonly LoadedIntent[];
+  readonly invalid: readonly InvalidIntent[];
+  /**
+   * Errors that cannot be pinned to a named intent (unparseable YAML, an unknown kind, a
+   * missing name, an unreadable file). While there are any, no intent of the source is
+   * marked removed: the intent might be in the broken file, and a removal can prune.
+   */
+  readonly unattributed: readonly ValidationIssue[];
+  /** Warnings of valid documents, for the log. */
+  readonly warnings: readonly ValidationIssue[];
+}
+
+/** Where intents come from: a Git repository or a local folder. */
+export interface IntentSource {
+  /** Stored in `intents.source`; identifies the source's intents for removal. Holds no credentials. */
+  readonly id: string;
+  readonly kind: 'git' | 'folder';
+  /** The repository URL without credentials (Git sources), for matching webhooks. */
+  readonly url?: string;
+  /** Brings the source to its newest revision; `changed` when that differs from the last fetch. */
+  fetch(): Promise<{ revision: string; changed: boolean }>;
+  /** Loads the intents at the revision of the last fetch (fetching first when there was none). */
+  load(): Promise<IntentSnapshot>;
+  /**
+   * Folder sources: calls `onChange` once per burst of file changes. Returns a function that
+   * stops watching. Git sources have no watch; the controller polls them.
+   */
+  watch?(onChange: () => void): Promise<() => Promise<void>>;
+}

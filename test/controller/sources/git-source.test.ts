@@ -1,0 +1,235 @@
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Secret } from '../../../controller/config/index.ts';
+import { IntegrationError } from '../../../controller/errors/index.ts';
+import { createController, createGitIntentSource } from '../../../controller/sources/index.ts';
+import type { Controller } from '../../../controller/sources/index.ts';
+import { createTestDatabase } from '../../helpers/database.ts';
+import type { TestDatabase } from '../../helpers/database.ts';
+import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
+
+let db: TestDatabase;
+let scratch: ReturnType<typeof tempDir>;
+let work: SimpleGit;
+let workDir: string;
+let bare: string;
+let controller: Controller;
+const requester = recordingRequester();
+const { logger, lines } = memoryLogger();
+
+async function commitAndPush(message: string): Promise<string> {
+  await work.add(['-A', '.']);
+  await work.commit(message);
+  await work.push('origin', 'HEAD:main');
+  return (await simpleGit(bare).revparse(['main'])).trim();
+}
+
+interface Row {
+  kind: string;
+  name: string;
+  status: string;
+  revision: string | null;
+  status_message: string | null;
+  removed_at: Date | null;
+  spec: { spec: Record<string, unknown> };
+  revisions: number;
+}
+
+async function rows(): Promise<Map<string, Row>> {
+  const result = await db.pool.query<Row>(
+    `SELECT i.kind, i.name, i.status, i.revision, i.status_message, i.removed_at, i.spec,
+            (SELECT count(*)::int FROM intent_revisions r WHERE r.intent_id = i.id) AS revisions
+       FROM intents i`,
+  );
+  return new Map(result.rows.map((row) => [row.name, row]));
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  scratch = tempDir('sources-git-');
+  bare = path.join(scratch.path, 'intents.git');
+  workDir = path.join(scratch.path, 'work');
+  await simpleGit(scratch.path).init(true, [bare]);
+  await simpleGit(scratch.path).clone(bare, workDir);
+  work = simpleGit(workDir);
+  await work.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid');
+  await work.checkoutLocalBranch('main');
+  writeFile(workDir, 'intents/a.yaml', vendorSetYaml('vendor-a'));
+  writeFile(workDir, 'intents/b.yaml', vendorSetYaml('vendor-b', { prune: true }));
+  writeFile(workDir, 'intents/keep.yaml', vendorSetYaml('vendor-keep'));
+  // Outside the sub-path: never loaded.
+  writeFile(workDir, 'README.yaml', 'not: an intent\n');
+  await commitAndPush('first');
+
+  controller = createController({
+    pool: db.pool,
+    redis: redisConfig(),
+    requester,
+    sources: [createGitIntentSource({ url: `file://${bare}`, branch: 'main', path: 'intents', cacheDir: path.join(scratch.path, 'cache'), logger })],
+    logger,
+    pollIntervalMs: 3_600_000,
+    leaderTtlMs: 2_000,
+    leaderKey: uniqueName('leader'),
+    scheduleQueue: uniqueName('schedules'),
+    syncChannel: uniqueName('sync'),
+  });
+  await controller.start();
+  await waitFor(() => controller.isLeader, 15_000, 'leadership');
+});
+
+afterAll(async () => {
+  await controller?.stop();
+  await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+  await db?.drop();
+  scratch?.remove();
+});
+
+describe('Git intent source', () => {
+  it('loads the intents of the sub-path at the first commit and requests a reconcile of each', async () => {
+    const sha = (await simpleGit(bare).revparse(['main'])).trim();
+    const stored = await rows();
+    expect([...stored.keys()].sort()).toEqual(['vendor-a', 'vendor-b', 'vendor-keep']);
+    for (const row of stored.values()) {
+      expect(row).toMatchObject({ kind: 'VendorSet', status: 'active', revision: sha, revisions: 1 });
+    }
+    expect(stored.get('vendor-a')?.spec).toMatchObject({ apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'vendor-a' } });
+    expect(requester.keys().sort()).toEqual(['VendorSet/vendor-a', 'VendorSet/vendor-b', 'VendorSet/vendor-keep']);
+  });
+
+  it('picks up a new commit: the changed intent is updated, gets a revision row, and only it is reconciled', async () => {
+    requester.clear();
+    writeFile(workDir, 'intents/a.yaml', vendorSetYaml('vendor-a', { interval: '5m' }));
+    const shaB = await commitAndPush('change vendor-a');
+
+    const [report] = await controller.syncNow();
+    expect(report?.error).toBeUndefined();
+    expect(report?.revision).toBe(shaB);
+    const stored = await rows();
+    expect(stored.get('vendor-a')).toMatchObject({ revision: shaB, revisions: 2 });
+    expect(stored.get('vendor-a')?.spec.spec.interval).toBe('5m');
+    expect(stored.get('vendor-b')?.revisions).toBe(1);
+    expect(requester.keys()).toEqual(['VendorSet/vendor-a']);
+    expect(requester.requests[0]?.options).toMatchObject({ createdBy: 'controller' });
+    expect(requester.requests[0]?.options?.reason).toContain(shaB);
+  });
+
+  it('a sync with no new commit requests nothing', async () => {
+    requester.clear();
+    await controller.syncNow();
+    expect(requester.requests).toEqual([]);
+  });
+
+  it('marks invalid intents invalid with file:line messages, keeps their last valid spec, and never reconciles them', async () => {
+    requester.clear();
+    writeFile(workDir, 'intents/c.yaml', vendorSetYaml('vendor-c', { mode: 'sometimes' }));
+    writeFile(workDir, 'intents/b.yaml', vendorSetYaml('vendor-b', { prune: true, interval: 'soon' }));
+    await commitAndPush('break b, add a broken c');
+
+    await controller.syncNow();
+    const stored = await rows();
+    expect(stored.get('vendor-c')).toMatchObject({ status: 'invalid', revisions: 0 });
+    expect(stored.get('vendor-c')?.status_message).toMatch(/^c\.yaml:\d+:\d+ spec\.mode: /);
+    expect(stored.get('vendor-b')).toMatchObject({ status: 'invalid', revisions: 1 });
+    expect(stored.get('vendor-b')?.status_message).toMatch(/b\.yaml:\d+:\d+ spec\.interval/);
+    // The last valid version stays for the record; the engine must not act on it.
+    expect(stored.get('vendor-b')?.spec.spec.interval).toBe('1h');
+    expect(requester.requests).toEqual([]);
+  });
+
+  it('holds back removals while a file has errors no intent can be named for', async () => {
+    requester.clear();
+    rmSync(path.join(workDir, 'intents/keep.yaml'));
+    writeFile(workDir, 'intents/broken.yaml', 'kind: [unclosed\n');
+    await commitAndPush('remove keep, add unparseable file');
+
+    const [report] = await controller.syncNow();
+    expect(report?.result?.removalsWithheld).toBe(true);
+    expect((await rows()).get('vendor-keep')?.status).toBe('active');
+    expect(requester.requests).toEqual([]);
+  });
+
+  it('marks intents gone from the source removed and requests a prune only for those whose last version said prune: true', async () => {
+    requester.clear();
+    rmSync(path.join(workDir, 'intents/broken.yaml'));
+    rmSync(path.join(workDir, 'intents/b.yaml'));
+    await commitAndPush('remove b and the broken file');
+
+    const [report] = await controller.syncNow();
+    const stored = await rows();
+    expect(stored.get('vendor-b')).toMatchObject({ status: 'removed' });
+    expect(stored.get('vendor-b')?.removed_at).toBeInstanceOf(Date);
+    expect(stored.get('vendor-keep')).toMatchObject({ status: 'removed' });
+    expect(report?.result?.removed).toEqual(
+      expect.arrayContaining([
+        { ref: { kind: 'VendorSet', name: 'vendor-b' }, prune: true },
+        { ref: { kind: 'VendorSet', name: 'vendor-keep' }, prune: false },
+      ]),
+    );
+    expect(requester.keys()).toEqual(['VendorSet/vendor-b']);
+    expect(requester.requests[0]?.options?.reason).toMatch(/prune/);
+  });
+
+  it('an intent that comes back is active again and reconciled', async () => {
+    requester.clear();
+    writeFile(workDir, 'intents/keep.yaml', vendorSetYaml('vendor-keep'));
+    await commitAndPush('restore keep');
+    await controller.syncNow();
+    const keep = (await rows()).get('vendor-keep');
+    expect(keep).toMatchObject({ status: 'active', removed_at: null });
+    expect(requester.keys()).toEqual(['VendorSet/vendor-keep']);
+  });
+});
+
+describe('Git credentials', () => {
+  it('sends the token in the fetch URL only and never shows it in errors, logs or the checkout', async () => {
+    const token = `tok-${uniqueName('secret')}`;
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers.authorization ?? '');
+      if (!request.headers.authorization) {
+        response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
+      } else {
+        response.writeHead(403).end(`denied for ${request.headers.authorization}`);
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const cacheDir = path.join(scratch.path, 'token-cache');
+    const source = createGitIntentSource({ url: `http://127.0.0.1:${port}/org/intents.git`, branch: 'main', token: new Secret(token), cacheDir, logger });
+    try {
+      const error = await source.fetch().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(IntegrationError);
+      expect((error as Error).message).toContain(`http://127.0.0.1:${port}/org/intents.git`);
+      expect((error as Error).message).not.toContain(token);
+      expect(JSON.stringify(error)).not.toContain(token);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    const basic = seen.find((header) => header.startsWith('Basic '));
+    expect(Buffer.from(basic?.slice(6) ?? '', 'base64').toString()).toBe(`x-access-token:${token}`);
+    expect(lines.join('')).not.toContain(token);
+    expect(filesContaining(cacheDir, token)).toEqual([]);
+  });
+});
+
+/** Every file under `dir` whose bytes contain `needle`. */
+function filesContaining(dir: string, needle: string): string[] {
+  const found: string[] = [];
+  const walk = (current: string): void => {
+    for (const name of readdirSync(current)) {
+      const full = path.join(current, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (readFileSync(full).includes(needle)) found.push(full);
+    }
+  };
+  walk(dir);
+  return found;
+}
