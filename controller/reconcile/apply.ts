@@ -237,6 +237,7 @@ function buildBody(op: PlanOperation, ids: ReadonlyMap<string, number>): Record<
         rear_port_position: m.rear_port_position ?? 1,
       }));
     }
+    if (typeof fields.manufacturer === 'string') fields.manufacturer = { slug: fields.manufacturer };
     if (typeof fields.power_port === 'string') {
       fields.power_port = resolve(ids, `power-port-template:${templateIdentity(parent, fields.power_port)}`, 'power port');
     }
@@ -245,7 +246,8 @@ function buildBody(op: PlanOperation, ids: ReadonlyMap<string, number>): Record<
 }
 
 function recordFor(op: PlanOperation, result: NetBoxRecord | undefined, ids: Map<string, number>): ChangeRecord {
-  const netboxId = result?.id ?? op.netboxId;
+  // Bulk PATCH answers in NetBox's default order, not ours: only creates take the id from the answer.
+  const netboxId = op.action === 'create' ? result?.id : op.netboxId;
   if (op.action === 'create' && netboxId !== undefined) ids.set(`${op.kind}:${op.identity}`, netboxId);
   const before = op.action === 'create' ? null : (op.before ?? fromChanges(op, 'before'));
   const after = op.action === 'delete' ? null : op.action === 'create' ? (op.desired ?? {}) : fromChanges(op, 'after');

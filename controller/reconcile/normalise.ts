@@ -11,7 +11,14 @@ const SLUG_FIELDS = new Set(['slug']);
 
 /** Normalises one field value for comparison; the same function serves both sides. */
 export function normaliseValue(field: string, value: unknown): unknown {
-  if (value === undefined || value === null || value === '') return null;
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') {
+    // NetBox's serializers trim text (DRF CharField trim_whitespace), so "x\n" reads back as "x".
+    const text = value.trim();
+    if (text === '') return null;
+    if (DECIMAL_FIELDS.has(field) && Number.isFinite(Number(text))) return Number(text);
+    return SLUG_FIELDS.has(field) ? text.toLowerCase() : text;
+  }
   if (Array.isArray(value)) return value.map((v) => normaliseValue(field, v));
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
@@ -21,11 +28,6 @@ export function normaliseValue(field: string, value: unknown): unknown {
     if ('id' in record) return record.id;
     return value;
   }
-  if (DECIMAL_FIELDS.has(field)) {
-    const n = typeof value === 'number' ? value : Number(value);
-    return Number.isFinite(n) ? n : value;
-  }
-  if (SLUG_FIELDS.has(field) && typeof value === 'string') return value.toLowerCase();
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { TEMPLATE_KINDS } from '../catalogue/index.ts';
+import { slugify, TEMPLATE_KINDS } from '../catalogue/index.ts';
 import type { TemplateKind, TemplateSet, TemplateSpec } from '../catalogue/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
 import { formatIntentRef, intentTag, INTENT_TAG_PREFIX, OWNER_TAG, templateIdentity, templateObjectKind, typeIdentity } from './identity.ts';
@@ -62,12 +62,11 @@ export function buildPlan(intents: readonly DesiredIntent[], snapshot: Snapshot,
   planPrune(intents, manufacturers, types, snapshot, ops);
   planTags(intents, snapshot, ops);
 
-  ops.sort(compareOperations);
   return {
     formatVersion: 1,
     netboxVersion: snapshot.netboxVersion,
     intents: intents.map((i) => ({ ref: i.ref, mode: i.policy.mode, prune: i.policy.prune, adopt: i.policy.adopt })),
-    operations: ops,
+    operations: sortOperations(ops),
     references,
     summary: summarise(ops, unchanged),
     warnings,
@@ -162,8 +161,16 @@ function tagChange(actual: NetBoxRecord, owners: readonly string[]): FieldChange
   return after.length === before.length ? undefined : { before, after };
 }
 
+const sortedIntents = new WeakMap<Owners, readonly string[]>();
+
+function intentsOf(o: Owners): readonly string[] {
+  let intents = sortedIntents.get(o);
+  if (!intents) sortedIntents.set(o, (intents = [...o.intents].sort()));
+  return intents;
+}
+
 function base(kind: ObjectKind, identity: string, vendor: string, o: Owners): Pick<PlanOperation, 'kind' | 'identity' | 'vendor' | 'intents' | 'enforce'> {
-  return { kind, identity, vendor, intents: [...o.intents].sort(), enforce: o.enforce };
+  return { kind, identity, vendor, intents: intentsOf(o), enforce: o.enforce };
 }
 
 function planManufacturer(m: MergedManufacturer, snapshot: Snapshot, ops: PlanOperation[], unchanged: (n?: number) => void): void {
@@ -232,14 +239,16 @@ function planType(
  * Library front ports name one rear port; NetBox 4.5 holds a list of mappings. Both sides
  * are compared in the list form, with rear ports named rather than numbered.
  */
-function desiredTemplateFields(kind: TemplateKind, spec: TemplateSpec): Record<string, unknown> {
-  const fields: Record<string, unknown> = { ...spec.fields };
-  if (kind === 'front-port' && 'rear_port' in fields) {
-    fields.rear_ports = [{ position: 1, rear_port: fields.rear_port, rear_port_position: fields.rear_port_position ?? 1 }];
-    delete fields.rear_port;
-    delete fields.rear_port_position;
+function desiredTemplateFields(kind: TemplateKind, spec: TemplateSpec): Readonly<Record<string, unknown>> {
+  if (kind === 'front-port' && 'rear_port' in spec.fields) {
+    const { rear_port, rear_port_position, ...rest } = spec.fields;
+    return { ...rest, rear_ports: [{ position: 1, rear_port, rear_port_position: rear_port_position ?? 1 }] };
   }
-  return fields;
+  // Inventory items name their manufacturer; NetBox reads it back nested, compared by slug.
+  if (kind === 'inventory-item' && typeof spec.fields.manufacturer === 'string') {
+    return { ...spec.fields, manufacturer: slugify(spec.fields.manufacturer) };
+  }
+  return spec.fields;
 }
 
 function actualTemplateNormaliser(rearPortNames: ReadonlyMap<number, string>): (field: string, value: unknown) => unknown {
@@ -273,6 +282,7 @@ function planTemplates(
   const rearPortNames = new Map<number, string>();
   for (const rp of rearPorts?.values() ?? []) rearPortNames.set(rp.id, String(rp.name));
   const normaliseActual = actualTemplateNormaliser(rearPortNames);
+  const intents = intentsOf(t);
   for (const kind of TEMPLATE_KINDS) {
     const desired = t.templates[kind] ?? [];
     const actualByName = actualKinds?.get(kind);
@@ -285,12 +295,12 @@ function planTemplates(
       noteReferences(kind, fields, parent, actualKinds, references);
       const actual = actualByName?.get(spec.name);
       if (!actual) {
-        ops.push({ ...base(objectKind, identity, t.manufacturer, t), action: 'create', parent, desired: { name: spec.name, ...fields } });
+        ops.push({ kind: objectKind, action: 'create', identity, vendor: t.manufacturer, intents, enforce: t.enforce, parent, desired: { name: spec.name, ...fields } });
         continue;
       }
       const changes = diffFields(fields, actual, normaliseActual);
       if (Object.keys(changes).length === 0) unchanged();
-      else ops.push({ ...base(objectKind, identity, t.manufacturer, t), action: 'update', parent, netboxId: actual.id, changes });
+      else ops.push({ kind: objectKind, action: 'update', identity, vendor: t.manufacturer, intents, enforce: t.enforce, parent, netboxId: actual.id, changes });
     }
     if (!actualByName || !t.prune) continue;
     for (const [name, actual] of actualByName) {
@@ -315,15 +325,22 @@ function noteReferences(
   references: Record<string, number>,
 ): void {
   if (!actualKinds) return;
-  const note = (refKind: TemplateKind, name: unknown): void => {
-    if (typeof name !== 'string') return;
-    const id = actualKinds.get(refKind)?.get(name)?.id;
-    if (id !== undefined) references[`${templateObjectKind(refKind)}:${templateIdentity(parent.identity, name)}`] = id;
-  };
   if (kind === 'front-port' && Array.isArray(fields.rear_ports)) {
-    for (const m of fields.rear_ports as { rear_port?: unknown }[]) note('rear-port', m.rear_port);
+    for (const m of fields.rear_ports as { rear_port?: unknown }[]) noteReference('rear-port', m.rear_port, parent, actualKinds, references);
   }
-  if (kind === 'power-outlet') note('power-port', fields.power_port);
+  if (kind === 'power-outlet') noteReference('power-port', fields.power_port, parent, actualKinds, references);
+}
+
+function noteReference(
+  refKind: TemplateKind,
+  name: unknown,
+  parent: ParentRef,
+  actualKinds: ReadonlyMap<TemplateKind, ReadonlyMap<string, NetBoxRecord>>,
+  references: Record<string, number>,
+): void {
+  if (typeof name !== 'string') return;
+  const id = actualKinds.get(refKind)?.get(name)?.id;
+  if (id !== undefined) references[`${templateObjectKind(refKind)}:${templateIdentity(parent.identity, name)}`] = id;
 }
 
 /** Creates the ownership tags that the plan's writes put on objects, where NetBox lacks them. */
@@ -442,30 +459,29 @@ function snapshotFields(kind: string, actual: NetBoxRecord): Record<string, unkn
   return Object.fromEntries(fields.filter((f) => f in actual).map((f) => [f, normaliseValue(f, actual[f])]));
 }
 
+function kindOrder(kind: ObjectKind): number {
+  if (kind === 'tag') return -1;
+  if (kind === 'manufacturer') return 0;
+  if (kind === 'device-type' || kind === 'module-type') return 1;
+  if (kind === 'rear-port-template') return 2;
+  if (kind === 'front-port-template' || kind === 'power-outlet-template') return 4;
+  if (kind === 'image') return 5;
+  return 3;
+}
+
 /** Apply phase of an operation: references first on the way in, reverse on the way out. */
 export function phaseOf(op: Pick<PlanOperation, 'kind' | 'action'>): number {
-  const order = (kind: ObjectKind): number => {
-    if (kind === 'tag') return -1;
-    if (kind === 'manufacturer') return 0;
-    if (kind === 'device-type' || kind === 'module-type') return 1;
-    if (kind === 'rear-port-template') return 2;
-    if (kind === 'front-port-template' || kind === 'power-outlet-template') return 4;
-    if (kind === 'image') return 5;
-    return 3;
-  };
-  const phase = order(op.kind);
+  const phase = kindOrder(op.kind);
   return op.action === 'delete' ? 100 - phase : phase;
 }
 
 const ACTION_ORDER: Record<PlanAction, number> = { create: 0, update: 1, delete: 2, blocked: 3, unmanaged: 4 };
 
-function compareOperations(a: PlanOperation, b: PlanOperation): number {
-  return (
-    phaseOf(a) - phaseOf(b) ||
-    ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
-    (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
-    (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0)
-  );
+/** Sorts operations by phase, action, kind and identity; keys are computed once per operation. */
+function sortOperations(ops: PlanOperation[]): PlanOperation[] {
+  const keyed = ops.map((op) => ({ op, rank: phaseOf(op) * 10 + ACTION_ORDER[op.action], key: `${op.kind}\u0000${op.identity}` }));
+  keyed.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.op);
 }
 
 function summarise(ops: readonly PlanOperation[], unchanged: number): PlanSummary {

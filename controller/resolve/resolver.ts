@@ -123,11 +123,17 @@ function resolveDeviceTypeSet(intent: DeviceTypeSetIntent, source: LoadedIntent 
   if (deviceTypes.length === 0 && moduleTypes.length === 0) report.warning(['spec'], 'selects no device types or module types');
 
   const manufacturers = new Map<string, DesiredManufacturer>();
+  const need = (slug: string, name: string): void => {
+    if (manufacturers.has(slug)) return;
+    manufacturers.set(slug, { slug, name: findVendor(catalogue, slug)?.name ?? name, managed: false });
+  };
+  const inline = [...(spec.custom ?? []), ...(spec.customModuleTypes ?? [])];
   for (const d of [...deviceTypes, ...moduleTypes]) {
-    if (manufacturers.has(d.manufacturer)) continue;
-    const vendor = findVendor(catalogue, d.manufacturer);
-    const inline = [...(spec.custom ?? []), ...(spec.customModuleTypes ?? [])].find((c) => slugify(c.manufacturer) === d.manufacturer);
-    manufacturers.set(d.manufacturer, { slug: d.manufacturer, name: vendor?.name ?? inline?.manufacturer ?? d.manufacturer, managed: false });
+    need(d.manufacturer, inline.find((c) => slugify(c.manufacturer) === d.manufacturer)?.manufacturer ?? d.manufacturer);
+    // Inventory items may name another manufacturer; it must exist before they can point at it.
+    for (const item of d.templates['inventory-item'] ?? []) {
+      if (typeof item.fields.manufacturer === 'string') need(slugify(item.fields.manufacturer), item.fields.manufacturer);
+    }
   }
   return { ref: { kind: 'DeviceTypeSet', name: intent.metadata.name }, policy: policyOf(intent), manufacturers: [...manufacturers.values()], deviceTypes, moduleTypes };
 }
