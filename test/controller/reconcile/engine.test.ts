@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyAndVerify, applyPlan, driftCount, formatPlan, planIntents } from '../../../controller/reconcile/index.ts';
 import type { ChangeRecord, PlanOperation } from '../../../controller/reconcile/index.ts';
+import { LIBRARY_PATH } from '../../helpers/library.ts';
 import { startNetBox, writesServed } from '../../helpers/netbox.ts';
 import type { NetBoxFixture } from '../../helpers/netbox.ts';
 import { deviceType, deviceTypeSet, vendorSet } from './fixtures.ts';
@@ -190,5 +191,44 @@ describe('ownership: adopt and prune', () => {
     await applyAndVerify(nb.api, both, (await planIntents(nb.api, both)).plan);
     const { plan } = await planIntents(nb.api, [deviceTypeSet('lab', [deviceType('A1')])]);
     expect(plan.operations).toEqual([]);
+  });
+});
+
+describe('images and snapshot scope', () => {
+  const imageDir = `${LIBRARY_PATH}/elevation-images/Dell`;
+
+  it('uploads front/rear images only when missing or different', async () => {
+    const withImages = deviceType('R430', {
+      images: { front: `${imageDir}/dell-poweredge-r430.front.jpg`, rear: `${imageDir}/dell-poweredge-r430.rear.jpg` },
+    });
+    const intents = [deviceTypeSet('lab', [withImages], { images: true })];
+    const { plan } = await planIntents(nb.api, intents);
+    expect(ops(plan.operations, 'create', 'image').map((o) => o.identity)).toEqual(['acme/R430/front', 'acme/R430/rear']);
+    const result = await applyAndVerify(nb.api, intents, plan);
+    expect(result.apply.failures).toEqual([]);
+    expect(driftCount(result.verify)).toBe(0);
+
+    // Someone uploads another picture by hand: only that side is uploaded again.
+    const [dt] = await nb.client.list('device-types', { model: 'R430' });
+    await nb.client.uploadImage(dt!.id, { rear: { filename: 'other.png', data: Buffer.from('not the library image'), contentType: 'image/png' } });
+    const { plan: drifted } = await planIntents(nb.api, intents);
+    expect(drifted.operations.map((o) => `${o.action} ${o.identity}`)).toEqual(['update acme/R430/rear']);
+  });
+
+  it('reads only the manufacturers the intents cover, with parent filters', async () => {
+    const [other] = nb.emulator.store.seed('manufacturers', [{ name: 'Other', slug: 'other' }]);
+    nb.emulator.store.seed(
+      'device-types',
+      Array.from({ length: 30 }, (_, i) => ({ manufacturer: other!.id, model: `O${i}`, slug: `o${i}` })),
+    );
+    const intents = [deviceTypeSet('lab', [deviceType('A1')])];
+    await applyAndVerify(nb.api, intents, (await planIntents(nb.api, intents)).plan);
+    nb.emulator.resetStats();
+    await planIntents(nb.api, intents);
+    const byEndpoint = nb.emulator.stats().requests.byEndpoint;
+    // status, tags, manufacturers, device types and module types of acme, one request per template kind it has.
+    expect(nb.emulator.stats().requests.total).toBeLessThanOrEqual(12);
+    expect(byEndpoint['GET /api/dcim/interface-templates/']).toBe(1);
+    expect(byEndpoint['GET /api/dcim/device-bay-templates/'] ?? 0).toBe(0);
   });
 });
