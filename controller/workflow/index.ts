@@ -1,0 +1,52 @@
+/**
+ * The workflow engine (the seed's orchestrator-core on BullMQ + Postgres): workflows registered
+ * by name with a zod form and ordered steps; processes recorded with their steps and audit
+ * rows; workers that run them with retries, cancellation, crash takeover and per-intent
+ * serialisation; events on Redis pub/sub.
+ */
+export { createWorkflowService } from './service.ts';
+export { startWorker } from './worker.ts';
+export { createDefaultDeps } from './deps.ts';
+export type { DefaultDeps } from './deps.ts';
+export { createDbIntentStore, createFolderLibraryProvider } from './providers.ts';
+export { EVENTS_CHANNEL, subscribeEvents } from './events.ts';
+export { DEFAULT_QUEUE } from './queue.ts';
+export { RECONCILE_WORKFLOW, WORKFLOWS, formSchemaOf } from './registry.ts';
+export { skipped } from './definition.ts';
+export type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './listing.ts';
+export {
+  ApplyRejectedError,
+  NotConvergedError,
+  ProcessNotFoundError,
+  ProcessStateError,
+  WorkflowNotFoundError,
+} from './errors.ts';
+export { ACTIVE_STATUSES, PROCESS_STATUSES, STEP_STATUSES, TERMINAL_STATUSES } from './types.ts';
+export type {
+  AuditFilter,
+  AuditRecord,
+  EngineDeps,
+  EngineTuning,
+  IntentStore,
+  JsonObject,
+  JsonValue,
+  LibraryProvider,
+  Page,
+  ProcessDetail,
+  ProcessError,
+  ProcessFilter,
+  ProcessRecord,
+  ProcessStatus,
+  StartOptions,
+  StepRecord,
+  StepStatus,
+  StoredIntent,
+  WorkerHandle,
+  WorkerOptions,
+  WorkflowEvent,
+  WorkflowEventType,
+  WorkflowInfo,
+  WorkflowIntentRef,
+  WorkflowService,
+} from './types.ts';

@@ -1,0 +1,266 @@
+// Runs one process: takes its intent's run lock, resumes after its last completed step, runs
+// the remaining steps (one process_steps row per attempt), and records the outcome. BullMQ
+// specifics (delays, retries) stay in worker.ts; this file only says what should happen.
+import type { Pool } from '../db/index.ts';
+import { AppError, IntegrationError, ValidationError } from '../errors/index.ts';
+import type { Logger } from '../logging/index.ts';
+import { withCorrelationId } from '../logging/index.ts';
+import { CircuitOpenError, NetBoxError } from '../netbox/index.ts';
+import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
+import { unwrapSkipped } from './definition.ts';
+import type { StepContext, Tuning, WorkflowDefinition } from './definition.ts';
+import { ApplyRejectedError, NotConvergedError, StepCancelledError, StepInterruptedError } from './errors.ts';
+import type { EventPublisher } from './events.ts';
+import { WORKFLOWS } from './registry.ts';
+import { acquireRunLock } from './run-lock.ts';
+import { finishStep, insertAudit, insertStep, selectProcess, selectSteps, toProcessRecord, updateProcess } from './store.ts';
+import type { ProcessRow } from './store.ts';
+import { TERMINAL_STATUSES } from './types.ts';
+import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, WorkflowIntentRef } from './types.ts';
+
+/** What a worker shares between the processes it runs. */
+export interface RunnerEnv {
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly netbox: NetBoxPort;
+  readonly library: LibraryProvider;
+  readonly intents: IntentStore;
+  readonly tuning: Tuning;
+  readonly events: EventPublisher;
+  readonly workerId: string;
+  /** True once the worker is shutting down: the run hands its job back before the next step. */
+  isClosing(): boolean;
+}
+
+/** The BullMQ job attempt being run. */
+export interface JobAttempt {
+  readonly id: string;
+  /** Failed attempts before this one. */
+  readonly attemptsMade: number;
+  readonly attempts: number;
+}
+
+export type RunOutcome =
+  /** The process finished (or needs nothing more from this job). */
+  | { readonly kind: 'done'; readonly status: ProcessStatus | 'ignored'; readonly intent: WorkflowIntentRef | null }
+  /** Another process holds the intent: try again later; the process stays as it is. */
+  | { readonly kind: 'busy' }
+  /** The worker is shutting down: put the job back in the queue. */
+  | { readonly kind: 'hand-back' }
+  /** A transient fault: let BullMQ retry the job with backoff (the process is `waiting`). */
+  | { readonly kind: 'retry'; readonly error: Error };
+
+const ignored: RunOutcome = { kind: 'done', status: 'ignored', intent: null };
+const MAX_DETAIL_ITEMS = 100;
+
+/** Whether a later attempt may succeed: NetBox timeouts, resets, 429 and 5xx, an open circuit. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof NetBoxError) return error.transient;
+  if (error instanceof CircuitOpenError) return true;
+  if (error instanceof IntegrationError) return error.context.transient === true;
+  return false;
+}
+
+/** The JSON a failed step or process records. */
+export function describeError(error: unknown, step: string | null): ProcessError {
+  const e = error instanceof Error ? error : new Error(String(error));
+  let details: JsonValue = null;
+  if (error instanceof ApplyRejectedError) details = error.failures.slice(0, MAX_DETAIL_ITEMS) as unknown as JsonValue;
+  else if (error instanceof NotConvergedError) details = error.remaining.slice(0, MAX_DETAIL_ITEMS).map((op) => ({ action: op.action, kind: op.kind, identity: op.identity }));
+  else if (error instanceof ValidationError) details = error.issues.slice(0, MAX_DETAIL_ITEMS) as unknown as JsonValue;
+  else if (error instanceof NetBoxError) details = { status: error.status ?? null, method: error.method, path: error.path, body: (error.body ?? null) as JsonValue };
+  else if (error instanceof IntegrationError) details = { system: error.context.system, status: error.context.status ?? null, body: (error.context.body ?? null) as JsonValue };
+  return {
+    type: e.name,
+    code: error instanceof AppError ? error.code : null,
+    message: e.message,
+    transient: isTransient(error),
+    step,
+    details,
+  };
+}
+
+function publishProcess(env: RunnerEnv, row: ProcessRow, type: 'process.updated' | 'process.finished'): void {
+  env.events.publish({ type, processId: row.id, workflow: row.workflow_name, status: row.status, ...(intentRef(row) ? { intent: intentRef(row) as WorkflowIntentRef } : {}) });
+}
+
+function publishStep(env: RunnerEnv, row: ProcessRow, step: StepRecord): void {
+  env.events.publish({
+    type: 'step.updated',
+    processId: row.id,
+    workflow: row.workflow_name,
+    status: step.status,
+    step: { name: step.name, position: step.position, attempt: step.attempt, status: step.status },
+    ...(intentRef(row) ? { intent: intentRef(row) as WorkflowIntentRef } : {}),
+  });
+}
+
+function intentRef(row: ProcessRow): WorkflowIntentRef | null {
+  return row.intent_kind !== null && row.intent_name !== null ? ({ kind: row.intent_kind, name: row.intent_name } as WorkflowIntentRef) : null;
+}
+
+async function finishProcess(env: RunnerEnv, id: string, status: 'completed' | 'failed' | 'cancelled', extra: Parameters<typeof updateProcess>[2] = {}): Promise<RunOutcome> {
+  const row = await updateProcess(env.pool, id, { ...extra, status, completed: true, currentStep: null });
+  if (row) publishProcess(env, row, 'process.finished');
+  return { kind: 'done', status, intent: row ? intentRef(row) : null };
+}
+
+function cancelled(env: RunnerEnv, id: string, by: string | null): Promise<RunOutcome> {
+  return finishProcess(env, id, 'cancelled', {
+    statePatch: { cancelledBy: by, cancelledAt: new Date().toISOString() },
+    error: { type: 'Cancelled', code: 'cancelled', message: `cancelled${by ? ` by ${by}` : ''}`, transient: false, step: null, details: null },
+  });
+}
+
+/** Runs (or resumes) the process of one job attempt. */
+export async function runProcess(env: RunnerEnv, processId: string, job: JobAttempt, signal: AbortSignal): Promise<RunOutcome> {
+  const row = await selectProcess(env.pool, processId);
+  if (!row) {
+    env.logger.warn({ processId, jobId: job.id }, 'a job names a process that does not exist; dropping it');
+    return ignored;
+  }
+  if (TERMINAL_STATUSES.includes(row.status)) return ignored;
+  // A retry queues a new job id; a job left over from before it must not run the process too.
+  if (typeof row.state.jobId === 'string' && row.state.jobId !== job.id) return ignored;
+  const workflow = WORKFLOWS.get(row.workflow_name);
+  if (!workflow) {
+    return finishProcess(env, row.id, 'failed', { error: describeError(new Error(`this worker does not know workflow ${row.workflow_name}; run a newer worker`), null) });
+  }
+  const lock = await acquireRunLock(env.pool, row);
+  if (!lock) return { kind: 'busy' };
+  try {
+    return await withCorrelationId(row.correlation_id ?? row.id, () => runSteps(env, workflow, row, job, signal));
+  } finally {
+    await lock.release();
+  }
+}
+
+async function markRunning(pool: Pool, id: string): Promise<ProcessRow | undefined> {
+  const { rows } = await pool.query<ProcessRow>(
+    `UPDATE processes
+        SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now(),
+            error = NULL, state = state - 'handedBack'
+      WHERE id = $1 AND status IN ('created', 'running', 'waiting')
+      RETURNING *`,
+    [id],
+  );
+  return rows[0];
+}
+
+async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: ProcessRow, job: JobAttempt, signal: AbortSignal): Promise<RunOutcome> {
+  const row = await markRunning(env.pool, initial.id);
+  if (!row) return ignored;
+  publishProcess(env, row, 'process.updated');
+  const cancelRequest = row.state.cancelRequested as { by?: string } | undefined;
+  if (cancelRequest) return cancelled(env, row.id, cancelRequest.by ?? null);
+
+  let form: unknown;
+  try {
+    form = workflow.form.parse(row.form_data);
+  } catch (error) {
+    return finishProcess(env, row.id, 'failed', { error: describeError(error, null) });
+  }
+  const history = await selectSteps(env.pool, row.id);
+  const latest = new Map<number, StepRecord>();
+  for (const s of history) latest.set(s.position, s);
+  const outputs = new Map<string, JsonObject>();
+  const memory = new Map<string, unknown>();
+  const process = toProcessRecord(row);
+  const logger = env.logger.child({ processId: row.id, workflow: row.workflow_name });
+  const audit = { processId: row.id, intent: intentRef(row), correlationId: row.correlation_id, userId: row.created_by };
+
+  for (const [position, definition] of workflow.steps.entries()) {
+    const last = latest.get(position);
+    if (last && (last.status === 'completed' || last.status === 'skipped')) {
+      outputs.set(definition.name, last.output);
+      continue;
+    }
+    if (last && (last.status === 'running' || last.status === 'created')) {
+      // The worker that ran this attempt died or lost its lock; the attempt is over.
+      const ended = await finishStep(env.pool, last.id, 'failed', {}, describeError(new Error('the worker running this attempt stopped (crash or lost job lock); another attempt resumes it'), definition.name));
+      publishStep(env, row, ended);
+    }
+    const stop = stopBeforeStep(env, signal);
+    if (stop) return stopRun(env, row, stop, undefined);
+
+    const attempt = (last?.attempt ?? 0) + 1;
+    const { step, cancelRequested } = await insertStep(env.pool, row.id, {
+      name: definition.name,
+      position,
+      attempt,
+      input: { attempt, worker: env.workerId, jobAttempt: job.attemptsMade + 1, resumedAfter: outputs.size > 0 && memory.size === 0 ? [...outputs.keys()] : [] },
+    });
+    publishStep(env, row, step);
+    if (cancelRequested) {
+      const by = typeof cancelRequested.by === 'string' ? cancelRequested.by : null;
+      return stopRun(env, row, new StepCancelledError(by), step);
+    }
+
+    const ctx: StepContext = {
+      process,
+      form,
+      attempt,
+      outputs,
+      memory,
+      signal,
+      logger: logger.child({ step: definition.name }),
+      pool: env.pool,
+      netbox: env.netbox,
+      library: env.library,
+      intents: env.intents,
+      tuning: env.tuning,
+      recordChanges: (records: readonly ChangeRecord[]) => insertAudit(env.pool, audit, records),
+      setRevisions: async (revisions) => {
+        await updateProcess(env.pool, row.id, revisions);
+      },
+      driftChanged: (intent) => env.events.publish({ type: 'drift.changed', processId: row.id, workflow: row.workflow_name, intent }),
+    };
+    try {
+      const result = unwrapSkipped(await definition.run(ctx));
+      const done = await finishStep(env.pool, step.id, result.skipped ? 'skipped' : 'completed', result.output);
+      publishStep(env, row, done);
+      outputs.set(definition.name, result.output);
+    } catch (error) {
+      return onStepError(env, row, step, error, job, signal);
+    }
+  }
+  return finishProcess(env, row.id, 'completed');
+}
+
+/** A cancel or a shutdown seen before a step starts. */
+function stopBeforeStep(env: RunnerEnv, signal: AbortSignal): Error | undefined {
+  if (signal.aborted) return signal.reason instanceof Error ? signal.reason : new StepCancelledError(null);
+  if (env.isClosing()) return new StepInterruptedError();
+  return undefined;
+}
+
+async function stopRun(env: RunnerEnv, row: ProcessRow, reason: Error, step: StepRecord | undefined): Promise<RunOutcome> {
+  if (reason instanceof StepInterruptedError) {
+    if (step) publishStep(env, row, await finishStep(env.pool, step.id, 'failed', {}, describeError(reason, step.name)));
+    const updated = await updateProcess(env.pool, row.id, { status: 'waiting', statePatch: { handedBack: env.workerId } });
+    if (updated) publishProcess(env, updated, 'process.updated');
+    return { kind: 'hand-back' };
+  }
+  const by = reason instanceof StepCancelledError ? reason.by : null;
+  if (step) publishStep(env, row, await finishStep(env.pool, step.id, 'cancelled', {}, describeError(reason, step.name)));
+  return cancelled(env, row.id, by);
+}
+
+async function onStepError(env: RunnerEnv, row: ProcessRow, step: StepRecord, error: unknown, job: JobAttempt, signal: AbortSignal): Promise<RunOutcome> {
+  if (error instanceof StepCancelledError || error instanceof StepInterruptedError) return stopRun(env, row, error, step);
+  if (signal.aborted && signal.reason instanceof Error) {
+    // The step failed while being stopped (e.g. an aborted request): the stop wins.
+    return stopRun(env, row, signal.reason, step);
+  }
+  const described = describeError(error, step.name);
+  publishStep(env, row, await finishStep(env.pool, step.id, 'failed', {}, described));
+  const logger = env.logger.child({ processId: row.id, step: step.name });
+  if (described.transient && job.attemptsMade + 1 < job.attempts) {
+    logger.warn({ err: error, attempt: job.attemptsMade + 1, of: job.attempts }, 'step failed on a transient fault; the job is retried with backoff');
+    const updated = await updateProcess(env.pool, row.id, { status: 'waiting', error: described });
+    if (updated) publishProcess(env, updated, 'process.updated');
+    return { kind: 'retry', error: error instanceof Error ? error : new Error(String(error)) };
+  }
+  logger.error({ err: error }, 'step failed; the process failed');
+  return finishProcess(env, row.id, 'failed', { error: described });
+}

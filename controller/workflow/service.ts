@@ -1,0 +1,183 @@
+import { withTransaction } from '../db/index.ts';
+import { IntegrationError } from '../errors/index.ts';
+import { newCorrelationId } from '../logging/index.ts';
+import { ProcessNotFoundError, ProcessStateError } from './errors.ts';
+import { createEventPublisher } from './events.ts';
+import { listAudit, listProcesses } from './listing.ts';
+import { createQueue, enqueueProcess, resolveTuning } from './queue.ts';
+import { parseForm, readWorkflows, RECONCILE_WORKFLOW, registerWorkflows, workflowNamed } from './registry.ts';
+import { countAudit, insertProcess, selectProcess, selectSteps, toProcessRecord, updateProcess } from './store.ts';
+import type { ProcessRow } from './store.ts';
+import { TERMINAL_STATUSES } from './types.ts';
+import type { EngineDeps, JsonObject, ProcessDetail, ProcessRecord, StartOptions, WorkflowIntentRef, WorkflowService } from './types.ts';
+
+/**
+ * The workflow service: starts, lists, cancels and retries processes. It writes Postgres and
+ * enqueues on BullMQ; workers (startWorker) run the processes. Safe to use from many API
+ * replicas and the controller at once.
+ */
+export function createWorkflowService(deps: EngineDeps): WorkflowService {
+  const tuning = resolveTuning(deps.tuning);
+  const queue = createQueue(deps);
+  const events = createEventPublisher(deps.redis, deps.logger);
+  let registered: Promise<void> | undefined;
+  const ensureRegistered = (): Promise<void> => {
+    registered ??= registerWorkflows(deps.pool).catch((error: unknown) => {
+      registered = undefined;
+      throw error;
+    });
+    return registered;
+  };
+
+  function publishCreated(row: ProcessRow): void {
+    events.publish({
+      type: 'process.created',
+      processId: row.id,
+      workflow: row.workflow_name,
+      status: row.status,
+      ...(row.intent_kind !== null && row.intent_name !== null ? { intent: { kind: row.intent_kind, name: row.intent_name } as WorkflowIntentRef } : {}),
+    });
+  }
+
+  /** Queues a new process's job; a process whose job cannot be queued is failed, not left dangling. */
+  async function enqueueNew(row: ProcessRow): Promise<ProcessRecord> {
+    try {
+      await enqueueProcess(queue, tuning, row.id, typeof row.state.jobId === 'string' ? row.state.jobId : row.id);
+    } catch (error) {
+      const failed = await updateProcess(deps.pool, row.id, {
+        status: 'failed',
+        completed: true,
+        error: { type: 'IntegrationError', code: 'integration_error', message: `could not queue the process: ${String(error)}`, transient: true, step: null, details: null },
+      });
+      throw new IntegrationError(`Could not queue process ${row.id} on Redis; check REDIS_* and that Redis is up. ${failed ? 'The process was marked failed.' : ''}`, { system: 'redis', transient: true }, { cause: error });
+    }
+    publishCreated(row);
+    return toProcessRecord(row);
+  }
+
+  return {
+    async listWorkflows() {
+      await ensureRegistered();
+      return readWorkflows(deps.pool);
+    },
+
+    async startWorkflow(name, form, options: StartOptions = {}) {
+      const workflow = workflowNamed(name);
+      const parsed = parseForm(workflow, form);
+      const intent = workflow.intentOf?.(parsed);
+      await ensureRegistered();
+      const row = await insertProcess(deps.pool, {
+        workflowName: workflow.name,
+        intent,
+        correlationId: options.correlationId ?? newCorrelationId(),
+        createdBy: options.createdBy ?? null,
+        form: parsed as JsonObject,
+        state: {},
+      });
+      return enqueueNew(row);
+    },
+
+    async requestReconcile(intent, options: StartOptions = {}) {
+      const workflow = workflowNamed(RECONCILE_WORKFLOW);
+      const form = parseForm(workflow, { kind: intent.kind, name: intent.name }) as JsonObject;
+      await ensureRegistered();
+      const result = await withTransaction(deps.pool, async (client) => {
+        // Serialises requests for one intent across replicas; released at commit.
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`netbox-gitops:reconcile-request:${intent.kind}/${intent.name}`]);
+        const { rows } = await client.query<ProcessRow>(
+          `SELECT * FROM processes
+            WHERE intent_kind = $1 AND intent_name = $2 AND workflow_name = $3 AND status IN ('created', 'running', 'waiting')
+            ORDER BY created_at DESC, id DESC`,
+          [intent.kind, intent.name, RECONCILE_WORKFLOW],
+        );
+        // Not started yet: it reads the intent when it starts, so it already serves this request.
+        const queued = rows.find((r) => r.status === 'created' && r.started_at === null);
+        if (queued) {
+          const merged = await updateProcess(client, queued.id, { statePatch: { mergedRequests: Number(queued.state.mergedRequests ?? 0) + 1 } });
+          return { row: merged ?? queued, created: false };
+        }
+        const ahead = rows[0];
+        const row = await insertProcess(client, {
+          workflowName: RECONCILE_WORKFLOW,
+          intent,
+          correlationId: options.correlationId ?? newCorrelationId(),
+          createdBy: options.createdBy ?? null,
+          form,
+          state: ahead ? { followUpOf: ahead.id } : {},
+        });
+        return { row, created: true };
+      });
+      return result.created ? enqueueNew(result.row) : toProcessRecord(result.row);
+    },
+
+    async getProcess(id): Promise<ProcessDetail | undefined> {
+      const row = await selectProcess(deps.pool, id);
+      if (!row) return undefined;
+      const [steps, auditCount] = await Promise.all([selectSteps(deps.pool, id), countAudit(deps.pool, id)]);
+      return { ...toProcessRecord(row), steps, auditCount };
+    },
+
+    listProcesses: (filter) => listProcesses(deps.pool, filter),
+    listAudit: (filter) => listAudit(deps.pool, filter),
+
+    async cancelProcess(id, by) {
+      const at = new Date().toISOString();
+      const { row, running } = await withTransaction(deps.pool, async (client) => {
+        const current = await selectProcess(client, id, true);
+        if (!current) throw new ProcessNotFoundError(id);
+        if (TERMINAL_STATUSES.includes(current.status)) {
+          throw new ProcessStateError(id, current.status, 'cancel', `Process ${id} is already ${current.status}; only created, waiting or running processes can be cancelled.`);
+        }
+        if (current.status === 'running') {
+          const updated = await updateProcess(client, id, { statePatch: { cancelRequested: { by, at } } });
+          return { row: updated ?? current, running: true };
+        }
+        const updated = await updateProcess(client, id, {
+          status: 'cancelled',
+          completed: true,
+          currentStep: null,
+          statePatch: { cancelledBy: by, cancelledAt: at },
+          error: { type: 'Cancelled', code: 'cancelled', message: `cancelled by ${by}`, transient: false, step: null, details: null },
+        });
+        return { row: updated ?? current, running: false };
+      });
+      if (running) {
+        // Whichever worker runs it stops at its next chunk or step; the flag covers a missed message.
+        await events.control({ type: 'cancel', processId: id, by }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not publish a cancel request; the worker sees it at its next step'));
+        events.publish({ type: 'process.updated', processId: id, workflow: row.workflow_name, status: row.status });
+      } else {
+        const jobId = typeof row.state.jobId === 'string' ? row.state.jobId : row.id;
+        // Best effort: a job that cannot be removed (just taken by a worker) finds the process cancelled and stops.
+        await queue.remove(jobId).catch(() => 0);
+        events.publish({ type: 'process.finished', processId: id, workflow: row.workflow_name, status: row.status });
+      }
+      return toProcessRecord(row);
+    },
+
+    async retryProcess(id, by) {
+      const row = await withTransaction(deps.pool, async (client) => {
+        const current = await selectProcess(client, id, true);
+        if (!current) throw new ProcessNotFoundError(id);
+        if (current.status !== 'failed') {
+          throw new ProcessStateError(id, current.status, 'retry', `Process ${id} is ${current.status}; only failed processes can be retried.`);
+        }
+        const retries = Number(current.state.retries ?? 0) + 1;
+        const updated = await updateProcess(client, id, {
+          status: 'created',
+          error: null,
+          clearCompleted: true,
+          statePatch: { retries, retriedBy: by, retriedAt: new Date().toISOString(), jobId: `${id}-retry-${retries}` },
+        });
+        return updated ?? current;
+      });
+      await enqueueProcess(queue, tuning, row.id, String(row.state.jobId));
+      events.publish({ type: 'process.updated', processId: id, workflow: row.workflow_name, status: row.status });
+      return toProcessRecord(row);
+    },
+
+    async close() {
+      await queue.close().catch(() => undefined);
+      await events.close();
+    },
+  };
+}

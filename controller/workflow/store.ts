@@ -1,0 +1,288 @@
+// SQL for processes, steps and audit rows. Every function takes a pool or client, so the
+// service and the worker share them and tests can read what the engine wrote.
+import type { Pool, PoolClient } from '../db/index.ts';
+import type { ChangeRecord } from '../reconcile/index.ts';
+import type {
+  AuditRecord,
+  JsonObject,
+  JsonValue,
+  ProcessError,
+  ProcessRecord,
+  ProcessStatus,
+  StepRecord,
+  StepStatus,
+  WorkflowIntentRef,
+} from './types.ts';
+
+type Queryable = Pool | PoolClient;
+
+export interface ProcessRow {
+  id: string;
+  workflow_id: string;
+  workflow_name: string;
+  status: ProcessStatus;
+  intent_kind: string | null;
+  intent_name: string | null;
+  correlation_id: string | null;
+  created_by: string | null;
+  form_data: JsonObject;
+  state: JsonObject;
+  current_step: string | null;
+  library_revision: string | null;
+  intent_revision: string | null;
+  error: ProcessError | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
+interface StepRow {
+  id: string;
+  process_id: string;
+  step_name: string;
+  position: number;
+  status: StepStatus;
+  attempt: number;
+  input_data: JsonObject;
+  output_data: JsonObject;
+  error_message: string | null;
+  error: ProcessError | null;
+  started_at: Date | null;
+  completed_at: Date | null;
+}
+
+interface AuditRow {
+  id: string;
+  process_id: string | null;
+  action: string;
+  object_kind: string | null;
+  object_identity: string | null;
+  netbox_id: string | null;
+  before: JsonValue;
+  after: JsonValue;
+  details: JsonValue;
+  intent_kind: string | null;
+  intent_name: string | null;
+  correlation_id: string | null;
+  user_id: string | null;
+  timestamp: Date;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+function intentOf(kind: string | null, name: string | null): WorkflowIntentRef | null {
+  return kind !== null && name !== null ? ({ kind, name } as WorkflowIntentRef) : null;
+}
+
+export function toProcessRecord(row: ProcessRow): ProcessRecord {
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    workflowName: row.workflow_name,
+    status: row.status,
+    intent: intentOf(row.intent_kind, row.intent_name),
+    correlationId: row.correlation_id,
+    createdBy: row.created_by,
+    form: row.form_data,
+    state: row.state,
+    currentStep: row.current_step,
+    libraryRevision: row.library_revision,
+    intentRevision: row.intent_revision,
+    error: row.error,
+    attempts: row.attempts,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    startedAt: iso(row.started_at),
+    completedAt: iso(row.completed_at),
+  };
+}
+
+export function toStepRecord(row: StepRow): StepRecord {
+  return {
+    id: row.id,
+    processId: row.process_id,
+    name: row.step_name,
+    position: row.position,
+    status: row.status,
+    attempt: row.attempt,
+    input: row.input_data,
+    output: row.output_data,
+    errorMessage: row.error_message,
+    error: row.error,
+    startedAt: iso(row.started_at),
+    completedAt: iso(row.completed_at),
+  };
+}
+
+export function toAuditRecord(row: AuditRow): AuditRecord {
+  return {
+    id: row.id,
+    processId: row.process_id,
+    action: row.action,
+    objectKind: row.object_kind,
+    objectIdentity: row.object_identity,
+    netboxId: row.netbox_id === null ? null : Number(row.netbox_id),
+    before: row.before,
+    after: row.after,
+    details: row.details,
+    intent: intentOf(row.intent_kind, row.intent_name),
+    correlationId: row.correlation_id,
+    userId: row.user_id,
+    timestamp: row.timestamp.toISOString(),
+  };
+}
+
+export async function selectProcess(db: Queryable, id: string, forUpdate = false): Promise<ProcessRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  const { rows } = await db.query<ProcessRow>(`SELECT * FROM processes WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0];
+}
+
+export async function selectSteps(db: Queryable, processId: string): Promise<StepRecord[]> {
+  const { rows } = await db.query<StepRow>('SELECT * FROM process_steps WHERE process_id = $1 ORDER BY position, attempt', [processId]);
+  return rows.map(toStepRecord);
+}
+
+export async function countAudit(db: Queryable, processId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_log WHERE process_id = $1', [processId]);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export interface NewProcess {
+  readonly workflowName: string;
+  readonly intent: WorkflowIntentRef | undefined;
+  readonly correlationId: string;
+  readonly createdBy: string | null;
+  readonly form: JsonObject;
+  readonly state: JsonObject;
+}
+
+/** Inserts a `created` process; `state.jobId` is set to its id, the BullMQ job id of its first run. */
+export async function insertProcess(db: Queryable, p: NewProcess): Promise<ProcessRow> {
+  const { rows } = await db.query<ProcessRow>(
+    `INSERT INTO processes (id, workflow_id, workflow_name, status, intent_kind, intent_name, correlation_id, created_by, form_data, state)
+     SELECT g.id, w.id, w.name, 'created', $2, $3, $4, $5, $6::jsonb, $7::jsonb || jsonb_build_object('jobId', g.id::text)
+       FROM workflows w, (SELECT gen_random_uuid() AS id) g
+      WHERE w.name = $1
+     RETURNING *`,
+    [p.workflowName, p.intent?.kind ?? null, p.intent?.name ?? null, p.correlationId, p.createdBy, JSON.stringify(p.form), JSON.stringify(p.state)],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`workflow ${p.workflowName} has no row in the workflows table; the engine registers workflows before starting processes`);
+  return row;
+}
+
+/** Sets fields of a process and touches updated_at; returns the new row. */
+export async function updateProcess(
+  db: Queryable,
+  id: string,
+  fields: {
+    status?: ProcessStatus;
+    currentStep?: string | null;
+    error?: ProcessError | null;
+    statePatch?: JsonObject;
+    libraryRevision?: string | null;
+    intentRevision?: string | null;
+    completed?: boolean;
+    clearCompleted?: boolean;
+  },
+): Promise<ProcessRow | undefined> {
+  const sets = ['updated_at = now()'];
+  const values: unknown[] = [id];
+  const add = (sql: string, value: unknown): void => {
+    values.push(value);
+    sets.push(sql.replace('?', `$${values.length}`));
+  };
+  if (fields.status !== undefined) add('status = ?', fields.status);
+  if (fields.currentStep !== undefined) add('current_step = ?', fields.currentStep);
+  if (fields.error !== undefined) add('error = ?::jsonb', fields.error === null ? null : JSON.stringify(fields.error));
+  if (fields.statePatch !== undefined) add('state = state || ?::jsonb', JSON.stringify(fields.statePatch));
+  if (fields.libraryRevision !== undefined) add('library_revision = ?', fields.libraryRevision);
+  if (fields.intentRevision !== undefined) add('intent_revision = ?', fields.intentRevision);
+  if (fields.completed) sets.push('completed_at = now()');
+  if (fields.clearCompleted) sets.push('completed_at = NULL');
+  const { rows } = await db.query<ProcessRow>(`UPDATE processes SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, values);
+  return rows[0];
+}
+
+/**
+ * Starts a step attempt (status running) and makes it the process's current step, in one
+ * statement that also reads whether a cancel was requested (the runner checks at every step).
+ */
+export async function insertStep(
+  db: Queryable,
+  processId: string,
+  step: { name: string; position: number; attempt: number; input: JsonObject },
+): Promise<{ step: StepRecord; cancelRequested: JsonObject | null }> {
+  const { rows } = await db.query<StepRow & { cancel_requested: JsonObject | null }>(
+    `WITH p AS (
+       UPDATE processes SET current_step = $2, updated_at = now() WHERE id = $1
+       RETURNING state -> 'cancelRequested' AS cancel
+     ), s AS (
+       INSERT INTO process_steps (process_id, step_name, position, status, attempt, input_data, started_at)
+       VALUES ($1, $2, $3, 'running', $4, $5::jsonb, clock_timestamp())
+       RETURNING *
+     )
+     SELECT s.*, (SELECT cancel FROM p) AS cancel_requested FROM s`,
+    [processId, step.name, step.position, step.attempt, JSON.stringify(step.input)],
+  );
+  const row = rows[0] as StepRow & { cancel_requested: JsonObject | null };
+  return { step: toStepRecord(row), cancelRequested: row.cancel_requested };
+}
+
+/** Finishes a step attempt. */
+export async function finishStep(
+  db: Queryable,
+  stepId: string,
+  status: StepStatus,
+  output: JsonObject,
+  error: ProcessError | null = null,
+): Promise<StepRecord> {
+  const { rows } = await db.query<StepRow>(
+    `UPDATE process_steps
+        SET status = $2, output_data = $3::jsonb, error = $4::jsonb, error_message = $5, completed_at = clock_timestamp()
+      WHERE id = $1 RETURNING *`,
+    [stepId, status, JSON.stringify(output), error === null ? null : JSON.stringify(error), error?.message ?? null],
+  );
+  return toStepRecord(rows[0] as StepRow);
+}
+
+/** The audit context of one process: who and why, copied onto each change row. */
+export interface AuditContext {
+  readonly processId: string;
+  readonly intent: WorkflowIntentRef | null;
+  readonly correlationId: string | null;
+  readonly userId: string | null;
+}
+
+/** Writes one audit row per NetBox change, in one statement (a chunk of apply). */
+export async function insertAudit(db: Queryable, context: AuditContext, records: readonly ChangeRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const payload = records.map((r) => ({
+    action: r.action,
+    object_kind: r.kind,
+    object_identity: r.identity,
+    netbox_id: r.netboxId ?? null,
+    before: r.before,
+    after: r.after,
+    details: { intents: r.intents },
+  }));
+  await db.query(
+    `INSERT INTO audit_log (process_id, action, object_kind, object_identity, netbox_id, before, after, details,
+                            intent_kind, intent_name, correlation_id, user_id, timestamp)
+     SELECT $1, x.action, x.object_kind, x.object_identity, x.netbox_id, x.before, x.after, x.details,
+            $3, $4, $5, $6, clock_timestamp()
+       FROM jsonb_to_recordset($2::jsonb) AS x(action text, object_kind text, object_identity text, netbox_id bigint,
+                                                before jsonb, after jsonb, details jsonb)`,
+    [context.processId, JSON.stringify(payload), context.intent?.kind ?? null, context.intent?.name ?? null, context.correlationId, context.userId],
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are uuids; anything else cannot name a process (and would make Postgres raise). */
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}

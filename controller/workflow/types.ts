@@ -1,0 +1,301 @@
+import type { Catalogue } from '../catalogue/index.ts';
+import type { AppConfig } from '../config/index.ts';
+import type { Pool } from '../db/index.ts';
+import type { Intent, IntentKind } from '../intents/index.ts';
+import type { Logger } from '../logging/index.ts';
+import type { NetBoxPort } from '../reconcile/index.ts';
+
+/** JSON as stored in the jsonb columns. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export const PROCESS_STATUSES = ['created', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * created: queued, not started (or queued again by a retry); running: a worker runs its steps;
+ * waiting: a transient fault failed a step attempt and a retry is scheduled (or a worker shut
+ * down and handed it back); completed / failed / cancelled: finished.
+ */
+export type ProcessStatus = (typeof PROCESS_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly ProcessStatus[] = ['completed', 'failed', 'cancelled'];
+export const ACTIVE_STATUSES: readonly ProcessStatus[] = ['created', 'running', 'waiting'];
+
+export const STEP_STATUSES = ['created', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** The intent a process works on (`kind` + `metadata.name`). */
+export interface WorkflowIntentRef {
+  readonly kind: IntentKind;
+  readonly name: string;
+}
+
+/** An intent as the store holds it. */
+export interface StoredIntent {
+  readonly intent: Intent;
+  /** The source revision the intent was loaded at (commit SHA, resourceVersion...). */
+  readonly revision: string | null;
+  /** The `intents.status` column: active, removed, suspended or invalid. */
+  readonly status: string;
+  /** Why the intent is invalid or suspended. */
+  readonly statusMessage?: string | null;
+}
+
+/** Where the engine reads intents from. The default reads the `intents` table. */
+export interface IntentStore {
+  get(kind: IntentKind, name: string): Promise<StoredIntent | undefined>;
+}
+
+/**
+ * The devicetype-library at its current revision. Implementations keep the parsed catalogue
+ * (memoised, cached per revision): a worker calls `current()` for every process.
+ */
+export interface LibraryProvider {
+  current(): Promise<Catalogue>;
+  /** Fetches the library source; `changed` when the revision moved. */
+  refresh(): Promise<{ readonly revision: string; readonly changed: boolean }>;
+}
+
+/** Knobs of the engine; every field has a default. */
+export interface EngineTuning {
+  /** Job attempts for transient NetBox faults (BullMQ `attempts`); default 5. */
+  readonly attempts?: number;
+  /** First backoff delay between attempts, doubled each time (BullMQ exponential backoff); default 2,000 ms. */
+  readonly backoffMs?: number;
+  /** How long a job waits before trying again while another process holds its intent; default 1,000 ms. */
+  readonly busyRetryMs?: number;
+  /** Plans with more operations than this keep only their summary in the step output; default 5,000. */
+  readonly maxStoredOperations?: number;
+  /** Objects per bulk write of the apply step; default 500. */
+  readonly applyChunkSize?: number;
+  /** Bulk writes in flight in the apply step; default 4. */
+  readonly applyConcurrency?: number;
+}
+
+/**
+ * Everything the engine needs, injected: the service (API, CLI, controller) and the worker are
+ * built from one of these. `netbox()` is a factory so a worker creates one client and shares it.
+ */
+export interface EngineDeps {
+  readonly pool: Pool;
+  readonly redis: AppConfig['redis'];
+  /** BullMQ queue name; default 'netbox-gitops'. Tests use a unique one. */
+  readonly queueName?: string;
+  readonly logger: Logger;
+  netbox(): NetBoxPort;
+  readonly library: LibraryProvider;
+  readonly intents: IntentStore;
+  readonly tuning?: EngineTuning;
+}
+
+/** The error a failed step or process records (also the shape of `processes.error`). */
+export interface ProcessError extends JsonObject {
+  /** The error class, e.g. NetBoxError, ValidationError. */
+  readonly type: string;
+  /** The AppError code (e.g. netbox_error, validation_error, apply_rejected), when there is one. */
+  readonly code: string | null;
+  readonly message: string;
+  /** Whether a later attempt may succeed (transient NetBox fault). */
+  readonly transient: boolean;
+  /** The step that failed. */
+  readonly step: string | null;
+  /** NetBox's field messages, validation issues, ... */
+  readonly details: JsonValue;
+}
+
+/** A process as the API returns it. Timestamps are ISO 8601 strings. */
+export interface ProcessRecord {
+  readonly id: string;
+  readonly workflowId: string;
+  readonly workflowName: string;
+  readonly status: ProcessStatus;
+  readonly intent: WorkflowIntentRef | null;
+  readonly correlationId: string | null;
+  readonly createdBy: string | null;
+  /** The validated form (defaults applied). */
+  readonly form: JsonObject;
+  /**
+   * Engine bookkeeping: `jobId`, `retries`, `retriedBy`, `cancelRequested` `{by, at}`,
+   * `cancelledBy`, `followUpOf` (the process this one follows), `mergedRequests`, `handedBack`.
+   */
+  readonly state: JsonObject;
+  readonly currentStep: string | null;
+  readonly libraryRevision: string | null;
+  readonly intentRevision: string | null;
+  readonly error: ProcessError | null;
+  /** Times a worker started (or resumed) the process. */
+  readonly attempts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+}
+
+/** One attempt of one step: a `process_steps` row. */
+export interface StepRecord {
+  readonly id: string;
+  readonly processId: string;
+  readonly name: string;
+  /** Position of the step in its workflow, from 0. */
+  readonly position: number;
+  readonly status: StepStatus;
+  /** 1 for the first attempt; a retried step gets a new row with the next number. */
+  readonly attempt: number;
+  readonly input: JsonObject;
+  readonly output: JsonObject;
+  readonly errorMessage: string | null;
+  readonly error: ProcessError | null;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+}
+
+/** A process with its step attempts (ordered by position, then attempt) and its audit row count. */
+export interface ProcessDetail extends ProcessRecord {
+  readonly steps: readonly StepRecord[];
+  readonly auditCount: number;
+}
+
+/** One NetBox change: an `audit_log` row. */
+export interface AuditRecord {
+  readonly id: string;
+  readonly processId: string | null;
+  /** create, update or delete. */
+  readonly action: string;
+  readonly objectKind: string | null;
+  readonly objectIdentity: string | null;
+  readonly netboxId: number | null;
+  readonly before: JsonValue;
+  readonly after: JsonValue;
+  readonly details: JsonValue;
+  readonly intent: WorkflowIntentRef | null;
+  readonly correlationId: string | null;
+  readonly userId: string | null;
+  readonly timestamp: string;
+}
+
+/** A page of a newest-first listing; pass `nextCursor` back as `cursor` for the next page. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface ProcessFilter {
+  readonly status?: ProcessStatus;
+  readonly workflow?: string;
+  readonly intentKind?: string;
+  readonly intentName?: string;
+  /** created_at >= from */
+  readonly from?: Date | string;
+  /** created_at < to */
+  readonly to?: Date | string;
+  /** 1..500; default 50. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface AuditFilter {
+  readonly processId?: string;
+  readonly objectKind?: string;
+  readonly objectIdentity?: string;
+  readonly intentKind?: string;
+  readonly intentName?: string;
+  /** timestamp >= from */
+  readonly from?: Date | string;
+  /** timestamp < to */
+  readonly to?: Date | string;
+  /** 1..500; default 50. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** A registered workflow as listed for the API and the dashboard. */
+export interface WorkflowInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly target: string;
+  readonly description: string;
+  /** JSON Schema (draft 2020-12, input side) of the form, for the dashboard's forms. */
+  readonly formSchema: JsonObject;
+  readonly steps: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface StartOptions {
+  /** Carried to the audit rows and log lines; a new one when absent. */
+  readonly correlationId?: string;
+  /** The audit user: an API token's name, or the component (e.g. `controller`, `cli`). */
+  readonly createdBy?: string;
+}
+
+export type WorkflowEventType = 'process.created' | 'process.updated' | 'process.finished' | 'step.updated' | 'drift.changed';
+
+/** A message on {@link EVENTS_CHANNEL}. */
+export interface WorkflowEvent {
+  readonly type: WorkflowEventType;
+  readonly processId?: string;
+  readonly workflow?: string;
+  /** The process status (process.*), or the step status (step.updated). */
+  readonly status?: string;
+  readonly step?: { readonly name: string; readonly position: number; readonly attempt: number; readonly status: StepStatus };
+  readonly intent?: WorkflowIntentRef;
+  /** ISO 8601. */
+  readonly at: string;
+}
+
+/** What the API, the CLI and the controller use to run and inspect workflows. */
+export interface WorkflowService {
+  listWorkflows(): Promise<WorkflowInfo[]>;
+  /**
+   * Validates the form, creates a process (`created`) and enqueues it.
+   * @throws WorkflowNotFoundError for an unknown workflow; ValidationError (with field issues) for an invalid form.
+   */
+  startWorkflow(name: string, form: unknown, options?: StartOptions): Promise<ProcessRecord>;
+  /**
+   * Asks for a reconcile of one intent, merging with what is already queued: returns the
+   * queued process when one has not started yet; when one is running or waiting, returns a
+   * follow-up process that runs once after it (one follow-up, however many requests).
+   */
+  requestReconcile(intent: WorkflowIntentRef, options?: StartOptions): Promise<ProcessRecord>;
+  getProcess(id: string): Promise<ProcessDetail | undefined>;
+  listProcesses(filter?: ProcessFilter): Promise<Page<ProcessRecord>>;
+  listAudit(filter?: AuditFilter): Promise<Page<AuditRecord>>;
+  /**
+   * Cancels a created, waiting or running process. A running one is cancelled cooperatively
+   * (between apply chunks or steps); the returned record may still say `running` with
+   * `state.cancelRequested`.
+   * @throws ProcessNotFoundError; ProcessStateError when the process has finished.
+   */
+  cancelProcess(id: string, by: string): Promise<ProcessRecord>;
+  /**
+   * Queues a failed process again; it resumes at its failed step (completed steps are not re-run).
+   * @throws ProcessNotFoundError; ProcessStateError when the process is not failed.
+   */
+  retryProcess(id: string, by: string): Promise<ProcessRecord>;
+  close(): Promise<void>;
+}
+
+/** A running worker. */
+export interface WorkerHandle {
+  /** `hostname:pid:n`, also recorded in each step's input as `worker`. */
+  readonly id: string;
+  /** Process ids this worker is running now. */
+  activeProcesses(): string[];
+  /**
+   * Stops taking jobs; each running process finishes its current step and is handed back to
+   * the queue (status waiting). A step still running after `graceMs` (default: the worker's
+   * shutdownGraceMs) is asked to stop at its next apply chunk and handed back too.
+   */
+  close(options?: { readonly graceMs?: number }): Promise<void>;
+}
+
+export interface WorkerOptions {
+  /** Jobs run at once by this worker; default 4. Keep DATABASE_POOL_SIZE above it. */
+  readonly concurrency?: number;
+  /** BullMQ lock duration; default 30,000 ms (WORKFLOW_LOCK_DURATION_MS). */
+  readonly lockDurationMs?: number;
+  /** BullMQ stalled-job check interval; default 30,000 ms (WORKFLOW_STALLED_INTERVAL_MS). */
+  readonly stalledIntervalMs?: number;
+  /** How long close() lets a step run before asking it to stop; default 10,000 ms. */
+  readonly shutdownGraceMs?: number;
+  /** How often to look for processes whose job was lost; default 60,000 ms (0 turns it off). */
+  readonly recoveryIntervalMs?: number;
+}

@@ -1,0 +1,198 @@
+import { hostname } from 'node:os';
+import { DelayedError, Worker } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import { StepCancelledError, StepInterruptedError } from './errors.ts';
+import { CONTROL_CHANNEL, bullConnectionFor, createEventPublisher, subscribeChannel } from './events.ts';
+import type { ControlMessage } from './events.ts';
+import { DEFAULT_QUEUE, createQueue, enqueueProcess, promoteJobs, resolveTuning } from './queue.ts';
+import type { ProcessJobData } from './queue.ts';
+import { registerWorkflows } from './registry.ts';
+import { describeError, runProcess } from './runner.ts';
+import type { RunnerEnv } from './runner.ts';
+import { updateProcess } from './store.ts';
+import type { ProcessRow } from './store.ts';
+import type { EngineDeps, WorkerHandle, WorkerOptions, WorkflowIntentRef } from './types.ts';
+
+let workerCount = 0;
+
+/**
+ * Starts a BullMQ worker that runs processes. One NetBox client (from `deps.netbox()`), the
+ * library provider and the pool are shared by all jobs of the worker.
+ *
+ * Crash safety: a job whose worker dies is moved back to wait by BullMQ's stalled-job check
+ * (after `lockDurationMs`, checked every `stalledIntervalMs`) and another worker resumes the
+ * process after its last completed step. Shutdown: see {@link WorkerHandle.close}.
+ */
+export async function startWorker(deps: EngineDeps, options: WorkerOptions = {}): Promise<WorkerHandle> {
+  const tuning = resolveTuning(deps.tuning);
+  const queueName = deps.queueName ?? DEFAULT_QUEUE;
+  const logger = deps.logger.child({ component: 'worker', queue: queueName });
+  const lockDuration = options.lockDurationMs ?? 30_000;
+  const stalledInterval = options.stalledIntervalMs ?? 30_000;
+  const graceDefault = options.shutdownGraceMs ?? 10_000;
+  const recoveryInterval = options.recoveryIntervalMs ?? 60_000;
+  const id = `${hostname()}:${process.pid}:${++workerCount}`;
+
+  await registerWorkflows(deps.pool);
+  const events = createEventPublisher(deps.redis, logger);
+  const queue = createQueue(deps);
+  const active = new Map<string, AbortController>();
+  let closing = false;
+
+  const unsubscribe = await subscribeChannel(deps.redis, CONTROL_CHANNEL, (message) => {
+    const m = message as Partial<ControlMessage>;
+    if (m.type === 'cancel' && typeof m.processId === 'string') active.get(m.processId)?.abort(new StepCancelledError(typeof m.by === 'string' ? m.by : null));
+  });
+
+  const env: RunnerEnv = {
+    pool: deps.pool,
+    logger,
+    netbox: deps.netbox(),
+    library: deps.library,
+    intents: deps.intents,
+    tuning,
+    events,
+    workerId: id,
+    isClosing: () => closing,
+  };
+
+  const worker = new Worker<ProcessJobData>(
+    queueName,
+    async (job: Job<ProcessJobData>, token?: string) => {
+      const processId = job.data.processId;
+      const controller = new AbortController();
+      active.set(processId, controller);
+      try {
+        const outcome = await runProcess(env, processId, { id: job.id ?? processId, attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 }, controller.signal);
+        switch (outcome.kind) {
+          case 'busy':
+            await job.moveToDelayed(Date.now() + tuning.busyRetryMs, token);
+            throw new DelayedError();
+          case 'hand-back':
+            await job.moveToDelayed(Date.now(), token);
+            throw new DelayedError();
+          case 'retry':
+            throw outcome.error;
+          case 'done':
+            if (outcome.intent) await promoteFollowUps(outcome.intent);
+            return { status: outcome.status };
+        }
+      } finally {
+        active.delete(processId);
+      }
+    },
+    {
+      connection: bullConnectionFor(deps.redis, 'netbox-gitops-worker'),
+      concurrency: options.concurrency ?? 4,
+      lockDuration,
+      stalledInterval,
+      // A process may be taken over several times (several workers dying) before BullMQ gives up on it.
+      maxStalledCount: 5,
+      name: id,
+    },
+  );
+  worker.on('error', (error: Error) => logger.warn({ err: error }, 'worker: Redis or BullMQ error'));
+  worker.on('failed', (job: Job<ProcessJobData> | undefined, error: Error) => {
+    if (job) void failIfJobGaveUp(job, error);
+  });
+
+  /** Follow-up reconciles of the intent wait in `delayed`; run them now that it is free. */
+  async function promoteFollowUps(intent: WorkflowIntentRef): Promise<void> {
+    try {
+      const { rows } = await deps.pool.query<{ job_id: string }>(
+        `SELECT coalesce(state ->> 'jobId', id::text) AS job_id FROM processes
+          WHERE intent_kind = $1 AND intent_name = $2 AND status = 'created' ORDER BY created_at LIMIT 10`,
+        [intent.kind, intent.name],
+      );
+      await promoteJobs(queue, rows.map((r) => r.job_id), logger);
+    } catch (error) {
+      logger.debug({ err: error }, 'could not look for follow-up processes');
+    }
+  }
+
+  /** A job BullMQ moved to failed for good (attempts used up, stalled too often) fails its process. */
+  async function failIfJobGaveUp(job: Job<ProcessJobData>, error: Error): Promise<void> {
+    try {
+      if ((await job.getState()) !== 'failed') return;
+      const row = await updateProcessIfActive(job.data.processId, job.id ?? '', error);
+      if (row) events.publish({ type: 'process.finished', processId: row.id, workflow: row.workflow_name, status: row.status });
+    } catch (e) {
+      logger.warn({ err: e, jobId: job.id }, 'could not record a failed job on its process');
+    }
+  }
+
+  async function updateProcessIfActive(processId: string, jobId: string, error: Error): Promise<ProcessRow | undefined> {
+    const { rows } = await deps.pool.query<ProcessRow>(
+      `UPDATE processes SET status = 'failed', completed_at = now(), updated_at = now(), current_step = NULL, error = $3::jsonb
+        WHERE id = $1 AND status IN ('created', 'running', 'waiting') AND coalesce(state ->> 'jobId', id::text) = $2
+        RETURNING *`,
+      [processId, jobId, JSON.stringify(describeError(error, null))],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Finds unfinished processes whose job is gone (Redis lost it, or enqueueing failed after the
+   * row was written) and queues them again; a job that ended while its process did not fails it.
+   */
+  async function recoverOrphans(): Promise<void> {
+    const staleMs = Math.max(2 * lockDuration, 10_000);
+    const { rows } = await deps.pool.query<ProcessRow>(
+      `SELECT * FROM processes WHERE status IN ('created', 'running', 'waiting') AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY created_at LIMIT 200`,
+      [staleMs / 1000],
+    );
+    for (const row of rows) {
+      const jobId = typeof row.state.jobId === 'string' ? row.state.jobId : row.id;
+      const state = await queue.getJobState(jobId);
+      if (state === 'unknown') {
+        logger.warn({ processId: row.id, jobId }, 'process has no job in the queue; queueing it again');
+        await enqueueProcess(queue, tuning, row.id, jobId);
+        await updateProcess(deps.pool, row.id, {});
+      } else if (state === 'completed' || state === 'failed') {
+        await updateProcessIfActive(row.id, jobId, new Error(`its job ${jobId} ended (${state}) without finishing the process; retry the process`));
+      }
+    }
+  }
+  const runRecovery = (): void => {
+    recoverOrphans().catch((error: unknown) => logger.warn({ err: error }, 'orphan recovery failed; trying again later'));
+  };
+  runRecovery();
+  const recoveryTimer = recoveryInterval > 0 ? setInterval(runRecovery, recoveryInterval) : undefined;
+  recoveryTimer?.unref();
+
+  await worker.waitUntilReady();
+  logger.info({ worker: id, concurrency: worker.concurrency, lockDuration, stalledInterval }, 'workflow worker ready');
+
+  let closed: Promise<void> | undefined;
+  return {
+    id,
+    activeProcesses: () => [...active.keys()],
+    close(closeOptions = {}): Promise<void> {
+      closed ??= (async () => {
+        closing = true;
+        if (recoveryTimer) clearInterval(recoveryTimer);
+        const graceMs = closeOptions.graceMs ?? graceDefault;
+        // Running steps finish; a step still running after the grace period is asked to stop
+        // at its next chunk. Either way the job is handed back before the next step.
+        const timer = setTimeout(() => {
+          for (const controller of active.values()) controller.abort(new StepInterruptedError());
+        }, graceMs);
+        try {
+          await worker.close();
+        } finally {
+          clearTimeout(timer);
+          await unsubscribe().catch(() => undefined);
+          await closeQueue(queue);
+          await events.close();
+        }
+        logger.info({ worker: id }, 'workflow worker stopped');
+      })();
+      return closed;
+    },
+  };
+}
+
+async function closeQueue(queue: Queue<ProcessJobData>): Promise<void> {
+  await queue.close().catch(() => undefined);
+}

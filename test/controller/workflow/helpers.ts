@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { loadConfig } from '../../../controller/config/index.ts';
+import type { AppConfig } from '../../../controller/config/index.ts';
+import { validateIntentObject } from '../../../controller/intents/index.ts';
+import { createLogger } from '../../../controller/logging/index.ts';
+import type { NetBoxClientOptions } from '../../../controller/netbox/index.ts';
+import { createDbIntentStore, createFolderLibraryProvider, createWorkflowService, startWorker, subscribeEvents } from '../../../controller/workflow/index.ts';
+import type {
+  EngineDeps,
+  EngineTuning,
+  LibraryProvider,
+  ProcessDetail,
+  ProcessStatus,
+  WorkerHandle,
+  WorkerOptions,
+  WorkflowEvent,
+  WorkflowService,
+} from '../../../controller/workflow/index.ts';
+import type { EmulatorOptions } from '../../../emulator/index.ts';
+import { createTestDatabase } from '../../helpers/database.ts';
+import type { TestDatabase } from '../../helpers/database.ts';
+import { LIBRARY_PATH } from '../../helpers/library.ts';
+import { startNetBox } from '../../helpers/netbox.ts';
+import type { NetBoxFixture } from '../../helpers/netbox.ts';
+
+let library: LibraryProvider | undefined;
+/** The real library snapshot, parsed once per test file. */
+export function sharedLibrary(): LibraryProvider {
+  library ??= createFolderLibraryProvider(LIBRARY_PATH);
+  return library;
+}
+
+export const redisConfig: AppConfig['redis'] = loadConfig(process.env).redis;
+
+export interface EngineFixture {
+  readonly db: TestDatabase;
+  readonly nb: NetBoxFixture;
+  readonly deps: EngineDeps;
+  readonly service: WorkflowService;
+  readonly queueName: string;
+  startWorker(options?: WorkerOptions): Promise<WorkerHandle>;
+  close(): Promise<void>;
+}
+
+export interface EngineFixtureOptions {
+  readonly tuning?: EngineTuning;
+  readonly client?: Partial<NetBoxClientOptions>;
+  readonly emulator?: EmulatorOptions;
+}
+
+/** A migrated database, an emulator, a unique queue, the service; workers on demand. */
+export async function startEngine(options: EngineFixtureOptions = {}): Promise<EngineFixture> {
+  const db = await createTestDatabase();
+  // No client-side retries by default: the tests exercise the engine's own retries.
+  const nb = await startNetBox(options.emulator ?? {}, { maxRetries: 0, breaker: { threshold: 1_000, halfOpenAfterMs: 50 }, ...options.client });
+  const queueName = `test-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent', pretty: false });
+  const deps: EngineDeps = {
+    pool: db.pool,
+    redis: redisConfig,
+    queueName,
+    logger,
+    netbox: () => nb.api,
+    library: sharedLibrary(),
+    intents: createDbIntentStore(db.pool),
+    tuning: { backoffMs: 100, busyRetryMs: 100, ...options.tuning },
+  };
+  const service = createWorkflowService(deps);
+  const workers: WorkerHandle[] = [];
+  return {
+    db,
+    nb,
+    deps,
+    service,
+    queueName,
+    async startWorker(workerOptions = {}): Promise<WorkerHandle> {
+      const w = await startWorker(deps, { lockDurationMs: 2_000, stalledIntervalMs: 500, shutdownGraceMs: 2_000, recoveryIntervalMs: 0, ...workerOptions });
+      workers.push(w);
+      return w;
+    },
+    async close(): Promise<void> {
+      await Promise.all(workers.map((w) => w.close({ graceMs: 100 })));
+      await service.close();
+      const queue = new Queue(queueName, { connection: { host: redisConfig.host, port: redisConfig.port, db: redisConfig.db, maxRetriesPerRequest: null } });
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await nb.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Inserts (or replaces) an intent row as a source would. Returns the validated intent. */
+export async function putIntent(
+  db: TestDatabase,
+  document: Record<string, unknown>,
+  options: { revision?: string; status?: string } = {},
+): Promise<{ kind: 'VendorSet' | 'DeviceTypeSet'; name: string }> {
+  const { intent, issues } = validateIntentObject(document);
+  if (!intent) throw new Error(`test intent is invalid: ${JSON.stringify(issues)}`);
+  await db.pool.query(
+    `INSERT INTO intents (kind, name, source, revision, spec, status, mode) VALUES ($1, $2, 'test', $3, $4::jsonb, $5, $6)
+     ON CONFLICT (kind, name) DO UPDATE SET revision = EXCLUDED.revision, spec = EXCLUDED.spec, status = EXCLUDED.status, mode = EXCLUDED.mode`,
+    [intent.kind, intent.metadata.name, options.revision ?? 'rev-1', JSON.stringify(intent), options.status ?? 'active', intent.spec.mode],
+  );
+  return { kind: intent.kind, name: intent.metadata.name };
+}
+
+/** A VendorSet of `count` custom manufacturers (`<prefix>-0` ...): no library lookups, one object each. */
+export function vendorIntent(name: string, count: number, options: { mode?: 'observe' | 'enforce'; prefix?: string; extra?: { name: string; slug: string }[] } = {}): Record<string, unknown> {
+  const prefix = options.prefix ?? name;
+  const custom = Array.from({ length: count }, (_, i) => ({ name: `${prefix} Vendor ${i}`, slug: `${prefix}-${i}` }));
+  return {
+    apiVersion: 'netbox-gitops.io/v1alpha1',
+    kind: 'VendorSet',
+    metadata: { name },
+    spec: { mode: options.mode ?? 'enforce', custom: [...custom, ...(options.extra ?? [])] },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Waits until a process reaches one of `statuses`; returns its detail. */
+export function waitForStatus(service: WorkflowService, id: string, statuses: readonly ProcessStatus[], timeoutMs = 30_000): Promise<ProcessDetail> {
+  return waitFor(`process ${id} to become ${statuses.join('/')}`, async () => {
+    const p = await service.getProcess(id);
+    return p && statuses.includes(p.status) ? p : undefined;
+  }, timeoutMs);
+}
+
+/** Collects events on the channel (all of them; filter by processId). */
+export async function collectEvents(): Promise<{ events: WorkflowEvent[]; stop(): Promise<void> }> {
+  const events: WorkflowEvent[] = [];
+  const stop = await subscribeEvents(redisConfig, (e) => events.push(e));
+  return { events, stop };
+}
