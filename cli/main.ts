@@ -6,7 +6,6 @@ import { buildProgram } from './program.ts';
 
 const ctx = createCliContext(process.env);
 const program = buildProgram(ctx);
-program.exitOverride();
 
 try {
   await program.parseAsync(process.argv);

@@ -8,6 +8,9 @@ export function buildProgram(ctx: CliContext): Command {
     .description('GitOps reconciliation controller for the NetBox device catalogue')
     .version('0.1.0')
     .showHelpAfterError()
+    // Subcommands inherit this when created, so no command calls process.exit itself: the
+    // entry file turns every CommanderError into an exit code.
+    .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.out.write(s),
       writeErr: (s) => ctx.err.write(s),
