@@ -1,0 +1,131 @@
+// `netbox-gitops controller`: keeps the intents table in line with the intent source (a folder
+// or a Git repository), schedules each intent's drift checks and requests reconciles, which
+// `netbox-gitops worker` processes run. Several controllers may run: one leads, the rest stand by.
+//
+// Signal handling: this command runs until stopped, so its action installs its own SIGINT and
+// SIGTERM handlers (process.once) while the controller runs. A signal stops the controller —
+// timers, watchers and the schedule worker end and the leader lock is released, so a standby
+// takes over at once — then the workflow service and the database pool are closed, the
+// handlers removed, and the action resolves; the process exits on its own once the event
+// loop is empty. There is no process.exit here: the CLI entry sets the exit code.
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import type { AppConfig } from '../../controller/config/index.ts';
+import { createPool, migrate } from '../../controller/db/index.ts';
+import { ConfigurationError } from '../../controller/errors/index.ts';
+import type { Logger } from '../../controller/logging/index.ts';
+import { createCachedLibraryProvider, createController, createFolderIntentSource, createGitIntentSource, redactUrl } from '../../controller/sources/index.ts';
+import type { CachedLibraryProvider, IntentSource } from '../../controller/sources/index.ts';
+import { createDefaultDeps, createWorkflowService } from '../../controller/workflow/index.ts';
+import type { CliContext } from '../context.ts';
+
+interface ControllerCommandOptions {
+  readonly intents?: string;
+  readonly gitUrl?: string;
+  readonly gitBranch?: string;
+  readonly gitPath?: string;
+  readonly library?: string;
+}
+
+/** Registers `netbox-gitops controller`. */
+export function registerControllerCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('controller')
+    .description(
+      'run the controller until Ctrl-C/SIGTERM: migrate, then sync intents from a folder (watched) or a Git repository (polled every GIT_INTERVAL) ' +
+        'into Postgres, schedule each intent\'s interval, and request reconciles for `netbox-gitops worker` to run; safe to run twice (one leads)',
+    )
+    .addOption(new Option('--intents <dir>', 'intent folder to watch (default INTENTS_PATH, or the Git repository when INTENTS_SOURCE=git)').conflicts('gitUrl'))
+    .option('--git-url <url>', 'intent Git repository (default GIT_URL); credentials come from GIT_TOKEN or GIT_SSH_KEY_PATH, not the URL')
+    .option('--git-branch <branch>', 'branch to follow (default GIT_BRANCH, main)')
+    .option('--git-path <path>', 'folder inside the repository holding the intents (default GIT_PATH, the whole repository)')
+    .option('--library <dir>', 'devicetype-library folder (default LIBRARY_GIT_URL at LIBRARY_GIT_REF when set, else LIBRARY_PATH)')
+    .action(async (options: ControllerCommandOptions) => {
+      await runController(ctx, options);
+    });
+}
+
+async function runController(ctx: CliContext, options: ControllerCommandOptions): Promise<void> {
+  const config = ctx.config();
+  const logger = ctx.logger();
+  const source = intentSourceFor(config, options, ctx.env, logger);
+  const library = libraryProviderFor(config, options, ctx.env, logger);
+  const pool = createPool(config.database, { applicationName: 'netbox-gitops-controller', logger });
+  try {
+    const migrated = await migrate(pool, { logger });
+    const deps = createDefaultDeps(config, logger, { pool, library });
+    const service = createWorkflowService(deps);
+    const controller = createController({
+      pool,
+      redis: config.redis,
+      requester: service,
+      sources: [source],
+      library,
+      logger,
+      pollIntervalMs: config.git.intervalMs,
+      libraryRefreshIntervalMs: config.libraryRefreshIntervalMs,
+      leaderTtlMs: config.controllerLeaderTtlMs,
+    });
+    try {
+      await controller.start();
+      ctx.out.write(`controller started (schema version ${migrated.current}); intents from ${source.id}; Ctrl-C stops it\n`);
+      await waitForSignal();
+    } finally {
+      await controller.stop();
+      await service.close();
+      await deps.close();
+    }
+    ctx.out.write('controller stopped\n');
+  } finally {
+    await pool.end();
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function intentSourceFor(
+  config: AppConfig,
+  options: ControllerCommandOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): IntentSource {
+  const useGit = options.gitUrl !== undefined || (options.intents === undefined && config.intentsSource === 'git');
+  if (!useGit) return createFolderIntentSource({ dir: options.intents ?? config.intentsPath, logger });
+  const url = options.gitUrl ?? config.git.url;
+  if (url === undefined) {
+    throw new ConfigurationError('INTENTS_SOURCE=git needs a repository: set GIT_URL or pass --git-url', 'GIT_URL');
+  }
+  logger.info({ url: redactUrl(url), branch: options.gitBranch ?? config.git.branch }, 'intents come from Git');
+  return createGitIntentSource({
+    url,
+    branch: options.gitBranch ?? config.git.branch,
+    path: options.gitPath ?? config.git.path,
+    token: config.git.token,
+    ...(config.git.sshKeyPath ? { sshKeyPath: config.git.sshKeyPath } : {}),
+    env,
+    cacheDir: config.cacheDir,
+    logger,
+  });
+}
+
+function libraryProviderFor(
+  config: AppConfig,
+  options: ControllerCommandOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): CachedLibraryProvider {
+  if (options.library === undefined && config.library.gitUrl !== undefined) {
+    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger });
+  }
+  return createCachedLibraryProvider({ root: options.library ?? config.library.path, cacheDir: config.cacheDir, logger });
+}

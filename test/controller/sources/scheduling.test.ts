@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createController, createFolderIntentSource } from '../../../controller/sources/index.ts';
+import type { Controller } from '../../../controller/sources/index.ts';
+import { createTestDatabase } from '../../helpers/database.ts';
+import type { TestDatabase } from '../../helpers/database.ts';
+import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
+
+let db: TestDatabase;
+let folder: ReturnType<typeof tempDir>;
+let controller: Controller;
+const requester = recordingRequester();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  folder = tempDir('sources-schedule-');
+  writeFile(folder.path, 'every.yaml', vendorSetYaml('every', { interval: '15m' }));
+  writeFile(folder.path, 'cron.yaml', vendorSetYaml('cron', { schedule: '0 */6 * * *' }));
+  writeFile(folder.path, 'default.yaml', vendorSetYaml('default'));
+  controller = createController({
+    pool: db.pool,
+    redis: redisConfig(),
+    requester,
+    // The folder is synced by hand here (syncNow); the watcher is tested in folder-source.test.ts.
+    sources: [{ ...createFolderIntentSource({ dir: folder.path }), watch: undefined }],
+    logger: memoryLogger().logger,
+    pollIntervalMs: 3_600_000,
+    leaderTtlMs: 2_000,
+    leaderKey: uniqueName('leader'),
+    scheduleQueue: uniqueName('schedules'),
+    syncChannel: uniqueName('sync'),
+  });
+  await controller.start();
+  await waitFor(() => controller.isLeader, 15_000, 'leadership');
+});
+
+afterAll(async () => {
+  await controller?.stop();
+  await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+  await db?.drop();
+  folder?.remove();
+});
+
+beforeEach(() => requester.clear());
+
+async function schedulers(): Promise<Map<string, { every?: number | null; pattern?: string | null; tz?: string | null }>> {
+  const list = await controller.scheduler.queue.getJobSchedulers(0, -1);
+  return new Map(list.map((entry) => [entry.key, entry]));
+}
+
+async function status(name: string): Promise<string | undefined> {
+  const result = await db.pool.query<{ status: string }>('SELECT status FROM intents WHERE name = $1', [name]);
+  return result.rows[0]?.status;
+}
+
+describe('intent schedules', () => {
+  it('turns an interval into a job scheduler with that every, and a cron schedule into a UTC pattern', async () => {
+    const found = await schedulers();
+    expect(found.get('intent:VendorSet/every')?.every).toBe(15 * 60_000);
+    expect(found.get('intent:VendorSet/cron')).toMatchObject({ pattern: '0 */6 * * *', tz: 'UTC' });
+    // The schema's default interval when an intent sets neither.
+    expect(found.get('intent:VendorSet/default')?.every).toBe(3_600_000);
+  });
+
+  it('updates the schedule when the interval changes', async () => {
+    writeFile(folder.path, 'every.yaml', vendorSetYaml('every', { interval: '2m' }));
+    await controller.syncNow();
+    expect((await schedulers()).get('intent:VendorSet/every')?.every).toBe(2 * 60_000);
+    expect(requester.keys()).toEqual(['VendorSet/every']);
+  });
+
+  it('suspend: true removes the schedule and marks the intent suspended, without a reconcile; unsuspending restores both', async () => {
+    writeFile(folder.path, 'every.yaml', vendorSetYaml('every', { interval: '2m', suspend: true }));
+    await controller.syncNow();
+    expect((await schedulers()).has('intent:VendorSet/every')).toBe(false);
+    expect(await status('every')).toBe('suspended');
+    expect(requester.requests).toEqual([]);
+
+    writeFile(folder.path, 'every.yaml', vendorSetYaml('every', { interval: '2m' }));
+    await controller.syncNow();
+    expect((await schedulers()).get('intent:VendorSet/every')?.every).toBe(2 * 60_000);
+    expect(await status('every')).toBe('active');
+    expect(requester.keys()).toEqual(['VendorSet/every']);
+  });
+
+  it('removes the schedule of an intent removed from the source', async () => {
+    const { rmSync } = await import('node:fs');
+    rmSync(`${folder.path}/cron.yaml`);
+    await controller.syncNow();
+    expect((await schedulers()).has('intent:VendorSet/cron')).toBe(false);
+    expect(await status('cron')).toBe('removed');
+  });
+
+  it('a due schedule requests a reconcile of its intent', async () => {
+    writeFile(folder.path, 'fast.yaml', vendorSetYaml('fast', { interval: '1s' }));
+    await controller.syncNow();
+    expect(requester.keys()).toEqual(['VendorSet/fast']);
+    await waitFor(() => requester.requests.some((request) => request.options?.createdBy === 'schedule'), 20_000, 'a scheduled request');
+    const scheduled = requester.requests.filter((request) => request.options?.createdBy === 'schedule');
+    expect(scheduled.map((request) => `${request.ref.kind}/${request.ref.name}`)).toContain('VendorSet/fast');
+  });
+});
