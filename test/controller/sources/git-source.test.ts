@@ -5,10 +5,14 @@ import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Secret } from '../../../controller/config/index.ts';
+import { loadConfig, Secret } from '../../../controller/config/index.ts';
 import { IntegrationError } from '../../../controller/errors/index.ts';
-import { createController, createGitIntentSource } from '../../../controller/sources/index.ts';
+import { createCachedLibraryProvider, createController, createGitIntentSource } from '../../../controller/sources/index.ts';
 import type { Controller } from '../../../controller/sources/index.ts';
+import { createDefaultDeps, createWorkflowService } from '../../../controller/workflow/index.ts';
+import type { DefaultDeps, WorkflowService } from '../../../controller/workflow/index.ts';
+import { createScratchLibrary } from '../catalogue/fixtures.ts';
+import type { ScratchLibrary } from '../catalogue/fixtures.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
@@ -19,7 +23,10 @@ let work: SimpleGit;
 let workDir: string;
 let bare: string;
 let controller: Controller;
-const requester = recordingRequester();
+let library: ScratchLibrary;
+let engine: DefaultDeps;
+let service: WorkflowService;
+let requester: ReturnType<typeof recordingRequester>;
 const { logger, lines } = memoryLogger();
 
 async function commitAndPush(message: string): Promise<string> {
@@ -66,6 +73,16 @@ beforeAll(async () => {
   writeFile(workDir, 'README.yaml', 'not: an intent\n');
   await commitAndPush('first');
 
+  // The real workflow engine receives the requests (no worker runs, so processes stay queued).
+  library = createScratchLibrary('sources-git-library-');
+  engine = createDefaultDeps(loadConfig({ LOG_LEVEL: 'silent' }), logger, {
+    pool: db.pool,
+    redis: redisConfig(),
+    queueName: uniqueName('workflows'),
+    library: createCachedLibraryProvider({ root: library.root, cacheDir: path.join(scratch.path, 'cache') }),
+  });
+  service = createWorkflowService(engine);
+  requester = recordingRequester(service);
   controller = createController({
     pool: db.pool,
     redis: redisConfig(),
@@ -85,8 +102,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await controller?.stop();
   await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+  await service?.close();
+  await engine?.close();
   await db?.drop();
   scratch?.remove();
+  library?.remove();
 });
 
 describe('Git intent source', () => {
@@ -99,6 +119,12 @@ describe('Git intent source', () => {
     }
     expect(stored.get('vendor-a')?.spec).toMatchObject({ apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'vendor-a' } });
     expect(requester.keys().sort()).toEqual(['VendorSet/vendor-a', 'VendorSet/vendor-b', 'VendorSet/vendor-keep']);
+    const processes = await db.pool.query<{ intent_name: string; workflow_name: string; status: string }>(
+      'SELECT intent_name, workflow_name, status FROM processes ORDER BY intent_name',
+    );
+    expect(processes.rows).toEqual(
+      ['vendor-a', 'vendor-b', 'vendor-keep'].map((name) => ({ intent_name: name, workflow_name: 'reconcile_intent', status: 'created' })),
+    );
   });
 
   it('picks up a new commit: the changed intent is updated, gets a revision row, and only it is reconciled', async () => {
@@ -139,6 +165,8 @@ describe('Git intent source', () => {
     // The last valid version stays for the record; the engine must not act on it.
     expect(stored.get('vendor-b')?.spec.spec.interval).toBe('1h');
     expect(requester.requests).toEqual([]);
+    const processes = await db.pool.query(`SELECT 1 FROM processes WHERE intent_name = 'vendor-c'`);
+    expect(processes.rowCount).toBe(0);
   });
 
   it('holds back removals while a file has errors no intent can be named for', async () => {

@@ -38,16 +38,19 @@ export interface RecordedRequest {
 }
 
 /**
- * Records reconcile requests instead of running workflows: the engine (controller/workflow)
- * is tested on its own; here only which intents the controller asks for matters.
+ * Records the reconcile requests the controller makes and passes each on to `delegate` (the
+ * real workflow service) when given; without one it only records, for tests about which
+ * intents are asked for rather than what the engine does with them.
  */
-export function recordingRequester(): ReconcileRequester & { readonly requests: RecordedRequest[]; keys(): string[]; clear(): void } {
+export function recordingRequester(
+  delegate?: ReconcileRequester,
+): ReconcileRequester & { readonly requests: RecordedRequest[]; keys(): string[]; clear(): void } {
   const requests: RecordedRequest[] = [];
   return {
     requests,
     async requestReconcile(ref: IntentRef, options?: ReconcileRequestOptions): Promise<unknown> {
       requests.push({ ref, options });
-      return { id: `${ref.kind}/${ref.name}` };
+      return delegate ? delegate.requestReconcile(ref, options) : { id: `${ref.kind}/${ref.name}` };
     },
     keys: () => requests.map((request) => `${request.ref.kind}/${request.ref.name}`),
     clear: () => {

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createController, createFolderIntentSource } from '../../../controller/sources/index.ts';
+import path from 'node:path';
+import { createCachedLibraryProvider, createController, createFolderIntentSource } from '../../../controller/sources/index.ts';
 import type { Controller } from '../../../controller/sources/index.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
+import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
+import type { ScratchLibrary } from '../catalogue/fixtures.ts';
 import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
 
 let db: TestDatabase;
 let folder: ReturnType<typeof tempDir>;
 let controller: Controller;
+let library: ScratchLibrary;
 const requester = recordingRequester();
 
 beforeAll(async () => {
@@ -16,14 +20,19 @@ beforeAll(async () => {
   writeFile(folder.path, 'every.yaml', vendorSetYaml('every', { interval: '15m' }));
   writeFile(folder.path, 'cron.yaml', vendorSetYaml('cron', { schedule: '0 */6 * * *' }));
   writeFile(folder.path, 'default.yaml', vendorSetYaml('default'));
+  library = createScratchLibrary('sources-schedule-library-');
+  library.write('device-types/Acme/box-1.yaml', deviceTypeYaml('Acme', 'Box 1', 'acme-box-1'));
   controller = createController({
     pool: db.pool,
     redis: redisConfig(),
     requester,
     // The folder is synced by hand here (syncNow); the watcher is tested in folder-source.test.ts.
     sources: [{ ...createFolderIntentSource({ dir: folder.path }), watch: undefined }],
+    library: createCachedLibraryProvider({ root: library.root, cacheDir: path.join(folder.path, '.cache') }),
     logger: memoryLogger().logger,
     pollIntervalMs: 3_600_000,
+    // Refreshed by hand below.
+    libraryRefreshIntervalMs: 0,
     leaderTtlMs: 2_000,
     leaderKey: uniqueName('leader'),
     scheduleQueue: uniqueName('schedules'),
@@ -38,6 +47,7 @@ afterAll(async () => {
   await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
   await db?.drop();
   folder?.remove();
+  library?.remove();
 });
 
 beforeEach(() => requester.clear());
@@ -97,5 +107,21 @@ describe('intent schedules', () => {
     await waitFor(() => requester.requests.some((request) => request.options?.createdBy === 'schedule'), 20_000, 'a scheduled request');
     const scheduled = requester.requests.filter((request) => request.options?.createdBy === 'schedule');
     expect(scheduled.map((request) => `${request.ref.kind}/${request.ref.name}`)).toContain('VendorSet/fast');
+  });
+
+  it('a new library revision requests a reconcile of every active intent, and an unchanged one of none', async () => {
+    // The 1s schedule of the previous test keeps firing; only the controller's own requests count here.
+    const fromController = (): string[] =>
+      requester.requests.filter((request) => request.options?.createdBy === 'controller').map((request) => `${request.ref.kind}/${request.ref.name}`);
+    expect(await controller.refreshLibrary()).toMatchObject({ changed: false });
+    expect(fromController()).toEqual([]);
+
+    library.write('device-types/Acme/box-2.yaml', deviceTypeYaml('Acme', 'Box 2', 'acme-box-2'));
+    const refreshed = await controller.refreshLibrary();
+    expect(refreshed?.changed).toBe(true);
+    const active = await db.pool.query<{ name: string }>(`SELECT name FROM intents WHERE status = 'active' ORDER BY name`);
+    expect(active.rows.length).toBeGreaterThan(0);
+    expect(fromController().sort()).toEqual(active.rows.map((row) => `VendorSet/${row.name}`).sort());
+    expect(requester.requests.find((request) => request.options?.createdBy === 'controller')?.options?.reason).toContain(refreshed?.revision);
   });
 });
