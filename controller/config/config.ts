@@ -3,7 +3,7 @@ import { ConfigurationError } from '../errors/index.ts';
 import { Secret } from './secret.ts';
 
 /** Environment variables that hold credentials: their values are never echoed in errors. */
-const SECRET_VARIABLES = new Set(['NETBOX_TOKEN', 'DATABASE_PASSWORD', 'DATABASE_URL', 'REDIS_PASSWORD', 'REDIS_URL', 'GIT_TOKEN', 'GIT_URL']);
+const SECRET_VARIABLES = new Set(['NETBOX_TOKEN', 'DATABASE_PASSWORD', 'DATABASE_URL', 'REDIS_PASSWORD', 'REDIS_URL', 'GIT_TOKEN', 'GIT_URL', 'GIT_WEBHOOK_SECRET']);
 
 const booleanText = z
   .string()
@@ -113,6 +113,26 @@ const envSchema = z.object({
     .default('netbox-gitops'),
   WORKFLOW_STALLED_INTERVAL_MS: positiveInt('a positive number of milliseconds between stalled-job checks').default(30_000),
   WORKFLOW_LOCK_DURATION_MS: positiveInt('a positive number of milliseconds a worker holds a job lock').default(30_000),
+
+  // API (`netbox-gitops api`) and metrics.
+  API_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  API_PORT: port.default(8080),
+  API_BODY_LIMIT: positiveInt('a positive number of bytes (request bodies above it get 413)').default(1_048_576),
+  API_RATE_LIMIT: z.coerce
+    .number({ message: 'expects a number of requests per window and client (0 turns the limit off)' })
+    .int({ message: 'expects a number of requests per window and client (0 turns the limit off)' })
+    .min(0, { message: 'expects a number of requests per window and client (0 turns the limit off)' })
+    .default(600),
+  API_RATE_LIMIT_WINDOW: duration.default(60_000),
+  API_TRUST_PROXY: booleanText.default(false),
+  AUTH_DISABLED: booleanText.default(false),
+  GIT_WEBHOOK_SECRET: z.string().default(''),
+  METRICS_PORT: z.coerce
+    .number({ message: 'expects a TCP port number (0 turns the worker metrics server off)' })
+    .int({ message: 'expects a TCP port number (0 turns the worker metrics server off)' })
+    .min(0, { message: 'expects a TCP port number (0 turns the worker metrics server off)' })
+    .max(65535, { message: 'expects a TCP port number (0 turns the worker metrics server off)' })
+    .default(9464),
 });
 
 /** The whole typed configuration; built once by {@link loadConfig} in each entry file. */
@@ -177,6 +197,23 @@ export interface AppConfig {
     /** How long a job lock lives without renewal; a live worker renews it at half this. */
     readonly lockDurationMs: number;
   };
+  /** The HTTP API (`netbox-gitops api`). */
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    /** Largest request body in bytes; larger ones are refused with 413. */
+    readonly bodyLimit: number;
+    /** Requests per client (IP) and window, per API replica; 0 turns rate limiting off. */
+    readonly rateLimit: { readonly max: number; readonly windowMs: number };
+    /** Trust X-Forwarded-For from a proxy in front (for the client IP of rate limits and logs). */
+    readonly trustProxy: boolean;
+    /** Turns token checks off (local demos only); the API logs a loud warning at start. */
+    readonly authDisabled: boolean;
+    /** Shared secret of the Git webhook (POST /hooks/git); empty turns the webhook off. */
+    readonly gitWebhookSecret: Secret;
+  };
+  /** Port of the worker's own /metrics server (Prometheus scrapes every worker); 0 turns it off. */
+  readonly metricsPort: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -251,6 +288,16 @@ export function loadConfig(env: Env): AppConfig {
       stalledIntervalMs: e.WORKFLOW_STALLED_INTERVAL_MS,
       lockDurationMs: e.WORKFLOW_LOCK_DURATION_MS,
     },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      bodyLimit: e.API_BODY_LIMIT,
+      rateLimit: { max: e.API_RATE_LIMIT, windowMs: e.API_RATE_LIMIT_WINDOW },
+      trustProxy: e.API_TRUST_PROXY,
+      authDisabled: e.AUTH_DISABLED,
+      gitWebhookSecret: new Secret(e.GIT_WEBHOOK_SECRET),
+    },
+    metricsPort: e.METRICS_PORT,
   };
 }
 
