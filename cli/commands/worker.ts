@@ -1,0 +1,78 @@
+// `netbox-gitops worker`: runs workflow processes from the queue until SIGTERM or SIGINT.
+//
+// Signal handling: this is a long-running entry point, so its action installs its own SIGTERM
+// and SIGINT handlers (process.once) while the worker runs. The first signal closes the worker
+// gracefully: it takes no new jobs, lets each running step finish (a step still running after
+// --shutdown-grace is asked to stop at its next apply chunk) and hands each unfinished process
+// back to the queue, where another worker resumes it after its last completed step. The action
+// then resolves and the CLI exits 0. A second signal exits at once (code 130): the jobs it held
+// are taken over by another worker once their lock expires (WORKFLOW_LOCK_DURATION_MS).
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { migrate } from '../../controller/db/index.ts';
+import { createDefaultDeps, startWorker } from '../../controller/workflow/index.ts';
+import type { CliContext } from '../context.ts';
+
+interface WorkerCommandOptions {
+  readonly concurrency: number;
+  readonly shutdownGrace: number;
+}
+
+function positiveInteger(what: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`expects ${what} (1 or more)`);
+    return n;
+  };
+}
+
+/** Registers `netbox-gitops worker`. */
+export function registerWorkerCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('worker')
+    .description('run workflow processes (reconciles, imports) from the queue until SIGTERM/SIGINT; runs migrate first')
+    .option('--concurrency <n>', 'processes run at once by this worker (keep DATABASE_POOL_SIZE above it)', positiveInteger('a number of processes'), 4)
+    .option('--shutdown-grace <ms>', 'on SIGTERM, how long a running step may take before it is asked to stop at its next chunk', positiveInteger('milliseconds'), 10_000)
+    .action(async (options: WorkerCommandOptions) => {
+      const config = ctx.config();
+      const logger = ctx.logger();
+      const deps = createDefaultDeps(config, logger);
+      try {
+        await migrate(deps.pool, { logger });
+        const worker = await startWorker(deps, {
+          concurrency: options.concurrency,
+          lockDurationMs: config.workflow.lockDurationMs,
+          stalledIntervalMs: config.workflow.stalledIntervalMs,
+          shutdownGraceMs: options.shutdownGrace,
+        });
+        const signal = await waitForSignal();
+        logger.info({ signal, running: worker.activeProcesses() }, 'stopping: running steps finish, then their processes go back to the queue');
+        const again = (): void => {
+          logger.warn('second signal: exiting now; another worker takes over the running processes when their lock expires');
+          process.exit(130);
+        };
+        process.once('SIGTERM', again);
+        process.once('SIGINT', again);
+        try {
+          await worker.close();
+        } finally {
+          process.off('SIGTERM', again);
+          process.off('SIGINT', again);
+        }
+      } finally {
+        await deps.close();
+      }
+    });
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.once('SIGTERM', on);
+    process.once('SIGINT', on);
+  });
+}
