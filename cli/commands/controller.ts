@@ -49,6 +49,8 @@ async function runController(ctx: CliContext, options: ControllerCommandOptions)
   const config = ctx.config();
   const logger = ctx.logger();
   const source = intentSourceFor(config, options, ctx.env, logger);
+  // A missing folder is a typo, not an outage: say so now rather than log it every sync.
+  if (source.kind === 'folder') await source.fetch();
   const library = libraryProviderFor(config, options, ctx.env, logger);
   const pool = createPool(config.database, { applicationName: 'netbox-gitops-controller', logger });
   try {

@@ -147,6 +147,8 @@ export function createController(deps: ControllerDeps): Controller {
       await election?.stop();
       election = undefined;
       await stepDown();
+      // A sync already under way finishes (its transaction commits or rolls back) before the caller closes the pool.
+      await runner.idle();
       await scheduler.close();
       await subscriber?.quit().catch(() => undefined);
       await lockClient?.quit().catch(() => undefined);
@@ -205,6 +207,8 @@ export function sameRepository(a: string, b: string): boolean {
 }
 
 interface SyncRunner {
+  /** Resolves when no sync is running or queued. */
+  idle(): Promise<void>;
   syncMatching(url: string | undefined, trigger: string): Promise<SourceSyncReport[]>;
   syncSource(source: IntentSource, trigger: string): Promise<SourceSyncReport>;
   refreshLibrary(): Promise<{ revision: string; changed: boolean } | undefined>;
@@ -298,6 +302,11 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
   return {
     syncSource,
     reconcileAllActive,
+    async idle(): Promise<void> {
+      while (running.size > 0) {
+        await Promise.allSettled([...running.values()].flatMap((state) => [state.current, ...(state.next ? [state.next] : [])]));
+      }
+    },
     async syncMatching(url: string | undefined, trigger: string): Promise<SourceSyncReport[]> {
       const matching = url === undefined ? deps.sources : deps.sources.filter((source) => source.url !== undefined && sameRepository(source.url, url));
       if (url !== undefined && matching.length === 0) logger.info({ url: redactUrl(url) }, 'sync request matches no intent source; ignored');

@@ -2,7 +2,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import type { Secret } from '../config/index.ts';
-import { IntegrationError } from '../errors/index.ts';
+import { ConfigurationError, IntegrationError } from '../errors/index.ts';
 
 /** A clone of a large repository over a slow link may take minutes. */
 const GIT_TIMEOUT_MS = 10 * 60_000;
@@ -46,6 +46,7 @@ export async function fetchCheckout(directory: string, remote: GitRemote): Promi
     await git.clean('f', ['-d', '-x']);
     return (await git.revparse(['HEAD'])).trim();
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error;
     throw new IntegrationError(
       `could not fetch ${redactUrl(remote.url)} at "${remote.ref}": ${scrub(errorText(error), secrets)}; ` +
         'check the URL, the branch, the credentials (GIT_TOKEN or GIT_SSH_KEY_PATH) and network access',
@@ -57,9 +58,19 @@ export async function fetchCheckout(directory: string, remote: GitRemote): Promi
 
 function gitFor(directory: string, remote: GitRemote): SimpleGit {
   if (remote.sshKeyPath === undefined) return simpleGit({ baseDir: directory, timeout: { block: GIT_TIMEOUT_MS } });
-  const git = simpleGit({ baseDir: directory, timeout: { block: GIT_TIMEOUT_MS }, allowEnvironment: ['GIT_SSH_COMMAND'] });
+  if (remote.env === undefined) {
+    // Without it git would run with no PATH or HOME at all.
+    throw new ConfigurationError('an ssh key for Git needs the environment git runs in; pass `env` with the key path', 'GIT_SSH_KEY_PATH');
+  }
+  // Our own command (key path quoted, fixed options), not one taken from input: safe to allow.
+  const git = simpleGit({
+    baseDir: directory,
+    timeout: { block: GIT_TIMEOUT_MS },
+    allowEnvironment: ['GIT_SSH_COMMAND'],
+    unsafe: { allowUnsafeSshCommand: true },
+  });
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(remote.env ?? {})) {
+  for (const [key, value] of Object.entries(remote.env)) {
     // simple-git refuses ambient GIT_* variables it was not told about; only ours is needed.
     if (value !== undefined && !key.toUpperCase().startsWith('GIT_')) env[key] = value;
   }

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -245,6 +245,28 @@ describe('Git credentials', () => {
     expect(Buffer.from(basic?.slice(6) ?? '', 'base64').toString()).toBe(`x-access-token:${token}`);
     expect(lines.join('')).not.toContain(token);
     expect(filesContaining(cacheDir, token)).toEqual([]);
+  });
+});
+
+describe('Git over ssh', () => {
+  it('runs ssh with our key only and accept-new host keys, via GIT_SSH_COMMAND', async () => {
+    // A stand-in `ssh` first on PATH records how git called it, then fails like an unreachable host.
+    const bin = path.join(scratch.path, 'fake-bin');
+    const record = path.join(scratch.path, 'ssh-args.txt');
+    writeFile(bin, 'ssh', `#!/bin/sh\necho "$@" > '${record}'\necho 'ssh: connect to host example.invalid port 22: Connection refused' >&2\nexit 255\n`);
+    chmodSync(path.join(bin, 'ssh'), 0o755);
+    const key = path.join(scratch.path, 'deploy key');
+    writeFile(scratch.path, 'deploy key', 'not a real key\n');
+    const source = createGitIntentSource({
+      url: 'ssh://git@example.invalid/org/intents.git',
+      sshKeyPath: key,
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: scratch.path, GIT_DIR: '/must/not/leak' },
+      cacheDir: path.join(scratch.path, 'ssh-cache'),
+    });
+    await expect(source.fetch()).rejects.toThrow(IntegrationError);
+    const args = readFileSync(record, 'utf8');
+    expect(args).toContain(`-i ${key} -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new`);
+    expect(args).toContain('example.invalid');
   });
 });
 
