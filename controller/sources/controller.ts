@@ -101,10 +101,23 @@ export function createController(deps: ControllerDeps): Controller {
 
   const runner = createSyncRunner(deps, scheduler, logger);
 
+  let retryTimer: NodeJS.Timeout | undefined;
   const becomeLeader = async (): Promise<void> => {
-    duties = await startLeaderDuties(deps, runner, scheduler, { pollIntervalMs, libraryIntervalMs }, logger);
+    try {
+      duties = await startLeaderDuties(deps, runner, scheduler, { pollIntervalMs, libraryIntervalMs }, logger);
+    } catch (error) {
+      // Holding the lock while doing nothing would stall every replica: try again while we lead.
+      const retryMs = Math.max(1_000, Math.floor((deps.leaderTtlMs ?? 15_000) / 3));
+      logger.error({ err: error, retryMs }, 'starting the leader duties failed; retrying');
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined;
+        if (election?.isLeader && duties === undefined) void becomeLeader();
+      }, retryMs);
+    }
   };
   const stepDown = async (): Promise<void> => {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = undefined;
     const current = duties;
     duties = undefined;
     await current?.stop();
