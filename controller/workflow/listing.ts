@@ -77,9 +77,22 @@ class Where {
 
 const CURSOR_TS = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** A parameterised query. */
+export interface SqlQuery {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
 /** Processes, newest first. */
 export async function listProcesses(pool: Pool, filter: ProcessFilter = {}): Promise<Page<ProcessRecord>> {
   const limit = pageSize(filter.limit);
+  const query = processQuery(filter, limit);
+  const { rows } = await pool.query<ProcessRow & { cursor_ts: string }>(query.text, query.values);
+  return toPage(rows, limit, (r) => ({ t: r.cursor_ts, id: r.id }), toProcessRecord);
+}
+
+/** The SQL of one page of {@link listProcesses} (exported for EXPLAIN in the tests). */
+export function processQuery(filter: ProcessFilter, limit: number): SqlQuery {
   const where = new Where();
   if (filter.status !== undefined) {
     if (!(PROCESS_STATUSES as readonly string[]).includes(filter.status)) {
@@ -104,21 +117,23 @@ export async function listProcesses(pool: Pool, filter: ProcessFilter = {}): Pro
     const c = decodeCursor(filter.cursor);
     where.add('(created_at, id) < (?::timestamptz, ?::uuid)', c.t, c.id);
   }
-  const { rows } = await pool.query<ProcessRow & { cursor_ts: string }>(
-    `SELECT *, ${CURSOR_TS('created_at')} AS cursor_ts FROM processes ${where} ORDER BY created_at DESC, id DESC LIMIT ${where.param(limit + 1)}`,
-    where.values,
-  );
-  return toPage(rows, limit, (r) => ({ t: r.cursor_ts, id: r.id }), toProcessRecord);
+  const text = `SELECT *, ${CURSOR_TS('created_at')} AS cursor_ts FROM processes ${where} ORDER BY created_at DESC, id DESC LIMIT ${where.param(limit + 1)}`;
+  return { text, values: where.values };
 }
 
 /** Audit rows, newest first. */
 export async function listAudit(pool: Pool, filter: AuditFilter = {}): Promise<Page<AuditRecord>> {
   const limit = pageSize(filter.limit);
+  if (filter.processId !== undefined && !isUuid(filter.processId)) return { items: [], nextCursor: null };
+  const query = auditQuery(filter, limit);
+  const { rows } = await pool.query<Parameters<typeof toAuditRecord>[0] & { cursor_ts: string }>(query.text, query.values);
+  return toPage(rows, limit, (r) => ({ t: r.cursor_ts, id: r.id }), toAuditRecord);
+}
+
+/** The SQL of one page of {@link listAudit} (exported for EXPLAIN in the tests). */
+export function auditQuery(filter: AuditFilter, limit: number): SqlQuery {
   const where = new Where();
-  if (filter.processId !== undefined) {
-    if (!isUuid(filter.processId)) return { items: [], nextCursor: null };
-    where.add('process_id = ?::uuid', filter.processId);
-  }
+  if (filter.processId !== undefined) where.add('process_id = ?::uuid', filter.processId);
   if (filter.objectKind !== undefined) where.add('object_kind = ?', filter.objectKind);
   if (filter.objectIdentity !== undefined) where.add('object_identity = ?', filter.objectIdentity);
   if (filter.intentKind !== undefined || filter.intentName !== undefined) {
@@ -134,11 +149,8 @@ export async function listAudit(pool: Pool, filter: AuditFilter = {}): Promise<P
     const c = decodeCursor(filter.cursor);
     where.add('(timestamp, id) < (?::timestamptz, ?::uuid)', c.t, c.id);
   }
-  const { rows } = await pool.query<Parameters<typeof toAuditRecord>[0] & { cursor_ts: string }>(
-    `SELECT *, ${CURSOR_TS('timestamp')} AS cursor_ts FROM audit_log ${where} ORDER BY timestamp DESC, id DESC LIMIT ${where.param(limit + 1)}`,
-    where.values,
-  );
-  return toPage(rows, limit, (r) => ({ t: r.cursor_ts, id: r.id }), toAuditRecord);
+  const text = `SELECT *, ${CURSOR_TS('timestamp')} AS cursor_ts FROM audit_log ${where} ORDER BY timestamp DESC, id DESC LIMIT ${where.param(limit + 1)}`;
+  return { text, values: where.values };
 }
 
 function toPage<R, T>(rows: readonly R[], limit: number, cursorOf: (row: R) => Cursor, map: (row: R) => T): Page<T> {
