@@ -154,8 +154,8 @@ describe('values', () => {
     expect(variables.length).toBeGreaterThan(30);
     for (const variable of variables) {
       const inValues = variable in values.config || variable in values.secrets.keys || chartManaged.has(variable);
-      expect(inValues, `${variable} is neither in values.yaml config/secrets.keys nor set by the chart`).toBe(true);
-      expect(readme, `${variable} in charts/netbox-gitops/README.md`).toContain(variable);
+      expect(inValues, `${variable} is new in config.ts: add it to charts/netbox-gitops/values.yaml (config, or secrets.keys + secrets.values for a credential)`).toBe(true);
+      expect(readme, `${variable} is new in config.ts: add it to the config table of charts/netbox-gitops/README.md`).toContain(variable);
     }
     for (const variable of SECRET_VARIABLES) {
       expect(values.secrets.keys[variable], `secrets.keys.${variable}`).toBe(variable);
