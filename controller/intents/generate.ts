@@ -35,7 +35,10 @@ export function renderIntentArtifacts(): GeneratedFile[] {
   for (const kind of INTENT_KINDS) {
     const header = `# Generated from ${SOURCE} by \`netbox-gitops generate\`; do not edit.\n`;
     const body = stringify(renderCustomResourceDefinition(kind), { lineWidth: 0, aliasDuplicateObjects: false });
-    files.push({ path: `crds/${CRD_NAMES[kind].plural}.${INTENT_GROUP}.yaml`, content: header + body });
+    const name = `${CRD_NAMES[kind].plural}.${INTENT_GROUP}.yaml`;
+    files.push({ path: `crds/${name}`, content: header + body });
+    // Helm installs a chart's crds/ before its templates; the chart carries the same files.
+    files.push({ path: `charts/netbox-gitops/crds/${name}`, content: header + body });
   }
   return files;
 }

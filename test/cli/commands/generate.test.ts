@@ -41,7 +41,14 @@ describe('netbox-gitops generate', () => {
     const first = await run();
     expect(first.code).toBe(0);
     expect(first.out).toBe(
-      'wrote     schema/intent.schema.json\nwrote     crds/vendorsets.netbox-gitops.io.yaml\nwrote     crds/devicetypesets.netbox-gitops.io.yaml\n',
+      [
+        'wrote     schema/intent.schema.json',
+        'wrote     crds/vendorsets.netbox-gitops.io.yaml',
+        'wrote     charts/netbox-gitops/crds/vendorsets.netbox-gitops.io.yaml',
+        'wrote     crds/devicetypesets.netbox-gitops.io.yaml',
+        'wrote     charts/netbox-gitops/crds/devicetypesets.netbox-gitops.io.yaml',
+        '',
+      ].join('\n'),
     );
     expect(await readFile(join(root, 'crds/vendorsets.netbox-gitops.io.yaml'), 'utf8')).toContain('kind: CustomResourceDefinition');
     expect((await run()).out).toMatch(/^unchanged schema\/intent\.schema\.json\n/);

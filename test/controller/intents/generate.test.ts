@@ -51,7 +51,13 @@ describe('generated files', () => {
 
   it('render to the same bytes every time', () => {
     expect(renderIntentArtifacts()).toEqual(renderIntentArtifacts());
-    expect(renderIntentArtifacts().map((file) => file.path)).toEqual(['schema/intent.schema.json', CRD_FILES.VendorSet, CRD_FILES.DeviceTypeSet]);
+    expect(renderIntentArtifacts().map((file) => file.path)).toEqual([
+      'schema/intent.schema.json',
+      CRD_FILES.VendorSet,
+      `charts/netbox-gitops/${CRD_FILES.VendorSet}`,
+      CRD_FILES.DeviceTypeSet,
+      `charts/netbox-gitops/${CRD_FILES.DeviceTypeSet}`,
+    ]);
   });
 });
 
