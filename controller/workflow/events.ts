@@ -46,7 +46,8 @@ export interface EventPublisher {
 }
 
 export function createEventPublisher(redis: AppConfig['redis'], logger: Logger): EventPublisher {
-  const client = new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-events'), lazyConnect: true });
+  // Auto-pipelining batches the many small PUBLISHes of busy workers into few writes.
+  const client = new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-events'), lazyConnect: true, enableAutoPipelining: true });
   client.on('error', (error: Error) => logger.warn({ err: error }, 'Redis connection for events failed; retrying'));
   return {
     publish(event): void {

@@ -14,7 +14,7 @@ import {
 } from '../intents/index.ts';
 import type { DeviceTypeImportFormInput, Intent, VendorImportFormInput } from '../intents/index.ts';
 import { applyPlan, buildPlan, driftCount, hashLocalImages, planIntents, scopeOf, takeSnapshot } from '../reconcile/index.ts';
-import type { Plan, Snapshot } from '../reconcile/index.ts';
+import type { ChangeRecord, Plan, Snapshot } from '../reconcile/index.ts';
 import { resolveIntents } from '../resolve/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
 import { skipped } from './definition.ts';
@@ -215,21 +215,36 @@ function reconcileSteps(load: LoadIntent): StepDefinition[] {
         ctx.memory.set(PLAN, plan);
         const planned = plan.operations.filter((op) => op.enforce && WRITES.has(op.action)).length;
         if (planned === 0) return { applied: 0, planned, replanned, requests: 0 };
-        const result = await applyPlan(ctx.netbox, plan, {
+        const options = {
           signal: ctx.signal,
-          onRecords: (records) => ctx.recordChanges(records),
+          onRecords: (records: readonly ChangeRecord[]) => ctx.recordChanges(records),
           chunkSize: ctx.tuning.applyChunkSize,
           concurrency: ctx.tuning.applyConcurrency,
-        });
+        };
+        let result = await applyPlan(ctx.netbox, plan, options);
+        const records = [...result.records];
+        let requests = result.requests;
+        const rejected = result.failures.length;
+        if (rejected > 0 && !result.cancelled) {
+          // Another reconcile may have created a shared object (the owner tag, a manufacturer two
+          // device-type sets need) between our snapshot and our write, and NetBox refused ours as a
+          // duplicate. Re-read NetBox and apply what is still missing, once; real conflicts fail again.
+          const again = await freshPlan(ctx);
+          ctx.memory.set(PLAN, again);
+          result = await applyPlan(ctx.netbox, again, options);
+          records.push(...result.records);
+          requests += result.requests;
+        }
         if (result.cancelled) throw stopReason(ctx);
-        if (result.failures.length > 0) throw new ApplyRejectedError(result.failures, result.records.length);
+        if (result.failures.length > 0) throw new ApplyRejectedError(result.failures, records.length);
         return {
-          applied: result.records.length,
+          applied: records.length,
           planned,
           replanned,
-          requests: result.requests,
-          byAction: countBy(result.records, (r) => r.action),
-          byKind: countBy(result.records, (r) => r.kind),
+          requests,
+          ...(rejected > 0 ? { rejectedThenReplanned: rejected } : {}),
+          byAction: countBy(records, (r) => r.action),
+          byKind: countBy(records, (r) => r.kind),
         };
       },
     },

@@ -21,6 +21,8 @@ export async function acquireRunLock(pool: Pool, row: ProcessRow): Promise<RunLo
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
     locked = rows[0]?.ok === true;
     if (locked && row.intent_kind !== null) {
+      // A separate statement, so its snapshot is taken after the lock: whoever held the lock before
+      // has committed its status by then.
       const other = await client.query(
         `SELECT 1 FROM processes
           WHERE intent_kind = $1 AND intent_name = $2 AND status IN ('running', 'waiting') AND id <> $3

@@ -13,10 +13,10 @@ import { ApplyRejectedError, NotConvergedError, StepCancelledError, StepInterrup
 import type { EventPublisher } from './events.ts';
 import { WORKFLOWS } from './registry.ts';
 import { acquireRunLock } from './run-lock.ts';
-import { finishStep, insertAudit, insertStep, selectProcess, selectSteps, toProcessRecord, updateProcess } from './store.ts';
-import type { ProcessRow } from './store.ts';
+import { insertAudit, insertStep, selectProcess, toProcessRecord, updateProcess } from './store.ts';
+import type { ProcessRow, Revisions, StepFinish } from './store.ts';
 import { TERMINAL_STATUSES } from './types.ts';
-import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, WorkflowIntentRef } from './types.ts';
+import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, StepStatus, WorkflowIntentRef } from './types.ts';
 
 /** What a worker shares between the processes it runs. */
 export interface RunnerEnv {
@@ -42,7 +42,13 @@ export interface JobAttempt {
 
 export type RunOutcome =
   /** The process finished (or needs nothing more from this job). */
-  | { readonly kind: 'done'; readonly status: ProcessStatus | 'ignored'; readonly intent: WorkflowIntentRef | null }
+  | {
+      readonly kind: 'done';
+      readonly status: ProcessStatus | 'ignored';
+      readonly intent: WorkflowIntentRef | null;
+      /** Job ids of processes queued behind this one for the same intent. */
+      readonly followers: readonly string[];
+    }
   /** Another process holds the intent: try again later; the process stays as it is. */
   | { readonly kind: 'busy' }
   /** The worker is shutting down: put the job back in the queue. */
@@ -50,7 +56,7 @@ export type RunOutcome =
   /** A transient fault: let BullMQ retry the job with backoff (the process is `waiting`). */
   | { readonly kind: 'retry'; readonly error: Error };
 
-const ignored: RunOutcome = { kind: 'done', status: 'ignored', intent: null };
+const ignored: RunOutcome = { kind: 'done', status: 'ignored', intent: null, followers: [] };
 const MAX_DETAIL_ITEMS = 100;
 
 /** Whether a later attempt may succeed: NetBox timeouts, resets, 429 and 5xx, an open circuit. */
@@ -84,32 +90,66 @@ function publishProcess(env: RunnerEnv, row: ProcessRow, type: 'process.updated'
   env.events.publish({ type, processId: row.id, workflow: row.workflow_name, status: row.status, ...(intentRef(row) ? { intent: intentRef(row) as WorkflowIntentRef } : {}) });
 }
 
-function publishStep(env: RunnerEnv, row: ProcessRow, step: StepRecord): void {
+/** The step of an event: the attempt as started, with its new status. */
+interface StepRef {
+  readonly name: string;
+  readonly position: number;
+  readonly attempt: number;
+}
+
+function publishStep(env: RunnerEnv, row: ProcessRow, step: StepRef, status: StepStatus): void {
   env.events.publish({
     type: 'step.updated',
     processId: row.id,
     workflow: row.workflow_name,
-    status: step.status,
-    step: { name: step.name, position: step.position, attempt: step.attempt, status: step.status },
+    status,
+    step: { name: step.name, position: step.position, attempt: step.attempt, status },
     ...(intentRef(row) ? { intent: intentRef(row) as WorkflowIntentRef } : {}),
   });
+}
+
+/** A step attempt's end, written with the next statement; the event goes out once it is. */
+interface PendingFinish extends StepFinish {
+  readonly ref: StepRef;
+}
+
+function finishOf(step: StepRecord, status: StepStatus, output: JsonObject, error: ProcessError | null): PendingFinish {
+  return { stepId: step.id, status, output, error, ref: step };
+}
+
+function announce(env: RunnerEnv, row: ProcessRow, pending: PendingFinish | undefined): void {
+  if (pending) publishStep(env, row, pending.ref, pending.status);
 }
 
 function intentRef(row: ProcessRow): WorkflowIntentRef | null {
   return row.intent_kind !== null && row.intent_name !== null ? ({ kind: row.intent_kind, name: row.intent_name } as WorkflowIntentRef) : null;
 }
 
-async function finishProcess(env: RunnerEnv, id: string, status: 'completed' | 'failed' | 'cancelled', extra: Parameters<typeof updateProcess>[2] = {}): Promise<RunOutcome> {
-  const row = await updateProcess(env.pool, id, { ...extra, status, completed: true, currentStep: null });
-  if (row) publishProcess(env, row, 'process.finished');
-  return { kind: 'done', status, intent: row ? intentRef(row) : null };
+async function finishProcess(
+  env: RunnerEnv,
+  row: ProcessRow,
+  status: 'completed' | 'failed' | 'cancelled',
+  extra: Parameters<typeof updateProcess>[2] = {},
+  pending?: PendingFinish,
+): Promise<RunOutcome> {
+  const updated = await updateProcess(env.pool, row.id, { ...extra, status, completed: true, currentStep: null, withFollowers: true, ...(pending ? { finish: pending } : {}) });
+  announce(env, row, pending);
+  if (updated) publishProcess(env, updated, 'process.finished');
+  return { kind: 'done', status, intent: intentRef(row), followers: updated?.followers ?? [] };
 }
 
-function cancelled(env: RunnerEnv, id: string, by: string | null): Promise<RunOutcome> {
-  return finishProcess(env, id, 'cancelled', {
-    statePatch: { cancelledBy: by, cancelledAt: new Date().toISOString() },
-    error: { type: 'Cancelled', code: 'cancelled', message: `cancelled${by ? ` by ${by}` : ''}`, transient: false, step: null, details: null },
-  });
+function cancelled(env: RunnerEnv, row: ProcessRow, by: string | null, pending?: PendingFinish, revisions: Revisions = {}): Promise<RunOutcome> {
+  return finishProcess(
+    env,
+    row,
+    'cancelled',
+    {
+      ...revisions,
+      statePatch: { cancelledBy: by, cancelledAt: new Date().toISOString() },
+      error: { type: 'Cancelled', code: 'cancelled', message: `cancelled${by ? ` by ${by}` : ''}`, transient: false, step: null, details: null },
+    },
+    pending,
+  );
 }
 
 /** Runs (or resumes) the process of one job attempt. */
@@ -124,7 +164,7 @@ export async function runProcess(env: RunnerEnv, processId: string, job: JobAtte
   if (typeof row.state.jobId === 'string' && row.state.jobId !== job.id) return ignored;
   const workflow = WORKFLOWS.get(row.workflow_name);
   if (!workflow) {
-    return finishProcess(env, row.id, 'failed', { error: describeError(new Error(`this worker does not know workflow ${row.workflow_name}; run a newer worker`), null) });
+    return finishProcess(env, row, 'failed', { error: describeError(new Error(`this worker does not know workflow ${row.workflow_name}; run a newer worker`), null) });
   }
   const lock = await acquireRunLock(env.pool, row);
   if (!lock) return { kind: 'busy' };
@@ -135,16 +175,33 @@ export async function runProcess(env: RunnerEnv, processId: string, job: JobAtte
   }
 }
 
-async function markRunning(pool: Pool, id: string): Promise<ProcessRow | undefined> {
-  const { rows } = await pool.query<ProcessRow>(
-    `UPDATE processes
-        SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now(),
-            error = NULL, state = state - 'handedBack'
-      WHERE id = $1 AND status IN ('created', 'running', 'waiting')
-      RETURNING *`,
+/** Marks the process running and reads its step history, in one statement. */
+async function markRunning(pool: Pool, id: string): Promise<(ProcessRow & { history: StepJson[] }) | undefined> {
+  const { rows } = await pool.query<ProcessRow & { history: StepJson[] }>(
+    `WITH p AS (
+       UPDATE processes
+          SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now(),
+              error = NULL, state = state - 'handedBack'
+        WHERE id = $1 AND status IN ('created', 'running', 'waiting')
+        RETURNING *
+     )
+     SELECT p.*, coalesce((SELECT json_agg(json_build_object('id', s.id, 'position', s.position, 'name', s.step_name, 'status', s.status,
+                                                           'attempt', s.attempt, 'output', s.output_data) ORDER BY s.position, s.attempt)
+                             FROM process_steps s WHERE s.process_id = $1), '[]'::json) AS history
+       FROM p`,
     [id],
   );
   return rows[0];
+}
+
+/** What the runner needs of earlier step attempts. */
+interface StepJson {
+  readonly id: string;
+  readonly position: number;
+  readonly name: string;
+  readonly status: StepStatus;
+  readonly attempt: number;
+  readonly output: JsonObject;
 }
 
 async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: ProcessRow, job: JobAttempt, signal: AbortSignal): Promise<RunOutcome> {
@@ -152,22 +209,29 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
   if (!row) return ignored;
   publishProcess(env, row, 'process.updated');
   const cancelRequest = row.state.cancelRequested as { by?: string } | undefined;
-  if (cancelRequest) return cancelled(env, row.id, cancelRequest.by ?? null);
+  if (cancelRequest) return cancelled(env, row, cancelRequest.by ?? null);
 
   let form: unknown;
   try {
     form = workflow.form.parse(row.form_data);
   } catch (error) {
-    return finishProcess(env, row.id, 'failed', { error: describeError(error, null) });
+    return finishProcess(env, row, 'failed', { error: describeError(error, null) });
   }
-  const history = await selectSteps(env.pool, row.id);
-  const latest = new Map<number, StepRecord>();
-  for (const s of history) latest.set(s.position, s);
+  const latest = new Map<number, StepJson>();
+  for (const s of row.history) latest.set(s.position, s);
   const outputs = new Map<string, JsonObject>();
   const memory = new Map<string, unknown>();
   const process = toProcessRecord(row);
   const logger = env.logger.child({ processId: row.id, workflow: row.workflow_name });
   const audit = { processId: row.id, intent: intentRef(row), correlationId: row.correlation_id, userId: row.created_by };
+  let pending: PendingFinish | undefined;
+  // Revisions found by a step go out with the next statement, like step ends.
+  let revisions: Revisions = {};
+  const takeRevisions = (): Revisions => {
+    const taken = revisions;
+    revisions = {};
+    return taken;
+  };
 
   for (const [position, definition] of workflow.steps.entries()) {
     const last = latest.get(position);
@@ -177,23 +241,31 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
     }
     if (last && (last.status === 'running' || last.status === 'created')) {
       // The worker that ran this attempt died or lost its lock; the attempt is over.
-      const ended = await finishStep(env.pool, last.id, 'failed', {}, describeError(new Error('the worker running this attempt stopped (crash or lost job lock); another attempt resumes it'), definition.name));
-      publishStep(env, row, ended);
+      const lost = new Error('the worker running this attempt stopped (crash or lost job lock); another attempt resumes it');
+      pending = { stepId: last.id, status: 'failed', output: {}, error: describeError(lost, definition.name), ref: { name: last.name, position, attempt: last.attempt } };
     }
     const stop = stopBeforeStep(env, signal);
-    if (stop) return stopRun(env, row, stop, undefined);
+    if (stop) return stopRun(env, row, stop, undefined, pending, takeRevisions());
 
     const attempt = (last?.attempt ?? 0) + 1;
-    const { step, cancelRequested } = await insertStep(env.pool, row.id, {
-      name: definition.name,
-      position,
-      attempt,
-      input: { attempt, worker: env.workerId, jobAttempt: job.attemptsMade + 1, resumedAfter: outputs.size > 0 && memory.size === 0 ? [...outputs.keys()] : [] },
-    });
-    publishStep(env, row, step);
+    const { step, cancelRequested } = await insertStep(
+      env.pool,
+      row.id,
+      {
+        name: definition.name,
+        position,
+        attempt,
+        input: { attempt, worker: env.workerId, jobAttempt: job.attemptsMade + 1, resumedAfter: outputs.size > 0 && memory.size === 0 ? [...outputs.keys()] : [] },
+      },
+      pending,
+      takeRevisions(),
+    );
+    announce(env, row, pending);
+    pending = undefined;
+    publishStep(env, row, step, 'running');
     if (cancelRequested) {
       const by = typeof cancelRequested.by === 'string' ? cancelRequested.by : null;
-      return stopRun(env, row, new StepCancelledError(by), step);
+      return stopRun(env, row, new StepCancelledError(by), step, undefined, takeRevisions());
     }
 
     const ctx: StepContext = {
@@ -210,21 +282,21 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
       intents: env.intents,
       tuning: env.tuning,
       recordChanges: (records: readonly ChangeRecord[]) => insertAudit(env.pool, audit, records),
-      setRevisions: async (revisions) => {
-        await updateProcess(env.pool, row.id, revisions);
+      setRevisions: (found) => {
+        revisions = { ...revisions, ...found };
+        return Promise.resolve();
       },
       driftChanged: (intent) => env.events.publish({ type: 'drift.changed', processId: row.id, workflow: row.workflow_name, intent }),
     };
     try {
       const result = unwrapSkipped(await definition.run(ctx));
-      const done = await finishStep(env.pool, step.id, result.skipped ? 'skipped' : 'completed', result.output);
-      publishStep(env, row, done);
+      pending = finishOf(step, result.skipped ? 'skipped' : 'completed', result.output, null);
       outputs.set(definition.name, result.output);
     } catch (error) {
-      return onStepError(env, row, step, error, job, signal);
+      return onStepError(env, row, step, error, job, signal, takeRevisions());
     }
   }
-  return finishProcess(env, row.id, 'completed');
+  return finishProcess(env, row, 'completed', takeRevisions(), pending);
 }
 
 /** A cancel or a shutdown seen before a step starts. */
@@ -234,33 +306,53 @@ function stopBeforeStep(env: RunnerEnv, signal: AbortSignal): Error | undefined 
   return undefined;
 }
 
-async function stopRun(env: RunnerEnv, row: ProcessRow, reason: Error, step: StepRecord | undefined): Promise<RunOutcome> {
+/**
+ * Ends a run that was stopped: a shutdown hands the process back (waiting), a cancel records it
+ * as cancelled. `step` is the attempt that was stopped; `pending` the previous step's end.
+ */
+async function stopRun(
+  env: RunnerEnv,
+  row: ProcessRow,
+  reason: Error,
+  step: StepRecord | undefined,
+  pending: PendingFinish | undefined,
+  revisions: Revisions,
+): Promise<RunOutcome> {
   if (reason instanceof StepInterruptedError) {
-    if (step) publishStep(env, row, await finishStep(env.pool, step.id, 'failed', {}, describeError(reason, step.name)));
-    const updated = await updateProcess(env.pool, row.id, { status: 'waiting', statePatch: { handedBack: env.workerId } });
+    const finish = step ? finishOf(step, 'failed', {}, describeError(reason, step.name)) : pending;
+    const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', statePatch: { handedBack: env.workerId }, ...(finish ? { finish } : {}) });
+    announce(env, row, finish);
     if (updated) publishProcess(env, updated, 'process.updated');
     return { kind: 'hand-back' };
   }
   const by = reason instanceof StepCancelledError ? reason.by : null;
-  if (step) publishStep(env, row, await finishStep(env.pool, step.id, 'cancelled', {}, describeError(reason, step.name)));
-  return cancelled(env, row.id, by);
+  return cancelled(env, row, by, step ? finishOf(step, 'cancelled', {}, describeError(reason, step.name)) : pending, revisions);
 }
 
-async function onStepError(env: RunnerEnv, row: ProcessRow, step: StepRecord, error: unknown, job: JobAttempt, signal: AbortSignal): Promise<RunOutcome> {
-  if (error instanceof StepCancelledError || error instanceof StepInterruptedError) return stopRun(env, row, error, step);
+async function onStepError(
+  env: RunnerEnv,
+  row: ProcessRow,
+  step: StepRecord,
+  error: unknown,
+  job: JobAttempt,
+  signal: AbortSignal,
+  revisions: Revisions,
+): Promise<RunOutcome> {
+  if (error instanceof StepCancelledError || error instanceof StepInterruptedError) return stopRun(env, row, error, step, undefined, revisions);
   if (signal.aborted && signal.reason instanceof Error) {
     // The step failed while being stopped (e.g. an aborted request): the stop wins.
-    return stopRun(env, row, signal.reason, step);
+    return stopRun(env, row, signal.reason, step, undefined, revisions);
   }
   const described = describeError(error, step.name);
-  publishStep(env, row, await finishStep(env.pool, step.id, 'failed', {}, described));
+  const finish = finishOf(step, 'failed', {}, described);
   const logger = env.logger.child({ processId: row.id, step: step.name });
   if (described.transient && job.attemptsMade + 1 < job.attempts) {
     logger.warn({ err: error, attempt: job.attemptsMade + 1, of: job.attempts }, 'step failed on a transient fault; the job is retried with backoff');
-    const updated = await updateProcess(env.pool, row.id, { status: 'waiting', error: described });
+    const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', error: described, finish });
+    announce(env, row, finish);
     if (updated) publishProcess(env, updated, 'process.updated');
     return { kind: 'retry', error: error instanceof Error ? error : new Error(String(error)) };
   }
   logger.error({ err: error }, 'step failed; the process failed');
-  return finishProcess(env, row.id, 'failed', { error: described });
+  return finishProcess(env, row, 'failed', { ...revisions, error: described }, finish);
 }

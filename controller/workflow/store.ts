@@ -187,8 +187,12 @@ export async function updateProcess(
     intentRevision?: string | null;
     completed?: boolean;
     clearCompleted?: boolean;
+    /** Finishes a step attempt in the same statement (saves a round trip per step). */
+    finish?: StepFinish;
+    /** Also return the job ids of `created` processes of the same intent (to promote them). */
+    withFollowers?: boolean;
   },
-): Promise<ProcessRow | undefined> {
+): Promise<(ProcessRow & { followers?: string[] }) | undefined> {
   const sets = ['updated_at = now()'];
   const values: unknown[] = [id];
   const add = (sql: string, value: unknown): void => {
@@ -203,22 +207,66 @@ export async function updateProcess(
   if (fields.intentRevision !== undefined) add('intent_revision = ?', fields.intentRevision);
   if (fields.completed) sets.push('completed_at = now()');
   if (fields.clearCompleted) sets.push('completed_at = NULL');
-  const { rows } = await db.query<ProcessRow>(`UPDATE processes SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, values);
+  const finish = fields.finish ? finishCte(fields.finish, values) : '';
+  const followers = fields.withFollowers
+    ? `, (SELECT coalesce(array_agg(coalesce(q.state ->> 'jobId', q.id::text) ORDER BY q.created_at), '{}') FROM processes q
+          WHERE q.intent_kind = processes.intent_kind AND q.intent_name = processes.intent_name AND q.status = 'created' AND q.id <> processes.id) AS followers`
+    : '';
+  const { rows } = await db.query<ProcessRow & { followers?: string[] }>(
+    `${finish}UPDATE processes SET ${sets.join(', ')} WHERE id = $1 RETURNING *${followers}`,
+    values,
+  );
   return rows[0];
+}
+
+/** Revisions a step found, written with the next statement. */
+export interface Revisions {
+  libraryRevision?: string | null;
+  intentRevision?: string | null;
+}
+
+/** How a step attempt ended, to be written together with the next statement. */
+export interface StepFinish {
+  readonly stepId: string;
+  readonly status: StepStatus;
+  readonly output: JsonObject;
+  readonly error: ProcessError | null;
+}
+
+/** `WITH f AS (UPDATE process_steps ...)` for {@link StepFinish}, appending its parameters to `values`. */
+function finishCte(finish: StepFinish, values: unknown[]): string {
+  const at = values.length;
+  values.push(finish.stepId, finish.status, JSON.stringify(finish.output), finish.error === null ? null : JSON.stringify(finish.error), finish.error?.message ?? null);
+  return `WITH f AS (
+       UPDATE process_steps
+          SET status = $${at + 2}, output_data = $${at + 3}::jsonb, error = $${at + 4}::jsonb, error_message = $${at + 5}, completed_at = clock_timestamp()
+        WHERE id = $${at + 1} RETURNING 1
+     ) `;
 }
 
 /**
  * Starts a step attempt (status running) and makes it the process's current step, in one
- * statement that also reads whether a cancel was requested (the runner checks at every step).
+ * statement that also finishes the previous attempt (`finish`) and reads whether a cancel was
+ * requested (the runner checks at every step).
  */
 export async function insertStep(
   db: Queryable,
   processId: string,
   step: { name: string; position: number; attempt: number; input: JsonObject },
+  finish?: StepFinish,
+  revisions: Revisions = {},
 ): Promise<{ step: StepRecord; cancelRequested: JsonObject | null }> {
+  const values: unknown[] = [processId, step.name, step.position, step.attempt, JSON.stringify(step.input)];
+  const finished = finish ? finishCte(finish, values).replace(/^WITH /, '') + ', ' : '';
+  let setRevisions = '';
+  for (const [column, value] of [['library_revision', revisions.libraryRevision], ['intent_revision', revisions.intentRevision]] as const) {
+    if (value === undefined) continue;
+    values.push(value);
+    setRevisions += `, ${column} = $${values.length}`;
+  }
   const { rows } = await db.query<StepRow & { cancel_requested: JsonObject | null }>(
-    `WITH p AS (
-       UPDATE processes SET current_step = $2, updated_at = now() WHERE id = $1
+    `WITH ${finished}p AS (
+       UPDATE processes SET current_step = $2, updated_at = now()${setRevisions} WHERE id = $1
        RETURNING state -> 'cancelRequested' AS cancel
      ), s AS (
        INSERT INTO process_steps (process_id, step_name, position, status, attempt, input_data, started_at)
@@ -226,7 +274,7 @@ export async function insertStep(
        RETURNING *
      )
      SELECT s.*, (SELECT cancel FROM p) AS cancel_requested FROM s`,
-    [processId, step.name, step.position, step.attempt, JSON.stringify(step.input)],
+    values,
   );
   const row = rows[0] as StepRow & { cancel_requested: JsonObject | null };
   return { step: toStepRecord(row), cancelRequested: row.cancel_requested };

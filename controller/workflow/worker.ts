@@ -11,7 +11,7 @@ import { describeError, runProcess } from './runner.ts';
 import type { RunnerEnv } from './runner.ts';
 import { updateProcess } from './store.ts';
 import type { ProcessRow } from './store.ts';
-import type { EngineDeps, WorkerHandle, WorkerOptions, WorkflowIntentRef } from './types.ts';
+import type { EngineDeps, WorkerHandle, WorkerOptions } from './types.ts';
 
 let workerCount = 0;
 
@@ -74,7 +74,8 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
           case 'retry':
             throw outcome.error;
           case 'done':
-            if (outcome.intent) await promoteFollowUps(outcome.intent);
+            // Processes queued behind this one for its intent wait in `delayed`; run them now.
+            if (outcome.followers.length > 0) await promoteJobs(queue, outcome.followers, logger);
             return { status: outcome.status };
         }
       } finally {
@@ -95,20 +96,6 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
   worker.on('failed', (job: Job<ProcessJobData> | undefined, error: Error) => {
     if (job) void failIfJobGaveUp(job, error);
   });
-
-  /** Follow-up reconciles of the intent wait in `delayed`; run them now that it is free. */
-  async function promoteFollowUps(intent: WorkflowIntentRef): Promise<void> {
-    try {
-      const { rows } = await deps.pool.query<{ job_id: string }>(
-        `SELECT coalesce(state ->> 'jobId', id::text) AS job_id FROM processes
-          WHERE intent_kind = $1 AND intent_name = $2 AND status = 'created' ORDER BY created_at LIMIT 10`,
-        [intent.kind, intent.name],
-      );
-      await promoteJobs(queue, rows.map((r) => r.job_id), logger);
-    } catch (error) {
-      logger.debug({ err: error }, 'could not look for follow-up processes');
-    }
-  }
 
   /** A job BullMQ moved to failed for good (attempts used up, stalled too often) fails its process. */
   async function failIfJobGaveUp(job: Job<ProcessJobData>, error: Error): Promise<void> {

@@ -126,6 +126,23 @@ describe('reconcile_intent', () => {
     expect(done.auditCount).toBe(audit.items.length);
   });
 
+  it('re-reads NetBox once when another writer created an object between snapshot and apply', async () => {
+    const ref = await putIntent(engine.db, vendorIntent('race', 1));
+    engine.nb.emulator.setFaults({ latencyMs: 300 });
+    try {
+      const p = await engine.service.startWorkflow('reconcile_intent', ref);
+      await waitFor('apply to start', async () => ((await engine.service.getProcess(p.id))?.currentStep === 'apply' ? true : undefined), 30_000, 10);
+      // Someone else (another intent's reconcile, a person) creates the manufacturer first.
+      engine.nb.emulator.store.seed('manufacturers', [{ name: 'race Vendor 0', slug: 'race-0' }]);
+      const done = await waitForStatus(engine.service, p.id, ['completed', 'failed']);
+      expect(done.status).toBe('completed');
+      expect(stepsNamed(done, 'apply')[0]?.output).toMatchObject({ rejectedThenReplanned: 1 });
+      expect(manufacturerSlugs().filter((s) => s === 'race-0')).toHaveLength(1);
+    } finally {
+      engine.nb.emulator.setFaults({ latencyMs: 0 });
+    }
+  });
+
   it('retries a failed process from its failed step without re-running the steps before it', async () => {
     engine.nb.emulator.store.seed('manufacturers', [{ name: 'again Taken', slug: 'somewhere' }]);
     const ref = await putIntent(engine.db, vendorIntent('again', 1, { extra: [{ name: 'again Taken', slug: 'again-taken' }] }));
