@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerApiCommand } from './api.ts';
 import { registerControllerCommand } from './controller.ts';
 import { registerGenerateCommand } from './generate.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerEmulatorCommand } from './emulator.ts';
 import { registerApplyCommand, registerPlanCommand } from './plan.ts';
 import { registerResolveCommand } from './resolve.ts';
+import { registerTokenCommand } from './token.ts';
 import { registerValidateCommand } from './validate.ts';
 import { registerWorkerCommand } from './worker.ts';
 import { registerRunCommand } from './run.ts';
@@ -34,4 +36,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerProcessesCommand(program, ctx);
   registerProcessCommand(program, ctx);
   registerControllerCommand(program, ctx);
+  registerApiCommand(program, ctx);
+  registerTokenCommand(program, ctx);
 }

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { withCorrelationId } from '../controller/logging/index.ts';
+import { addScrapeCollector, recordHttpRequest, registerDatabaseCollectors, registerQueueCollector } from '../controller/metrics/index.ts';
+import { createTokenVerifier, installAuth } from './auth.ts';
+import type { RouteContext } from './context.ts';
+import { CORRELATION_HEADER, correlationIdOf } from './correlation.ts';
+import { HttpError, installErrorHandlers } from './errors.ts';
+import { registerGraphql } from './graphql/index.ts';
+import { createHealthMonitor } from './health.ts';
+import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
+import { intentRoutes } from './routes/intents.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { workflowRoutes } from './routes/workflows.ts';
+import { SHARED_SCHEMAS } from './schemas.ts';
+import type { ApiDeps, ApiOptions } from './types.ts';
+
+/** The version /health and the OpenAPI document report. */
+export const API_VERSION = '0.1.0';
+
+/** Paths that answer without a token and without rate limit (also left out of the request histogram's cardinality). */
+const PROBES = new Set(['/health', '/livez', '/readyz', '/metrics']);
+
+/**
+ * Builds the API: REST under /api/v1 (OpenAPI at /api/docs), GraphQL at /graphql with
+ * subscriptions, /health /livez /readyz /metrics, the Git webhook at /hooks/git. Does not
+ * listen; call `app.listen()` (startApiServer does) or `app.inject()`. `app.close()` stops the
+ * event subscription and the metric collectors, not the deps (their owner closes them).
+ */
+export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise<FastifyInstance> {
+  const apiLogger = deps.logger.child({ component: 'api' });
+  const logger: FastifyBaseLogger = apiLogger;
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: correlationIdOf,
+    requestIdHeader: false,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
+  });
+  const verifier = createTokenVerifier(deps.pool, options.tokenCacheMs ?? 5_000);
+  const health = createHealthMonitor(deps, {
+    cacheMs: options.healthCacheMs ?? 1_500,
+    timeoutMs: options.healthTimeoutMs ?? 2_000,
+    version: options.version ?? API_VERSION,
+    logger: apiLogger,
+  });
+  const ctx: RouteContext = { deps, options, health, verifier };
+
+  if (options.authDisabled) {
+    app.log.warn('AUTH IS DISABLED (AUTH_DISABLED=true): every request acts as admin "anonymous" without a token. Never run like this outside a local demo.');
+  }
+
+  // Correlation id first: every later hook, log line and error carries it.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(CORRELATION_HEADER, request.id);
+    withCorrelationId(request.id, done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    recordHttpRequest({ method: request.method, route, statusCode: reply.statusCode, durationMs: reply.elapsedTime });
+    if (!PROBES.has(route)) request.log.debug({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
+  });
+  installErrorHandlers(app);
+
+  await app.register(helmet, {
+    // Seed 9.2: nosniff, DENY framing, HSTS one year with subdomains.
+    frameguard: { action: 'deny' },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    // Swagger UI (its own inline scripts and styles) needs a looser policy; the JSON API needs none.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  const origins = options.corsOrigins ?? [];
+  await app.register(cors, {
+    origin: origins.length > 0 ? [...origins] : false,
+    methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', CORRELATION_HEADER],
+    exposedHeaders: [CORRELATION_HEADER, 'location', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+    maxAge: 600,
+  });
+  const limit = options.rateLimit ?? { max: 600, windowMs: 60_000 };
+  if (limit.max > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: limit.max,
+      timeWindow: limit.windowMs,
+      errorResponseBuilder: (_request, context) =>
+        new HttpError(429, 'rate_limited', `Too many requests: at most ${context.max} per ${context.after} per client; retry after ${Math.ceil(context.ttl / 1000)} s.`, {
+          limit: context.max,
+          retry_after_seconds: Math.ceil(context.ttl / 1000),
+        }),
+    });
+  }
+  installAuth(app, verifier, { disabled: options.authDisabled === true });
+
+  await app.register(swagger, {
+    // Components keep the names of the shared schemas (Process, Error...) instead of def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'netbox-gitops API',
+        version: options.version ?? API_VERSION,
+        description:
+          'Workflows, processes, intents, drift and audit of netbox-gitops. Every route but /health, /livez, /readyz, /metrics, /hooks/git and these docs needs ' +
+          '`Authorization: Bearer <token>` (roles: viewer reads, operator starts/cancels/retries/reconciles, admin manages tokens). Errors use one format: ' +
+          '{error, message, details, timestamp, request_id}. Send X-Correlation-ID to trace a request into processes, audit rows and logs.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'an API token, nbg_...' } } },
+      security: [{ bearerAuth: [] }],
+      tags: [
+        { name: 'workflows' },
+        { name: 'processes' },
+        { name: 'intents', description: 'intents, drift' },
+        { name: 'audit' },
+        { name: 'tokens', description: 'admin only' },
+        { name: 'hooks' },
+        { name: 'health' },
+      ],
+    },
+  });
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  // The docs are public: they describe the same API as the repository and hold no data; the UI asks for a token to try calls.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), access: 'public', rateLimit: false };
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { persistAuthorization: false }, staticCSP: false });
+
+  await app.register(async (scope) => healthRoutes(scope, ctx));
+  await app.register(async (scope) => hookRoutes(scope, ctx));
+  await app.register(
+    async (scope) => {
+      await workflowRoutes(scope, ctx);
+      await intentRoutes(scope, ctx);
+      await tokenRoutes(scope, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+  const pubsub = await registerGraphql(app, ctx);
+
+  const removeCollectors: (() => void)[] = [
+    addScrapeCollector('graphqlSubscriptions', `api:${randomUUID()}`, async (metrics) => {
+      metrics.graphqlSubscriptions.inc(pubsub.listenerCount());
+    }),
+  ];
+  if (options.scrapeCollectors !== false) {
+    removeCollectors.push(registerDatabaseCollectors(deps.pool));
+    if (deps.queue) removeCollectors.push(registerQueueCollector(deps.queue));
+  }
+
+  // Engine events from Redis feed the GraphQL subscriptions of this replica.
+  let unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
+  app.addHook('onReady', async () => {
+    unsubscribe = deps.subscribeEvents((event) => pubsub.feed(event)).catch((error: unknown) => {
+      app.log.error({ err: error }, 'could not subscribe to workflow events; GraphQL subscriptions get no updates');
+      return undefined;
+    });
+    await unsubscribe;
+  });
+  app.addHook('onClose', async () => {
+    for (const remove of removeCollectors) remove();
+    const stop = await unsubscribe;
+    await stop?.();
+  });
+  return app;
+}

@@ -1,0 +1,100 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Agent, request } from 'undici';
+import type { AppConfig } from '../controller/config/index.ts';
+import { createPool, loadMigrations } from '../controller/db/index.ts';
+import type { Pool } from '../controller/db/index.ts';
+import type { Logger } from '../controller/logging/index.ts';
+import { authorizationHeader } from '../controller/netbox/index.ts';
+import { DEFAULT_SYNC_CHANNEL, requestSourceSync } from '../controller/sources/index.ts';
+import { createDefaultDeps, createWorkflowService, subscribeEvents } from '../controller/workflow/index.ts';
+import { CheckFailure } from './health.ts';
+import type { ApiDeps, ApiOptions } from './types.ts';
+
+/** ApiDeps plus close() for everything createApiDeps opened. */
+export interface ApiDepsHandle extends ApiDeps {
+  close(): Promise<void>;
+}
+
+export interface ApiDepsOverrides {
+  /** Use this pool (not closed by close()). */
+  readonly pool?: Pool;
+  /** Workflow queue; default WORKFLOW_QUEUE. */
+  readonly queueName?: string;
+  /** Redis channel of source-sync requests; default the controller's. */
+  readonly syncChannel?: string;
+}
+
+/**
+ * The API's dependencies from AppConfig: a Postgres pool, the workflow service (no worker),
+ * a Redis connection (health, webhook sync requests), a BullMQ queue handle (queue gauges),
+ * a short-timeout HTTP client for NetBox's /api/status/, the migration count.
+ */
+export async function createApiDeps(config: AppConfig, logger: Logger, overrides: ApiDepsOverrides = {}): Promise<ApiDepsHandle> {
+  const schemaVersion = Math.max(0, ...(await loadMigrations()).map((m) => m.version));
+  const pool = overrides.pool ?? createPool(config.database, { applicationName: 'netbox-gitops-api', logger });
+  const engine = createDefaultDeps(config, logger, { pool, ...(overrides.queueName ? { queueName: overrides.queueName } : {}) });
+  const workflows = createWorkflowService(engine);
+  const redisOptions = {
+    host: config.redis.host,
+    port: config.redis.port,
+    db: config.redis.db,
+    ...(config.redis.password.isEmpty ? {} : { password: config.redis.password.reveal() }),
+  };
+  const redis = new Redis({ ...redisOptions, connectionName: 'netbox-gitops-api', maxRetriesPerRequest: 1 });
+  redis.on('error', (error: Error) => logger.warn({ err: error }, 'API Redis connection failed; retrying'));
+  const queue = new Queue(engine.queueName ?? config.workflow.queue, { connection: { ...redisOptions, connectionName: 'netbox-gitops-api-queue', maxRetriesPerRequest: null } });
+  queue.on('error', (error: Error) => logger.warn({ err: error }, 'API queue connection failed; retrying'));
+  const netboxAgent = new Agent({ connect: { timeout: 2_000, rejectUnauthorized: config.netbox.verifySsl }, keepAliveTimeout: 10_000 });
+  const netboxAuthorization = authorizationHeader(config.netbox.token);
+
+  return {
+    pool,
+    workflows,
+    logger,
+    queue,
+    schemaVersion,
+    subscribeEvents: (handler) => subscribeEvents(config.redis, handler),
+    async pingRedis(): Promise<void> {
+      await redis.ping();
+    },
+    async checkNetBox(): Promise<{ version: string | null }> {
+      if (!config.netbox.url) throw new CheckFailure('NETBOX_URL is not set');
+      const response = await request(`${config.netbox.url}/api/status/`, {
+        dispatcher: netboxAgent,
+        headers: { accept: 'application/json', 'user-agent': 'netbox-gitops-health', ...(netboxAuthorization ? { authorization: netboxAuthorization } : {}) },
+        headersTimeout: 2_000,
+        bodyTimeout: 2_000,
+      });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new CheckFailure(`HTTP ${response.statusCode}`);
+      }
+      const body = (await response.body.json()) as Record<string, unknown>;
+      return { version: typeof body['netbox-version'] === 'string' ? body['netbox-version'] : null };
+    },
+    async requestSourceSync(repositoryUrl: string): Promise<void> {
+      await requestSourceSync(redis, repositoryUrl, overrides.syncChannel ?? DEFAULT_SYNC_CHANNEL);
+    },
+    async close(): Promise<void> {
+      await workflows.close();
+      await engine.close();
+      await queue.close().catch(() => undefined);
+      await redis.quit().catch(() => redis.disconnect());
+      await netboxAgent.close();
+      if (!overrides.pool) await pool.end();
+    },
+  };
+}
+
+/** The app options AppConfig asks for. */
+export function apiOptionsFromConfig(config: AppConfig): ApiOptions {
+  return {
+    authDisabled: config.api.authDisabled,
+    corsOrigins: config.corsOrigins,
+    bodyLimit: config.api.bodyLimit,
+    rateLimit: config.api.rateLimit,
+    trustProxy: config.api.trustProxy,
+    gitWebhookSecret: config.api.gitWebhookSecret,
+  };
+}

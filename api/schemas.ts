@@ -1,0 +1,306 @@
+// JSON Schemas of the REST API's bodies. They validate requests, serialise responses (fast and
+// without leaking fields that are not listed) and generate the OpenAPI document at /api/docs.
+import { PROCESS_STATUSES, STEP_STATUSES } from '../controller/workflow/index.ts';
+import { ROLES } from '../controller/auth/index.ts';
+import { errorSchema } from './errors.ts';
+
+const nullableString = { type: ['string', 'null'] } as const;
+const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
+const jsonObject = { type: 'object', additionalProperties: true } as const;
+const anyJson = {} as const;
+
+const intentRef = {
+  type: ['object', 'null'],
+  required: ['kind', 'name'],
+  properties: { kind: { type: 'string' }, name: { type: 'string' } },
+} as const;
+
+const processError = {
+  type: ['object', 'null'],
+  description: 'Why the process or step failed: error class, code, message, whether a retry may help, the step, and details such as NetBox field messages',
+  additionalProperties: true,
+  properties: {
+    type: { type: 'string' },
+    code: nullableString,
+    message: { type: 'string' },
+    transient: { type: 'boolean' },
+    step: nullableString,
+    details: anyJson,
+  },
+} as const;
+
+const processProperties = {
+  id: { type: 'string', format: 'uuid' },
+  workflowId: { type: 'string', format: 'uuid' },
+  workflowName: { type: 'string' },
+  status: { type: 'string', enum: [...PROCESS_STATUSES] },
+  intent: intentRef,
+  correlationId: nullableString,
+  createdBy: { ...nullableString, description: 'The audit user: the API token name, or the component that started the process' },
+  form: jsonObject,
+  state: jsonObject,
+  currentStep: nullableString,
+  libraryRevision: nullableString,
+  intentRevision: nullableString,
+  error: processError,
+  attempts: { type: 'integer' },
+  createdAt: { type: 'string', format: 'date-time' },
+  updatedAt: { type: 'string', format: 'date-time' },
+  startedAt: nullableDateTime,
+  completedAt: nullableDateTime,
+} as const;
+
+const processRequired = Object.keys(processProperties);
+
+export const processSchema = {
+  $id: 'Process',
+  type: 'object',
+  description: 'A workflow execution',
+  required: processRequired,
+  properties: processProperties,
+} as const;
+
+export const stepSchema = {
+  $id: 'ProcessStep',
+  type: 'object',
+  description: 'One attempt of one step of a process',
+  required: ['id', 'processId', 'name', 'position', 'status', 'attempt', 'input', 'output', 'errorMessage', 'error', 'startedAt', 'completedAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    processId: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    position: { type: 'integer' },
+    status: { type: 'string', enum: [...STEP_STATUSES] },
+    attempt: { type: 'integer' },
+    input: jsonObject,
+    output: jsonObject,
+    errorMessage: nullableString,
+    error: processError,
+    startedAt: nullableDateTime,
+    completedAt: nullableDateTime,
+  },
+} as const;
+
+export const processDetailSchema = {
+  $id: 'ProcessDetail',
+  type: 'object',
+  description: 'A process with its step attempts (by position, then attempt) and the number of its audit rows',
+  required: [...processRequired, 'steps', 'auditCount'],
+  properties: {
+    ...processProperties,
+    steps: { type: 'array', items: { $ref: 'ProcessStep#' } },
+    auditCount: { type: 'integer' },
+  },
+} as const;
+
+export const processPageSchema = {
+  $id: 'ProcessPage',
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: {
+    items: { type: 'array', items: { $ref: 'Process#' } },
+    nextCursor: { ...nullableString, description: 'Pass as `cursor` for the next (older) page; null on the last page' },
+  },
+} as const;
+
+export const workflowSchema = {
+  $id: 'Workflow',
+  type: 'object',
+  required: ['id', 'name', 'target', 'description', 'formSchema', 'steps', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    target: { type: 'string' },
+    description: { type: 'string' },
+    formSchema: { ...jsonObject, description: 'JSON Schema (draft 2020-12) of the form POST /workflows/{name} takes' },
+    steps: { type: 'array', items: { type: 'string' } },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const auditSchema = {
+  $id: 'AuditRecord',
+  type: 'object',
+  description: 'One NetBox change made by a process',
+  required: ['id', 'processId', 'action', 'objectKind', 'objectIdentity', 'netboxId', 'before', 'after', 'details', 'intent', 'correlationId', 'userId', 'timestamp'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    processId: nullableString,
+    action: { type: 'string' },
+    objectKind: nullableString,
+    objectIdentity: nullableString,
+    netboxId: { type: ['integer', 'null'] },
+    before: anyJson,
+    after: anyJson,
+    details: anyJson,
+    intent: intentRef,
+    correlationId: nullableString,
+    userId: nullableString,
+    timestamp: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const auditPageSchema = {
+  $id: 'AuditPage',
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: { $ref: 'AuditRecord#' } }, nextCursor: nullableString },
+} as const;
+
+const driftCounts = {
+  type: 'object',
+  description: 'Drift rows by action (create, update, delete, unmanaged, blocked); absent actions are 0',
+  additionalProperties: { type: 'integer' },
+} as const;
+
+const intentProperties = {
+  kind: { type: 'string' },
+  name: { type: 'string' },
+  source: { type: 'string' },
+  revision: nullableString,
+  mode: { type: 'string', enum: ['observe', 'enforce'] },
+  status: { type: 'string', enum: ['active', 'removed', 'suspended', 'invalid'] },
+  statusMessage: nullableString,
+  drift: driftCounts,
+  driftTotal: { type: 'integer' },
+  lastReconcileAt: nullableDateTime,
+  lastProcess: {
+    type: ['object', 'null'],
+    required: ['id', 'status', 'completedAt'],
+    properties: { id: { type: 'string' }, status: { type: 'string' }, completedAt: nullableDateTime },
+  },
+  createdAt: { type: 'string', format: 'date-time' },
+  updatedAt: { type: 'string', format: 'date-time' },
+} as const;
+
+export const intentSummarySchema = {
+  $id: 'IntentSummary',
+  type: 'object',
+  required: Object.keys(intentProperties),
+  properties: intentProperties,
+} as const;
+
+export const driftRowSchema = {
+  $id: 'DriftRow',
+  type: 'object',
+  required: ['objectKind', 'identity', 'action', 'diff', 'firstSeen', 'lastSeen'],
+  properties: {
+    objectKind: { type: 'string' },
+    identity: { type: 'string' },
+    action: { type: 'string', enum: ['create', 'update', 'delete', 'unmanaged', 'blocked'] },
+    diff: { type: 'object', description: 'field -> {before, after}', additionalProperties: true },
+    firstSeen: { type: 'string', format: 'date-time' },
+    lastSeen: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const intentDetailSchema = {
+  $id: 'IntentDetail',
+  type: 'object',
+  required: [...Object.keys(intentProperties), 'spec', 'revisions', 'driftRows', 'driftTruncated', 'recentProcesses'],
+  properties: {
+    ...intentProperties,
+    spec: { ...jsonObject, description: 'The intent document as loaded from its source' },
+    revisions: {
+      type: 'array',
+      description: 'Newest first (at most 20)',
+      items: {
+        type: 'object',
+        required: ['revision', 'source', 'recordedAt', 'spec'],
+        properties: { revision: { type: 'string' }, source: { type: 'string' }, recordedAt: { type: 'string', format: 'date-time' }, spec: jsonObject },
+      },
+    },
+    driftRows: { type: 'array', items: { $ref: 'DriftRow#' } },
+    driftTruncated: { type: 'boolean', description: 'More drift rows exist than driftLimit' },
+    recentProcesses: { type: 'array', items: { $ref: 'Process#' } },
+  },
+} as const;
+
+export const driftSummarySchema = {
+  $id: 'DriftSummary',
+  type: 'object',
+  required: ['total', 'byAction', 'byObjectKind', 'intents'],
+  properties: {
+    total: { type: 'integer' },
+    byAction: driftCounts,
+    byObjectKind: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['objectKind', 'action', 'count'],
+        properties: { objectKind: { type: 'string' }, action: { type: 'string' }, count: { type: 'integer' } },
+      },
+    },
+    intents: {
+      type: 'array',
+      description: 'Intents with drift, most drift first',
+      items: {
+        type: 'object',
+        required: ['kind', 'name', 'mode', 'status', 'drift', 'driftTotal', 'lastReconcileAt'],
+        properties: {
+          kind: { type: 'string' },
+          name: { type: 'string' },
+          mode: { type: 'string' },
+          status: { type: 'string' },
+          drift: driftCounts,
+          driftTotal: { type: 'integer' },
+          lastReconcileAt: nullableDateTime,
+        },
+      },
+    },
+  },
+} as const;
+
+export const tokenSchema = {
+  $id: 'Token',
+  type: 'object',
+  description: 'An API token as listed: its display prefix only, never the token',
+  required: ['id', 'name', 'role', 'prefix', 'createdAt', 'lastUsedAt', 'revokedAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    name: { type: 'string' },
+    role: { type: 'string', enum: [...ROLES] },
+    prefix: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    lastUsedAt: nullableDateTime,
+    revokedAt: nullableDateTime,
+  },
+} as const;
+
+/** Shared schemas, added to the app so routes can `$ref` them and OpenAPI lists them as components. */
+export const SHARED_SCHEMAS = [
+  errorSchema,
+  processSchema,
+  stepSchema,
+  processDetailSchema,
+  processPageSchema,
+  workflowSchema,
+  auditSchema,
+  auditPageSchema,
+  intentSummarySchema,
+  driftRowSchema,
+  intentDetailSchema,
+  driftSummarySchema,
+  tokenSchema,
+] as const;
+
+/** `$ref` of a shared schema. */
+export function ref(id: (typeof SHARED_SCHEMAS)[number]['$id']): { readonly $ref: string } {
+  return { $ref: `${id}#` };
+}
+
+/** Error responses a route may give, all in the seed's format. */
+export function errorResponses(...codes: readonly number[]): Record<number, { readonly $ref: string; readonly description: string }> {
+  const descriptions: Record<number, string> = {
+    401: 'missing, unknown or revoked token',
+    403: "the token's role is too weak",
+    404: 'not found',
+    409: 'conflict with the current state',
+    413: 'request body too large',
+    422: 'invalid input; details.issues lists each field',
+    429: 'rate limited',
+    502: 'a dependency (Redis, NetBox) failed',
+  };
+  return Object.fromEntries(codes.map((code) => [code, { ...ref('Error'), description: descriptions[code] ?? 'error' }]));
+}
