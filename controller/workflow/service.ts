@@ -72,7 +72,7 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
         correlationId: options.correlationId ?? newCorrelationId(),
         createdBy: options.createdBy ?? null,
         form: parsed as JsonObject,
-        state: {},
+        state: options.reason ? { reason: options.reason } : {},
       });
       return enqueueNew(row);
     },
@@ -103,7 +103,7 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
           correlationId: options.correlationId ?? newCorrelationId(),
           createdBy: options.createdBy ?? null,
           form,
-          state: ahead ? { followUpOf: ahead.id } : {},
+          state: { ...(ahead ? { followUpOf: ahead.id } : {}), ...(options.reason ? { reason: options.reason } : {}) },
         });
         return { row, created: true };
       });

@@ -113,7 +113,7 @@ export interface ProcessRecord {
   /** The validated form (defaults applied). */
   readonly form: JsonObject;
   /**
-   * Engine bookkeeping: `jobId`, `retries`, `retriedBy`, `cancelRequested` `{by, at}`,
+   * Engine bookkeeping: `jobId`, `reason`, `retries`, `retriedBy`, `cancelRequested` `{by, at}`,
    * `cancelledBy`, `followUpOf` (the process this one follows), `mergedRequests`, `handedBack`.
    */
   readonly state: JsonObject;
@@ -224,6 +224,8 @@ export interface StartOptions {
   readonly correlationId?: string;
   /** The audit user: an API token's name, or the component (e.g. `controller`, `cli`). */
   readonly createdBy?: string;
+  /** Why the process was started (e.g. `intent changed at abc123`); kept as `state.reason`. */
+  readonly reason?: string;
 }
 
 export type WorkflowEventType = 'process.created' | 'process.updated' | 'process.finished' | 'step.updated' | 'drift.changed';

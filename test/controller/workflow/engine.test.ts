@@ -264,6 +264,22 @@ describe('reconcile_intent', () => {
     }
   });
 
+  it('queues again a process whose job was lost (written to Postgres, never to Redis)', async () => {
+    const ref = await putIntent(engine.db, vendorIntent('orphan', 1));
+    const { rows } = await engine.db.pool.query<{ id: string }>(
+      `INSERT INTO processes (workflow_id, workflow_name, status, intent_kind, intent_name, form_data, created_at, updated_at)
+       SELECT id, name, 'created', $1, $2, $3::jsonb, now() - interval '1 hour', now() - interval '1 hour' FROM workflows WHERE name = 'reconcile_intent'
+       RETURNING id`,
+      [ref.kind, ref.name, JSON.stringify(ref)],
+    );
+    const id = rows[0]?.id ?? '';
+    // Workers look for such processes when they start (and every recoveryIntervalMs).
+    await engine.startWorker({ concurrency: 1 });
+    const done = await waitForStatus(engine.service, id, ['completed', 'failed']);
+    expect(done.status).toBe('completed');
+    expect(manufacturerSlugs()).toContain('orphan-0');
+  });
+
   it('fails when the intent is not in the store', async () => {
     const p = await engine.service.startWorkflow('reconcile_intent', { kind: 'VendorSet', name: 'nowhere' });
     const done = await waitForStatus(engine.service, p.id, ['completed', 'failed']);

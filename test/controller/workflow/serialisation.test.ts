@@ -42,10 +42,12 @@ async function allFinished(name: string): Promise<ProcessDetail[]> {
 describe('one reconcile per intent at a time', () => {
   it('merges concurrent requests into one queued process and one follow-up, and never overlaps runs', async () => {
     const ref = await putIntent(engine.db, vendorIntent('merge', 6));
-    const burst = await Promise.all(Array.from({ length: 12 }, () => engine.service.requestReconcile(ref, { createdBy: 'controller' })));
+    const burst = await Promise.all(Array.from({ length: 12 }, () => engine.service.requestReconcile(ref, { createdBy: 'controller', reason: 'burst' })));
     const firstIds = new Set(burst.map((p) => p.id));
     // All requests arrived before a worker started the process, or some after: never more than two processes.
     expect(firstIds.size).toBeLessThanOrEqual(2);
+    expect(burst[0]?.state.reason).toBe('burst');
+    expect(burst[0]?.createdBy).toBe('controller');
 
     const running = await waitFor('a running process', async () => (await processesOf('merge')).find((p) => p.status === 'running'));
     const during = await Promise.all(Array.from({ length: 12 }, () => engine.service.requestReconcile(ref)));
