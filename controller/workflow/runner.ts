@@ -209,7 +209,15 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
   if (!row) return ignored;
   publishProcess(env, row, 'process.updated');
   const cancelRequest = row.state.cancelRequested as { by?: string } | undefined;
-  if (cancelRequest) return cancelled(env, row, cancelRequest.by ?? null);
+  if (cancelRequest) {
+    // Cancelled while no worker ran it (e.g. its worker died): close the attempt it left open.
+    const by = cancelRequest.by ?? null;
+    const open = row.history.find((s) => s.status === 'running' || s.status === 'created');
+    const finish: PendingFinish | undefined = open
+      ? { stepId: open.id, status: 'cancelled', output: {}, error: describeError(new StepCancelledError(by), open.name), ref: open }
+      : undefined;
+    return cancelled(env, row, by, finish);
+  }
 
   let form: unknown;
   try {
