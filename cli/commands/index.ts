@@ -13,10 +13,6 @@ import { registerWorkerCommand } from './worker.ts';
 import { registerRunCommand } from './run.ts';
 import { registerProcessesCommand } from './processes.ts';
 import { registerProcessCommand } from './process.ts';
-import { registerWorkerCommand } from './worker.ts';
-import { registerRunCommand } from './run.ts';
-import { registerProcessesCommand } from './processes.ts';
-import { registerProcessCommand } from './process.ts';
 
 /** Each command lives in its own file and adds itself to the program here. */
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -27,10 +23,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerGenerateCommand(program, ctx);
   registerEmulatorCommand(program, ctx);
   registerMigrateCommand(program, ctx);
-  registerWorkerCommand(program, ctx);
-  registerRunCommand(program, ctx);
-  registerProcessesCommand(program, ctx);
-  registerProcessCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerProcessesCommand(program, ctx);
