@@ -9,8 +9,12 @@
 // are taken over by another worker once their lock expires (WORKFLOW_LOCK_DURATION_MS).
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import type { AppConfig } from '../../controller/config/index.ts';
 import { migrate } from '../../controller/db/index.ts';
+import type { Logger } from '../../controller/logging/index.ts';
+import { createCachedLibraryProvider } from '../../controller/sources/index.ts';
 import { createDefaultDeps, startWorker } from '../../controller/workflow/index.ts';
+import type { LibraryProvider } from '../../controller/workflow/index.ts';
 import type { CliContext } from '../context.ts';
 
 interface WorkerCommandOptions {
@@ -36,7 +40,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
     .action(async (options: WorkerCommandOptions) => {
       const config = ctx.config();
       const logger = ctx.logger();
-      const deps = createDefaultDeps(config, logger);
+      const deps = createDefaultDeps(config, logger, { library: libraryProvider(config, ctx.env, logger) });
       try {
         await migrate(deps.pool, { logger });
         const worker = await startWorker(deps, {
@@ -63,6 +67,18 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
         await deps.close();
       }
     });
+}
+
+/**
+ * The library as the controller sees it: LIBRARY_GIT_URL at LIBRARY_GIT_REF when set, else the
+ * LIBRARY_PATH folder; parsed catalogues are cached on disk per revision (CACHE_DIR), so a
+ * restarted worker does not parse the whole library again.
+ */
+function libraryProvider(config: AppConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): LibraryProvider {
+  if (config.library.gitUrl !== undefined) {
+    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger });
+  }
+  return createCachedLibraryProvider({ root: config.library.path, cacheDir: config.cacheDir, logger });
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
