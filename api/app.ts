@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -159,7 +158,7 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
   const pubsub = await registerGraphql(app, ctx);
 
   const removeCollectors: (() => void)[] = [
-    addScrapeCollector('graphqlSubscriptions', `api:${randomUUID()}`, async (metrics) => {
+    addScrapeCollector('graphqlSubscriptions', 'api:graphql', async (metrics) => {
       metrics.graphqlSubscriptions.inc(pubsub.listenerCount());
     }),
   ];

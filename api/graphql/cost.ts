@@ -2,7 +2,7 @@ import { GraphQLError, Kind, getNamedType, getNullableType, isListType, isObject
 import type { FragmentDefinitionNode, GraphQLNamedType, GraphQLSchema, SelectionSetNode, ValidationContext, ValidationRule, ValueNode } from 'graphql';
 
 /** How many items a list field without a `limit` argument is assumed to return, by field name. */
-const LIST_SIZE: Record<string, number> = { steps: 10, drift: 5, byAction: 5, byObjectKind: 50, formSchema: 1 };
+const LIST_SIZE: Record<string, number> = { workflows: 10, steps: 10, drift: 5, byAction: 5, byObjectKind: 50 };
 /** Other list fields without a limit. */
 const DEFAULT_LIST_SIZE = 100;
 

@@ -24,12 +24,17 @@ export type ScrapeCollector = (metrics: Metrics) => Promise<void>;
 
 export type ScrapeTarget = 'processes' | 'drift' | 'lastSuccessfulReconcile' | 'queueJobs' | 'graphqlSubscriptions';
 
-const collectors: Record<ScrapeTarget, Map<string, ScrapeCollector>> = {
-  processes: new Map(),
-  drift: new Map(),
-  lastSuccessfulReconcile: new Map(),
-  queueJobs: new Map(),
-  graphqlSubscriptions: new Map(),
+interface Registered {
+  readonly id: string;
+  readonly collect: ScrapeCollector;
+}
+
+const collectors: Record<ScrapeTarget, Set<Registered>> = {
+  processes: new Set(),
+  drift: new Set(),
+  lastSuccessfulReconcile: new Set(),
+  queueJobs: new Set(),
+  graphqlSubscriptions: new Set(),
 };
 
 let metrics: Metrics | undefined;
@@ -65,7 +70,7 @@ function createMetrics(): Metrics {
         this.reset();
         const current = getMetrics();
         await Promise.all(
-          [...collectors[target].entries()].map(async ([id, collect]) => {
+          [...collectors[target]].map(async ({ id, collect }) => {
             try {
               await collect(current);
             } catch {
@@ -133,12 +138,14 @@ function createMetrics(): Metrics {
 
 /**
  * Adds a scrape-time collector for one gauge; returns a function that removes it. `id` names
- * the collector in `metrics_collect_errors_total` and replaces an earlier one with that id.
+ * the collector in `metrics_collect_errors_total`. Several collectors may fill one gauge (two
+ * apps in one process): the gauge is reset once per scrape, then each collector sets its values.
  */
 export function addScrapeCollector(target: ScrapeTarget, id: string, collect: ScrapeCollector): () => void {
-  collectors[target].set(id, collect);
+  const entry: Registered = { id, collect };
+  collectors[target].add(entry);
   return () => {
-    if (collectors[target].get(id) === collect) collectors[target].delete(id);
+    collectors[target].delete(entry);
   };
 }
 
