@@ -1,4 +1,6 @@
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../api/index.ts';
 import { Secret } from '../../controller/config/index.ts';
 import { recordBreakerState, recordNetBoxRequest, recordProcessFinished } from '../../controller/metrics/index.ts';
 import { createNetBoxClient } from '../../controller/netbox/index.ts';
@@ -31,7 +33,8 @@ interface GqlResult {
 
 async function gql(role: Role | null, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GqlResult> {
   const r = await api.request(role, { method: 'POST', url: '/graphql', payload: { query, variables }, headers });
-  return { status: r.statusCode, ...r.json() };
+  const body: Omit<GqlResult, 'status'> = r.json();
+  return { status: r.statusCode, ...body };
 }
 
 const PROCESS_FIELDS = 'id workflowId workflowName status formData state intent { kind name } correlationId createdBy currentStep error attempts createdAt updatedAt startedAt completedAt';
@@ -151,8 +154,7 @@ describe('queries and mutations', () => {
   });
 });
 
-async function buildLimitedApp(limits: { maxDepth?: number; maxCost?: number }): Promise<ReturnType<typeof import('../../api/index.ts').buildApp>> {
-  const { buildApp } = await import('../../api/index.ts');
+function buildLimitedApp(limits: { maxDepth?: number; maxCost?: number }): Promise<FastifyInstance> {
   return buildApp(api.deps, { graphql: limits, rateLimit: { max: 0, windowMs: 1_000 } });
 }
 
