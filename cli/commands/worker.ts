@@ -76,9 +76,10 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
  */
 function libraryProvider(config: AppConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): LibraryProvider {
   if (config.library.gitUrl !== undefined) {
-    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger });
+    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs });
   }
-  return createCachedLibraryProvider({ root: config.library.path, cacheDir: config.cacheDir, logger });
+  // Re-checked as often as the controller refreshes it, so a new library reaches every worker.
+  return createCachedLibraryProvider({ root: config.library.path, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs });
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {

@@ -33,6 +33,9 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
   const recoveryInterval = options.recoveryIntervalMs ?? 60_000;
   const id = `${hostname()}:${process.pid}:${++workerCount}`;
 
+  // Built first: a configuration error (no NETBOX_URL) must fail before any connection opens,
+  // or the process would stay alive on its open Redis sockets instead of exiting.
+  const netbox = deps.netbox();
   await registerWorkflows(deps.pool);
   const events = createEventPublisher(deps.redis, logger);
   const queue = createQueue(deps);
@@ -47,7 +50,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
   const env: RunnerEnv = {
     pool: deps.pool,
     logger,
-    netbox: deps.netbox(),
+    netbox,
     library: deps.library,
     intents: deps.intents,
     tuning,
