@@ -219,3 +219,36 @@ describe('OpenAPI', () => {
     expect(html.headers['content-type']).toMatch(/text\/html/);
   });
 });
+
+describe('logs', () => {
+  it('carry the correlation id of the request and never a token', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done): void {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = await buildApp({ ...api.deps, logger: createLogger({ level: 'debug', destination }) }, { rateLimit: { max: 0, windowMs: 1_000 } });
+    const unknown = `nbg_${'L'.repeat(43)}`;
+    try {
+      await app.inject({ url: '/api/v1/processes', headers: { authorization: `Bearer ${api.tokens.viewer}`, 'x-correlation-id': 'log-ok' } });
+      await app.inject({ url: '/api/v1/processes', headers: { authorization: `Bearer ${unknown}`, 'x-correlation-id': 'log-401' } });
+      await api.db.pool.query('ALTER TABLE intents RENAME TO intents_gone');
+      try {
+        await app.inject({ url: '/api/v1/intents', headers: { authorization: `Bearer ${api.tokens.admin}`, 'x-correlation-id': 'log-500' } });
+      } finally {
+        await api.db.pool.query('ALTER TABLE intents_gone RENAME TO intents');
+      }
+      const failure = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request failed');
+      expect(failure).toMatchObject({ correlationId: 'log-500', reqId: 'log-500', status: 500, err: { message: expect.stringContaining('intents') } });
+      const refused = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request refused');
+      expect(refused).toMatchObject({ correlationId: 'log-401', status: 401 });
+      expect(lines.some((l) => l.includes('"correlationId":"log-ok"'))).toBe(true);
+      const all = lines.join('\n');
+      for (const token of [...Object.values(api.tokens), unknown]) expect(all).not.toContain(token);
+    } finally {
+      await app.close();
+    }
+  });
+});
