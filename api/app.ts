@@ -24,6 +24,9 @@ import type { ApiDeps, ApiOptions } from './types.ts';
 /** The version /health and the OpenAPI document report. */
 export const API_VERSION = '0.1.0';
 
+/** How long startup waits for the event subscription before going on without it. */
+const EVENTS_WAIT_MS = 3_000;
+
 /** Paths that answer without a token and without rate limit (also left out of the request histogram's cardinality). */
 const PROBES = new Set(['/health', '/livez', '/readyz', '/metrics']);
 
@@ -174,11 +177,19 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
       app.log.error({ err: error }, 'could not subscribe to workflow events; GraphQL subscriptions get no updates');
       return undefined;
     });
-    await unsubscribe;
+    // A Redis that is down must not keep the API from starting (and /health from saying so);
+    // the subscription completes when Redis answers.
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([unsubscribe.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), EVENTS_WAIT_MS)))]);
+    clearTimeout(timer);
+    if (!waited) app.log.warn('not yet subscribed to workflow events (Redis not answering); GraphQL subscriptions start receiving once it does');
   });
   app.addHook('onClose', async () => {
     for (const remove of removeCollectors) remove();
-    const stop = await unsubscribe;
+    // Still connecting (Redis down): nothing to unsubscribe from yet; do not wait for it.
+    let timer: NodeJS.Timeout | undefined;
+    const stop = await Promise.race([unsubscribe, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 1_000)))]);
+    clearTimeout(timer);
     await stop?.();
   });
   return app;

@@ -77,6 +77,20 @@ describe('health', () => {
     }
   });
 
+  it('starts and answers /livez and /health while Redis is down (subscription pending)', async () => {
+    const port = await closedPort();
+    const down = await createApiDeps(testConfig({ REDIS_PORT: String(port), NETBOX_URL: api.nb.emulator.url }), api.logger, { pool: api.db.pool, queueName: api.queueName });
+    const app = await buildApp(down, { healthCacheMs: 0, healthTimeoutMs: 300 });
+    try {
+      await app.ready();
+      expect((await app.inject({ url: '/livez' })).statusCode).toBe(200);
+      expect((await app.inject({ url: '/health' })).statusCode).toBe(503);
+    } finally {
+      await app.close();
+      await down.close();
+    }
+  });
+
   it('is not ready while migrations are missing', async () => {
     const deps: ApiDeps = { ...api.deps, schemaVersion: 999 };
     const app = await buildApp(deps, { healthCacheMs: 0 });
