@@ -89,6 +89,8 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // The API is often reached over plain HTTP (port-forward, in-cluster); upgrading would break the docs there.
+        upgradeInsecureRequests: null,
       },
     },
   });
