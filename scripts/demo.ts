@@ -1,9 +1,16 @@
 // `npm run demo`: the main job end to end on this machine, against the bundled NetBox emulator
 // (not NetBox). It seeds the emulator with some objects an earlier run created, drifts a few
 // of them by hand, adds one object nobody manages, then runs the real commands: validate,
-// plan, apply, and plan again to show that no drift is left.
+// plan, apply, and plan again to show that no drift is left. Then it runs the controller as a
+// service would: migrate a fresh demo database, start a worker and the controller on intents/,
+// drift NetBox again by hand, and show the recorded processes that found and repaired it.
+// This file is an entry point: it reads the environment and owns its child processes.
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { Secret } from '../controller/config/index.ts';
 import { loadCatalogue } from '../controller/catalogue/index.ts';
@@ -34,6 +41,71 @@ function cli(args: string[], env: Record<string, string>): Promise<number> {
     child.on('error', reject);
     child.on('exit', (code) => resolve(code ?? 1));
   });
+}
+
+/** Starts a long-running command (worker, controller, api) in the background. */
+function service(name: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [path.join(root, 'bin/netbox-gitops.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk.toString()}`));
+  return child;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** A fresh database for the demo on the configured Postgres server. */
+async function freshDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({
+    host: process.env.DATABASE_HOST ?? '127.0.0.1',
+    port: Number(process.env.DATABASE_PORT ?? 5432),
+    user: process.env.DATABASE_USER ?? 'postgres',
+    password: process.env.DATABASE_PASSWORD ?? '',
+    database: 'postgres',
+  });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Polls the processes until `count` reconciles have finished, or gives up after `ms`. */
+async function waitForProcesses(env: Record<string, string>, count: number, ms: number): Promise<void> {
+  const database = new pg.Client({
+    host: process.env.DATABASE_HOST ?? '127.0.0.1',
+    port: Number(process.env.DATABASE_PORT ?? 5432),
+    user: process.env.DATABASE_USER ?? 'postgres',
+    password: process.env.DATABASE_PASSWORD ?? '',
+    database: env.DATABASE_NAME,
+  });
+  await database.connect();
+  try {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const { rows } = await database
+        .query<{ done: string; open: string }>(
+          "SELECT count(*) FILTER (WHERE status IN ('completed','failed','cancelled')) AS done, count(*) FILTER (WHERE status NOT IN ('completed','failed','cancelled')) AS open FROM processes",
+        )
+        .catch(() => ({ rows: [{ done: '0', open: '0' }] }));
+      const row = rows[0];
+      if (row && Number(row.done) >= count && Number(row.open) === 0) return;
+      await sleep(500);
+    }
+    throw new Error(`the controller and worker did not finish ${count} processes in time`);
+  } finally {
+    await database.end();
+  }
 }
 
 /** Puts NetBox in a realistic state: most of the intents applied earlier, then hand edits. */
@@ -81,8 +153,57 @@ try {
   banner('4. plan again: nothing left to do (the hand-made manufacturer stays unmanaged)');
   const after = await cli(['plan', ...source, '--detailed-exitcode'], env);
   if (after !== 0) throw new Error(`drift remains after apply (exit ${after})`);
+  banner('5. as a service: migrate a fresh database, start a worker and the controller on intents/');
+  const database = `${process.env.DATABASE_NAME ?? 'netbox_gitops'}_demo`;
+  await freshDatabase(database);
+  const serviceEnv = {
+    ...env,
+    DATABASE_NAME: database,
+    WORKFLOW_QUEUE: `netbox-gitops-demo-${randomUUID().slice(0, 8)}`,
+    INTENTS_PATH: intents,
+    LIBRARY_PATH: library,
+  };
+  if ((await cli(['migrate'], serviceEnv)) !== 0) throw new Error('migrate failed');
+  // Hand edits while nobody watches: the controller's first reconcile finds and repairs them.
+  await driftAgain(emulator);
+  const children = [service('worker', ['worker'], serviceEnv), service('controller', ['controller'], serviceEnv)];
+  try {
+    await waitForProcesses(serviceEnv, 4, 120_000);
+    banner('6. the recorded processes: one reconcile per intent, each with its steps and audit trail');
+    await cli(['processes'], serviceEnv);
+    const repaired = await firstProcessWithAudit(serviceEnv);
+    if (repaired) await cli(['process', repaired], serviceEnv);
+  } finally {
+    await Promise.all(children.map(stop));
+  }
   const stats = emulator.stats();
   banner(`done: the emulator served ${stats.requests.total} requests (${stats.objectsWritten} objects written)`);
 } finally {
   await emulator.close();
+}
+
+/** A hand edit of one device type that the library describes (its part number). */
+async function driftAgain(emulator: Emulator): Promise<void> {
+  const client = createNetBoxClient({ url: emulator.url, token: new Secret(emulator.token) });
+  const [first] = await client.list('device-types', { manufacturer: 'arista' });
+  if (first) emulator.store.mutate('device-types', first.id, { part_number: 'EDITED-AGAIN' });
+  await client.close();
+  process.stdout.write(`drifted by hand: ${String(first?.model)} part_number → EDITED-AGAIN\n`);
+}
+
+async function firstProcessWithAudit(env: Record<string, string>): Promise<string | undefined> {
+  const database = new pg.Client({
+    host: process.env.DATABASE_HOST ?? '127.0.0.1',
+    port: Number(process.env.DATABASE_PORT ?? 5432),
+    user: process.env.DATABASE_USER ?? 'postgres',
+    password: process.env.DATABASE_PASSWORD ?? '',
+    database: env.DATABASE_NAME,
+  });
+  await database.connect();
+  try {
+    const { rows } = await database.query<{ process_id: string }>('SELECT process_id FROM audit_log WHERE process_id IS NOT NULL ORDER BY timestamp LIMIT 1');
+    return rows[0]?.process_id;
+  } finally {
+    await database.end();
+  }
 }
