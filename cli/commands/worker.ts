@@ -12,6 +12,8 @@ import type { Command } from 'commander';
 import type { AppConfig } from '../../controller/config/index.ts';
 import { migrate } from '../../controller/db/index.ts';
 import type { Logger } from '../../controller/logging/index.ts';
+import { startMetricsServer } from '../../controller/metrics/index.ts';
+import type { MetricsServer } from '../../controller/metrics/index.ts';
 import { createCachedLibraryProvider } from '../../controller/sources/index.ts';
 import { createDefaultDeps, startWorker } from '../../controller/workflow/index.ts';
 import type { LibraryProvider } from '../../controller/workflow/index.ts';
@@ -49,6 +51,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
           stalledIntervalMs: config.workflow.stalledIntervalMs,
           shutdownGraceMs: options.shutdownGrace,
         });
+        const metrics = await serveMetrics(config.metricsPort, logger);
         const signal = await waitForSignal();
         logger.info({ signal, running: worker.activeProcesses() }, 'stopping: running steps finish, then their processes go back to the queue');
         const again = (): void => {
@@ -62,6 +65,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
         } finally {
           process.off('SIGTERM', again);
           process.off('SIGINT', again);
+          await metrics?.close();
         }
       } finally {
         await deps.close();
@@ -80,6 +84,20 @@ function libraryProvider(config: AppConfig, env: Readonly<Record<string, string 
   }
   // Re-checked as often as the controller refreshes it, so a new library reaches every worker.
   return createCachedLibraryProvider({ root: config.library.path, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs });
+}
+
+/**
+ * Each worker serves its own /metrics (Prometheus scrapes every worker pod). A port already
+ * taken (several workers on one machine) costs the metrics of this worker, not the worker.
+ */
+async function serveMetrics(port: number, logger: Logger): Promise<MetricsServer | undefined> {
+  if (port === 0) return undefined;
+  try {
+    return await startMetricsServer({ port, logger });
+  } catch (error) {
+    logger.warn({ port, err: error }, 'worker metrics not served: the port is taken (set METRICS_PORT per worker, or 0)');
+    return undefined;
+  }
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {

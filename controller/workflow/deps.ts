@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/index.ts';
 import { createPool } from '../db/index.ts';
 import type { Logger } from '../logging/index.ts';
+import { recordBreakerState, recordNetBoxRequest } from '../metrics/index.ts';
 import { createNetBoxClient, netBoxClientOptionsFromConfig } from '../netbox/index.ts';
 import type { NetBoxClient } from '../netbox/index.ts';
 import { netBoxPortFor } from '../reconcile/index.ts';
@@ -22,7 +23,13 @@ export function createDefaultDeps(config: AppConfig, logger: Logger, overrides: 
   const pool = overrides.pool ?? createPool(config.database, { applicationName: 'netbox-gitops-workflow', logger });
   let client: NetBoxClient | undefined;
   const netbox = overrides.netbox ?? ((): ReturnType<EngineDeps['netbox']> => {
-    client ??= createNetBoxClient(netBoxClientOptionsFromConfig(config.netbox, { logger: logger.child({ component: 'netbox' }) }));
+    client ??= createNetBoxClient(
+      netBoxClientOptionsFromConfig(config.netbox, {
+        logger: logger.child({ component: 'netbox' }),
+        onRequest: recordNetBoxRequest,
+        onBreakerStateChange: recordBreakerState,
+      }),
+    );
     return netBoxPortFor(client);
   });
   return {

@@ -13,6 +13,7 @@ import { ApplyRejectedError, NotConvergedError, StepCancelledError, StepInterrup
 import type { EventPublisher } from './events.ts';
 import { WORKFLOWS } from './registry.ts';
 import { acquireRunLock } from './run-lock.ts';
+import { recordProcessFinished } from '../metrics/index.ts';
 import { insertAudit, insertStep, selectProcess, toProcessRecord, updateProcess } from './store.ts';
 import type { ProcessRow, Revisions, StepFinish } from './store.ts';
 import { TERMINAL_STATUSES } from './types.ts';
@@ -134,7 +135,10 @@ async function finishProcess(
 ): Promise<RunOutcome> {
   const updated = await updateProcess(env.pool, row.id, { ...extra, status, completed: true, currentStep: null, withFollowers: true, ...(pending ? { finish: pending } : {}) });
   announce(env, row, pending);
-  if (updated) publishProcess(env, updated, 'process.finished');
+  if (updated) {
+    publishProcess(env, updated, 'process.finished');
+    recordProcessFinished(toProcessRecord(updated));
+  }
   return { kind: 'done', status, intent: intentRef(row), followers: updated?.followers ?? [] };
 }
 

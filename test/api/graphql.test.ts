@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/index.ts';
 import { Secret } from '../../controller/config/index.ts';
-import { recordBreakerState, recordNetBoxRequest, recordProcessFinished } from '../../controller/metrics/index.ts';
+import { recordBreakerState, recordNetBoxRequest } from '../../controller/metrics/index.ts';
 import { createNetBoxClient } from '../../controller/netbox/index.ts';
 import type { NetBoxClient } from '../../controller/netbox/index.ts';
 import { netBoxPortFor } from '../../controller/reconcile/index.ts';
-import { createDbIntentStore, createFolderLibraryProvider, startWorker, subscribeEvents } from '../../controller/workflow/index.ts';
+import { createDbIntentStore, createFolderLibraryProvider, startWorker } from '../../controller/workflow/index.ts';
 import type { WorkerHandle } from '../../controller/workflow/index.ts';
 import { LIBRARY_PATH } from '../helpers/library.ts';
 import { putIntent, startApi, vendorIntent, waitFor } from './helpers.ts';
@@ -161,11 +161,9 @@ function buildLimitedApp(limits: { maxDepth?: number; maxCost?: number }): Promi
 describe('subscriptions over WebSocket', () => {
   let worker: WorkerHandle | undefined;
   let client: NetBoxClient | undefined;
-  let stopRecording: (() => Promise<void>) | undefined;
   afterAll(async () => {
     await worker?.close({ graceMs: 100 });
     await client?.close();
-    await stopRecording?.();
   });
 
   const wsUrl = (): string => `${baseUrl.replace(/^http/, 'ws')}/graphql`;
@@ -208,10 +206,6 @@ describe('subscriptions over WebSocket', () => {
     client = createNetBoxClient({ url: api.nb.emulator.url, token: new Secret(api.nb.emulator.token), retryBaseMs: 1, retryMaxDelayMs: 5, onRequest: recordNetBoxRequest, onBreakerStateChange: recordBreakerState });
     const netbox = netBoxPortFor(client);
     const engine = { pool: api.db.pool, redis: api.config.redis, queueName: api.queueName, logger: api.logger, netbox: () => netbox, library: createFolderLibraryProvider(LIBRARY_PATH), intents: createDbIntentStore(api.db.pool), tuning: { backoffMs: 100, busyRetryMs: 100 } };
-    // Stands in for the worker's own recordProcessFinished call at the end of a process (see the report).
-    stopRecording = await subscribeEvents(api.config.redis, (event) => {
-      if (event.type === 'process.finished' && event.processId) void api.deps.workflows.getProcess(event.processId).then((p) => p && recordProcessFinished(p));
-    });
     worker = await startWorker(engine, { lockDurationMs: 5_000, stalledIntervalMs: 1_000, recoveryIntervalMs: 0 });
 
     const text = (m: WsMessage): string => JSON.stringify(m.payload ?? null);
