@@ -3,11 +3,15 @@
 // of them by hand, adds one object nobody manages, then runs the real commands: validate,
 // plan, apply, and plan again to show that no drift is left. Then it runs the controller as a
 // service would: migrate a fresh demo database, start a worker and the controller on intents/,
-// drift NetBox again by hand, and show the recorded processes that found and repaired it.
+// drift NetBox again by hand, and show the recorded processes that found and repaired it;
+// finally start the API and print its URL and a token (on a terminal, everything keeps running
+// until Ctrl-C).
 // This file is an entry point: it reads the environment and owns its child processes.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -60,6 +64,38 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** Runs the CLI and returns what it printed on stdout. */
+function cliOutput(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/netbox-gitops.js'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`netbox-gitops ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${url} did not answer in time`);
 }
 
 /** A fresh database for the demo on the configured Postgres server. */
@@ -166,13 +202,43 @@ try {
   if ((await cli(['migrate'], serviceEnv)) !== 0) throw new Error('migrate failed');
   // Hand edits while nobody watches: the controller's first reconcile finds and repairs them.
   await driftAgain(emulator);
-  const children = [service('worker', ['worker'], serviceEnv), service('controller', ['controller'], serviceEnv)];
+  // Worker metrics on a free port each, so the demo does not collide with anything running.
+  const children = [
+    service('worker', ['worker'], { ...serviceEnv, METRICS_PORT: String(await freePort()) }),
+    service('controller', ['controller'], serviceEnv),
+  ];
   try {
     await waitForProcesses(serviceEnv, 4, 120_000);
     banner('6. the recorded processes: one reconcile per intent, each with its steps and audit trail');
     await cli(['processes'], serviceEnv);
     const repaired = await firstProcessWithAudit(serviceEnv);
     if (repaired) await cli(['process', repaired], serviceEnv);
+
+    banner('7. the API: REST, GraphQL, /health and /metrics, with a token');
+    const token = JSON.parse(await cliOutput(['token', 'create', '--name', 'demo-admin', '--role', 'admin', '--json'], serviceEnv)) as { token: string };
+    const port = await freePort();
+    children.push(service('api', ['api', '--port', String(port), '--host', '127.0.0.1'], serviceEnv));
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/livez`, 30_000);
+    const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
+    const listed = (await (await fetch(`${url}/api/v1/intents`, { headers: { authorization: `Bearer ${token.token}` } })).json()) as {
+      items: { kind: string; name: string; mode: string; status: string; driftTotal: number; lastReconcileAt: string | null }[];
+    };
+    process.stdout.write(`GET /health → ${health.status}\nGET /api/v1/intents →\n`);
+    for (const i of listed.items) process.stdout.write(`  ${`${i.kind}/${i.name}`.padEnd(36)} ${i.mode.padEnd(8)} ${i.status.padEnd(8)} drift ${i.driftTotal}, last reconcile ${i.lastReconcileAt ?? 'never'}\n`);
+    process.stdout.write(
+      [
+        '',
+        `API        ${url}/api/v1   (OpenAPI: ${url}/api/docs, GraphQL: ${url}/graphql, metrics: ${url}/metrics)`,
+        `token      ${token.token}   (admin; send it as Authorization: Bearer <token>)`,
+        `try        curl -H 'Authorization: Bearer ${token.token}' ${url}/api/v1/processes?limit=5`,
+        '',
+      ].join('\n'),
+    );
+    if (process.stdin.isTTY) {
+      process.stdout.write('The emulator, worker, controller and API keep running: edit intents/ and watch; Ctrl-C stops everything.\n');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
   } finally {
     await Promise.all(children.map(stop));
   }
