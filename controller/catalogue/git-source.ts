@@ -101,7 +101,8 @@ export async function readGitRevision(root: string): Promise<string | undefined>
   }
 }
 
-async function isRepositoryRoot(git: SimpleGit, directory: string): Promise<boolean> {
+/** Whether `directory` is the top of a Git work tree (not a folder inside a larger one). */
+export async function isRepositoryRoot(git: SimpleGit, directory: string): Promise<boolean> {
   try {
     const top = (await git.revparse(['--show-toplevel'])).trim();
     return (await realpath(top)) === (await realpath(directory));

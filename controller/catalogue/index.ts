@@ -17,7 +17,7 @@ export type { ParsedYaml, YamlLimits } from './yaml.ts';
 export { DEVICE_TYPE_FIELDS, MODULE_TYPE_FIELDS, TEMPLATE_FIELDS, KNOWN_TYPOS } from './mapping.ts';
 export { isCatalogueIssue } from './issues.ts';
 export type { CatalogueIssue, CatalogueIssueCode } from './issues.ts';
-export { checkoutDirectory } from './git-source.ts';
+export { checkoutDirectory, isRepositoryRoot, readGitRevision, redactUrl } from './git-source.ts';
 export { TEMPLATE_KINDS, LIBRARY_TEMPLATE_KEYS } from './types.ts';
 export type {
   Catalogue,

@@ -5,7 +5,7 @@ import { formatIssue } from '../errors/index.ts';
 import type { IntentKind } from '../intents/index.ts';
 import { newCorrelationId } from '../logging/index.ts';
 import type { Logger } from '../logging/index.ts';
-import { redactUrl } from './git-checkout.ts';
+import { redactUrl } from '../catalogue/index.ts';
 import { syncIntents } from './intent-sync.ts';
 import type { SyncResult } from './intent-sync.ts';
 import { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';

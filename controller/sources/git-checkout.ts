@@ -1,6 +1,7 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
+import { isRepositoryRoot, redactUrl } from '../catalogue/index.ts';
 import type { Secret } from '../config/index.ts';
 import { ConfigurationError, IntegrationError } from '../errors/index.ts';
 
@@ -96,11 +97,6 @@ export function withToken(url: string, token: Secret | undefined): string {
   return parsed.toString();
 }
 
-/** Hides credentials in `https://user:token@host/...` before a URL reaches logs or errors. */
-export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1[redacted]@');
-}
-
 /** Removes each secret (and URL credentials) from a text. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let result = redactUrl(text);
@@ -108,25 +104,6 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return result;
 }
 
-async function isRepositoryRoot(git: SimpleGit, directory: string): Promise<boolean> {
-  try {
-    const top = (await git.revparse(['--show-toplevel'])).trim();
-    return (await realpath(top)) === (await realpath(directory));
-  } catch {
-    return false;
-  }
-}
-
-/** HEAD of `directory` when it is the top of a Git work tree, else undefined. */
-export async function readHeadRevision(directory: string): Promise<string | undefined> {
-  try {
-    const git = simpleGit({ baseDir: directory, timeout: { block: 30_000 } });
-    if (!(await isRepositoryRoot(git, directory))) return undefined;
-    return (await git.revparse(['HEAD'])).trim();
-  } catch {
-    return undefined;
-  }
-}
 
 function errorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

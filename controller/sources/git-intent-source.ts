@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Secret } from '../config/index.ts';
 import { ConfigurationError } from '../errors/index.ts';
 import type { Logger } from '../logging/index.ts';
-import { fetchCheckout, redactUrl } from './git-checkout.ts';
+import { redactUrl } from '../catalogue/index.ts';
+import { fetchCheckout } from './git-checkout.ts';
 import { snapshotIntents } from './snapshot.ts';
 import type { IntentSnapshot, IntentSource } from './types.ts';
 

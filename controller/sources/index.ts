@@ -19,7 +19,8 @@ export { createIntentScheduler, repeatOf, DEFAULT_SCHEDULE_QUEUE } from './sched
 export type { IntentRepeat, IntentScheduler, IntentSchedulerOptions, ScheduleChanges } from './scheduler.ts';
 export { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';
 export type { LeaderElection, LeaderElectionOptions } from './leader.ts';
-export { redactUrl, scrub, sshCommand, withToken } from './git-checkout.ts';
+export { redactUrl } from '../catalogue/index.ts';
+export { scrub, sshCommand, withToken } from './git-checkout.ts';
 export type {
   IntentRef,
   IntentSnapshot,

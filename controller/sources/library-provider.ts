@@ -6,7 +6,8 @@ import { checkoutDirectory, indexCatalogue, loadCatalogue } from '../catalogue/i
 import type { Catalogue } from '../catalogue/index.ts';
 import type { Secret } from '../config/index.ts';
 import type { Logger } from '../logging/index.ts';
-import { fetchCheckout, readHeadRevision, redactUrl } from './git-checkout.ts';
+import { readGitRevision, redactUrl } from '../catalogue/index.ts';
+import { fetchCheckout } from './git-checkout.ts';
 import type { LibraryProvider } from './types.ts';
 
 export interface CachedLibraryProviderOptions {
@@ -122,7 +123,7 @@ export function createCachedLibraryProvider(options: CachedLibraryProviderOption
         ...(options.env ? { env: options.env } : {}),
       });
     } else {
-      next = (await readHeadRevision(root)) ?? (await folderRevision(root, cacheFolder, () => catalogueAt(undefined)));
+      next = (await readGitRevision(root)) ?? (await folderRevision(root, cacheFolder, () => catalogueAt(undefined)));
     }
     const changed = next !== revision;
     if (changed) {
