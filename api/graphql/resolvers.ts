@@ -112,12 +112,12 @@ export function createResolvers(route: RouteContext): IResolvers {
       },
       cancelProcess: async (_root: unknown, args: { id: string }, ctx: GraphqlContext) => {
         const principal = authorize(ctx, 'operator');
-        await workflows.cancelProcess(args.id, principal.name);
+        await workflows.cancelProcess(args.id, principal.name, { correlationId: ctx.correlationId });
         return true;
       },
       retryProcess: async (_root: unknown, args: { id: string }, ctx: GraphqlContext) => {
         const principal = authorize(ctx, 'operator');
-        return workflows.retryProcess(args.id, principal.name);
+        return workflows.retryProcess(args.id, principal.name, { correlationId: ctx.correlationId });
       },
       reconcileIntent: async (_root: unknown, args: { kind: string; name: string }, ctx: GraphqlContext) => {
         const principal = authorize(ctx, 'operator');

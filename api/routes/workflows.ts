@@ -109,7 +109,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): P
         response: { 200: ref('Process'), ...errorResponses(401, 403, 404, 409, 429) },
       },
     },
-    async (request) => workflows.cancelProcess(request.params.id, requireRole(request, 'operator').name),
+    async (request) => workflows.cancelProcess(request.params.id, requireRole(request, 'operator').name, { correlationId: request.id }),
   );
 
   app.post<{ Params: { id: string } }>(
@@ -123,6 +123,6 @@ export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): P
         response: { 200: ref('Process'), ...errorResponses(401, 403, 404, 409, 429, 502) },
       },
     },
-    async (request) => workflows.retryProcess(request.params.id, requireRole(request, 'operator').name),
+    async (request) => workflows.retryProcess(request.params.id, requireRole(request, 'operator').name, { correlationId: request.id }),
   );
 }

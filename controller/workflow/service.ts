@@ -120,8 +120,9 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
     listProcesses: (filter) => listProcesses(deps.pool, filter),
     listAudit: (filter) => listAudit(deps.pool, filter),
 
-    async cancelProcess(id, by) {
+    async cancelProcess(id, by, options = {}) {
       const at = new Date().toISOString();
+      const request: JsonObject = options.correlationId !== undefined ? { cancelCorrelationId: options.correlationId } : {};
       const { row, running } = await withTransaction(deps.pool, async (client) => {
         const current = await selectProcess(client, id, true);
         if (!current) throw new ProcessNotFoundError(id);
@@ -129,14 +130,14 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
           throw new ProcessStateError(id, current.status, 'cancel', `Process ${id} is already ${current.status}; only created, waiting or running processes can be cancelled.`);
         }
         if (current.status === 'running') {
-          const updated = await updateProcess(client, id, { statePatch: { cancelRequested: { by, at } } });
+          const updated = await updateProcess(client, id, { statePatch: { cancelRequested: { by, at }, ...request } });
           return { row: updated ?? current, running: true };
         }
         const updated = await updateProcess(client, id, {
           status: 'cancelled',
           completed: true,
           currentStep: null,
-          statePatch: { cancelledBy: by, cancelledAt: at },
+          statePatch: { cancelledBy: by, cancelledAt: at, ...request },
           error: { type: 'Cancelled', code: 'cancelled', message: `cancelled by ${by}`, transient: false, step: null, details: null },
         });
         return { row: updated ?? current, running: false };
@@ -154,7 +155,7 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
       return toProcessRecord(row);
     },
 
-    async retryProcess(id, by) {
+    async retryProcess(id, by, options = {}) {
       const row = await withTransaction(deps.pool, async (client) => {
         const current = await selectProcess(client, id, true);
         if (!current) throw new ProcessNotFoundError(id);
@@ -166,7 +167,13 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
           status: 'created',
           error: null,
           clearCompleted: true,
-          statePatch: { retries, retriedBy: by, retriedAt: new Date().toISOString(), jobId: `${id}-retry-${retries}` },
+          statePatch: {
+            retries,
+            retriedBy: by,
+            retriedAt: new Date().toISOString(),
+            jobId: `${id}-retry-${retries}`,
+            ...(options.correlationId !== undefined ? { retryCorrelationId: options.correlationId } : {}),
+          },
         });
         return updated ?? current;
       });

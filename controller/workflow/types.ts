@@ -263,15 +263,15 @@ export interface WorkflowService {
   /**
    * Cancels a created, waiting or running process. A running one is cancelled cooperatively
    * (between apply chunks or steps); the returned record may still say `running` with
-   * `state.cancelRequested`.
+   * `state.cancelRequested`. The request's correlation id is kept in the process state.
    * @throws ProcessNotFoundError; ProcessStateError when the process has finished.
    */
-  cancelProcess(id: string, by: string): Promise<ProcessRecord>;
+  cancelProcess(id: string, by: string, options?: { readonly correlationId?: string }): Promise<ProcessRecord>;
   /**
    * Queues a failed process again; it resumes at its failed step (completed steps are not re-run).
    * @throws ProcessNotFoundError; ProcessStateError when the process is not failed.
    */
-  retryProcess(id: string, by: string): Promise<ProcessRecord>;
+  retryProcess(id: string, by: string, options?: { readonly correlationId?: string }): Promise<ProcessRecord>;
   close(): Promise<void>;
 }
 

@@ -254,9 +254,9 @@ describe('workflows and processes', () => {
 
   it('cancels a queued process (as the token user) and refuses to cancel it twice', async () => {
     const started = (await api.request('operator', { method: 'POST', url: '/api/v1/workflows/task_refresh_library', payload: {} })).json();
-    const cancelled = await api.request('operator', { method: 'DELETE', url: `/api/v1/processes/${started.id}` });
+    const cancelled = await api.request('operator', { method: 'DELETE', url: `/api/v1/processes/${started.id}`, headers: { 'x-correlation-id': 'cancel-req-7' } });
     expect(cancelled.statusCode).toBe(200);
-    expect(cancelled.json()).toMatchObject({ status: 'cancelled', state: { cancelledBy: 'operator-token' } });
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', state: { cancelledBy: 'operator-token', cancelCorrelationId: 'cancel-req-7' } });
     const again = await api.request('operator', { method: 'DELETE', url: `/api/v1/processes/${started.id}` });
     expect(again.statusCode).toBe(409);
     expectErrorBody(again.json(), 'conflict');
