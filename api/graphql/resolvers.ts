@@ -11,7 +11,6 @@ import { getIntent, intentExists, listIntents, summariseDrift } from '../intent-
 import type { DriftCounts, IntentSummary } from '../intent-queries.ts';
 import { ALL_EVENTS, processTopic } from './pubsub.ts';
 import { DateTimeScalar, JsonScalar } from './scalars.ts';
-import { selectStepsOf } from './steps.ts';
 
 declare module 'mercurius' {
   /** What every resolver gets besides mercurius's own context (set by the context functions of registerGraphql). */
@@ -189,7 +188,7 @@ export function createLoaders(route: RouteContext): MercuriusLoaders {
     Process: {
       steps: async (queries: { obj: ProcessRecord & { steps?: readonly StepRecord[] } }[]) => {
         const missing = queries.filter((q) => q.obj.steps === undefined).map((q) => q.obj.id);
-        const fetched = await selectStepsOf(route.deps.pool, missing);
+        const fetched = await route.deps.workflows.getSteps(missing);
         return queries.map((q) => q.obj.steps ?? fetched.get(q.obj.id) ?? []);
       },
     },

@@ -6,7 +6,7 @@ import { createEventPublisher } from './events.ts';
 import { listAudit, listProcesses } from './listing.ts';
 import { createQueue, enqueueProcess, resolveTuning } from './queue.ts';
 import { parseForm, readWorkflows, RECONCILE_WORKFLOW, registerWorkflows, workflowNamed } from './registry.ts';
-import { countAudit, insertProcess, selectProcess, selectSteps, toProcessRecord, updateProcess } from './store.ts';
+import { countAudit, insertProcess, selectProcess, selectSteps, selectStepsOf, toProcessRecord, updateProcess } from './store.ts';
 import type { ProcessRow } from './store.ts';
 import { TERMINAL_STATUSES } from './types.ts';
 import type { EngineDeps, JsonObject, ProcessDetail, ProcessRecord, StartOptions, WorkflowIntentRef, WorkflowService } from './types.ts';
@@ -117,6 +117,7 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
       return { ...toProcessRecord(row), steps, auditCount };
     },
 
+    getSteps: (processIds) => selectStepsOf(deps.pool, processIds),
     listProcesses: (filter) => listProcesses(deps.pool, filter),
     listAudit: (filter) => listAudit(deps.pool, filter),
 

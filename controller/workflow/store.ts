@@ -145,6 +145,15 @@ export async function selectSteps(db: Queryable, processId: string): Promise<Ste
   return rows.map(toStepRecord);
 }
 
+/** Step attempts of many processes in one query, by process id (every id present, maybe empty). */
+export async function selectStepsOf(db: Queryable, processIds: readonly string[]): Promise<Map<string, StepRecord[]>> {
+  const byProcess = new Map<string, StepRecord[]>(processIds.map((id) => [id, []]));
+  if (processIds.length === 0) return byProcess;
+  const { rows } = await db.query<StepRow>('SELECT * FROM process_steps WHERE process_id = ANY($1::uuid[]) ORDER BY process_id, position, attempt', [processIds]);
+  for (const row of rows) byProcess.get(row.process_id)?.push(toStepRecord(row));
+  return byProcess;
+}
+
 export async function countAudit(db: Queryable, processId: string): Promise<number> {
   const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_log WHERE process_id = $1', [processId]);
   return Number(rows[0]?.n ?? 0);

@@ -258,6 +258,8 @@ export interface WorkflowService {
    */
   requestReconcile(intent: WorkflowIntentRef, options?: StartOptions): Promise<ProcessRecord>;
   getProcess(id: string): Promise<ProcessDetail | undefined>;
+  /** Step attempts of several processes in one query (for list views), by process id. */
+  getSteps(processIds: readonly string[]): Promise<Map<string, StepRecord[]>>;
   listProcesses(filter?: ProcessFilter): Promise<Page<ProcessRecord>>;
   listAudit(filter?: AuditFilter): Promise<Page<AuditRecord>>;
   /**
