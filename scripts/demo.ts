@@ -98,15 +98,20 @@ async function waitForHttp(url: string, ms: number): Promise<void> {
   throw new Error(`${url} did not answer in time`);
 }
 
-/** A fresh database for the demo on the configured Postgres server. */
-async function freshDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({
+/** A connection to one database of the configured Postgres server. */
+function databaseClient(name: string): pg.Client {
+  return new pg.Client({
     host: process.env.DATABASE_HOST ?? '127.0.0.1',
     port: Number(process.env.DATABASE_PORT ?? 5432),
     user: process.env.DATABASE_USER ?? 'postgres',
     password: process.env.DATABASE_PASSWORD ?? '',
-    database: 'postgres',
+    database: name,
   });
+}
+
+/** A fresh database for the demo on the configured Postgres server. */
+async function freshDatabase(name: string): Promise<void> {
+  const admin = databaseClient('postgres');
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -118,13 +123,7 @@ async function freshDatabase(name: string): Promise<void> {
 
 /** Polls the processes until `count` reconciles have finished, or gives up after `ms`. */
 async function waitForProcesses(env: Record<string, string>, count: number, ms: number): Promise<void> {
-  const database = new pg.Client({
-    host: process.env.DATABASE_HOST ?? '127.0.0.1',
-    port: Number(process.env.DATABASE_PORT ?? 5432),
-    user: process.env.DATABASE_USER ?? 'postgres',
-    password: process.env.DATABASE_PASSWORD ?? '',
-    database: env.DATABASE_NAME,
-  });
+  const database = databaseClient(env.DATABASE_NAME ?? '');
   await database.connect();
   try {
     const deadline = Date.now() + ms;
@@ -258,13 +257,7 @@ async function driftAgain(emulator: Emulator): Promise<void> {
 }
 
 async function firstProcessWithAudit(env: Record<string, string>): Promise<string | undefined> {
-  const database = new pg.Client({
-    host: process.env.DATABASE_HOST ?? '127.0.0.1',
-    port: Number(process.env.DATABASE_PORT ?? 5432),
-    user: process.env.DATABASE_USER ?? 'postgres',
-    password: process.env.DATABASE_PASSWORD ?? '',
-    database: env.DATABASE_NAME,
-  });
+  const database = databaseClient(env.DATABASE_NAME ?? '');
   await database.connect();
   try {
     const { rows } = await database.query<{ process_id: string }>('SELECT process_id FROM audit_log WHERE process_id IS NOT NULL ORDER BY timestamp LIMIT 1');
