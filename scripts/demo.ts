@@ -16,7 +16,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
-import { Secret } from '../controller/config/index.ts';
+import { databaseConnectionString, loadConfig, Secret } from '../controller/config/index.ts';
 import { loadCatalogue } from '../controller/catalogue/index.ts';
 import { loadIntents } from '../controller/intents/index.ts';
 import { createNetBoxClient } from '../controller/netbox/index.ts';
@@ -25,6 +25,8 @@ import { resolveIntents } from '../controller/resolve/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import type { Emulator } from '../emulator/index.ts';
 
+// The demo honours DATABASE_* / DATABASE_URL for its server, but always uses its own database.
+const config = loadConfig(process.env);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const library = process.env.LIBRARY_PATH ?? path.resolve(root, '../shared/devicetype-library');
 const intents = path.join(root, 'intents');
@@ -100,13 +102,7 @@ async function waitForHttp(url: string, ms: number): Promise<void> {
 
 /** A connection to one database of the configured Postgres server. */
 function databaseClient(name: string): pg.Client {
-  return new pg.Client({
-    host: process.env.DATABASE_HOST ?? '127.0.0.1',
-    port: Number(process.env.DATABASE_PORT ?? 5432),
-    user: process.env.DATABASE_USER ?? 'postgres',
-    password: process.env.DATABASE_PASSWORD ?? '',
-    database: name,
-  });
+  return new pg.Client({ connectionString: databaseConnectionString(config.database, name) });
 }
 
 /** A fresh database for the demo on the configured Postgres server. */
@@ -189,11 +185,12 @@ try {
   const after = await cli(['plan', ...source, '--detailed-exitcode'], env);
   if (after !== 0) throw new Error(`drift remains after apply (exit ${after})`);
   banner('5. as a service: migrate a fresh database, start a worker and the controller on intents/');
-  const database = `${process.env.DATABASE_NAME ?? 'netbox_gitops'}_demo`;
+  const database = `${config.database.name}_demo`;
   await freshDatabase(database);
   const serviceEnv = {
     ...env,
     DATABASE_NAME: database,
+    DATABASE_URL: databaseConnectionString(config.database, database),
     WORKFLOW_QUEUE: `netbox-gitops-demo-${randomUUID().slice(0, 8)}`,
     INTENTS_PATH: intents,
     LIBRARY_PATH: library,
