@@ -11,6 +11,11 @@ export type ListFilters = Readonly<Record<string, string | number | boolean | re
 
 export interface NetBoxPort {
   status(): Promise<{ readonly version: string; readonly major: number; readonly minor: number }>;
+  /**
+   * Every object `list` returns must match its filters: the client checks each result against
+   * the filter it sent, so a NetBox that ignores a filter name fails the read instead of
+   * handing the engine other parents' templates to compare against.
+   */
   list(endpoint: string, filters?: ListFilters, options?: { readonly brief?: boolean; readonly fields?: readonly string[] }): Promise<NetBoxRecord[]>;
   bulkCreate(endpoint: string, items: readonly Record<string, unknown>[]): Promise<NetBoxRecord[]>;
   bulkUpdate(endpoint: string, items: readonly (Record<string, unknown> & { id: number })[]): Promise<NetBoxRecord[]>;

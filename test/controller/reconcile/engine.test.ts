@@ -232,3 +232,27 @@ describe('images and snapshot scope', () => {
     expect(byEndpoint['GET /api/dcim/device-bay-templates/'] ?? 0).toBe(0);
   });
 });
+
+describe('a NetBox that ignores a filter', () => {
+  it('fails the snapshot instead of comparing against other device types’ templates', async () => {
+    // A 3.7 server does not know device_type_id; a client that believes it is 4.5 sends it anyway.
+    const old = await startNetBox({ version: '3.7' }, { serverVersion: '4.5.10' });
+    try {
+      const [acme, other] = old.emulator.store.seed('manufacturers', [
+        { name: 'Acme', slug: 'acme' },
+        { name: 'Other', slug: 'other' },
+      ]);
+      const [mine, theirs] = old.emulator.store.seed('device-types', [
+        { manufacturer: acme!.id, model: 'A1', slug: 'acme-a1' },
+        { manufacturer: other!.id, model: 'O1', slug: 'o1' },
+      ]);
+      old.emulator.store.seed('interface-templates', [
+        { device_type: mine!.id, name: 'eth0', type: '1000base-t' },
+        { device_type: theirs!.id, name: 'eth9', type: '1000base-t' },
+      ]);
+      await expect(planIntents(old.api, [deviceTypeSet('lab', [deviceType('A1')], { adopt: true })])).rejects.toThrow(/device_type_id/);
+    } finally {
+      await old.close();
+    }
+  });
+});

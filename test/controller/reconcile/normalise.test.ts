@@ -54,9 +54,11 @@ describe('planTemplateReads', () => {
   });
 
   it('pages through the whole endpoint when the scope is (nearly) everything', () => {
-    const all = Array.from({ length: 50 }, (_, i) => dt(i + 1, 40));
-    const plan = planTemplateReads('interface', all, [], 50, 1000);
-    expect(plan.unfiltered).toBe(true);
+    // 1,000 parents with 2 templates each: 5 id-limited filtered requests against 2 pages.
+    const all = Array.from({ length: 1000 }, (_, i) => dt(i + 1, 2));
+    expect(planTemplateReads('interface', all, [], 1000, 1000).unfiltered).toBe(true);
+    // The same parents as a tenth of NetBox: paging through everything would cost 20 pages.
+    expect(planTemplateReads('interface', all, [], 10_000, 1000).unfiltered).toBe(false);
   });
 
   it('skips kinds no parent in scope has', () => {
