@@ -20,7 +20,7 @@ describe('netbox-gitops token', () => {
     expect(run.code).toBe(0);
     const token = run.out.trim();
     expect(token).toMatch(/^nbg_[A-Za-z0-9_-]{43}$/);
-    expect(run.err).toMatch(/created token "deploy-bot" \(role operator, prefix nbg_\w{8}\); it is shown only this once/);
+    expect(run.err).toMatch(/created token "deploy-bot" \(role operator, prefix nbg_[\w-]{8}\); it is shown only this once/);
     expect(run.err).not.toContain(token);
     expect(await verifyToken(db.pool, token)).toMatchObject({ name: 'deploy-bot', role: 'operator' });
     const { rows } = await db.pool.query('SELECT token_hash FROM api_tokens WHERE name = $1', ['deploy-bot']);
@@ -50,7 +50,7 @@ describe('netbox-gitops token', () => {
   it('revoke makes the token unusable and shows it as revoked', async () => {
     const token = (await runCli(['token', 'create', '--name', 'temp', '--role', 'viewer'], env)).out.trim();
     const run = await runCli(['token', 'revoke', '--name', 'temp'], env);
-    expect(run.out).toMatch(/^revoked token "temp" \(prefix nbg_\w{8}\)/);
+    expect(run.out).toMatch(/^revoked token "temp" \(prefix nbg_[\w-]{8}\)/);
     expect(await verifyToken(db.pool, token)).toBeUndefined();
     const listed = JSON.parse((await runCli(['token', 'list', '--json'], env)).out).find((t: { name: string }) => t.name === 'temp');
     expect(listed.revokedAt).not.toBeNull();
