@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { TEMPLATE_KINDS } from '../catalogue/index.ts';
+import { TEMPLATE_FIELDS, TEMPLATE_KINDS } from '../catalogue/index.ts';
 import type { TemplateKind } from '../catalogue/index.ts';
 import { templateEndpoint, typeIdentity } from './identity.ts';
 import type { NetBoxPort, NetBoxRecord } from './netbox-port.ts';
@@ -145,14 +145,15 @@ async function readTemplates(
     const endpoint = templateEndpoint(kind);
     const plan = planTemplateReads(kind, deviceTypes, moduleTypes, totalDeviceTypes, pageSize);
     const lists: Promise<NetBoxRecord[]>[] = [];
+    const options = { fields: templateReadFields(kind) };
     if (plan.unfiltered) {
-      lists.push(limit(() => api.list(endpoint)));
+      lists.push(limit(() => api.list(endpoint, {}, options)));
     } else {
       for (const ids of plan.deviceChunks) {
-        lists.push(limit(() => api.list(endpoint, { device_type_id: ids })));
+        lists.push(limit(() => api.list(endpoint, { device_type_id: ids }, options)));
       }
       for (const ids of plan.moduleChunks) {
-        lists.push(limit(() => api.list(endpoint, { module_type_id: ids })));
+        lists.push(limit(() => api.list(endpoint, { module_type_id: ids }, options)));
       }
     }
     for (const list of await Promise.all(lists)) {
@@ -161,6 +162,19 @@ async function readTemplates(
   });
   await Promise.all(reads);
   return result;
+}
+
+/**
+ * The template fields the diff can compare, and nothing else: NetBox serialises far less
+ * (no urls, display strings or nested parents) and the snapshot of a whole library stays small.
+ * Front ports are read in the 4.5 mapping shape; `component_name` is the library's, not NetBox's.
+ */
+function templateReadFields(kind: TemplateKind): string[] {
+  const fields = TEMPLATE_FIELDS[kind].filter((f) => f !== 'rear_port' && f !== 'rear_port_position' && f !== 'component_name');
+  if (kind === 'front-port') fields.push('rear_ports');
+  // Inventory-item templates only ever belong to device types.
+  const parents = kind === 'inventory-item' ? ['device_type'] : ['device_type', 'module_type'];
+  return ['id', 'name', ...parents, ...fields];
 }
 
 interface TemplateReadPlan {
