@@ -103,22 +103,7 @@ export function processQuery(filter: ProcessFilter, limit: number): SqlQuery {
     where.add('status = ?', filter.status);
   }
   if (filter.workflow !== undefined) where.add('workflow_name = ?', filter.workflow);
-  if (filter.intentKind !== undefined || filter.intentName !== undefined) {
-    // The partial index idx_processes_intent covers rows with an intent only.
-    where.add('intent_kind IS NOT NULL');
-    if (filter.intentKind !== undefined) where.add('intent_kind = ?', filter.intentKind);
-    if (filter.intentName !== undefined) where.add('intent_name = ?', filter.intentName);
-  }
-  const from = timeBound(filter.from, 'from');
-  const to = timeBound(filter.to, 'to');
-  if (from !== undefined) where.add('created_at >= ?::timestamptz', from);
-  if (to !== undefined) where.add('created_at < ?::timestamptz', to);
-  if (filter.cursor !== undefined) {
-    const c = decodeCursor(filter.cursor);
-    where.add('(created_at, id) < (?::timestamptz, ?::uuid)', c.t, c.id);
-  }
-  const text = `SELECT *, ${CURSOR_TS('created_at')} AS cursor_ts FROM processes ${where} ORDER BY created_at DESC, id DESC LIMIT ${where.param(limit + 1)}`;
-  return { text, values: where.values };
+  return newestFirst('processes', 'created_at', where, filter, limit);
 }
 
 /** Audit rows, newest first. */
@@ -136,20 +121,35 @@ export function auditQuery(filter: AuditFilter, limit: number): SqlQuery {
   if (filter.processId !== undefined) where.add('process_id = ?::uuid', filter.processId);
   if (filter.objectKind !== undefined) where.add('object_kind = ?', filter.objectKind);
   if (filter.objectIdentity !== undefined) where.add('object_identity = ?', filter.objectIdentity);
+  return newestFirst('audit_log', 'timestamp', where, filter, limit);
+}
+
+/**
+ * The filters processes and audit rows share (intent, time range, keyset cursor) and one page
+ * of the table newest first, ordered like its (time, id) indexes so no sort is needed.
+ */
+function newestFirst(
+  table: 'processes' | 'audit_log',
+  time: 'created_at' | 'timestamp',
+  where: Where,
+  filter: Pick<ProcessFilter, 'intentKind' | 'intentName' | 'from' | 'to' | 'cursor'>,
+  limit: number,
+): SqlQuery {
   if (filter.intentKind !== undefined || filter.intentName !== undefined) {
+    // The partial intent indexes cover rows with an intent only.
     where.add('intent_kind IS NOT NULL');
     if (filter.intentKind !== undefined) where.add('intent_kind = ?', filter.intentKind);
     if (filter.intentName !== undefined) where.add('intent_name = ?', filter.intentName);
   }
   const from = timeBound(filter.from, 'from');
   const to = timeBound(filter.to, 'to');
-  if (from !== undefined) where.add('timestamp >= ?::timestamptz', from);
-  if (to !== undefined) where.add('timestamp < ?::timestamptz', to);
+  if (from !== undefined) where.add(`${time} >= ?::timestamptz`, from);
+  if (to !== undefined) where.add(`${time} < ?::timestamptz`, to);
   if (filter.cursor !== undefined) {
     const c = decodeCursor(filter.cursor);
-    where.add('(timestamp, id) < (?::timestamptz, ?::uuid)', c.t, c.id);
+    where.add(`(${time}, id) < (?::timestamptz, ?::uuid)`, c.t, c.id);
   }
-  const text = `SELECT *, ${CURSOR_TS('timestamp')} AS cursor_ts FROM audit_log ${where} ORDER BY timestamp DESC, id DESC LIMIT ${where.param(limit + 1)}`;
+  const text = `SELECT *, ${CURSOR_TS(time)} AS cursor_ts FROM ${table} ${where} ORDER BY ${time} DESC, id DESC LIMIT ${where.param(limit + 1)}`;
   return { text, values: where.values };
 }
 
