@@ -9,7 +9,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
+import { runAdminSql } from './admin-sql.ts';
 import { Pool } from 'undici';
 import { buildApp, createApiDeps } from '../api/index.ts';
 import { createToken } from '../controller/auth/index.ts';
@@ -123,21 +124,6 @@ function loadFromChild(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-async function admin(server: AppConfig['database'], sql: string): Promise<void> {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.user,
-    password: server.password.isEmpty ? undefined : server.password.reveal(),
-    database: 'postgres',
-  });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** 100,000 processes over the last ~30 days, mixed workflows, statuses and intents, in one statement. */
 async function seedProcesses(db: pg.Pool, count: number): Promise<number> {
@@ -170,7 +156,7 @@ export async function benchApi(options: { readonly processes?: number; readonly 
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const base = loadConfig({ ...env, LOG_LEVEL: 'warn' });
   const dbName = `netbox_gitops_bench_api_${randomBytes(4).toString('hex')}`;
-  await admin(base.database, `CREATE DATABASE "${dbName}"`);
+  await runAdminSql(base.database, `CREATE DATABASE "${dbName}"`);
   const queueName = `bench-api-${randomBytes(4).toString('hex')}`;
   const config: AppConfig = { ...base, database: { ...base.database, name: dbName, poolSize: 10 }, workflow: { ...base.workflow, queue: queueName } };
   const logger = createLogger({ level: 'warn', pretty: false });
@@ -213,7 +199,7 @@ export async function benchApi(options: { readonly processes?: number; readonly 
     }
   } finally {
     await pool.end();
-    await admin(base.database, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await runAdminSql(base.database, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   }
 }
 

@@ -19,9 +19,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import pLimit from 'p-limit';
-import pg from 'pg';
+import { runAdminSql } from './admin-sql.ts';
 import { Secret, databaseConnectionString, loadConfig } from '../controller/config/index.ts';
-import type { AppConfig } from '../controller/config/index.ts';
 import { createPool, migrate } from '../controller/db/index.ts';
 import type { Pool } from '../controller/db/index.ts';
 import { createLogger } from '../controller/logging/index.ts';
@@ -60,7 +59,7 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Rec
   const logger = createLogger({ level: 'warn', pretty: false });
   const dbName = `netbox_gitops_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const queueName = `bench-engine-${randomBytes(4).toString('hex')}`;
-  await admin(config.database, `CREATE DATABASE "${dbName}"`);
+  await runAdminSql(config.database, `CREATE DATABASE "${dbName}"`);
   const database = { ...config.database, name: dbName };
   const emulator = await spawnEmulator([]);
   const pools: Pool[] = [];
@@ -174,7 +173,7 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Rec
     await Promise.all(clients.map((c) => c.close()));
     await Promise.all(pools.map((p) => p.end()));
     await emulator.stop();
-    await admin(config.database, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await runAdminSql(config.database, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   }
 }
 
@@ -241,21 +240,6 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
-async function admin(server: AppConfig['database'], sql: string): Promise<void> {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.user,
-    password: server.password.isEmpty ? undefined : server.password.reveal(),
-    database: 'postgres',
-  });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // `npx tsx bench/engine.ts --processes` runs the two workers as child processes.
