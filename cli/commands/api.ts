@@ -9,6 +9,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { startApiServer } from '../../api/index.ts';
 import type { CliContext } from '../context.ts';
+import { waitForSignal } from '../signals.ts';
 
 interface ApiCommandOptions {
   readonly port?: number;
@@ -46,14 +47,3 @@ export function registerApiCommand(program: Command, ctx: CliContext): void {
     });
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}

@@ -18,6 +18,7 @@ import { createCachedLibraryProvider, createController, createFolderIntentSource
 import type { CachedLibraryProvider, IntentSource } from '../../controller/sources/index.ts';
 import { createDefaultDeps, createWorkflowService } from '../../controller/workflow/index.ts';
 import type { CliContext } from '../context.ts';
+import { waitForSignal } from '../signals.ts';
 
 interface ControllerCommandOptions {
   readonly intents?: string;
@@ -83,17 +84,6 @@ async function runController(ctx: CliContext, options: ControllerCommandOptions)
   }
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
 
 function intentSourceFor(
   config: AppConfig,

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { isApiVersion, isV2Token, profileFor, startEmulator } from '../../emulator/index.ts';
 import type { ApiVersion, EmulatorOptions } from '../../emulator/index.ts';
 import type { CliContext } from '../context.ts';
+import { waitForSignal } from '../signals.ts';
 
 interface EmulatorCommandOptions {
   readonly port: number;
@@ -88,14 +89,7 @@ async function runEmulator(ctx: CliContext, options: EmulatorCommandOptions): Pr
     `NetBox emulator (not NetBox; for tests and demos) serving the NetBox ${profileFor(emulator.version).fullVersion} API at ${emulator.url} — ` +
       `token ${emulator.token} (Authorization: ${scheme} <token>); Ctrl-C stops it\n`,
   );
-  await new Promise<void>((resolve, reject) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      emulator.close().then(resolve, reject);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await waitForSignal();
+  await emulator.close();
   ctx.out.write(options.state ? `NetBox emulator stopped; state saved to ${options.state}\n` : 'NetBox emulator stopped\n');
 }

@@ -18,6 +18,7 @@ import { createCachedLibraryProvider } from '../../controller/sources/index.ts';
 import { createDefaultDeps, startWorker } from '../../controller/workflow/index.ts';
 import type { LibraryProvider } from '../../controller/workflow/index.ts';
 import type { CliContext } from '../context.ts';
+import { waitForSignal } from '../signals.ts';
 
 interface WorkerCommandOptions {
   readonly concurrency: number;
@@ -100,14 +101,3 @@ async function serveMetrics(port: number, logger: Logger): Promise<MetricsServer
   }
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
-      resolve(signal);
-    };
-    process.once('SIGTERM', on);
-    process.once('SIGINT', on);
-  });
-}
