@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { INTENT_KINDS } from '../../controller/intents/index.ts';
 import type { IntentKind } from '../../controller/intents/index.ts';
 import { MAX_PAGE_SIZE } from '../../controller/workflow/index.ts';
+import type { AuditFilter } from '../../controller/workflow/index.ts';
 import { requireRole } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
@@ -13,18 +14,6 @@ const intentParams = {
   required: ['kind', 'name'],
   properties: { kind: { type: 'string', enum: [...INTENT_KINDS] }, name: { type: 'string', maxLength: 253 } },
 } as const;
-
-interface AuditQuery {
-  readonly processId?: string;
-  readonly objectKind?: string;
-  readonly objectIdentity?: string;
-  readonly intentKind?: string;
-  readonly intentName?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly limit?: number;
-  readonly cursor?: string;
-}
 
 /** Intents, drift and audit: the history views, under /api/v1. */
 export async function intentRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
@@ -111,7 +100,7 @@ export async function intentRoutes(app: FastifyInstance, ctx: RouteContext): Pro
     async (request) => summariseDrift(pool, request.query),
   );
 
-  app.get<{ Querystring: AuditQuery }>(
+  app.get<{ Querystring: AuditFilter }>(
     '/audit',
     {
       schema: {

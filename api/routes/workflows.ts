@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_PAGE_SIZE, PROCESS_STATUSES } from '../../controller/workflow/index.ts';
-import type { ProcessStatus } from '../../controller/workflow/index.ts';
+import type { ProcessFilter } from '../../controller/workflow/index.ts';
 import { requireRole } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
@@ -11,17 +11,6 @@ const idParams = {
   required: ['id'],
   properties: { id: { type: 'string', maxLength: 64, description: 'process id (UUID)' } },
 } as const;
-
-interface ProcessQuery {
-  readonly status?: ProcessStatus;
-  readonly workflow?: string;
-  readonly intentKind?: string;
-  readonly intentName?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly limit?: number;
-  readonly cursor?: string;
-}
 
 const OPERATOR = { access: 'operator' } as const;
 
@@ -60,7 +49,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): P
     },
   );
 
-  app.get<{ Querystring: ProcessQuery }>(
+  app.get<{ Querystring: ProcessFilter }>(
     '/processes',
     {
       schema: {

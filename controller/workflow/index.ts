@@ -26,6 +26,7 @@ export { ACTIVE_STATUSES, PROCESS_STATUSES, STEP_STATUSES, TERMINAL_STATUSES } f
 export type {
   AuditFilter,
   AuditRecord,
+  HistoryFilter,
   EngineDeps,
   EngineTuning,
   IntentStore,

@@ -6,7 +6,7 @@ import type { Pool } from '../db/index.ts';
 import { isUuid, toAuditRecord, toProcessRecord } from './store.ts';
 import type { ProcessRow } from './store.ts';
 import { PROCESS_STATUSES } from './types.ts';
-import type { AuditFilter, AuditRecord, Page, ProcessFilter, ProcessRecord } from './types.ts';
+import type { AuditFilter, AuditRecord, HistoryFilter, Page, ProcessFilter, ProcessRecord } from './types.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -132,7 +132,7 @@ function newestFirst(
   table: 'processes' | 'audit_log',
   time: 'created_at' | 'timestamp',
   where: Where,
-  filter: Pick<ProcessFilter, 'intentKind' | 'intentName' | 'from' | 'to' | 'cursor'>,
+  filter: HistoryFilter,
   limit: number,
 ): SqlQuery {
   if (filter.intentKind !== undefined || filter.intentName !== undefined) {

@@ -177,33 +177,28 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
-export interface ProcessFilter {
-  readonly status?: ProcessStatus;
-  readonly workflow?: string;
+/** What listings of processes and audit rows share: intent, time range and keyset page. */
+export interface HistoryFilter {
   readonly intentKind?: string;
   readonly intentName?: string;
-  /** created_at >= from */
+  /** Row time (processes: created_at, audit: timestamp) >= from. */
   readonly from?: Date | string;
-  /** created_at < to */
+  /** Row time < to. */
   readonly to?: Date | string;
   /** 1..500; default 50. */
   readonly limit?: number;
   readonly cursor?: string;
 }
 
-export interface AuditFilter {
+export interface ProcessFilter extends HistoryFilter {
+  readonly status?: ProcessStatus;
+  readonly workflow?: string;
+}
+
+export interface AuditFilter extends HistoryFilter {
   readonly processId?: string;
   readonly objectKind?: string;
   readonly objectIdentity?: string;
-  readonly intentKind?: string;
-  readonly intentName?: string;
-  /** timestamp >= from */
-  readonly from?: Date | string;
-  /** timestamp < to */
-  readonly to?: Date | string;
-  /** 1..500; default 50. */
-  readonly limit?: number;
-  readonly cursor?: string;
 }
 
 /** A registered workflow as listed for the API and the dashboard. */
