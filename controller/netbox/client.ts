@@ -9,7 +9,7 @@ import type { Logger } from '../logging/index.ts';
 import { runAllBounded, runBounded } from './concurrency.ts';
 import { BRIEF_FIELDS, listPath, objectPath, objectPathTemplate } from './endpoints.ts';
 import { BulkWriteError, CircuitOpenError, FrontPortMappingError, NetBoxError, NetBoxVersionError } from './errors.ts';
-import { fieldsNeededFor, serverParams, splitFilters, verifyFiltered } from './filters.ts';
+import { fieldsNeededFor, refuseUnsupportedFilters, serverParams, splitFilters, verifyFiltered } from './filters.ts';
 import { findLostMappings, toCanonicalFrontPort, toServerFrontPortWrite } from './front-ports.ts';
 import { createResilience } from './resilience.ts';
 import type { BreakerState, Resilience } from './resilience.ts';
@@ -205,6 +205,7 @@ class HttpNetBoxClient implements NetBoxClient {
   async list<E extends Endpoint>(endpoint: E, filters: Filters = {}, options?: ListOptions): Promise<unknown[]> {
     const version = await this.status();
     const active = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Filters;
+    refuseUnsupportedFilters(endpoint, active, version);
     // An empty list filter would be dropped from the URL and match everything; it matches nothing.
     if (Object.values(active).some((v) => Array.isArray(v) && v.length === 0)) return [];
     const view = viewParams(endpoint, active, options, version);

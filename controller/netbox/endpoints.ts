@@ -32,6 +32,20 @@ export const TEMPLATE_ENDPOINTS: ReadonlySet<Endpoint> = new Set<Endpoint>([
   'inventory-item-templates',
 ]);
 
+/**
+ * Template endpoints whose objects belong to device types only: NetBox's device-bay and
+ * inventory-item templates have no `module_type` field and no `module_type_id` filter (a
+ * `module_type_id` sent there is ignored and every object comes back). The other eight kinds
+ * take either parent.
+ */
+export const DEVICE_TYPE_ONLY_TEMPLATE_ENDPOINTS: ReadonlySet<Endpoint> = new Set<Endpoint>(['device-bay-templates', 'inventory-item-templates']);
+
+/** The parents a template endpoint's objects can have, as their field names. */
+export function templateParentFields(endpoint: Endpoint): readonly ('device_type' | 'module_type')[] {
+  if (!TEMPLATE_ENDPOINTS.has(endpoint)) return [];
+  return DEVICE_TYPE_ONLY_TEMPLATE_ENDPOINTS.has(endpoint) ? ['device_type'] : ['device_type', 'module_type'];
+}
+
 /** Whether a string names an endpoint the client knows. */
 export function isEndpoint(name: string): name is Endpoint {
   return (ENDPOINTS as readonly string[]).includes(name);

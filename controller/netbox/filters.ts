@@ -1,5 +1,5 @@
 import { FilterIgnoredError } from './errors.ts';
-import { listPath } from './endpoints.ts';
+import { DEVICE_TYPE_ONLY_TEMPLATE_ENDPOINTS, listPath } from './endpoints.ts';
 import { serverFilterName } from './version.ts';
 import type { Endpoint, FilterValue, Filters, NetBoxVersion } from './types.ts';
 
@@ -113,6 +113,26 @@ export function splitFilters(endpoint: Endpoint, filters: Filters, reserve: numb
   }
   if (current.length > 0) slices.push(current);
   return slices.map((slice) => ({ ...filters, [name]: slice }));
+}
+
+/**
+ * Refuses, before anything is sent, a filter NetBox does not have on this endpoint and would
+ * ignore: `module_type_id` on device-bay and inventory-item templates (they belong to device
+ * types only). Sent anyway, NetBox would answer with every object of the endpoint.
+ */
+export function refuseUnsupportedFilters(endpoint: Endpoint, filters: Filters, version: NetBoxVersion): void {
+  const value = filters.module_type_id;
+  if (value === undefined || !DEVICE_TYPE_ONLY_TEMPLATE_ENDPOINTS.has(endpoint)) return;
+  const sentAs = serverFilterName(endpoint, 'module_type_id', version);
+  throw new FilterIgnoredError(
+    `NetBox has no ${sentAs} filter on ${listPath(endpoint)}: these templates belong to device types only, so NetBox would ignore ` +
+      'the filter and answer with every object. Read them by device_type_id.',
+    'module_type_id',
+    sentAs,
+    version.version,
+    listPath(endpoint),
+    undefined,
+  );
 }
 
 /**

@@ -17,7 +17,7 @@ export {
 export type { NetBoxErrorDetails, NetBoxFailureKind, BulkItemError, LostMapping } from './errors.ts';
 export type { BreakerState } from './resilience.ts';
 export type { RequestEvent, RequestStats } from './stats.ts';
-export { ENDPOINTS, TEMPLATE_ENDPOINTS, isEndpoint, listPath } from './endpoints.ts';
+export { DEVICE_TYPE_ONLY_TEMPLATE_ENDPOINTS, ENDPOINTS, TEMPLATE_ENDPOINTS, isEndpoint, listPath, templateParentFields } from './endpoints.ts';
 export { parseVersion, isAtLeast, serverFilterName, usesFrontPortMappings, supportsDynamicFields } from './version.ts';
 export { isVerifiableFilter } from './filters.ts';
 export { authorizationHeader, isTransientStatus, parseRetryAfter } from './transport.ts';

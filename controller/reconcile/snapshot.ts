@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { TEMPLATE_FIELDS, TEMPLATE_KINDS } from '../catalogue/index.ts';
 import type { TemplateKind } from '../catalogue/index.ts';
+import { templateParentFields } from '../netbox/index.ts';
 import { templateEndpoint, typeIdentity } from './identity.ts';
 import type { NetBoxPort, NetBoxRecord } from './netbox-port.ts';
 
@@ -172,9 +173,7 @@ async function readTemplates(
 function templateReadFields(kind: TemplateKind): string[] {
   const fields = TEMPLATE_FIELDS[kind].filter((f) => f !== 'rear_port' && f !== 'rear_port_position' && f !== 'component_name');
   if (kind === 'front-port') fields.push('rear_ports');
-  // Inventory-item templates only ever belong to device types.
-  const parents = kind === 'inventory-item' ? ['device_type'] : ['device_type', 'module_type'];
-  return ['id', 'name', ...parents, ...fields];
+  return ['id', 'name', ...templateParentFields(templateEndpoint(kind)), ...fields];
 }
 
 interface TemplateReadPlan {
@@ -214,7 +213,9 @@ export function planTemplateReads(
     currentCount += n;
   }
   if (current.length > 0) deviceChunks.push(current);
-  const moduleChunks = chunk(moduleTypes.map((m) => m.id), IDS_PER_REQUEST);
+  // Device-bay and inventory-item templates belong to device types only: NetBox has no
+  // module_type_id filter there and would answer with every object of the kind.
+  const moduleChunks = templateParentFields(templateEndpoint(kind)).includes('module_type') ? chunk(moduleTypes.map((m) => m.id), IDS_PER_REQUEST) : [];
   const filteredCost = deviceChunks.length + moduleChunks.length;
   if (filteredCost === 0) return { unfiltered: false, deviceChunks, moduleChunks };
   const share = deviceTypes.length > 0 ? totalDeviceTypes / deviceTypes.length : Number.POSITIVE_INFINITY;

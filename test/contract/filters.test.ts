@@ -82,6 +82,21 @@ describe('contract: filters', () => {
     expect(ids(unknown.body)).toEqual([third.id]);
   });
 
+  it('has no module_type_id filter on device-bay templates: it is ignored and every one comes back', async () => {
+    const parent = await fx.deviceType(manufacturer, 'chassis', { u_height: 4, subdevice_role: 'parent' });
+    const moduleType = await fx.create('/api/dcim/module-types/', { manufacturer: manufacturer.id, model: fx.name('lc') });
+    await fx.createMany('/api/dcim/device-bay-templates/', [{ device_type: parent.id, name: 'Bay 1' }]);
+    const filterName = atLeast(target, '4.1') ? 'module_type_id' : 'moduletype_id';
+    const all = await target.call<Page>('GET', '/api/dcim/device-bay-templates/?limit=1');
+    const byModule = await target.call<Page>('GET', `/api/dcim/device-bay-templates/?${filterName}=${moduleType.id}&limit=1`);
+    expect(byModule.status).toBe(200);
+    expect(byModule.body.count).toBe(all.body.count);
+    expect(byModule.body.count).toBeGreaterThanOrEqual(1);
+    // Where the kind takes module types, the same filter selects.
+    const interfaces = await target.call<Page>('GET', `/api/dcim/interface-templates/?${filterName}=${moduleType.id}`);
+    expect(interfaces.body.count).toBe(0);
+  });
+
   it('ORs repeated names and ANDs different filters', async () => {
     const reply = await target.call<Page>('GET', `/api/dcim/interface-templates/?${deviceTypeFilter}=${first.id}&name=eth1&name=eth2`);
     expect(reply.body.count).toBe(2);

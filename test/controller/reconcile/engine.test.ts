@@ -4,7 +4,7 @@ import type { ChangeRecord, PlanOperation } from '../../../controller/reconcile/
 import { LIBRARY_PATH } from '../../helpers/library.ts';
 import { startNetBox, writesServed } from '../../helpers/netbox.ts';
 import type { NetBoxFixture } from '../../helpers/netbox.ts';
-import { deviceType, deviceTypeSet, vendorSet } from './fixtures.ts';
+import { deviceType, deviceTypeSet, moduleType, vendorSet } from './fixtures.ts';
 
 let nb: NetBoxFixture;
 beforeEach(async () => {
@@ -230,6 +230,33 @@ describe('images and snapshot scope', () => {
     expect(nb.emulator.stats().requests.total).toBeLessThanOrEqual(12);
     expect(byEndpoint['GET /api/dcim/interface-templates/']).toBe(1);
     expect(byEndpoint['GET /api/dcim/device-bay-templates/'] ?? 0).toBe(0);
+  });
+});
+
+describe('template kinds and their parents', () => {
+  it('reads device-bay and inventory-item templates by device type only, so a partial scope with module types plans', async () => {
+    // Another team's parent device type with a device bay and an inventory item, outside the scope.
+    const [other] = nb.emulator.store.seed('manufacturers', [{ name: 'Other', slug: 'other' }]);
+    const [chassis] = nb.emulator.store.seed('device-types', [{ manufacturer: other!.id, model: 'Chassis', slug: 'chassis', u_height: 4, subdevice_role: 'parent' }]);
+    nb.emulator.store.seed('device-bay-templates', [{ device_type: chassis!.id, name: 'Bay 1' }]);
+    nb.emulator.store.seed('inventory-item-templates', [{ device_type: chassis!.id, name: 'Fan tray' }]);
+    const intents = [{ ...deviceTypeSet('lab', [deviceType('A1')]), moduleTypes: [moduleType('LC-8')] }];
+    const first = await planIntents(nb.api, intents);
+    expect(first.plan.summary.total.create).toBeGreaterThan(0);
+    const result = await applyAndVerify(nb.api, intents, first.plan);
+    expect(result.apply.failures).toEqual([]);
+    expect(driftCount(result.verify)).toBe(0);
+    nb.emulator.resetStats();
+    const again = await planIntents(nb.api, intents);
+    expect(again.plan.operations).toEqual([]);
+    // The module type's templates were read by module_type_id where NetBox has that filter.
+    expect(nb.emulator.stats().requests.byEndpoint['GET /api/dcim/module-bay-templates/']).toBeGreaterThan(0);
+  });
+
+  it('refuses a module_type_id filter on device-bay templates before sending it', async () => {
+    nb.emulator.resetStats();
+    await expect(nb.client.list('device-bay-templates', { module_type_id: [1] })).rejects.toThrow(/belong to device types only/);
+    expect(nb.emulator.stats().requests.byEndpoint['GET /api/dcim/device-bay-templates/'] ?? 0).toBe(0);
   });
 });
 

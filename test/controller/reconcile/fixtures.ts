@@ -1,5 +1,5 @@
 import type { TemplateSet } from '../../../controller/catalogue/index.ts';
-import type { DesiredDeviceType, DesiredIntent, IntentPolicy } from '../../../controller/resolve/index.ts';
+import type { DesiredDeviceType, DesiredIntent, DesiredModuleType, IntentPolicy } from '../../../controller/resolve/index.ts';
 
 /** A small device type with every kind of reference the engine must order. */
 export function deviceType(model: string, overrides: Partial<DesiredDeviceType> = {}): DesiredDeviceType {
@@ -24,6 +24,21 @@ export function deviceType(model: string, overrides: Partial<DesiredDeviceType> 
     fields: { u_height: 1, is_full_depth: false, part_number: `PN-${model}`, airflow: 'front-to-rear', weight: 4.35, weight_unit: 'kg' },
     templates,
     images: {},
+    source: 'test',
+    ...overrides,
+  };
+}
+
+/** A small module type with interfaces and a module bay. */
+export function moduleType(model: string, overrides: Partial<DesiredModuleType> = {}): DesiredModuleType {
+  return {
+    manufacturer: 'acme',
+    model,
+    fields: { part_number: `PN-${model}` },
+    templates: {
+      interface: [{ name: 'port1', fields: { type: '10gbase-x-sfpp' } }],
+      'module-bay': [{ name: 'Sub 1', fields: { position: '1' } }],
+    },
     source: 'test',
     ...overrides,
   };
