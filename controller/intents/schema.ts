@@ -70,6 +70,32 @@ export const IntentMetadataSchema = z
   .describe('Kubernetes-style object metadata.');
 export type IntentMetadata = z.output<typeof IntentMetadataSchema>;
 
+/** Object kinds an `ignoreFields` rule can name: what plans call them. */
+export const IGNORABLE_KINDS = [
+  'manufacturer',
+  'device-type',
+  'module-type',
+  'interface-template',
+  'console-port-template',
+  'console-server-port-template',
+  'power-port-template',
+  'power-outlet-template',
+  'front-port-template',
+  'rear-port-template',
+  'device-bay-template',
+  'module-bay-template',
+  'inventory-item-template',
+] as const;
+
+export const IgnoreFieldsRuleSchema = z.strictObject({
+  kind: z.enum(IGNORABLE_KINDS).optional().describe('Object kind the rule applies to, e.g. interface-template; every kind when unset.'),
+  fields: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'must be a NetBox field name such as mgmt_only' }))
+    .min(1, { error: 'name at least one field' })
+    .describe('NetBox field names, e.g. [mgmt_only, description].'),
+});
+export type IgnoreFieldsRule = z.output<typeof IgnoreFieldsRuleSchema>;
+
 /** The policy fields, shared by both kinds and kept flat in `spec`. */
 const policyShape = {
   mode: z
@@ -107,6 +133,10 @@ const policyShape = {
     })
     .optional()
     .describe('Cron expression (5 fields, UTC) for the drift check, instead of interval.'),
+  ignoreFields: z
+    .array(IgnoreFieldsRuleSchema)
+    .default([])
+    .describe('Fields left out of the diff, like Argo CD ignoreDifferences: hand edits there are neither shown as drift nor repaired.'),
 };
 
 export const IntentPolicySchema = z.strictObject(policyShape);
@@ -307,8 +337,8 @@ export function schemaForKind(kind: IntentKind): typeof VendorSetSchema | typeof
 
 /** The policy of an intent, with defaults applied. */
 export function intentPolicyOf(intent: Intent): IntentPolicy {
-  const { mode, prune, adopt, suspend, interval, schedule } = intent.spec;
-  return { mode, prune, adopt, suspend, interval, schedule };
+  const { mode, prune, adopt, suspend, ignoreFields, interval, schedule } = intent.spec;
+  return { mode, prune, adopt, suspend, ignoreFields, interval, schedule };
 }
 
 /** The key an intent is unique under: `kind/name`. */

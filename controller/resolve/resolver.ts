@@ -36,6 +36,7 @@ function policyOf(intent: Intent): IntentPolicy {
     adopt: s.adopt,
     components: intent.kind === 'DeviceTypeSet' ? intent.spec.components : false,
     images: intent.kind === 'DeviceTypeSet' ? intent.spec.images : false,
+    ignoreFields: s.ignoreFields,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { TemplateSet } from '../catalogue/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
+import type { IgnoreFieldsRule } from '../intents/index.ts';
 
 /** Which intent an object of the desired state comes from. */
 export interface IntentRef {
@@ -16,6 +17,8 @@ export interface IntentPolicy {
   readonly components: boolean;
   /** Upload front/rear elevation images where the library has them. */
   readonly images: boolean;
+  /** Fields left out of the diff (the intent's `ignoreFields`). */
+  readonly ignoreFields: readonly IgnoreFieldsRule[];
 }
 
 export interface DesiredManufacturer {

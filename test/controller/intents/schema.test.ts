@@ -54,7 +54,16 @@ describe('validateIntentObject', () => {
     expect(issues).toEqual([]);
     expect(intent?.kind).toBe('DeviceTypeSet');
     expect(intent?.spec).toMatchObject({ mode: 'observe', prune: false, adopt: false, suspend: false, interval: '1h', components: true, images: false });
-    expect(intentPolicyOf(intent!)).toEqual({ mode: 'observe', prune: false, adopt: false, suspend: false, interval: '1h', schedule: undefined });
+    expect(intentPolicyOf(intent!)).toEqual({ mode: 'observe', prune: false, adopt: false, suspend: false, ignoreFields: [], interval: '1h', schedule: undefined });
+  });
+
+  it('reads ignoreFields rules and names a bad kind or field', () => {
+    const ok = validateIntentObject(deviceTypeSet({ vendors: ['Arista'], ignoreFields: [{ kind: 'interface-template', fields: ['mgmt_only'] }, { fields: ['comments'] }] }));
+    expect(ok.issues).toEqual([]);
+    expect(ok.intent?.spec.ignoreFields).toEqual([{ kind: 'interface-template', fields: ['mgmt_only'] }, { fields: ['comments'] }]);
+    const bad = validateIntentObject(deviceTypeSet({ vendors: ['Arista'], ignoreFields: [{ kind: 'interface', fields: ['Mgmt Only'] }] }));
+    expect(bad.intent).toBeUndefined();
+    expect(bad.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['spec.ignoreFields[0].kind', 'spec.ignoreFields[0].fields[0]']));
   });
 
   it('keeps a cron schedule instead of the default interval', () => {
@@ -83,7 +92,7 @@ describe('validateIntentObject', () => {
       'spec.mode': 'expected "observe" or "enforce", got string "apply"',
       'spec.moduleTypes.exclud': 'unknown field "exclud"; did you mean "exclude"? (expected one of: include, exclude)',
       'spec.custom[0].slug': 'missing required field; expected string',
-      'spec.colour': expect.stringContaining('unknown field "colour" (expected one of: mode, prune, adopt, suspend, interval, schedule, vendors'),
+      'spec.colour': expect.stringContaining('unknown field "colour" (expected one of: mode, prune, adopt, suspend, interval, schedule, ignoreFields, vendors'),
     });
   });
 

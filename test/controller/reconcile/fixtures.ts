@@ -45,7 +45,7 @@ export function moduleType(model: string, overrides: Partial<DesiredModuleType> 
 }
 
 export function policy(overrides: Partial<IntentPolicy> = {}): IntentPolicy {
-  return { mode: 'enforce', prune: false, adopt: false, components: true, images: false, ...overrides };
+  return { mode: 'enforce', prune: false, adopt: false, components: true, images: false, ignoreFields: [], ...overrides };
 }
 
 export function deviceTypeSet(name: string, deviceTypes: readonly DesiredDeviceType[], p: Partial<IntentPolicy> = {}): DesiredIntent {
