@@ -13,11 +13,22 @@ interface Owners {
   readonly intents: string[];
   /** Their ownership tag slugs. */
   readonly tags: string[];
+  /** At least one enforce intent wants the object: its existence and fields are written. */
   enforce: boolean;
   adopt: boolean;
-  prune: boolean;
-  components: boolean;
-  wantsImages: boolean;
+}
+
+/**
+ * One part of a type (its component templates, its images) and the intents that manage it. A
+ * part managed by no intent is absent: nothing is compared, created or deleted in it.
+ */
+interface ManagedPart {
+  /** The deciding intents (enforce ones when any manages the part, else the observing ones), sorted. */
+  readonly intents: readonly string[];
+  /** Whether the deciding intents enforce: only then are the part's operations applied. */
+  readonly enforce: boolean;
+  /** A deciding intent prunes: objects of this part that no deciding intent wants are deleted. */
+  readonly prune: boolean;
 }
 
 interface MergedManufacturer extends Owners {
@@ -33,8 +44,10 @@ interface MergedType extends Owners {
   readonly model: string;
   readonly slug?: string;
   readonly fields: Readonly<Record<string, unknown>>;
+  readonly components: ManagedPart | undefined;
   readonly templates: TemplateSet;
-  readonly images: { readonly front?: string; readonly rear?: string };
+  readonly images: ManagedPart | undefined;
+  readonly imageFiles: { readonly front?: string; readonly rear?: string };
   readonly imageHashes: { readonly front?: string; readonly rear?: string };
 }
 
@@ -73,79 +86,185 @@ export function buildPlan(intents: readonly DesiredIntent[], snapshot: Snapshot,
   };
 }
 
+/** What one intent says about one object. */
+interface Contribution<T> {
+  readonly ref: string;
+  readonly tag: string;
+  readonly policy: DesiredIntent['policy'];
+  readonly value: T;
+}
+
+interface TypeValue {
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly slug?: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly templates: TemplateSet;
+  readonly images?: { readonly front?: string; readonly rear?: string };
+}
+
+/**
+ * The intents that decide a part of an object: of those that manage it, the enforcing ones
+ * when there are any, else the observing ones. An intent that does not manage the part (or only
+ * observes while another enforces) contributes nothing to it — never "nothing wanted".
+ */
+function decidersOf<T>(contributions: readonly Contribution<T>[], manages: (c: Contribution<T>) => boolean): Contribution<T>[] {
+  const managing = contributions.filter(manages);
+  const enforcing = managing.filter((c) => c.policy.mode === 'enforce');
+  return enforcing.length > 0 ? enforcing : managing;
+}
+
+function partOf<T>(deciders: readonly Contribution<T>[]): ManagedPart | undefined {
+  if (deciders.length === 0) return undefined;
+  return {
+    intents: deciders.map((c) => c.ref).sort(),
+    enforce: deciders.some((c) => c.policy.mode === 'enforce'),
+    prune: deciders.some((c) => c.policy.prune),
+  };
+}
+
+function ownersOf<T>(contributions: readonly Contribution<T>[]): Owners {
+  const existence = decidersOf(contributions, () => true);
+  return {
+    intents: contributions.map((c) => c.ref),
+    tags: contributions.map((c) => c.tag),
+    enforce: existence.some((c) => c.policy.mode === 'enforce'),
+    adopt: existence.some((c) => c.policy.adopt),
+  };
+}
+
+/**
+ * Merges the intents into one desired object per identity, part by part (fields, component
+ * templates, images): each part is decided by the intents that manage it (see decidersOf);
+ * fields and templates are merged by name, and where two deciding intents disagree the first
+ * wins with a warning (validate reports such conflicts between enforce intents as errors).
+ */
 function mergeIntents(
   intents: readonly DesiredIntent[],
   imageHashes: ReadonlyMap<string, string>,
   warnings: string[],
 ): { manufacturers: Map<string, MergedManufacturer>; types: Map<string, MergedType> } {
-  const manufacturers = new Map<string, MergedManufacturer>();
-  const types = new Map<string, MergedType>();
+  const byManufacturer = new Map<string, Contribution<DesiredIntent['manufacturers'][number]>[]>();
+  const byType = new Map<string, { kind: 'device-type' | 'module-type'; contributions: Contribution<TypeValue>[] }>();
   for (const intent of intents) {
     const ref = formatIntentRef(intent.ref);
     const tag = intentTag(intent.ref).slug;
-    const p = intent.policy;
-    const join = (o: Owners): void => {
-      if (!o.intents.includes(ref)) {
-        o.intents.push(ref);
-        o.tags.push(tag);
-      }
-      o.enforce ||= p.mode === 'enforce';
-      o.adopt ||= p.adopt;
-      o.prune ||= p.prune;
-      o.components ||= p.components;
-      o.wantsImages ||= p.images;
-    };
-    const fresh = (): Owners => ({ intents: [], tags: [], enforce: false, adopt: false, prune: false, components: false, wantsImages: false });
+    const seen = new Set<string>();
     for (const m of intent.manufacturers) {
       const slug = m.slug.toLowerCase();
-      let merged = manufacturers.get(slug);
-      if (!merged) {
-        merged = { ...fresh(), slug, name: m.name, managed: m.managed, ...(m.description !== undefined ? { description: m.description } : {}) };
-        manufacturers.set(slug, merged);
-      } else if (m.managed) {
-        if (merged.managed && (merged.name !== m.name || (merged.description ?? '') !== (m.description ?? ''))) {
-          warnings.push(`manufacturer ${slug}: ${ref} and ${merged.intents.join(', ')} disagree on its name or description; the first wins`);
-        } else if (!merged.managed) {
-          merged.name = m.name;
-          if (m.description !== undefined) merged.description = m.description;
-          merged.managed = true;
-        }
-      }
-      join(merged);
+      if (seen.has(slug)) continue;
+      seen.add(slug);
+      let list = byManufacturer.get(slug);
+      if (!list) byManufacturer.set(slug, (list = []));
+      list.push({ ref, tag, policy: intent.policy, value: m });
     }
-    const addType = (
-      kind: 'device-type' | 'module-type',
-      d: { manufacturer: string; model: string; slug?: string; fields: Readonly<Record<string, unknown>>; templates: TemplateSet; images?: { front?: string; rear?: string } },
-    ): void => {
-      const mfr = d.manufacturer.toLowerCase();
-      const key = `${kind}:${typeIdentity(mfr, d.model)}`;
-      let merged = types.get(key);
-      if (!merged) {
-        const images = p.images ? (d.images ?? {}) : {};
-        merged = {
-          ...fresh(),
-          kind,
-          manufacturer: mfr,
-          model: d.model,
-          ...(d.slug !== undefined ? { slug: d.slug } : {}),
-          fields: d.fields,
-          templates: p.components ? d.templates : {},
-          images,
-          imageHashes: {
-            ...(images.front ? { front: imageHashes.get(images.front) } : {}),
-            ...(images.rear ? { rear: imageHashes.get(images.rear) } : {}),
-          },
-        };
-        types.set(key, merged);
-      } else if (!valuesEqual(merged.fields, d.fields)) {
-        warnings.push(`${kind} ${typeIdentity(mfr, d.model)}: ${ref} and ${merged.intents.join(', ')} define it differently; the first wins`);
-      }
-      join(merged);
+    const add = (kind: 'device-type' | 'module-type', d: TypeValue): void => {
+      const key = `${kind}:${typeIdentity(d.manufacturer.toLowerCase(), d.model)}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      let entry = byType.get(key);
+      if (!entry) byType.set(key, (entry = { kind, contributions: [] }));
+      entry.contributions.push({ ref, tag, policy: intent.policy, value: d });
     };
-    for (const d of intent.deviceTypes) addType('device-type', d);
-    for (const d of intent.moduleTypes) addType('module-type', d);
+    for (const d of intent.deviceTypes) add('device-type', d);
+    for (const d of intent.moduleTypes) add('module-type', d);
+  }
+
+  const manufacturers = new Map<string, MergedManufacturer>();
+  for (const [slug, contributions] of byManufacturer) {
+    const owners = ownersOf(contributions);
+    // Only the intents that manage the manufacturer's fields (VendorSets) say what they are.
+    const deciders = decidersOf(contributions, (c) => c.value.managed).filter((c) => !owners.enforce || c.policy.mode === 'enforce');
+    const first = (deciders[0] ?? decidersOf(contributions, () => true)[0]) as Contribution<DesiredIntent['manufacturers'][number]>;
+    const merged: MergedManufacturer = {
+      ...owners,
+      slug,
+      name: first.value.name,
+      managed: deciders.length > 0,
+      ...(deciders.length > 0 && first.value.description !== undefined ? { description: first.value.description } : {}),
+    };
+    const disagreeing = deciders.filter((c) => c.value.name !== first.value.name || (c.value.description ?? '') !== (first.value.description ?? ''));
+    if (disagreeing.length > 0) {
+      warnings.push(`manufacturer ${slug}: ${disagreeing.map((c) => c.ref).join(', ')} and ${first.ref} disagree on its name or description; ${first.ref} wins`);
+    }
+    manufacturers.set(slug, merged);
+  }
+
+  const types = new Map<string, MergedType>();
+  for (const [key, { kind, contributions }] of byType) {
+    const owners = ownersOf(contributions);
+    const head = contributions[0] as Contribution<TypeValue>;
+    const identity = typeIdentity(head.value.manufacturer.toLowerCase(), head.value.model);
+    const fieldDeciders = decidersOf(contributions, () => true);
+    const componentDeciders = decidersOf(contributions, (c) => c.policy.components);
+    const imageDeciders = kind === 'device-type' ? decidersOf(contributions, (c) => c.policy.images) : [];
+    const conflicts = new Set<string>();
+    const fields = mergeFields(fieldDeciders.map((c) => c.value.fields), conflicts);
+    const slugs = [...new Set(fieldDeciders.flatMap((c) => (c.value.slug !== undefined ? [c.value.slug] : [])))];
+    if (slugs.length > 1) conflicts.add('slug');
+    const templates = mergeTemplates(componentDeciders.map((c) => c.value.templates), conflicts);
+    const imageFiles: { front?: string; rear?: string } = {};
+    for (const c of imageDeciders) {
+      for (const side of ['front', 'rear'] as const) {
+        const file = c.value.images?.[side];
+        if (!file) continue;
+        if (imageFiles[side] === undefined) imageFiles[side] = file;
+        else if (imageFiles[side] !== file) conflicts.add(`${side} image`);
+      }
+    }
+    if (conflicts.size > 0) {
+      const refs = [...new Set([...fieldDeciders, ...componentDeciders, ...imageDeciders].map((c) => c.ref))];
+      warnings.push(`${kind} ${identity}: ${refs.join(' and ')} define it differently (${[...conflicts].sort().join(', ')}); the first wins`);
+    }
+    types.set(key, {
+      ...owners,
+      kind,
+      manufacturer: head.value.manufacturer.toLowerCase(),
+      model: head.value.model,
+      ...(slugs[0] !== undefined ? { slug: slugs[0] } : {}),
+      fields,
+      components: partOf(componentDeciders),
+      templates,
+      images: partOf(imageDeciders),
+      imageFiles,
+      imageHashes: {
+        ...(imageFiles.front ? { front: imageHashes.get(imageFiles.front) } : {}),
+        ...(imageFiles.rear ? { rear: imageHashes.get(imageFiles.rear) } : {}),
+      },
+    });
   }
   return { manufacturers, types };
+}
+
+/** Fields of several definitions, field by field: a field one does not set is left to the others. */
+function mergeFields(all: readonly Readonly<Record<string, unknown>>[], conflicts: Set<string>): Readonly<Record<string, unknown>> {
+  if (all.length <= 1) return all[0] ?? {};
+  const merged: Record<string, unknown> = { ...all[0] };
+  for (const fields of all.slice(1)) {
+    for (const [field, value] of Object.entries(fields)) {
+      if (!(field in merged)) merged[field] = value;
+      else if (!valuesEqual(merged[field], value)) conflicts.add(field);
+    }
+  }
+  return merged;
+}
+
+/** Templates of several definitions, by kind and name: the union, the first definition of a name winning. */
+function mergeTemplates(all: readonly TemplateSet[], conflicts: Set<string>): TemplateSet {
+  if (all.length <= 1) return all[0] ?? {};
+  const merged: Partial<Record<TemplateKind, TemplateSpec[]>> = {};
+  for (const kind of TEMPLATE_KINDS) {
+    const byName = new Map<string, TemplateSpec>();
+    for (const set of all) {
+      for (const spec of set[kind] ?? []) {
+        const known = byName.get(spec.name);
+        if (!known) byName.set(spec.name, spec);
+        else if (!valuesEqual(known.fields, spec.fields)) conflicts.add(`${kind} template ${spec.name}`);
+      }
+    }
+    if (byName.size > 0) merged[kind] = [...byName.values()];
+  }
+  return merged;
 }
 
 function tagSlugs(record: NetBoxRecord): string[] {
@@ -276,13 +395,14 @@ function planTemplates(
   unchanged: (n?: number) => void,
   references: Record<string, number>,
 ): void {
-  if (!t.components || !snapshot.componentsRead) return;
+  const part = t.components;
+  if (!part || !snapshot.componentsRead) return;
   const actualKinds = parentId !== undefined ? snapshot.templates.get(`${t.kind}:${parentId}` as ParentKey) : undefined;
   const rearPorts = actualKinds?.get('rear-port');
   const rearPortNames = new Map<number, string>();
   for (const rp of rearPorts?.values() ?? []) rearPortNames.set(rp.id, String(rp.name));
   const normaliseActual = actualTemplateNormaliser(rearPortNames);
-  const intents = intentsOf(t);
+  const { intents, enforce } = part;
   for (const kind of TEMPLATE_KINDS) {
     const desired = t.templates[kind] ?? [];
     const actualByName = actualKinds?.get(kind);
@@ -295,18 +415,23 @@ function planTemplates(
       noteReferences(kind, fields, parent, actualKinds, references);
       const actual = actualByName?.get(spec.name);
       if (!actual) {
-        ops.push({ kind: objectKind, action: 'create', identity, vendor: t.manufacturer, intents, enforce: t.enforce, parent, desired: { name: spec.name, ...fields } });
+        ops.push({ kind: objectKind, action: 'create', identity, vendor: t.manufacturer, intents, enforce, parent, desired: { name: spec.name, ...fields } });
         continue;
       }
       const changes = diffFields(fields, actual, normaliseActual);
       if (Object.keys(changes).length === 0) unchanged();
-      else ops.push({ kind: objectKind, action: 'update', identity, vendor: t.manufacturer, intents, enforce: t.enforce, parent, netboxId: actual.id, changes });
+      else ops.push({ kind: objectKind, action: 'update', identity, vendor: t.manufacturer, intents, enforce, parent, netboxId: actual.id, changes });
     }
-    if (!actualByName || !t.prune) continue;
+    // Only intents that manage the templates prune them: extras none of them wants go.
+    if (!actualByName || !part.prune) continue;
     for (const [name, actual] of actualByName) {
       if (seen.has(name)) continue;
       ops.push({
-        ...base(objectKind, templateIdentity(parent.identity, name), t.manufacturer, t),
+        kind: objectKind,
+        identity: templateIdentity(parent.identity, name),
+        vendor: t.manufacturer,
+        intents,
+        enforce,
         action: 'delete',
         parent,
         netboxId: actual.id,
@@ -372,9 +497,10 @@ function planImages(
   ops: PlanOperation[],
   unchanged: (n?: number) => void,
 ): void {
-  if (t.kind !== 'device-type' || !t.wantsImages) return;
+  const part = t.images;
+  if (t.kind !== 'device-type' || !part) return;
   for (const side of ['front', 'rear'] as const) {
-    const file = t.images[side];
+    const file = t.imageFiles[side];
     if (!file) continue;
     const want = t.imageHashes[side];
     const have = actual ? snapshot.imageHashes.get(`${actual.id}:${side}`) : undefined;
@@ -383,7 +509,11 @@ function planImages(
       continue;
     }
     ops.push({
-      ...base('image', `${parent.identity}/${side}`, t.manufacturer, t),
+      kind: 'image',
+      identity: `${parent.identity}/${side}`,
+      vendor: t.manufacturer,
+      intents: part.intents,
+      enforce: part.enforce,
       action: have === undefined ? 'create' : 'update',
       parent,
       ...(actual ? { netboxId: actual.id } : {}),
