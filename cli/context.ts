@@ -1,7 +1,7 @@
-import { loadConfig } from '../controller/config/index.ts';
-import type { AppConfig } from '../controller/config/index.ts';
-import { createLogger } from '../controller/logging/index.ts';
-import type { Logger } from '../controller/logging/index.ts';
+// Type-only imports of config and logging: their modules (zod, pino) are imported by
+// loadCliRuntime() when a command is about to run, so `--version` and `--help` never load them.
+import type { AppConfig, loadConfig } from '../controller/config/index.ts';
+import type { createLogger, Logger } from '../controller/logging/index.ts';
 
 /**
  * What every command needs, built lazily so that `--help` works without a valid environment.
@@ -16,6 +16,28 @@ export interface CliContext {
   readonly err: NodeJS.WritableStream;
 }
 
+interface CliRuntime {
+  readonly loadConfig: typeof loadConfig;
+  readonly createLogger: typeof createLogger;
+}
+
+let runtime: CliRuntime | undefined;
+
+/**
+ * Imports the configuration and logging modules that `CliContext.config()` and `logger()` use.
+ * The program runs it before every action (a preAction hook); idempotent.
+ */
+export async function loadCliRuntime(): Promise<void> {
+  if (runtime) return;
+  const [config, logging] = await Promise.all([import('../controller/config/index.ts'), import('../controller/logging/index.ts')]);
+  runtime = { loadConfig: config.loadConfig, createLogger: logging.createLogger };
+}
+
+function loadedRuntime(): CliRuntime {
+  if (!runtime) throw new Error('loadCliRuntime() must run before a command reads the configuration');
+  return runtime;
+}
+
 export function createCliContext(
   env: Readonly<Record<string, string | undefined>>,
   out: NodeJS.WritableStream = process.stdout,
@@ -28,11 +50,11 @@ export function createCliContext(
     out,
     err,
     config(): AppConfig {
-      config ??= loadConfig(env);
+      config ??= loadedRuntime().loadConfig(env);
       return config;
     },
     logger(): Logger {
-      logger ??= createLogger({ level: this.config().logLevel, pretty: process.stderr.isTTY === true, destination: undefined });
+      logger ??= loadedRuntime().createLogger({ level: this.config().logLevel, pretty: process.stderr.isTTY === true, destination: undefined });
       return logger;
     },
   };

@@ -4,11 +4,11 @@ import { AppError } from '../controller/errors/index.ts';
 import { createCliContext, ExitCode } from './context.ts';
 import { buildProgram } from './program.ts';
 
-const ctx = createCliContext(process.env);
-const program = buildProgram(ctx);
+const args = process.argv.slice(2);
 
 try {
-  await program.parseAsync(process.argv);
+  const program = await buildProgram(createCliContext(process.env), args);
+  await program.parseAsync(args, { from: 'user' });
 } catch (error) {
   process.exitCode = exitCodeFor(error);
 }

@@ -1,33 +1,43 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { registerApiCommand } from './api.ts';
-import { registerControllerCommand } from './controller.ts';
-import { registerGenerateCommand } from './generate.ts';
-import { registerMigrateCommand } from './migrate.ts';
-import { registerEmulatorCommand } from './emulator.ts';
-import { registerApplyCommand, registerPlanCommand } from './plan.ts';
-import { registerResolveCommand } from './resolve.ts';
-import { registerTokenCommand } from './token.ts';
-import { registerValidateCommand } from './validate.ts';
-import { registerWorkerCommand } from './worker.ts';
-import { registerRunCommand } from './run.ts';
-import { registerProcessesCommand } from './processes.ts';
-import { registerProcessCommand } from './process.ts';
 
-/** Each command lives in its own file and adds itself to the program here. */
-export function registerCommands(program: Command, ctx: CliContext): void {
-  registerValidateCommand(program, ctx);
-  registerResolveCommand(program, ctx);
-  registerPlanCommand(program, ctx);
-  registerApplyCommand(program, ctx);
-  registerGenerateCommand(program, ctx);
-  registerEmulatorCommand(program, ctx);
-  registerMigrateCommand(program, ctx);
-  registerWorkerCommand(program, ctx);
-  registerRunCommand(program, ctx);
-  registerProcessesCommand(program, ctx);
-  registerProcessCommand(program, ctx);
-  registerControllerCommand(program, ctx);
-  registerApiCommand(program, ctx);
-  registerTokenCommand(program, ctx);
+/** Adds one command (its options, arguments, subcommands and action) to the program. */
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+/** A top-level command as `netbox-gitops --help` lists it, and how to load the real thing. */
+export interface CommandEntry {
+  /** The name, followed by its arguments as commander declares them, e.g. `run <workflow>`. */
+  readonly usage: string;
+  /** One line for the command list of `netbox-gitops --help`. */
+  readonly summary: string;
+  /** Imports the command's module (and with it everything the command uses). */
+  readonly load: () => Promise<RegisterCommand>;
+}
+
+/**
+ * Every top-level command, one line each, in `--help` order. Command modules are imported only
+ * when that command runs or shows its own help, so `--version`, `--help` and each command load
+ * just what they use (a static import of a command module here would undo that). A new command:
+ * its own file exporting a RegisterCommand, and one line here.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  { usage: 'validate', summary: 'check intent files against the schema and the devicetype-library', load: async () => (await import('./validate.ts')).registerValidateCommand },
+  { usage: 'resolve', summary: 'print what the intents ask for (counts per kind and vendor, or --json)', load: async () => (await import('./resolve.ts')).registerResolveCommand },
+  { usage: 'plan', summary: 'read NetBox and print what the intents would change', load: async () => (await import('./plan.ts')).registerPlanCommand },
+  { usage: 'apply', summary: 'show the plan, confirm, apply it to NetBox and verify', load: async () => (await import('./plan.ts')).registerApplyCommand },
+  { usage: 'generate', summary: 'write (or --check) the intent JSON Schema and the CRDs', load: async () => (await import('./generate.ts')).registerGenerateCommand },
+  { usage: 'emulator', summary: 'run a NetBox emulator (not NetBox) for tests and demos', load: async () => (await import('./emulator.ts')).registerEmulatorCommand },
+  { usage: 'migrate', summary: 'bring the Postgres schema to the latest migration (or --to N)', load: async () => (await import('./migrate.ts')).registerMigrateCommand },
+  { usage: 'worker', summary: 'run workflow processes from the queue until stopped', load: async () => (await import('./worker.ts')).registerWorkerCommand },
+  { usage: 'run <workflow>', summary: 'start a workflow and follow its steps', load: async () => (await import('./run.ts')).registerRunCommand },
+  { usage: 'processes', summary: 'list workflow processes, newest first', load: async () => (await import('./processes.ts')).registerProcessesCommand },
+  { usage: 'process <id>', summary: 'show one process: status, steps and the NetBox changes it made', load: async () => (await import('./process.ts')).registerProcessCommand },
+  { usage: 'controller', summary: 'sync intents from a folder or Git and schedule reconciles until stopped', load: async () => (await import('./controller.ts')).registerControllerCommand },
+  { usage: 'api', summary: 'serve the REST and GraphQL API, health, metrics and the Git webhook', load: async () => (await import('./api.ts')).registerApiCommand },
+  { usage: 'token', summary: 'create, list and revoke API tokens', load: async () => (await import('./token.ts')).registerTokenCommand },
+];
+
+/** The command name of an entry: the first word of its usage. */
+export function commandName(entry: CommandEntry): string {
+  return entry.usage.split(' ')[0] as string;
 }

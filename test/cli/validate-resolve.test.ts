@@ -56,7 +56,7 @@ describe('netbox-gitops resolve', () => {
 
 describe('--help', () => {
   it('is available on every command', async () => {
-    const program = buildProgram(createCliContext({}));
+    const program = await buildProgram(createCliContext({}), ['--help']);
     expect(program.commands.length).toBeGreaterThan(3);
     for (const command of program.commands) {
       const run = await runCli([command.name(), '--help']);

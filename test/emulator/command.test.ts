@@ -28,8 +28,8 @@ async function waitFor(predicate: () => boolean): Promise<void> {
 }
 
 /** The program with exits turned into exceptions, also on the subcommand (commander copies settings at creation). */
-function program(ctx: CliContext): Command {
-  const root = buildProgram(ctx).exitOverride();
+async function program(ctx: CliContext, args: readonly string[]): Promise<Command> {
+  const root = (await buildProgram(ctx, args)).exitOverride();
   for (const command of root.commands) command.exitOverride();
   return root;
 }
@@ -37,7 +37,8 @@ function program(ctx: CliContext): Command {
 describe('netbox-gitops emulator', () => {
   it('prints one line with the URL and token, serves the version asked for, and stops on SIGTERM', async () => {
     const { ctx, output } = testContext();
-    const done = program(ctx).parseAsync(['node', 'netbox-gitops', 'emulator', '--port', '0', '--version', '4.1', '--token', 'cli-test-token', '--latency-ms', '5', '--workers', '2']);
+    const args = ['emulator', '--port', '0', '--version', '4.1', '--token', 'cli-test-token', '--latency-ms', '5', '--workers', '2'];
+    const done = (await program(ctx, args)).parseAsync(args, { from: 'user' });
     await waitFor(() => output().includes('\n'));
     const line = output().split('\n')[0] ?? '';
     expect(line).toMatch(/^NetBox emulator \(not NetBox; for tests and demos\) serving the NetBox 4\.1\.11 API at http:\/\/127\.0\.0\.1:\d+ — token cli-test-token/);
@@ -56,6 +57,7 @@ describe('netbox-gitops emulator', () => {
 
   it('refuses a version it cannot imitate', async () => {
     const { ctx } = testContext();
-    await expect(program(ctx).parseAsync(['node', 'netbox-gitops', 'emulator', '--version', '2.11'])).rejects.toThrow(/4\.5, 4\.1, 4\.0, 3\.7/);
+    const args = ['emulator', '--version', '2.11'];
+    await expect((await program(ctx, args)).parseAsync(args, { from: 'user' })).rejects.toThrow(/4\.5, 4\.1, 4\.0, 3\.7/);
   });
 });

@@ -15,7 +15,7 @@ export async function runCli(args: readonly string[], env: Record<string, string
   const chunks = { out: '', err: '' };
   out.on('data', (chunk: Buffer) => (chunks.out += chunk.toString()));
   err.on('data', (chunk: Buffer) => (chunks.err += chunk.toString()));
-  const program = buildProgram(createCliContext({ LOG_LEVEL: 'silent', ...env }, out, err)).exitOverride();
+  const program = (await buildProgram(createCliContext({ LOG_LEVEL: 'silent', ...env }, out, err), args)).exitOverride();
   for (const command of program.commands) command.exitOverride();
   let code = 0;
   try {
