@@ -6,13 +6,17 @@ import type { NetBoxClient } from '../../controller/netbox/index.ts';
 import { applyAndVerify, formatPlan, formatSummary, netBoxPortFor, planIntents } from '../../controller/reconcile/index.ts';
 import type { Plan, ReconcileResult } from '../../controller/reconcile/index.ts';
 import type { DesiredIntent } from '../../controller/resolve/index.ts';
+import { renderPlan } from '../../controller/report/index.ts';
+import type { PlanFormat } from '../../controller/report/index.ts';
 import { ExitCode } from '../context.ts';
 import type { CliContext } from '../context.ts';
 import { hasErrors, loadDesired } from './desired.ts';
+import { planFormatOption } from './plan-review.ts';
 import type { SourceOptions } from './desired.ts';
 
 interface PlanOptions extends SourceOptions {
   readonly json?: boolean;
+  readonly format?: PlanFormat;
   readonly detailedExitcode?: boolean;
 }
 
@@ -49,14 +53,15 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     .description('read NetBox (NETBOX_URL, NETBOX_TOKEN) and print what the intents would change, grouped by intent, vendor and device type')
     .option('--intents <dir>', 'folder of intent files (default: INTENTS_PATH)')
     .option('--library <dir>', 'devicetype-library folder (default: LIBRARY_PATH)')
-    .option('--json', 'print the plan as JSON (what apply executes)')
+    .option('--json', 'print the plan as JSON (what apply executes); the same as --format json')
+    .addOption(planFormatOption())
     .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none, 1 on error')
     .action(async (options: PlanOptions) => {
       const intents = await desiredFor(ctx, options);
       const client = clientFor(ctx);
       try {
         const { plan } = await planIntents(netBoxPortFor(client), intents);
-        ctx.out.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
+        ctx.out.write(renderPlan(plan, options.json ? 'json' : (options.format ?? 'text')));
         if (options.detailedExitcode && plan.summary.changes > 0) throw new ExitCode(2);
       } finally {
         await client.close();
