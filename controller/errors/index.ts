@@ -37,8 +37,44 @@ export interface ValidationIssue {
   readonly severity: 'error' | 'warning';
 }
 
-/** Formats an issue as `file:line:col path: message`, the form editors and CI logs link. */
+/**
+ * Characters that must never reach a terminal or a log as they are: C0 and C1 controls (ESC
+ * starts terminal escape sequences, NUL truncates C strings) and the Unicode bidirectional
+ * controls that make text display in a different order than it is stored ("Trojan Source").
+ * Tab, line feed and carriage return are not included: they are ordinary in text fields.
+ */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_TEXT_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+// eslint-disable-next-line no-control-regex
+const ESCAPED = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` with every control and bidirectional-control character written as `\uXXXX` (line
+ * breaks and tabs too), so that it shows on one line exactly as stored. Idempotent.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(ESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A short excerpt of untrusted text for an error message: at most `max` characters, control
+ * characters escaped, JSON-quoted.
+ */
+export function excerpt(text: string, max = 40): string {
+  const short = text.length > max ? `${text.slice(0, max)}…` : text;
+  return `"${escapeControlCharacters(short).replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Formats an issue as `file:line:col path: message`, the form editors and CI logs link. Control
+ * characters in any part are escaped: a file name or a message can carry them from the input.
+ */
 export function formatIssue(issue: ValidationIssue): string {
+  return escapeControlCharacters(formatIssueText(issue));
+}
+
+function formatIssueText(issue: ValidationIssue): string {
   let where = issue.file ?? '';
   if (where && issue.line !== undefined) where += `:${issue.line}`;
   if (where && issue.line !== undefined && issue.column !== undefined) where += `:${issue.column}`;

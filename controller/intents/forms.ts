@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors/index.ts';
 import { formatFieldPath } from './field-path.ts';
 import type { PathSegment } from './field-path.ts';
-import { describePatternProblem } from './patterns.ts';
+import { MAX_PATTERN_LENGTH, describePatternProblem } from './patterns.ts';
 import { DeviceTypeSetSchema, INTENT_API_VERSION, VendorSetSchema } from './schema.ts';
 import type { DeviceTypeSetIntent, VendorSetIntent } from './schema.ts';
 
@@ -28,12 +28,13 @@ export const DeviceTypeImportForm = z
     selected_vendor: z.string().min(1, { error: 'select a vendor' }).describe('Select vendor'),
     device_type_filter: z
       .string()
+      .max(MAX_PATTERN_LENGTH, { error: `must be at most ${MAX_PATTERN_LENGTH} characters`, abort: true })
       .superRefine((pattern, ctx) => {
         const problem = describePatternProblem(pattern);
         if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: pattern });
       })
       .nullish()
-      .describe('Filter device types (regex pattern)'),
+      .describe('Filter device types (regular expression, RE2 syntax)'),
   })
   .meta({ title: 'Import Device Types to NetBox', description: 'Import device types for selected vendors' });
 export type DeviceTypeImportFormInput = z.input<typeof DeviceTypeImportForm>;

@@ -42,7 +42,8 @@ export type {
   VendorSetIntent,
 } from './schema.ts';
 export { MAX_INTERVAL_MS, MIN_INTERVAL_MS, describeCronProblem, parseDuration } from './schedule.ts';
-export { compileIntentPattern, describePatternProblem } from './patterns.ts';
+export { MAX_PATTERN_LENGTH, PatternSyntaxError, compileIntentPattern, describePatternProblem } from './patterns.ts';
+export type { IntentPattern } from './patterns.ts';
 export { formatFieldPath } from './field-path.ts';
 export type { PathSegment } from './field-path.ts';
 export { validateIntentObject } from './validate.ts';

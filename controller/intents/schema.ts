@@ -4,7 +4,7 @@
  * from these zod schemas (`netbox-gitops generate`); edit here, never there.
  */
 import { z } from 'zod';
-import { describePatternProblem } from './patterns.ts';
+import { MAX_PATTERN_LENGTH, describePatternProblem } from './patterns.ts';
 import { CRON_PATTERN, DURATION_PATTERN, describeCronProblem, describeDurationProblem } from './schedule.ts';
 
 export const INTENT_GROUP = 'netbox-gitops.io';
@@ -21,16 +21,16 @@ export const SLUG_PATTERN = /^[-a-zA-Z0-9_]+$/;
 
 const nonEmptyString = z.string().min(1, { error: 'must not be empty' });
 
-/** A regular expression in JavaScript syntax that must compile. */
+/** A regular expression in RE2 syntax (linear-time matching) that must compile. */
 const regexString = z
   .string()
   .min(1, { error: 'must not be empty' })
-  .max(1000)
+  .max(MAX_PATTERN_LENGTH, { error: `must be at most ${MAX_PATTERN_LENGTH} characters`, abort: true })
   .superRefine((pattern, ctx) => {
     const problem = describePatternProblem(pattern);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: pattern });
   })
-  .describe('Regular expression (JavaScript syntax, case-sensitive, unanchored).');
+  .describe('Regular expression (RE2 syntax: JavaScript syntax without lookaround or backreferences; case-sensitive, unanchored).');
 
 const regexList = (description: string) =>
   z.array(regexString).describe(description).optional();

@@ -2,7 +2,7 @@ import type { Catalogue, CatalogueDeviceType, CatalogueModuleType, CatalogueVend
 import { findDeviceTypeBySlug, findVendor, mapInlineDeviceType, mapInlineModuleType, slugify } from '../catalogue/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
 import { compileIntentPattern, intentKey } from '../intents/index.ts';
-import type { DeviceTypeSetIntent, Intent, LoadedIntent, VendorSetIntent } from '../intents/index.ts';
+import type { DeviceTypeSetIntent, Intent, IntentPattern, LoadedIntent, VendorSetIntent } from '../intents/index.ts';
 import type { DesiredDeviceType, DesiredIntent, DesiredManufacturer, DesiredModuleType, DesiredState, IntentPolicy } from './types.ts';
 
 type Path = readonly (string | number)[];
@@ -71,7 +71,7 @@ function resolveVendorSet(intent: VendorSetIntent, catalogue: Catalogue, report:
 }
 
 /** Compiles the patterns of one list, reporting any that match nothing among `candidates`. */
-function compileFilters(patterns: readonly string[] | undefined, path: Path, candidates: readonly string[][], report: Reporter): RegExp[] {
+function compileFilters(patterns: readonly string[] | undefined, path: Path, candidates: readonly string[][], report: Reporter): IntentPattern[] {
   return (patterns ?? []).map((p, i) => {
     const re = compileIntentPattern(p);
     if (!candidates.some((names) => names.some((n) => re.test(n)))) {
@@ -81,7 +81,7 @@ function compileFilters(patterns: readonly string[] | undefined, path: Path, can
   });
 }
 
-function matchesAny(patterns: readonly RegExp[], names: readonly string[]): boolean {
+function matchesAny(patterns: readonly IntentPattern[], names: readonly string[]): boolean {
   return patterns.some((re) => names.some((n) => re.test(n)));
 }
 

@@ -78,7 +78,7 @@ describe('loadIntents error reporting', () => {
       ].join('\n'),
     });
     const result = await loadIntents(dir);
-    expect(messages(result)).toEqual(['intents/dc.yaml:14:7 spec.include[2]: invalid regular expression "([": Unterminated character class']);
+    expect(messages(result)).toEqual(['intents/dc.yaml:14:7 spec.include[2]: invalid regular expression "([": missing closing ]: `[` (RE2 syntax: https://github.com/google/re2/wiki/Syntax)']);
     expect(result.intents).toEqual([]);
   });
 

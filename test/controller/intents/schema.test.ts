@@ -88,7 +88,7 @@ describe('validateIntentObject', () => {
     expect(byPath).toEqual({
       'spec.vendors': 'expected "all" or a list of manufacturer names or slugs, got string "some"',
       'spec.include[1]': 'expected string, got number 3',
-      'spec.include[2]': 'invalid regular expression "([": Unterminated character class',
+      'spec.include[2]': 'invalid regular expression "([": missing closing ]: `[` (RE2 syntax: https://github.com/google/re2/wiki/Syntax)',
       'spec.mode': 'expected "observe" or "enforce", got string "apply"',
       'spec.moduleTypes.exclud': 'unknown field "exclud"; did you mean "exclude"? (expected one of: include, exclude)',
       'spec.custom[0].slug': 'missing required field; expected string',
