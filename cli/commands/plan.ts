@@ -11,10 +11,11 @@ import type { PlanFormat } from '../../controller/report/index.ts';
 import { ExitCode } from '../context.ts';
 import type { CliContext } from '../context.ts';
 import { hasErrors, loadDesired } from './desired.ts';
-import { planFormatOption } from './plan-review.ts';
+import { isReviewPlan, planFormatOption, reviewOptions, runReviewPlan } from './plan-review.ts';
+import type { ReviewPlanOptions } from './plan-review.ts';
 import type { SourceOptions } from './desired.ts';
 
-interface PlanOptions extends SourceOptions {
+interface PlanOptions extends SourceOptions, ReviewPlanOptions {
   readonly json?: boolean;
   readonly format?: PlanFormat;
   readonly detailedExitcode?: boolean;
@@ -46,17 +47,19 @@ function clientFor(ctx: CliContext): NetBoxClient {
   return createNetBoxClient(netBoxClientOptionsFromConfig(config.netbox, { logger: ctx.logger() }));
 }
 
-/** `netbox-gitops plan`: what apply would change in NetBox, as a readable diff or JSON. */
+/** `netbox-gitops plan`: what apply would change in NetBox, as a readable diff, a pull-request comment or JSON. */
 export function registerPlanCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('plan')
     .description('read NetBox (NETBOX_URL, NETBOX_TOKEN) and print what the intents would change, grouped by intent, vendor and device type')
     .option('--intents <dir>', 'folder of intent files (default: INTENTS_PATH)')
     .option('--library <dir>', 'devicetype-library folder (default: LIBRARY_PATH)')
     .option('--json', 'print the plan as JSON (what apply executes); the same as --format json')
     .addOption(planFormatOption())
-    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none, 1 on error')
-    .action(async (options: PlanOptions) => {
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none, 1 on error');
+  for (const option of reviewOptions()) command.addOption(option);
+  command.action(async (options: PlanOptions) => {
+      if (isReviewPlan(options)) return runReviewPlan(ctx, options);
       const intents = await desiredFor(ctx, options);
       const client = clientFor(ctx);
       try {

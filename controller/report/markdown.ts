@@ -58,6 +58,9 @@ function icon(action: string): string {
 
 const short = (revision: string): string => (/^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 12) : revision);
 
+/** `main (1a2b3c4d5e6f)`, or the short SHA alone when the ref is the SHA. */
+const refText = (ref: string, revision: string): string => (ref === revision ? code(short(revision)) : `${code(ref)} (${code(short(revision))})`);
+
 /** What was left out to stay under the length limit. */
 interface CutCounts {
   intents: number;
@@ -160,7 +163,7 @@ function header(plan: Plan, options: MarkdownOptions): string {
   lines.push(`### ${escapeMarkdown(options.title ?? 'netbox-gitops plan')}`, '');
   const facts = [`NetBox ${escapeMarkdown(plan.netboxVersion)}`];
   if (options.libraryRevision) facts.push(`library ${code(short(options.libraryRevision))}`);
-  if (options.review) facts.push(`intents at ${code(options.review.head)} (${code(short(options.review.headRevision))})`);
+  if (options.review) facts.push(`intents at ${refText(options.review.head, options.review.headRevision)}`);
   lines.push(facts.join(' · '), '');
   const counts = countActions(plan.operations);
   const extras = Object.entries(counts)
@@ -172,7 +175,7 @@ function header(plan: Plan, options: MarkdownOptions): string {
 }
 
 function reviewSection(review: ReviewContext, limits: MarkdownLimits): string {
-  const lines = [`Change ${code(review.base)} (${code(short(review.baseRevision))}) → ${code(review.head)} (${code(short(review.headRevision))}) touches ${review.touched.length} intent${review.touched.length === 1 ? '' : 's'}; ${review.untouched} other intent${review.untouched === 1 ? ' is' : 's are'} not planned.`, ''];
+  const lines = [`Change ${refText(review.base, review.baseRevision)} → ${refText(review.head, review.headRevision)} touches ${review.touched.length} intent${review.touched.length === 1 ? '' : 's'}; ${review.untouched} other intent${review.untouched === 1 ? ' is' : 's are'} not planned.`, ''];
   const shown = review.touched.slice(0, limits.typesPerVendor);
   for (const t of shown) lines.push(`- ${t.change} ${code(t.intent)} in ${code(t.file)}`);
   if (review.touched.length > shown.length) lines.push(`- … ${review.touched.length - shown.length} more not listed`);
