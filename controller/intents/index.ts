@@ -48,8 +48,8 @@ export { formatFieldPath } from './field-path.ts';
 export type { PathSegment } from './field-path.ts';
 export { validateIntentObject } from './validate.ts';
 export type { ValidateIntentOptions } from './validate.ts';
-export { DEFAULT_MAX_FILE_BYTES, loadIntents, parseIntentText } from './loader.ts';
-export type { LoadIntentsOptions, LoadIntentsResult, LoadedIntent } from './loader.ts';
+export { DEFAULT_MAX_FILE_BYTES, MAX_ISSUES_PER_FILE, listIntentFiles, loadIntents, parseIntentText, readIntentFile } from './loader.ts';
+export type { IntentFileListing, LoadIntentsOptions, LoadIntentsResult, LoadedIntent } from './loader.ts';
 export type { LocateFn, SourcePosition } from './yaml-source.ts';
 export {
   DeviceTypeImportForm,

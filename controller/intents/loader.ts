@@ -1,6 +1,7 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { ResourceError } from '../errors/index.ts';
+import { ResourceError, escapeControlCharacters } from '../errors/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
 import { formatFieldPath } from './field-path.ts';
 import type { PathSegment } from './field-path.ts';
@@ -28,6 +29,11 @@ export interface LoadedIntent {
 }
 
 export interface LoadIntentsOptions {
+  /**
+   * The boundary symbolic links must stay inside: the repository root for a Git source.
+   * Default: the loaded folder itself. A link that leaves it is an error naming the link.
+   */
+  readonly root?: string;
   /** Files larger than this are refused without being read. Default 1 MiB. */
   readonly maxFileBytes?: number;
   /** Alias expansions allowed per document (the `yaml` package's count). Default 100. */
@@ -42,25 +48,30 @@ export interface LoadIntentsResult {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Problems shown per file; a binary or badly broken file would otherwise produce thousands. */
+export const MAX_ISSUES_PER_FILE = 20;
+/** Longest message kept for one problem (messages can quote keys and values of the file). */
+const MAX_MESSAGE_LENGTH = 500;
 const DEFAULT_LIMITS: YamlLimits = { maxAliasCount: 100, maxNodes: 100_000 };
 const YAML_FILE = /\.ya?ml$/i;
 
 /**
- * Loads every `.yaml`/`.yml` file under `dir` (recursively, in a stable order; dot-folders
- * and symlinked folders are skipped) — or a single file when `dir` is one. Several documents
- * per file are allowed. Never throws for bad content: every problem becomes an issue with
- * file, line, column and field path. When a `metadata.name` repeats within a kind, the first
- * (in file order) is kept and each repeat is reported.
+ * Loads every `.yaml`/`.yml` file under `dir` (recursively, in a stable order; see
+ * listIntentFiles for dot-folders, symbolic links and special files) — or a single file when
+ * `dir` is one. Several documents per file are allowed. Never throws for bad content: every
+ * problem becomes an issue with file, line, column and field path, at most
+ * MAX_ISSUES_PER_FILE per file, control characters escaped. When a `metadata.name` repeats
+ * within a kind, the first (in file order) is kept and each repeat is reported.
  * @throws ResourceError when `dir` does not exist or cannot be read.
  */
 export async function loadIntents(dir: string, options: LoadIntentsOptions = {}): Promise<LoadIntentsResult> {
-  const files = await listIntentFiles(dir);
+  const listing = await listIntentFiles(dir, options);
   const intents: LoadedIntent[] = [];
-  const issues: ValidationIssue[] = [];
-  for (const { path, file } of files) {
+  const issues: ValidationIssue[] = [...listing.issues];
+  for (const { path, file } of listing.files) {
     const result = await loadFile(path, file, options);
     intents.push(...result.intents);
-    issues.push(...result.issues);
+    issues.push(...capIssues(file, result.issues));
   }
   return withoutDuplicates(intents, issues);
 }
@@ -74,7 +85,37 @@ export function parseIntentText(text: string, file: string, options: LoadIntents
   const sizeIssue = checkSize(bytes, file, options);
   if (sizeIssue) return { intents: [], issues: [sizeIssue] };
   const { intents, issues } = parseChecked(text, file, options);
-  return withoutDuplicates(intents, issues);
+  return withoutDuplicates(intents, capIssues(file, issues));
+}
+
+/**
+ * At most MAX_ISSUES_PER_FILE problems of one file, each message at most MAX_MESSAGE_LENGTH
+ * characters with control characters escaped, then one line saying how many more there are.
+ */
+function capIssues(file: string, issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const clean = (issue: ValidationIssue): ValidationIssue => {
+    const message = escapeControlCharacters(issue.message);
+    return {
+      ...issue,
+      ...(issue.file !== undefined ? { file: escapeControlCharacters(issue.file) } : {}),
+      ...(issue.path !== undefined ? { path: escapeControlCharacters(issue.path) } : {}),
+      message: message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}… (message cut)` : message,
+    };
+  };
+  if (issues.length <= MAX_ISSUES_PER_FILE) return issues.map(clean);
+  // Errors first: a warning must not hide the reason a file is refused.
+  const ordered = [...issues.filter((i) => i.severity === 'error'), ...issues.filter((i) => i.severity === 'warning')];
+  const shown = ordered.slice(0, MAX_ISSUES_PER_FILE).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const hidden = ordered.slice(MAX_ISSUES_PER_FILE);
+  const hiddenErrors = hidden.filter((i) => i.severity === 'error').length;
+  return [
+    ...shown.map(clean),
+    {
+      file: escapeControlCharacters(file),
+      message: `${hidden.length} more problems in this file not shown (${hiddenErrors} errors); fix the ones above first${issues.length > 200 ? ' — is it an intent file at all?' : ''}`,
+      severity: hiddenErrors > 0 ? 'error' : 'warning',
+    },
+  ];
 }
 
 function parseChecked(
@@ -111,14 +152,37 @@ function parseChecked(
 }
 
 async function loadFile(path: string, file: string, options: LoadIntentsOptions): Promise<LoadIntentsResult> {
+  const read = await readIntentFile(path, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  if (typeof read !== 'string') {
+    if ('tooLarge' in read) return { intents: [], issues: [checkSize(read.tooLarge, file, options) as ValidationIssue] };
+    return { intents: [], issues: [{ file, message: read.problem, severity: 'error' }] };
+  }
+  return parseChecked(read, file, options);
+}
+
+/**
+ * Reads one intent file without following a symbolic link (the listing resolved and checked
+ * those) and without blocking on a FIFO: only a regular file of at most `maxBytes` is read.
+ * Returns its text, its size when too large, or why it cannot be read.
+ */
+export async function readIntentFile(path: string, maxBytes: number): Promise<string | { readonly tooLarge: number } | { readonly problem: string }> {
+  let handle;
   try {
-    const size = (await stat(path)).size;
-    const sizeIssue = checkSize(size, file, options);
-    if (sizeIssue) return { intents: [], issues: [sizeIssue] };
-    return parseChecked(await readFile(path, 'utf8'), file, options);
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { intents: [], issues: [{ file, message: `cannot read file: ${reason}`, severity: 'error' }] };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return { problem: 'is a symbolic link (it changed while loading); not read' };
+    return { problem: `cannot read file (${code ?? 'error'}); check that it exists and is readable` };
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { problem: `is not a regular file (${fileTypeOf(info)}); not read` };
+    if (info.size > maxBytes) return { tooLarge: info.size };
+    return await handle.readFile('utf8');
+  } catch (error) {
+    return { problem: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  } finally {
+    await handle.close();
   }
 }
 
@@ -169,7 +233,24 @@ function withoutDuplicates(intents: readonly LoadedIntent[], issues: ValidationI
   return { intents: kept, issues };
 }
 
-async function listIntentFiles(dir: string): Promise<{ path: string; file: string }[]> {
+/** The intent files of a folder, and what was skipped or refused on the way. */
+export interface IntentFileListing {
+  /** Absolute (or given) path to read and the name issues use (relative, `/` separators), in stable order. */
+  readonly files: readonly { readonly path: string; readonly file: string }[];
+  /** Links that leave the folder (errors), link loops, broken links, FIFOs and other special files (warnings). */
+  readonly issues: readonly ValidationIssue[];
+}
+
+/**
+ * Lists the `.yaml`/`.yml` files the loader reads under `dir` (recursively; dot-folders skipped),
+ * or `dir` itself when it is a file. Symbolic links are resolved and must stay inside
+ * `options.root` (default `dir`): a link that leaves it — to `/proc/self/environ`, say — is an
+ * error naming the link, and is never read. Links to folders are not followed, and link loops,
+ * broken links, FIFOs, sockets and devices are skipped with a warning (reading a FIFO would
+ * block forever).
+ * @throws ResourceError when `dir` does not exist or cannot be read.
+ */
+export async function listIntentFiles(dir: string, options: { readonly root?: string } = {}): Promise<IntentFileListing> {
   let info;
   try {
     info = await stat(dir);
@@ -178,29 +259,101 @@ async function listIntentFiles(dir: string): Promise<{ path: string; file: strin
       cause: error,
     });
   }
-  if (info.isFile()) return [{ path: dir, file: basename(dir) }];
-  const paths: string[] = [];
-  await collectYamlFiles(dir, paths);
-  return paths
-    .map((path) => ({ path, file: relative(dir, path).split(sep).join('/') }))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  if (info.isFile()) return { files: [{ path: dir, file: basename(dir) }], issues: [] };
+  const issues: ValidationIssue[] = [];
+  const realDir = await realpath(dir);
+  const boundary = options.root !== undefined ? await realpath(options.root).catch(() => realDir) : realDir;
+  if (!isInside(realDir, boundary)) {
+    issues.push({ file: escapeControlCharacters(basename(dir)), message: 'the intent folder is a symbolic link that leaves the repository; refused', severity: 'error' });
+    return { files: [], issues };
+  }
+  const found: { path: string; file: string }[] = [];
+  await collectYamlFiles(dir, dir, boundary, found, issues);
+  found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  issues.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : 0));
+  return { files: found, issues };
 }
 
-async function collectYamlFiles(dir: string, into: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+function isInside(path: string, boundary: string): boolean {
+  return path === boundary || path.startsWith(boundary.endsWith(sep) ? boundary : `${boundary}${sep}`);
+}
+
+function fileTypeOf(info: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean }): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isDirectory()) return 'a folder';
+  return 'not a regular file';
+}
+
+async function collectYamlFiles(
+  top: string,
+  dir: string,
+  boundary: string,
+  into: { path: string; file: string }[],
+  issues: ValidationIssue[],
+): Promise<void> {
+  const name = (path: string): string => escapeControlCharacters(relative(top, path).split(sep).join('/'));
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    issues.push({ file: name(dir), message: `cannot read folder (${(error as NodeJS.ErrnoException).code ?? 'error'}); its intents are not loaded`, severity: 'error' });
+    return;
+  }
   for (const entry of entries) {
     // Dot-folders hold tooling (.git, .github), not intents.
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await collectYamlFiles(path, into);
-    else if (YAML_FILE.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(path))))) into.push(path);
+    const yaml = YAML_FILE.test(entry.name);
+    if (entry.isDirectory()) {
+      await collectYamlFiles(top, path, boundary, into, issues);
+    } else if (entry.isFile()) {
+      if (yaml) into.push({ path, file: relative(top, path).split(sep).join('/') });
+    } else if (entry.isSymbolicLink()) {
+      await checkLink(path, yaml, boundary, name(path), into, relative(top, path).split(sep).join('/'), issues);
+    } else {
+      const info = await lstat(path).catch(() => undefined);
+      issues.push({ file: name(path), message: `is ${info ? fileTypeOf(info) : 'not a regular file'}, not an intent file; skipped`, severity: 'warning' });
+    }
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** A symbolic link: followed to a regular YAML file inside the boundary; refused or skipped (with an issue) otherwise. */
+async function checkLink(
+  path: string,
+  yaml: boolean,
+  boundary: string,
+  shown: string,
+  into: { path: string; file: string }[],
+  file: string,
+  issues: ValidationIssue[],
+): Promise<void> {
+  let target: string;
   try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
+    target = await realpath(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') issues.push({ file: shown, message: 'symbolic link loop (the link resolves to itself); skipped', severity: 'warning' });
+    else if (yaml) issues.push({ file: shown, message: 'broken symbolic link (its target does not exist); skipped', severity: 'warning' });
+    return;
   }
+  const info = await stat(target).catch(() => undefined);
+  if (!isInside(target, boundary)) {
+    // Never read, and the target is not named: it may be anything on the machine.
+    if (yaml || info?.isDirectory()) {
+      issues.push({ file: shown, message: 'symbolic link to a path outside the intent folder or repository; refused (links must stay inside it)', severity: 'error' });
+    }
+    return;
+  }
+  if (info?.isDirectory()) {
+    issues.push({ file: shown, message: 'symbolic link to a folder; not followed (intents in it are not loaded)', severity: 'warning' });
+    return;
+  }
+  if (!yaml) return;
+  if (!info?.isFile()) {
+    issues.push({ file: shown, message: `symbolic link to ${info ? fileTypeOf(info) : 'something that is not a regular file'}, not an intent file; skipped`, severity: 'warning' });
+    return;
+  }
+  into.push({ path: target, file });
 }

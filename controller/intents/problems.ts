@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { excerpt } from '../errors/index.ts';
 import type { PathSegment } from './field-path.ts';
 
 /**
@@ -145,12 +146,16 @@ export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   return current;
 }
 
-/** A short description of a value for messages: `number 3`, `string "x"`, `a list`, `a mapping`. */
+/**
+ * A short description of a value for messages: `number 3`, `string "x"`, `a list`, `a mapping`.
+ * A string is shown as a short excerpt with control characters escaped: the value may be the
+ * whole content of a file that is not an intent at all.
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters starting ${excerpt(value, 24)}` : `string ${excerpt(value)}`;
+  return `${typeof value} ${String(value).slice(0, 40)}`;
 }

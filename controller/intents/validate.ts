@@ -1,5 +1,7 @@
+import { UNSAFE_TEXT_CHARACTERS } from '../errors/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
 import { formatFieldPath } from './field-path.ts';
+import type { PathSegment } from './field-path.ts';
 import type { FieldProblem } from './problems.ts';
 import { describeValue, problemsFromZod } from './problems.ts';
 import { INTENT_API_VERSION, INTENT_KINDS, schemaForKind } from './schema.ts';
@@ -69,9 +71,52 @@ export function checkIntentDocument(value: unknown, options: ValidateIntentOptio
   const kind = document.kind as IntentKind;
   const schema = schemaForKind(kind);
   const parsed = schema.safeParse(document);
-  if (!parsed.success) return { intent: undefined, problems: problemsFromZod(parsed.error.issues, schema, document) };
+  const unsafe = unsafeTextProblems(document);
+  if (!parsed.success) return { intent: undefined, problems: [...unsafe, ...problemsFromZod(parsed.error.issues, schema, document)] };
+  if (unsafe.length > 0) return { intent: undefined, problems: unsafe };
   const intent = parsed.data as Intent;
   return { intent, problems: lintIntent(intent) };
+}
+
+/** At most this many unsafe-text problems per document: one says what to fix. */
+const MAX_UNSAFE_TEXT_PROBLEMS = 5;
+
+/**
+ * Control characters (ESC, NUL, ...) and Unicode bidirectional controls (RTL overrides) are
+ * refused in every key and string of an intent: they would reach NetBox names, terminals and
+ * logs, where they hide or reorder text. Tabs and line breaks are allowed in values.
+ */
+function unsafeTextProblems(document: unknown): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const describe = (text: string): string => {
+    const index = text.search(UNSAFE_TEXT_CHARACTERS);
+    const code = text.charCodeAt(index).toString(16).toUpperCase().padStart(4, '0');
+    return `U+${code} at character ${index + 1}`;
+  };
+  const visit = (value: unknown, path: PathSegment[]): void => {
+    if (problems.length >= MAX_UNSAFE_TEXT_PROBLEMS) return;
+    if (typeof value === 'string') {
+      if (UNSAFE_TEXT_CHARACTERS.test(value)) {
+        problems.push({ path, message: `contains a control or bidirectional-control character (${describe(value)}); such characters hide or reorder text in NetBox, terminals and logs — remove it`, severity: 'error', at: 'value' });
+      }
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, [...path, index]));
+      return;
+    }
+    if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+        if (UNSAFE_TEXT_CHARACTERS.test(key)) {
+          problems.push({ path: [...path, key], message: `field name contains a control or bidirectional-control character (${describe(key)}); remove it`, severity: 'error', at: 'key' });
+          continue;
+        }
+        visit(item, [...path, key]);
+      }
+    }
+  };
+  visit(document, []);
+  return problems;
 }
 
 function withoutIgnoredFields(document: Record<string, unknown>, options: ValidateIntentOptions): Record<string, unknown> {

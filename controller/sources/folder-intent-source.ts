@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch } from 'chokidar';
 import { ResourceError } from '../errors/index.ts';
+import { DEFAULT_MAX_FILE_BYTES, listIntentFiles, readIntentFile } from '../intents/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { snapshotIntents } from './snapshot.ts';
 import type { IntentSnapshot, IntentSource } from './types.ts';
@@ -15,7 +16,6 @@ export interface FolderIntentSourceOptions {
 }
 
 export const DEFAULT_DEBOUNCE_MS = 500;
-const YAML_FILE = /\.ya?ml$/i;
 
 /**
  * A local folder of intent files, for development. The revision is a sha256 over the
@@ -45,6 +45,8 @@ export function createFolderIntentSource(options: FolderIntentSourceOptions): In
       let timer: NodeJS.Timeout | undefined;
       const watcher = watch(dir, {
         ignoreInitial: true,
+        // The loader does not follow links to folders, nor links out of the folder.
+        followSymlinks: false,
         // Dot-folders hold tooling (.git), which the loader skips too.
         ignored: (file) => path.relative(dir, file).split(path.sep).some((part) => part.startsWith('.')),
       });
@@ -67,32 +69,23 @@ export function createFolderIntentSource(options: FolderIntentSourceOptions): In
 }
 
 /**
- * sha256 over `path\0content` of every YAML file the intent loader would read, in path order.
+ * sha256 over `path\0content` of every YAML file the intent loader would read, in path order
+ * (with the loader's rules for links and special files: a FIFO is never opened), plus what the
+ * listing refused, so that adding a bad link changes the revision too.
  * @throws ResourceError when `dir` does not exist.
  */
 export async function hashIntentFolder(dir: string): Promise<string> {
-  const info = await stat(dir).catch((error: unknown) => {
+  await stat(dir).catch((error: unknown) => {
     throw new ResourceError(`intent folder ${dir} cannot be read; pass an existing folder (--intents DIR or INTENTS_PATH)`, dir, { cause: error });
   });
-  const files = info.isFile() ? [{ absolute: dir, relative: path.basename(dir) }] : await listYamlFiles(dir, dir);
-  files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  const listing = await listIntentFiles(dir);
   const hash = createHash('sha256');
-  for (const file of files) {
-    const content = await readFile(file.absolute).catch(() => Buffer.from('\0unreadable'));
-    hash.update(`${file.relative}\0${content.length}\0`);
-    hash.update(content);
+  for (const file of listing.files) {
+    const content = await readIntentFile(file.path, DEFAULT_MAX_FILE_BYTES);
+    const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(`\0${JSON.stringify(content)}`);
+    hash.update(`${file.file}\0${bytes.length}\0`);
+    hash.update(bytes);
   }
+  for (const issue of listing.issues) hash.update(`\0issue\0${issue.file ?? ''}\0${issue.message}`);
   return `sha256:${hash.digest('hex')}`;
-}
-
-async function listYamlFiles(root: string, dir: string): Promise<{ absolute: string; relative: string }[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const files: { absolute: string; relative: string }[] = [];
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const absolute = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listYamlFiles(root, absolute)));
-    else if (YAML_FILE.test(entry.name)) files.push({ absolute, relative: path.relative(root, absolute).split(path.sep).join('/') });
-  }
-  return files;
 }

@@ -72,7 +72,8 @@ export function createGitIntentSource(options: GitIntentSourceOptions): IntentSo
       const at = revision ?? (await fetch()).revision;
       // Loads wait for a running fetch so they never read a half-updated work tree.
       await running.catch(() => undefined);
-      return snapshotIntents(path.join(directory, subPath), revision ?? at);
+      // Links in the repository may point anywhere inside it, never out of it.
+      return snapshotIntents(path.join(directory, subPath), revision ?? at, { root: directory });
     },
   };
 }

@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { formatIssue } from '../errors/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
-import { INTENT_KINDS, intentKey, loadIntents } from '../intents/index.ts';
+import { DEFAULT_MAX_FILE_BYTES, INTENT_KINDS, intentKey, loadIntents, readIntentFile } from '../intents/index.ts';
 import type { IntentKind } from '../intents/index.ts';
 import type { IntentSnapshot, InvalidIntent } from './types.ts';
 
@@ -22,8 +22,8 @@ interface DocumentSpan {
  * An intent with any error is invalid as a whole, even when another document of the same
  * name is valid: which one the author meant is unknown, and a bad intent must never reach NetBox.
  */
-export async function snapshotIntents(dir: string, revision: string): Promise<IntentSnapshot> {
-  const { intents, issues } = await loadIntents(dir);
+export async function snapshotIntents(dir: string, revision: string, options: { readonly root?: string } = {}): Promise<IntentSnapshot> {
+  const { intents, issues } = await loadIntents(dir, options.root !== undefined ? { root: options.root } : {});
   const errors = issues.filter((issue) => issue.severity === 'error');
   const warnings = issues.filter((issue) => issue.severity === 'warning');
   const byFile = groupByFile(errors);
@@ -88,7 +88,10 @@ async function readDocumentSpans(dir: string, file: string): Promise<DocumentSpa
   let text: string;
   try {
     const info = await stat(dir);
-    text = await readFile(info.isFile() ? dir : path.join(dir, file), 'utf8');
+    // Never through a symbolic link: the listing refused the ones that leave the folder.
+    const read = await readIntentFile(info.isFile() ? dir : path.join(dir, file), DEFAULT_MAX_FILE_BYTES);
+    if (typeof read !== 'string') return [];
+    text = read;
   } catch {
     return [];
   }
