@@ -7,7 +7,7 @@ import type { Pool } from '../controller/db/index.ts';
 import type { Logger } from '../controller/logging/index.ts';
 import { authorizationHeader } from '../controller/netbox/index.ts';
 import { DEFAULT_SYNC_CHANNEL, requestSourceSync } from '../controller/sources/index.ts';
-import { createDefaultDeps, createWorkflowService, subscribeEvents } from '../controller/workflow/index.ts';
+import { createDefaultDeps, createWorkflowService, subscribeOrderedEvents } from '../controller/workflow/index.ts';
 import { CheckFailure } from './health.ts';
 import type { ApiDeps, ApiOptions } from './types.ts';
 
@@ -54,7 +54,7 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
     logger,
     queue,
     schemaVersion,
-    subscribeEvents: (handler) => subscribeEvents(config.redis, handler),
+    subscribeEvents: (handler) => subscribeOrderedEvents({ redis: config.redis, pool, queueName: engine.queueName ?? config.workflow.queue, logger }, handler),
     async pingRedis(): Promise<void> {
       await redis.ping();
     },

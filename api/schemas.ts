@@ -44,6 +44,7 @@ const processProperties = {
   intentRevision: nullableString,
   error: processError,
   attempts: { type: 'integer' },
+  eventSeq: { type: 'integer', description: 'Number of the latest event of the process: events with a higher seq are newer than this record' },
   createdAt: { type: 'string', format: 'date-time' },
   updatedAt: { type: 'string', format: 'date-time' },
   startedAt: nullableDateTime,
@@ -90,6 +91,27 @@ export const processDetailSchema = {
     ...processProperties,
     steps: { type: 'array', items: { $ref: 'ProcessStep#' } },
     auditCount: { type: 'integer' },
+  },
+} as const;
+
+export const workflowEventSchema = {
+  $id: 'WorkflowEvent',
+  type: 'object',
+  description: 'One recorded change of a process; seq numbers the events of a process 1, 2, 3... in commit order',
+  required: ['type', 'seq', 'processId', 'at'],
+  properties: {
+    type: { type: 'string', enum: ['process.created', 'process.updated', 'process.finished', 'step.updated', 'drift.changed'] },
+    seq: { type: 'integer', minimum: 1 },
+    processId: { type: 'string', format: 'uuid' },
+    workflow: { type: 'string' },
+    status: { type: 'string', description: 'The process status (process.*) or the step status (step.updated)' },
+    step: {
+      type: 'object',
+      required: ['name', 'position', 'attempt', 'status'],
+      properties: { name: { type: 'string' }, position: { type: 'integer' }, attempt: { type: 'integer' }, status: { type: 'string', enum: [...STEP_STATUSES] } },
+    },
+    intent: intentRef,
+    at: { type: 'string', format: 'date-time' },
   },
 } as const;
 
@@ -275,6 +297,7 @@ export const SHARED_SCHEMAS = [
   stepSchema,
   processDetailSchema,
   processPageSchema,
+  workflowEventSchema,
   workflowSchema,
   auditSchema,
   auditPageSchema,

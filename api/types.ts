@@ -11,7 +11,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   /**
    * Subscribes to the workflow engine's events (Redis pub/sub, so every API replica sees every
-   * event). Resolves once subscribed; the returned function unsubscribes.
+   * event), each process's events in commit order (`seq` 1, 2, 3...; see
+   * subscribeOrderedEvents). Resolves once subscribed; the returned function unsubscribes.
    */
   subscribeEvents(handler: (event: WorkflowEvent) => void): Promise<() => Promise<void>>;
   /** Resolves when Redis answers a PING; rejects otherwise. */

@@ -91,6 +91,10 @@ export function createResolvers(route: RouteContext): IResolvers {
         authorize(ctx, 'viewer');
         return (await workflows.getProcess(args.id)) ?? null;
       },
+      processEvents: async (_root: unknown, args: { processId: string; after?: number; limit?: number }, ctx: GraphqlContext) => {
+        authorize(ctx, 'viewer');
+        return workflows.listEvents(args.processId, { afterSeq: Math.max(args.after ?? 0, 0), limit: args.limit ?? 100 });
+      },
       intents: async (_root: unknown, args: { kind?: string; status?: string }, ctx: GraphqlContext) => {
         authorize(ctx, 'viewer');
         return listIntents(pool, { ...(args.kind ? { kind: args.kind } : {}), ...(args.status ? { status: args.status } : {}) });

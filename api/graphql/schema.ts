@@ -62,6 +62,8 @@ export const SCHEMA = /* GraphQL */ `
     currentStep: String
     error: JSON
     attempts: Int!
+    "Number of the latest event of the process: events with a higher seq are newer than this"
+    eventSeq: Int!
     createdAt: DateTime!
     updatedAt: DateTime!
     startedAt: DateTime
@@ -156,6 +158,8 @@ export const SCHEMA = /* GraphQL */ `
   "An engine event: process.created, process.updated, process.finished, step.updated or drift.changed"
   type WorkflowEvent {
     type: String!
+    "The event's number in its process: 1, 2, 3... in commit order; a jump means missed events (read them with processEvents)"
+    seq: Int!
     processId: ID
     workflow: String
     status: String
@@ -171,6 +175,8 @@ export const SCHEMA = /* GraphQL */ `
     processes(status: ProcessStatus, workflow: String, intentKind: String, intentName: String, from: DateTime, to: DateTime, limit: Int = 50, cursor: String): [Process!]!
     processPage(status: ProcessStatus, workflow: String, intentKind: String, intentName: String, from: DateTime, to: DateTime, limit: Int = 50, cursor: String): ProcessPage!
     process(id: ID!): Process
+    "Recorded events of a process with seq above after, oldest first (at most 1,000)"
+    processEvents(processId: ID!, after: Int = 0, limit: Int = 100): [WorkflowEvent!]!
     intents(kind: String, status: String): [Intent!]!
     intent(kind: String!, name: String!): Intent
     drift(kind: String): DriftSummary!
@@ -190,7 +196,7 @@ export const SCHEMA = /* GraphQL */ `
   type Subscription {
     "The process (with its steps) each time it or one of its steps changes"
     processUpdates(processId: ID!): Process!
-    "Every engine event"
+    "Every engine event; the events of each process in commit order (seq 1, 2, 3...)"
     workflowEvents: WorkflowEvent!
   }
 `;

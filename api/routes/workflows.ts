@@ -87,6 +87,31 @@ export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): P
     },
   );
 
+  app.get<{ Params: { id: string }; Querystring: { after: number; limit: number } }>(
+    '/processes/:id/events',
+    {
+      schema: {
+        tags: ['processes'],
+        summary: 'The recorded events of a process after seq `after`, oldest first: what a live subscriber that saw a gap in seq reads',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            after: { type: 'integer', minimum: 0, default: 0, description: 'return events with a higher seq' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('WorkflowEvent') } } }, ...errorResponses(401, 403, 404, 422, 429) },
+      },
+    },
+    async (request) => {
+      const items = await workflows.listEvents(request.params.id, { afterSeq: request.query.after, limit: request.query.limit });
+      if (items.length === 0 && !(await workflows.getProcess(request.params.id))) throw new NotFoundError(`There is no process with id ${request.params.id}.`, { process_id: request.params.id });
+      return { items };
+    },
+  );
+
   app.delete<{ Params: { id: string } }>(
     '/processes/:id',
     {

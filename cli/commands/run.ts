@@ -61,9 +61,10 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
 /** Prints each step attempt as its status changes; returns the finished process. */
 async function follow(ctx: CliContext, service: WorkflowService, id: string, print: boolean): Promise<ProcessDetail> {
   let wake: () => void = () => undefined;
-  const unsubscribe = await subscribeEvents(ctx.config().redis, (event) => {
+  const config = ctx.config();
+  const unsubscribe = await subscribeEvents(config.redis, (event) => {
     if (event.processId === id) wake();
-  }).catch(() => undefined);
+  }, config.workflow.queue).catch(() => undefined);
   const seen = new Map<string, string>();
   let lastStatus = '';
   const since = Date.now();

@@ -5,8 +5,17 @@ import type { AppConfig } from '../config/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { WorkflowEvent } from './types.ts';
 
-/** Redis pub/sub channel of process, step and drift events, for the API's live subscriptions. */
+/**
+ * Redis pub/sub channel of process, step and drift events of the default queue, for the API's
+ * live subscriptions. Each queue (WORKFLOW_QUEUE, one per installation) has its own:
+ * {@link eventsChannel}.
+ */
 export const EVENTS_CHANNEL = 'netbox-gitops:events';
+
+/** The events channel of a workflow queue: `<queue>:events` (`netbox-gitops:events` by default). */
+export function eventsChannel(queueName = 'netbox-gitops'): string {
+  return `${queueName}:events`;
+}
 /** Channel on which the service tells workers to stop a running process (cancel requests). */
 export const CONTROL_CHANNEL = 'netbox-gitops:control';
 
@@ -38,23 +47,30 @@ export function bullConnectionFor(redis: AppConfig['redis'], connectionName: str
   return { host, port, db, ...(password !== undefined ? { password } : {}), maxRetriesPerRequest, connectionName };
 }
 
-/** Publishes events and control messages; failures are logged, never thrown (events are best effort). */
+/**
+ * Publishes recorded events (after the statement that recorded them committed) and control
+ * messages. Publishing failures are logged, never thrown: the events stay in `process_events`,
+ * where subscribers find them when the next event of the process shows the gap.
+ */
 export interface EventPublisher {
-  publish(event: Omit<WorkflowEvent, 'at'>): void;
+  /** Publishes events in the given order (one connection, so Redis keeps that order). */
+  publish(events: readonly WorkflowEvent[]): void;
   control(message: ControlMessage): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createEventPublisher(redis: AppConfig['redis'], logger: Logger): EventPublisher {
+export function createEventPublisher(redis: AppConfig['redis'], logger: Logger, queueName?: string): EventPublisher {
+  const channel = eventsChannel(queueName);
   // Auto-pipelining batches the many small PUBLISHes of busy workers into few writes.
   const client = new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-events'), lazyConnect: true, enableAutoPipelining: true });
   client.on('error', (error: Error) => logger.warn({ err: error }, 'Redis connection for events failed; retrying'));
   return {
-    publish(event): void {
-      const message = JSON.stringify({ ...event, at: new Date().toISOString() });
-      client.publish(EVENTS_CHANNEL, message).catch((error: unknown) => {
-        logger.warn({ err: error, event: event.type }, 'could not publish a workflow event');
-      });
+    publish(events): void {
+      for (const event of events) {
+        client.publish(channel, JSON.stringify(event)).catch((error: unknown) => {
+          logger.warn({ err: error, event: event.type, processId: event.processId, seq: event.seq }, 'could not publish a workflow event (subscribers read it from Postgres)');
+        });
+      }
     },
     async control(message): Promise<void> {
       await client.publish(CONTROL_CHANNEL, JSON.stringify(message));
@@ -66,21 +82,42 @@ export function createEventPublisher(redis: AppConfig['redis'], logger: Logger):
 }
 
 /**
- * Subscribes to {@link EVENTS_CHANNEL} on a dedicated Redis connection and calls `handler` with
- * every event (malformed messages are skipped). Resolves once the subscription is active;
- * the returned function unsubscribes and closes the connection.
+ * Subscribes to a queue's events channel on a dedicated Redis connection and calls `handler`
+ * with every event as it arrives (malformed messages are skipped): events of one process may
+ * arrive out of order or not at all (they come from several components); use
+ * subscribeOrderedEvents to get them in order. Resolves once the subscription is active; the
+ * returned function unsubscribes and closes the connection.
  */
-export async function subscribeEvents(redis: AppConfig['redis'], handler: (event: WorkflowEvent) => void): Promise<() => Promise<void>> {
-  return subscribeChannel(redis, EVENTS_CHANNEL, (value) => {
-    if (value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') handler(value as WorkflowEvent);
+export async function subscribeEvents(redis: AppConfig['redis'], handler: (event: WorkflowEvent) => void, queueName?: string): Promise<() => Promise<void>> {
+  return subscribeChannel(redis, eventsChannel(queueName), (value) => {
+    if (isWorkflowEvent(value)) handler(value);
   });
 }
 
-/** Subscribes to one channel with JSON messages; used for events and for workers' control messages. */
-export async function subscribeChannel(redis: AppConfig['redis'], channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>> {
+/** Whether a message from the channel looks like an event. */
+export function isWorkflowEvent(value: unknown): value is WorkflowEvent {
+  return value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/**
+ * Subscribes to one channel with JSON messages; used for events and for workers' control
+ * messages. `onResubscribed` is called each time the connection came back after a loss (and
+ * ioredis subscribed again): messages published meanwhile were lost.
+ */
+export async function subscribeChannel(
+  redis: AppConfig['redis'],
+  channel: string,
+  handler: (message: unknown) => void,
+  options: { readonly onResubscribed?: () => void } = {},
+): Promise<() => Promise<void>> {
   const client = new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-subscriber') });
   // The subscriber reconnects and resubscribes by itself; a failed attempt is not fatal.
   client.on('error', () => undefined);
+  let readyBefore = false;
+  client.on('ready', () => {
+    if (readyBefore) options.onResubscribed?.();
+    readyBefore = true;
+  });
   client.on('message', (received: string, text: string) => {
     if (received !== channel) return;
     let value: unknown;

@@ -2,14 +2,16 @@
  * The workflow engine (the seed's orchestrator-core on BullMQ + Postgres): workflows registered
  * by name with a zod form and ordered steps; processes recorded with their steps and audit
  * rows; workers that run them with retries, cancellation, crash takeover and per-intent
- * serialisation; events on Redis pub/sub.
+ * serialisation; events recorded per process in commit order and published on Redis pub/sub.
  */
 export { createWorkflowService } from './service.ts';
 export { startWorker } from './worker.ts';
 export { createDefaultDeps } from './deps.ts';
 export type { DefaultDeps } from './deps.ts';
 export { createDbIntentStore, createFolderLibraryProvider } from './providers.ts';
-export { EVENTS_CHANNEL, subscribeEvents } from './events.ts';
+export { EVENTS_CHANNEL, eventsChannel, subscribeEvents } from './events.ts';
+export { createOrderedEventStream, subscribeOrderedEvents } from './ordered-events.ts';
+export type { OrderedEventStream, OrderedEventsOptions } from './ordered-events.ts';
 export { DEFAULT_QUEUE } from './queue.ts';
 export { RECONCILE_WORKFLOW, WORKFLOWS, formSchemaOf } from './registry.ts';
 export { skipped } from './definition.ts';

@@ -10,6 +10,8 @@ import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
 import { unwrapSkipped } from './definition.ts';
 import type { StepContext, Tuning, WorkflowDefinition } from './definition.ts';
 import { ApplyRejectedError, NotConvergedError, StepCancelledError, StepInterruptedError } from './errors.ts';
+import { EVENTS_COLUMN, eventsCte, eventsOf, stepEvent } from './event-log.ts';
+import type { EventDraft, EventRow } from './event-log.ts';
 import type { EventPublisher } from './events.ts';
 import { WORKFLOWS } from './registry.ts';
 import { acquireRunLock } from './run-lock.ts';
@@ -18,6 +20,9 @@ import { insertAudit, insertStep, selectProcess, toProcessRecord, updateProcess 
 import type { ProcessRow, Revisions, StepFinish } from './store.ts';
 import { TERMINAL_STATUSES } from './types.ts';
 import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, StepStatus, WorkflowIntentRef } from './types.ts';
+
+/** What a step found, written with the next statement: revisions, and events (drift.changed). */
+type Carry = Revisions & { readonly events?: readonly EventDraft[] };
 
 /** What a worker shares between the processes it runs. */
 export interface RunnerEnv {
@@ -87,29 +92,14 @@ export function describeError(error: unknown, step: string | null): ProcessError
   };
 }
 
-function publishProcess(env: RunnerEnv, row: ProcessRow, type: 'process.updated' | 'process.finished'): void {
-  env.events.publish({ type, processId: row.id, workflow: row.workflow_name, status: row.status, ...(intentRef(row) ? { intent: intentRef(row) as WorkflowIntentRef } : {}) });
-}
-
-/** The step of an event: the attempt as started, with its new status. */
+/** The step attempt a finish or event is about. */
 interface StepRef {
   readonly name: string;
   readonly position: number;
   readonly attempt: number;
 }
 
-function publishStep(env: RunnerEnv, row: ProcessRow, step: StepRef, status: StepStatus): void {
-  env.events.publish({
-    type: 'step.updated',
-    processId: row.id,
-    workflow: row.workflow_name,
-    status,
-    step: { name: step.name, position: step.position, attempt: step.attempt, status },
-    ...(intentRef(row) ? { intent: intentRef(row) as WorkflowIntentRef } : {}),
-  });
-}
-
-/** A step attempt's end, written with the next statement; the event goes out once it is. */
+/** A step attempt's end, written with the next statement together with its step.updated event. */
 interface PendingFinish extends StepFinish {
   readonly ref: StepRef;
 }
@@ -118,8 +108,9 @@ function finishOf(step: StepRecord, status: StepStatus, output: JsonObject, erro
   return { stepId: step.id, status, output, error, ref: step };
 }
 
-function announce(env: RunnerEnv, row: ProcessRow, pending: PendingFinish | undefined): void {
-  if (pending) publishStep(env, row, pending.ref, pending.status);
+/** Events a statement records: what was carried, then the end of the pending step attempt. */
+function draftsOf(carry: Carry, pending: PendingFinish | undefined): EventDraft[] {
+  return [...(carry.events ?? []), ...(pending ? [stepEvent(pending.ref, pending.status)] : [])];
 }
 
 function intentRef(row: ProcessRow): WorkflowIntentRef | null {
@@ -133,16 +124,16 @@ async function finishProcess(
   extra: Parameters<typeof updateProcess>[2] = {},
   pending?: PendingFinish,
 ): Promise<RunOutcome> {
-  const updated = await updateProcess(env.pool, row.id, { ...extra, status, completed: true, currentStep: null, withFollowers: true, ...(pending ? { finish: pending } : {}) });
-  announce(env, row, pending);
+  const events = [...draftsOf(extra, pending), { type: 'process.finished' } as const];
+  const updated = await updateProcess(env.pool, row.id, { ...extra, status, completed: true, currentStep: null, withFollowers: true, events, ...(pending ? { finish: pending } : {}) });
   if (updated) {
-    publishProcess(env, updated, 'process.finished');
+    env.events.publish(eventsOf(updated));
     recordProcessFinished(toProcessRecord(updated));
   }
   return { kind: 'done', status, intent: intentRef(row), followers: updated?.followers ?? [] };
 }
 
-function cancelled(env: RunnerEnv, row: ProcessRow, by: string | null, pending?: PendingFinish, revisions: Revisions = {}): Promise<RunOutcome> {
+function cancelled(env: RunnerEnv, row: ProcessRow, by: string | null, pending?: PendingFinish, revisions: Carry = {}): Promise<RunOutcome> {
   return finishProcess(
     env,
     row,
@@ -179,21 +170,22 @@ export async function runProcess(env: RunnerEnv, processId: string, job: JobAtte
   }
 }
 
-/** Marks the process running and reads its step history, in one statement. */
-async function markRunning(pool: Pool, id: string): Promise<(ProcessRow & { history: StepJson[] }) | undefined> {
-  const { rows } = await pool.query<ProcessRow & { history: StepJson[] }>(
+/** Marks the process running (with its process.updated event) and reads its step history, in one statement. */
+async function markRunning(pool: Pool, id: string): Promise<(ProcessRow & { history: StepJson[]; events: EventRow[] }) | undefined> {
+  const values: unknown[] = [id];
+  const { rows } = await pool.query<ProcessRow & { history: StepJson[]; events: EventRow[] }>(
     `WITH p AS (
        UPDATE processes
           SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now(),
-              error = NULL, state = state - 'handedBack'
+              error = NULL, state = state - 'handedBack', event_seq = event_seq + 1
         WHERE id = $1 AND status IN ('created', 'running', 'waiting')
         RETURNING *
-     )
-     SELECT p.*, coalesce((SELECT json_agg(json_build_object('id', s.id, 'position', s.position, 'name', s.step_name, 'status', s.status,
+     ), ${eventsCte('p', [{ type: 'process.updated' }], values)}
+     SELECT p.*, ${EVENTS_COLUMN}, coalesce((SELECT json_agg(json_build_object('id', s.id, 'position', s.position, 'name', s.step_name, 'status', s.status,
                                                            'attempt', s.attempt, 'output', s.output_data) ORDER BY s.position, s.attempt)
                              FROM process_steps s WHERE s.process_id = $1), '[]'::json) AS history
        FROM p`,
-    [id],
+    values,
   );
   return rows[0];
 }
@@ -211,7 +203,7 @@ interface StepJson {
 async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: ProcessRow, job: JobAttempt, signal: AbortSignal): Promise<RunOutcome> {
   const row = await markRunning(env.pool, initial.id);
   if (!row) return ignored;
-  publishProcess(env, row, 'process.updated');
+  env.events.publish(eventsOf(row));
   const cancelRequest = row.state.cancelRequested as { by?: string } | undefined;
   if (cancelRequest) {
     // Cancelled while no worker ran it (e.g. its worker died): close the attempt it left open.
@@ -237,9 +229,9 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
   const logger = env.logger.child({ processId: row.id, workflow: row.workflow_name });
   const audit = { processId: row.id, intent: intentRef(row), correlationId: row.correlation_id, userId: row.created_by };
   let pending: PendingFinish | undefined;
-  // Revisions found by a step go out with the next statement, like step ends.
-  let revisions: Revisions = {};
-  const takeRevisions = (): Revisions => {
+  // Revisions and drift events found by a step go out with the next statement, like step ends.
+  let revisions: Carry = {};
+  const takeRevisions = (): Carry => {
     const taken = revisions;
     revisions = {};
     return taken;
@@ -260,7 +252,8 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
     if (stop) return stopRun(env, row, stop, undefined, pending, takeRevisions());
 
     const attempt = (last?.attempt ?? 0) + 1;
-    const { step, cancelRequested } = await insertStep(
+    const carried = takeRevisions();
+    const { step, cancelRequested, events } = await insertStep(
       env.pool,
       row.id,
       {
@@ -270,11 +263,11 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
         input: { attempt, worker: env.workerId, jobAttempt: job.attemptsMade + 1, resumedAfter: outputs.size > 0 && memory.size === 0 ? [...outputs.keys()] : [] },
       },
       pending,
-      takeRevisions(),
+      carried,
+      draftsOf(carried, pending),
     );
-    announce(env, row, pending);
     pending = undefined;
-    publishStep(env, row, step, 'running');
+    env.events.publish(events);
     if (cancelRequested) {
       const by = typeof cancelRequested.by === 'string' ? cancelRequested.by : null;
       return stopRun(env, row, new StepCancelledError(by), step, undefined, takeRevisions());
@@ -298,7 +291,9 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
         revisions = { ...revisions, ...found };
         return Promise.resolve();
       },
-      driftChanged: (intent) => env.events.publish({ type: 'drift.changed', processId: row.id, workflow: row.workflow_name, intent }),
+      driftChanged: (intent) => {
+        revisions = { ...revisions, events: [...(revisions.events ?? []), { type: 'drift.changed', intent }] };
+      },
     };
     try {
       const result = unwrapSkipped(await definition.run(ctx));
@@ -328,13 +323,13 @@ async function stopRun(
   reason: Error,
   step: StepRecord | undefined,
   pending: PendingFinish | undefined,
-  revisions: Revisions,
+  revisions: Carry,
 ): Promise<RunOutcome> {
   if (reason instanceof StepInterruptedError) {
     const finish = step ? finishOf(step, 'failed', {}, describeError(reason, step.name)) : pending;
-    const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', statePatch: { handedBack: env.workerId }, ...(finish ? { finish } : {}) });
-    announce(env, row, finish);
-    if (updated) publishProcess(env, updated, 'process.updated');
+    const events = [...draftsOf(revisions, finish), { type: 'process.updated' } as const];
+    const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', statePatch: { handedBack: env.workerId }, events, ...(finish ? { finish } : {}) });
+    env.events.publish(eventsOf(updated));
     return { kind: 'hand-back' };
   }
   const by = reason instanceof StepCancelledError ? reason.by : null;
@@ -348,7 +343,7 @@ async function onStepError(
   error: unknown,
   job: JobAttempt,
   signal: AbortSignal,
-  revisions: Revisions,
+  revisions: Carry,
 ): Promise<RunOutcome> {
   if (error instanceof StepCancelledError || error instanceof StepInterruptedError) return stopRun(env, row, error, step, undefined, revisions);
   if (signal.aborted && signal.reason instanceof Error) {
@@ -360,9 +355,9 @@ async function onStepError(
   const logger = env.logger.child({ processId: row.id, step: step.name });
   if (described.transient && job.attemptsMade + 1 < job.attempts) {
     logger.warn({ err: error, attempt: job.attemptsMade + 1, of: job.attempts }, 'step failed on a transient fault; the job is retried with backoff');
-    const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', error: described, finish });
-    announce(env, row, finish);
-    if (updated) publishProcess(env, updated, 'process.updated');
+    const events = [...draftsOf(revisions, finish), { type: 'process.updated' } as const];
+    const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', error: described, finish, events });
+    env.events.publish(eventsOf(updated));
     return { kind: 'retry', error: error instanceof Error ? error : new Error(String(error)) };
   }
   logger.error({ err: error }, 'step failed; the process failed');

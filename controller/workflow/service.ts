@@ -6,10 +6,12 @@ import { createEventPublisher } from './events.ts';
 import { listAudit, listProcesses } from './listing.ts';
 import { createQueue, enqueueProcess, resolveTuning } from './queue.ts';
 import { parseForm, readWorkflows, RECONCILE_WORKFLOW, registerWorkflows, workflowNamed } from './registry.ts';
-import { countAudit, insertProcess, selectProcess, selectSteps, selectStepsOf, toProcessRecord, updateProcess } from './store.ts';
+import { eventsOf, selectEvents } from './event-log.ts';
+import type { EventRow } from './event-log.ts';
+import { countAudit, insertProcess, isUuid, selectProcess, selectSteps, selectStepsOf, toProcessRecord, updateProcess } from './store.ts';
 import type { ProcessRow } from './store.ts';
 import { TERMINAL_STATUSES } from './types.ts';
-import type { EngineDeps, JsonObject, ProcessDetail, ProcessRecord, StartOptions, WorkflowIntentRef, WorkflowService } from './types.ts';
+import type { EngineDeps, JsonObject, ProcessDetail, ProcessRecord, StartOptions, WorkflowService } from './types.ts';
 
 /**
  * The workflow service: starts, lists, cancels and retries processes. It writes Postgres and
@@ -19,7 +21,7 @@ import type { EngineDeps, JsonObject, ProcessDetail, ProcessRecord, StartOptions
 export function createWorkflowService(deps: EngineDeps): WorkflowService {
   const tuning = resolveTuning(deps.tuning);
   const queue = createQueue(deps);
-  const events = createEventPublisher(deps.redis, deps.logger);
+  const events = createEventPublisher(deps.redis, deps.logger, deps.queueName);
   let registered: Promise<void> | undefined;
   const ensureRegistered = (): Promise<void> => {
     registered ??= registerWorkflows(deps.pool).catch((error: unknown) => {
@@ -29,18 +31,13 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
     return registered;
   };
 
-  function publishCreated(row: ProcessRow): void {
-    events.publish({
-      type: 'process.created',
-      processId: row.id,
-      workflow: row.workflow_name,
-      status: row.status,
-      ...(row.intent_kind !== null && row.intent_name !== null ? { intent: { kind: row.intent_kind, name: row.intent_name } as WorkflowIntentRef } : {}),
-    });
-  }
-
-  /** Queues a new process's job; a process whose job cannot be queued is failed, not left dangling. */
-  async function enqueueNew(row: ProcessRow): Promise<ProcessRecord> {
+  /**
+   * Publishes a new process's process.created, then queues its job: published after the job,
+   * a worker's first events could overtake it. A process whose job cannot be queued is failed,
+   * not left dangling.
+   */
+  async function enqueueNew(row: ProcessRow & { events: EventRow[] }): Promise<ProcessRecord> {
+    events.publish(eventsOf(row));
     try {
       await enqueueProcess(queue, tuning, row.id, typeof row.state.jobId === 'string' ? row.state.jobId : row.id);
     } catch (error) {
@@ -48,10 +45,11 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
         status: 'failed',
         completed: true,
         error: { type: 'IntegrationError', code: 'integration_error', message: `could not queue the process: ${String(error)}`, transient: true, step: null, details: null },
+        events: [{ type: 'process.finished' }],
       });
+      events.publish(eventsOf(failed));
       throw new IntegrationError(`Could not queue process ${row.id} on Redis; check REDIS_* and that Redis is up. ${failed ? 'The process was marked failed.' : ''}`, { system: 'redis', transient: true }, { cause: error });
     }
-    publishCreated(row);
     return toProcessRecord(row);
   }
 
@@ -94,7 +92,7 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
         const queued = rows.find((r) => r.status === 'created' && r.started_at === null);
         if (queued) {
           const merged = await updateProcess(client, queued.id, { statePatch: { mergedRequests: Number(queued.state.mergedRequests ?? 0) + 1 } });
-          return { row: merged ?? queued, created: false };
+          return { row: merged ?? { ...queued, events: [] }, created: false };
         }
         const ahead = rows[0];
         const row = await insertProcess(client, {
@@ -118,6 +116,8 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
     },
 
     getSteps: (processIds) => selectStepsOf(deps.pool, processIds),
+    listEvents: async (processId, options = {}) =>
+      isUuid(processId) ? selectEvents(deps.pool, { processId, afterSeq: options.afterSeq ?? 0, limit: Math.min(Math.max(options.limit ?? 100, 1), 1_000) }) : [],
     listProcesses: (filter) => listProcesses(deps.pool, filter),
     listAudit: (filter) => listAudit(deps.pool, filter),
 
@@ -131,8 +131,8 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
           throw new ProcessStateError(id, current.status, 'cancel', `Process ${id} is already ${current.status}; only created, waiting or running processes can be cancelled.`);
         }
         if (current.status === 'running') {
-          const updated = await updateProcess(client, id, { statePatch: { cancelRequested: { by, at }, ...request } });
-          return { row: updated ?? current, running: true };
+          const updated = await updateProcess(client, id, { statePatch: { cancelRequested: { by, at }, ...request }, events: [{ type: 'process.updated' }] });
+          return { row: updated ?? { ...current, events: [] }, running: true };
         }
         const updated = await updateProcess(client, id, {
           status: 'cancelled',
@@ -140,18 +140,19 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
           currentStep: null,
           statePatch: { cancelledBy: by, cancelledAt: at, ...request },
           error: { type: 'Cancelled', code: 'cancelled', message: `cancelled by ${by}`, transient: false, step: null, details: null },
+          events: [{ type: 'process.finished' }],
         });
-        return { row: updated ?? current, running: false };
+        return { row: updated ?? { ...current, events: [] }, running: false };
       });
+      // Published after commit: the worker's events about this process are numbered after it.
+      events.publish(eventsOf(row));
       if (running) {
         // Whichever worker runs it stops at its next chunk or step; the flag covers a missed message.
         await events.control({ type: 'cancel', processId: id, by }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not publish a cancel request; the worker sees it at its next step'));
-        events.publish({ type: 'process.updated', processId: id, workflow: row.workflow_name, status: row.status });
       } else {
         const jobId = typeof row.state.jobId === 'string' ? row.state.jobId : row.id;
         // Best effort: a job that cannot be removed (just taken by a worker) finds the process cancelled and stops.
         await queue.remove(jobId).catch(() => 0);
-        events.publish({ type: 'process.finished', processId: id, workflow: row.workflow_name, status: row.status });
       }
       return toProcessRecord(row);
     },
@@ -175,11 +176,13 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
             jobId: `${id}-retry-${retries}`,
             ...(options.correlationId !== undefined ? { retryCorrelationId: options.correlationId } : {}),
           },
+          events: [{ type: 'process.updated' }],
         });
-        return updated ?? current;
+        return updated ?? { ...current, events: [] };
       });
+      // Before the job is queued, so the worker's events cannot overtake it.
+      events.publish(eventsOf(row));
       await enqueueProcess(queue, tuning, row.id, String(row.state.jobId));
-      events.publish({ type: 'process.updated', processId: id, workflow: row.workflow_name, status: row.status });
       return toProcessRecord(row);
     },
 

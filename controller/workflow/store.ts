@@ -2,6 +2,8 @@
 // service and the worker share them and tests can read what the engine wrote.
 import type { Pool, PoolClient } from '../db/index.ts';
 import type { ChangeRecord } from '../reconcile/index.ts';
+import { EVENTS_COLUMN, eventsCte, eventsOf, stepEvent } from './event-log.ts';
+import type { EventDraft, EventRow } from './event-log.ts';
 import type {
   AuditRecord,
   JsonObject,
@@ -11,6 +13,7 @@ import type {
   ProcessStatus,
   StepRecord,
   StepStatus,
+  WorkflowEvent,
   WorkflowIntentRef,
 } from './types.ts';
 
@@ -32,6 +35,7 @@ export interface ProcessRow {
   intent_revision: string | null;
   error: ProcessError | null;
   attempts: number;
+  event_seq: number;
   created_at: Date;
   updated_at: Date;
   started_at: Date | null;
@@ -92,6 +96,7 @@ export function toProcessRecord(row: ProcessRow): ProcessRecord {
     intentRevision: row.intent_revision,
     error: row.error,
     attempts: row.attempts,
+    eventSeq: row.event_seq,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     startedAt: iso(row.started_at),
@@ -168,22 +173,32 @@ export interface NewProcess {
   readonly state: JsonObject;
 }
 
-/** Inserts a `created` process; `state.jobId` is set to its id, the BullMQ job id of its first run. */
-export async function insertProcess(db: Queryable, p: NewProcess): Promise<ProcessRow> {
-  const { rows } = await db.query<ProcessRow>(
-    `INSERT INTO processes (id, workflow_id, workflow_name, status, intent_kind, intent_name, correlation_id, created_by, form_data, state)
-     SELECT g.id, w.id, w.name, 'created', $2, $3, $4, $5, $6::jsonb, $7::jsonb || jsonb_build_object('jobId', g.id::text)
-       FROM workflows w, (SELECT gen_random_uuid() AS id) g
-      WHERE w.name = $1
-     RETURNING *`,
-    [p.workflowName, p.intent?.kind ?? null, p.intent?.name ?? null, p.correlationId, p.createdBy, JSON.stringify(p.form), JSON.stringify(p.state)],
+/**
+ * Inserts a `created` process with its process.created event (seq 1); `state.jobId` is set to
+ * its id, the BullMQ job id of its first run. Publish `events` once the statement is committed.
+ */
+export async function insertProcess(db: Queryable, p: NewProcess): Promise<ProcessRow & { events: EventRow[] }> {
+  const values: unknown[] = [p.workflowName, p.intent?.kind ?? null, p.intent?.name ?? null, p.correlationId, p.createdBy, JSON.stringify(p.form), JSON.stringify(p.state)];
+  const { rows } = await db.query<ProcessRow & { events: EventRow[] }>(
+    `WITH u AS (
+       INSERT INTO processes (id, workflow_id, workflow_name, status, intent_kind, intent_name, correlation_id, created_by, form_data, state, event_seq)
+       SELECT g.id, w.id, w.name, 'created', $2, $3, $4, $5, $6::jsonb, $7::jsonb || jsonb_build_object('jobId', g.id::text), 1
+         FROM workflows w, (SELECT gen_random_uuid() AS id) g
+        WHERE w.name = $1
+       RETURNING *
+     ), ${eventsCte('u', [{ type: 'process.created' }], values)}
+     SELECT u.*, ${EVENTS_COLUMN} FROM u`,
+    values,
   );
   const row = rows[0];
   if (!row) throw new Error(`workflow ${p.workflowName} has no row in the workflows table; the engine registers workflows before starting processes`);
   return row;
 }
 
-/** Sets fields of a process and touches updated_at; returns the new row. */
+/**
+ * Sets fields of a process and touches updated_at; returns the new row with the events it
+ * recorded (`events`, to publish once the statement is committed).
+ */
 export async function updateProcess(
   db: Queryable,
   id: string,
@@ -200,8 +215,10 @@ export async function updateProcess(
     finish?: StepFinish;
     /** Also return the job ids of `created` processes of the same intent (to promote them). */
     withFollowers?: boolean;
+    /** Events this change makes, recorded in the same statement, numbered in this order. */
+    events?: readonly EventDraft[];
   },
-): Promise<(ProcessRow & { followers?: string[] }) | undefined> {
+): Promise<(ProcessRow & { followers?: string[]; events: EventRow[] }) | undefined> {
   const sets = ['updated_at = now()'];
   const values: unknown[] = [id];
   const add = (sql: string, value: unknown): void => {
@@ -216,13 +233,18 @@ export async function updateProcess(
   if (fields.intentRevision !== undefined) add('intent_revision = ?', fields.intentRevision);
   if (fields.completed) sets.push('completed_at = now()');
   if (fields.clearCompleted) sets.push('completed_at = NULL');
-  const finish = fields.finish ? finishCte(fields.finish, values) : '';
+  const events = fields.events ?? [];
+  if (events.length > 0) sets.push(`event_seq = event_seq + ${events.length}`);
+  const ctes: string[] = [];
+  if (fields.finish) ctes.push(finishCte(fields.finish, values));
+  ctes.push(`u AS (UPDATE processes SET ${sets.join(', ')} WHERE id = $1 RETURNING *)`);
+  if (events.length > 0) ctes.push(eventsCte('u', events, values));
   const followers = fields.withFollowers
     ? `, (SELECT coalesce(array_agg(coalesce(q.state ->> 'jobId', q.id::text) ORDER BY q.created_at), '{}') FROM processes q
-          WHERE q.intent_kind = processes.intent_kind AND q.intent_name = processes.intent_name AND q.status = 'created' AND q.id <> processes.id) AS followers`
+          WHERE q.intent_kind = u.intent_kind AND q.intent_name = u.intent_name AND q.status = 'created' AND q.id <> u.id) AS followers`
     : '';
-  const { rows } = await db.query<ProcessRow & { followers?: string[] }>(
-    `${finish}UPDATE processes SET ${sets.join(', ')} WHERE id = $1 RETURNING *${followers}`,
+  const { rows } = await db.query<ProcessRow & { followers?: string[]; events: EventRow[] }>(
+    `WITH ${ctes.join(', ')} SELECT u.*${followers}, ${events.length > 0 ? EVENTS_COLUMN : `'[]'::jsonb AS events`} FROM u`,
     values,
   );
   return rows[0];
@@ -242,11 +264,11 @@ export interface StepFinish {
   readonly error: ProcessError | null;
 }
 
-/** `WITH f AS (UPDATE process_steps ...)` for {@link StepFinish}, appending its parameters to `values`. */
+/** The CTE `f AS (UPDATE process_steps ...)` for {@link StepFinish}, appending its parameters to `values`. */
 function finishCte(finish: StepFinish, values: unknown[]): string {
   const at = values.length;
   values.push(finish.stepId, finish.status, JSON.stringify(finish.output), finish.error === null ? null : JSON.stringify(finish.error), finish.error?.message ?? null);
-  return `WITH f AS (
+  return `f AS (
        UPDATE process_steps
           SET status = $${at + 2}, output_data = $${at + 3}::jsonb, error = $${at + 4}::jsonb, error_message = $${at + 5}, completed_at = clock_timestamp()
         WHERE id = $${at + 1} RETURNING 1
@@ -255,8 +277,9 @@ function finishCte(finish: StepFinish, values: unknown[]): string {
 
 /**
  * Starts a step attempt (status running) and makes it the process's current step, in one
- * statement that also finishes the previous attempt (`finish`) and reads whether a cancel was
- * requested (the runner checks at every step).
+ * statement that also finishes the previous attempt (`finish`), records `events` (the previous
+ * attempt's end and whatever else is pending) followed by this attempt's step.updated (running),
+ * and reads whether a cancel was requested (the runner checks at every step).
  */
 export async function insertStep(
   db: Queryable,
@@ -264,29 +287,36 @@ export async function insertStep(
   step: { name: string; position: number; attempt: number; input: JsonObject },
   finish?: StepFinish,
   revisions: Revisions = {},
-): Promise<{ step: StepRecord; cancelRequested: JsonObject | null }> {
+  events: readonly EventDraft[] = [],
+): Promise<{ step: StepRecord; cancelRequested: JsonObject | null; events: WorkflowEvent[] }> {
   const values: unknown[] = [processId, step.name, step.position, step.attempt, JSON.stringify(step.input)];
-  const finished = finish ? finishCte(finish, values).replace(/^WITH /, '') + ', ' : '';
+  const drafts: EventDraft[] = [...events, stepEvent(step, 'running')];
+  const ctes: string[] = [];
+  if (finish) ctes.push(finishCte(finish, values));
   let setRevisions = '';
   for (const [column, value] of [['library_revision', revisions.libraryRevision], ['intent_revision', revisions.intentRevision]] as const) {
     if (value === undefined) continue;
     values.push(value);
     setRevisions += `, ${column} = $${values.length}`;
   }
-  const { rows } = await db.query<StepRow & { cancel_requested: JsonObject | null }>(
-    `WITH ${finished}p AS (
-       UPDATE processes SET current_step = $2, updated_at = now()${setRevisions} WHERE id = $1
-       RETURNING state -> 'cancelRequested' AS cancel
-     ), s AS (
+  ctes.push(`u AS (
+       UPDATE processes SET current_step = $2, updated_at = now(), event_seq = event_seq + ${drafts.length}${setRevisions} WHERE id = $1
+       RETURNING *
+     )`);
+  ctes.push(`s AS (
        INSERT INTO process_steps (process_id, step_name, position, status, attempt, input_data, started_at)
        VALUES ($1, $2, $3, 'running', $4, $5::jsonb, clock_timestamp())
        RETURNING *
-     )
-     SELECT s.*, (SELECT cancel FROM p) AS cancel_requested FROM s`,
+     )`);
+  ctes.push(eventsCte('u', drafts, values));
+  const { rows } = await db.query<StepRow & { cancel_requested: JsonObject | null; workflow_name: string; intent_kind: string | null; intent_name: string | null; events: EventRow[] }>(
+    `WITH ${ctes.join(', ')}
+     SELECT s.*, u.state -> 'cancelRequested' AS cancel_requested, u.workflow_name, u.intent_kind, u.intent_name, ${EVENTS_COLUMN} FROM s, u`,
     values,
   );
-  const row = rows[0] as StepRow & { cancel_requested: JsonObject | null };
-  return { step: toStepRecord(row), cancelRequested: row.cancel_requested };
+  const row = rows[0];
+  if (!row) throw new Error(`process ${processId} does not exist; cannot start its step ${step.name}`);
+  return { step: toStepRecord(row), cancelRequested: row.cancel_requested, events: eventsOf({ ...row, id: processId }) };
 }
 
 /** Finishes a step attempt. */

@@ -123,6 +123,8 @@ export interface ProcessRecord {
   readonly error: ProcessError | null;
   /** Times a worker started (or resumed) the process. */
   readonly attempts: number;
+  /** The number of the process's latest event: events with a higher `seq` are newer than this record. */
+  readonly eventSeq: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly startedAt: string | null;
@@ -225,9 +227,18 @@ export interface StartOptions {
 
 export type WorkflowEventType = 'process.created' | 'process.updated' | 'process.finished' | 'step.updated' | 'drift.changed';
 
-/** A message on {@link EVENTS_CHANNEL}. */
+/**
+ * A message on the events channel (`<queue>:events`): one change of one process, recorded in
+ * Postgres (`process_events`) by the statement that made it.
+ */
 export interface WorkflowEvent {
   readonly type: WorkflowEventType;
+  /**
+   * The event's number in its process: 1 (process.created), 2, 3... without gaps, in the order
+   * the changes were committed. A subscriber that sees a number jump knows it missed events and
+   * can read them (`listEvents`, GET /processes/{id}/events) or re-read the process.
+   */
+  readonly seq: number;
   readonly processId?: string;
   readonly workflow?: string;
   /** The process status (process.*), or the step status (step.updated). */
@@ -257,6 +268,11 @@ export interface WorkflowService {
   getSteps(processIds: readonly string[]): Promise<Map<string, StepRecord[]>>;
   listProcesses(filter?: ProcessFilter): Promise<Page<ProcessRecord>>;
   listAudit(filter?: AuditFilter): Promise<Page<AuditRecord>>;
+  /**
+   * The recorded events of one process after `afterSeq` (default 0: all), oldest first, at most
+   * `limit` (1..1,000, default 100): what a subscriber that saw a gap in `seq` reads.
+   */
+  listEvents(processId: string, options?: { readonly afterSeq?: number; readonly limit?: number }): Promise<WorkflowEvent[]>;
   /**
    * Cancels a created, waiting or running process. A running one is cancelled cooperatively
    * (between apply chunks or steps); the returned record may still say `running` with

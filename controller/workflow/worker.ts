@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
 import type { Job, Queue } from 'bullmq';
 import { StepCancelledError, StepInterruptedError } from './errors.ts';
+import { EVENTS_COLUMN, eventsCte, eventsOf } from './event-log.ts';
+import type { EventRow } from './event-log.ts';
 import { CONTROL_CHANNEL, bullConnectionFor, createEventPublisher, subscribeChannel } from './events.ts';
 import type { ControlMessage } from './events.ts';
 import { DEFAULT_QUEUE, createQueue, enqueueProcess, promoteJobs, resolveTuning } from './queue.ts';
@@ -37,7 +39,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
   // or the process would stay alive on its open Redis sockets instead of exiting.
   const netbox = deps.netbox();
   await registerWorkflows(deps.pool);
-  const events = createEventPublisher(deps.redis, logger);
+  const events = createEventPublisher(deps.redis, logger, queueName);
   const queue = createQueue(deps);
   const active = new Map<string, AbortController>();
   let closing = false;
@@ -105,18 +107,23 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
     try {
       if ((await job.getState()) !== 'failed') return;
       const row = await updateProcessIfActive(job.data.processId, job.id ?? '', error);
-      if (row) events.publish({ type: 'process.finished', processId: row.id, workflow: row.workflow_name, status: row.status });
+      events.publish(eventsOf(row));
     } catch (e) {
       logger.warn({ err: e, jobId: job.id }, 'could not record a failed job on its process');
     }
   }
 
-  async function updateProcessIfActive(processId: string, jobId: string, error: Error): Promise<ProcessRow | undefined> {
-    const { rows } = await deps.pool.query<ProcessRow>(
-      `UPDATE processes SET status = 'failed', completed_at = now(), updated_at = now(), current_step = NULL, error = $3::jsonb
-        WHERE id = $1 AND status IN ('created', 'running', 'waiting') AND coalesce(state ->> 'jobId', id::text) = $2
-        RETURNING *`,
-      [processId, jobId, JSON.stringify(describeError(error, null))],
+  /** Fails the process (with its process.finished event) unless it finished or moved on to another job. */
+  async function updateProcessIfActive(processId: string, jobId: string, error: Error): Promise<(ProcessRow & { events: EventRow[] }) | undefined> {
+    const values: unknown[] = [processId, jobId, JSON.stringify(describeError(error, null))];
+    const { rows } = await deps.pool.query<ProcessRow & { events: EventRow[] }>(
+      `WITH u AS (
+         UPDATE processes SET status = 'failed', completed_at = now(), updated_at = now(), current_step = NULL, error = $3::jsonb, event_seq = event_seq + 1
+          WHERE id = $1 AND status IN ('created', 'running', 'waiting') AND coalesce(state ->> 'jobId', id::text) = $2
+          RETURNING *
+       ), ${eventsCte('u', [{ type: 'process.finished' }], values)}
+       SELECT u.*, ${EVENTS_COLUMN} FROM u`,
+      values,
     );
     return rows[0];
   }
@@ -140,7 +147,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
         await enqueueProcess(queue, tuning, row.id, jobId);
         await updateProcess(deps.pool, row.id, {});
       } else if (state === 'completed' || state === 'failed') {
-        await updateProcessIfActive(row.id, jobId, new Error(`its job ${jobId} ended (${state}) without finishing the process; retry the process`));
+        events.publish(eventsOf(await updateProcessIfActive(row.id, jobId, new Error(`its job ${jobId} ended (${state}) without finishing the process; retry the process`))));
       }
     }
   }

@@ -22,7 +22,7 @@ const manufacturerSlugs = (): string[] => engine.nb.emulator.store.list('manufac
 describe('reconcile_intent', () => {
   it('goes created → running → completed, records steps, audit rows, drift and events', async () => {
     const ref = await putIntent(engine.db, vendorIntent('happy', 3), { revision: 'abc123' });
-    const listener = await collectEvents();
+    const listener = await collectEvents(engine.queueName);
     try {
       const started = await engine.service.startWorkflow('reconcile_intent', ref, { createdBy: 'tester', correlationId: 'corr-1' });
       expect(started.status).toBe('created');
@@ -63,6 +63,17 @@ describe('reconcile_intent', () => {
       expect(mine.filter((e) => e.type === 'step.updated' && e.status === 'completed').map((e) => e.step?.name)).toEqual(['resolve', 'snapshot', 'diff', 'apply', 'verify', 'record']);
       expect(mine.at(-1)).toMatchObject({ type: 'process.finished', status: 'completed', workflow: 'reconcile_intent', intent: ref });
       expect(Date.parse(mine.at(-1)?.at ?? '')).not.toBeNaN();
+      // Every event is recorded, numbered 1..n in the order it happened, and published as recorded.
+      const recorded = await engine.service.listEvents(started.id);
+      expect(recorded.map((e) => e.seq)).toEqual(recorded.map((_, i) => i + 1));
+      expect(recorded.map((e) => `${e.type}:${e.status ?? ''}:${e.step?.name ?? ''}`).slice(0, 4)).toEqual([
+        'process.created:created:',
+        'process.updated:running:',
+        'step.updated:running:resolve',
+        'step.updated:completed:resolve',
+      ]);
+      expect([...mine].sort((a, b) => a.seq - b.seq)).toEqual(recorded);
+      expect((await engine.service.getProcess(started.id))?.eventSeq).toBe(recorded.length);
     } finally {
       await listener.stop();
     }
@@ -70,7 +81,7 @@ describe('reconcile_intent', () => {
 
   it('records drift for an observe intent and skips apply and verify', async () => {
     const ref = await putIntent(engine.db, vendorIntent('watch', 2, { mode: 'observe' }));
-    const listener = await collectEvents();
+    const listener = await collectEvents(engine.queueName);
     try {
       const p = await engine.service.startWorkflow('reconcile_intent', ref);
       const done = await waitForStatus(engine.service, p.id, ['completed', 'failed']);
@@ -177,7 +188,7 @@ describe('reconcile_intent', () => {
   it('goes running → waiting → running → completed when NetBox answers 503 for a while', async () => {
     const ref = await putIntent(engine.db, vendorIntent('flaky', 2));
     engine.nb.emulator.setFaults({ errorRate: 1, errorStatuses: [503] });
-    const listener = await collectEvents();
+    const listener = await collectEvents(engine.queueName);
     try {
       const p = await engine.service.startWorkflow('reconcile_intent', ref);
       const waiting = await waitForStatus(engine.service, p.id, ['waiting', 'failed', 'completed']);

@@ -138,9 +138,9 @@ export function waitForStatus(service: WorkflowService, id: string, statuses: re
   }, timeoutMs);
 }
 
-/** Collects events on the channel (all of them; filter by processId). */
-export async function collectEvents(): Promise<{ events: WorkflowEvent[]; stop(): Promise<void> }> {
+/** Collects events on a queue's channel as they arrive (all of them; filter by processId). */
+export async function collectEvents(queueName: string): Promise<{ events: WorkflowEvent[]; stop(): Promise<void> }> {
   const events: WorkflowEvent[] = [];
-  const stop = await subscribeEvents(redisConfig, (e) => events.push(e));
+  const stop = await subscribeEvents(redisConfig, (e) => events.push(e), queueName);
   return { events, stop };
 }

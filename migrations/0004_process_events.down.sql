@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS process_events;
+ALTER TABLE processes DROP COLUMN IF EXISTS event_seq;
