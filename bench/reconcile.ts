@@ -67,12 +67,12 @@ export async function spawnEmulator(args: readonly string[]): Promise<EmulatorPr
 function wholeLibraryIntents(): Intent[] {
   const common = { mode: 'enforce' as const, prune: false, adopt: false, suspend: false, interval: '1h' };
   return [
-    { apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'all-vendors' }, spec: { ...common, vendors: 'all', custom: [] } },
+    { apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'all-vendors' }, spec: { ...common, vendors: ['all'], custom: [] } },
     {
       apiVersion: 'netbox-gitops.io/v1alpha1',
       kind: 'DeviceTypeSet',
       metadata: { name: 'whole-library' },
-      spec: { ...common, vendors: 'all', moduleTypes: true, components: true, images: false },
+      spec: { ...common, vendors: ['all'], moduleTypes: true, components: true, images: false },
     },
   ] as Intent[];
 }

@@ -3,11 +3,21 @@
  * structural schemas (every node typed outside anyOf/oneOf, no $ref, no
  * `additionalProperties: false`, metadata left to the API server), so the JSON Schema zod
  * produces is rewritten here; anything this file does not know how to express fails the
- * generation instead of producing a CRD the API server would reject.
+ * generation instead of producing a CRD the API server would reject. Nodes that accept a
+ * shorthand in Git files take their structural form, list semantics, tighter patterns and CEL
+ * rules from the hints registered next to the zod schema (`crd-hints.ts`). No part of `spec`
+ * preserves unknown fields: the API server validates every field it stores.
  */
 import { z } from 'zod';
+import { crdHintOf } from './crd-hints.ts';
 import { DeviceTypeSetSchema, INTENT_GROUP, INTENT_VERSION, VendorSetSchema } from './schema.ts';
 import type { IntentKind } from './schema.ts';
+
+/**
+ * The oldest Kubernetes that validates these CRDs completely: CEL rules
+ * (`x-kubernetes-validations`) are on by default from 1.25. The chart's kubeVersion says the same.
+ */
+export const MIN_KUBERNETES_VERSION = '1.25';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -30,23 +40,38 @@ const VALUE_KEYWORDS = [
   'maximum',
   'minItems',
   'maxItems',
+  'multipleOf',
   'nullable',
   'default',
   'required',
 ] as const;
-const HANDLED_KEYWORDS = new Set<string>([...VALUE_KEYWORDS, 'properties', 'items', 'additionalProperties', 'const', 'anyOf', 'oneOf', 'propertyNames']);
+/** Kubernetes extensions, written after the children in this order. */
+const EXTENSION_KEYWORDS = ['x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-validations'] as const;
+const HANDLED_KEYWORDS = new Set<string>([
+  ...VALUE_KEYWORDS,
+  ...EXTENSION_KEYWORDS,
+  'properties',
+  'items',
+  'additionalProperties',
+  'const',
+  'anyOf',
+  'oneOf',
+  'propertyNames',
+]);
 
 /**
  * Rewrites a zod-generated (OpenAPI 3.0 flavoured) JSON Schema into a Kubernetes structural
- * schema. Unions of different types become `x-kubernetes-preserve-unknown-fields` nodes (the
- * controller validates them with the zod schema); loose objects keep their unknown fields.
+ * schema. A union left in the input has no structural form and fails the generation: give its
+ * zod schema a `structural` hint.
  * @throws Error naming the schema location when a keyword has no structural equivalent.
  */
 export function toStructuralSchema(schema: JsonObject, at = '<root>'): JsonObject {
   for (const key of Object.keys(schema)) {
     if (!HANDLED_KEYWORDS.has(key)) throw new Error(`cannot express JSON Schema keyword "${key}" at ${at} in a structural CRD schema`);
   }
-  if (schema.anyOf !== undefined || schema.oneOf !== undefined) return polymorphic(schema);
+  if (schema.anyOf !== undefined || schema.oneOf !== undefined) {
+    throw new Error(`cannot express the union at ${at} in a structural CRD schema; register a structural form for it (crd-hints.ts)`);
+  }
   const values: JsonObject = {};
   for (const key of VALUE_KEYWORDS) {
     const value = schema[key];
@@ -56,7 +81,9 @@ export function toStructuralSchema(schema: JsonObject, at = '<root>'): JsonObjec
   if (values.type === 'integer' && values.format === undefined) values.format = 'int64';
   const ordered: JsonObject = {};
   for (const key of VALUE_KEYWORDS) if (values[key] !== undefined) ordered[key] = values[key];
-  return withChildren(schema, ordered, at);
+  const out = withChildren(schema, ordered, at);
+  for (const key of EXTENSION_KEYWORDS) if (schema[key] !== undefined) out[key] = schema[key];
+  return out;
 }
 
 function withChildren(schema: JsonObject, out: JsonObject, at: string): JsonObject {
@@ -77,14 +104,6 @@ function withChildren(schema: JsonObject, out: JsonObject, at: string): JsonObje
   return out;
 }
 
-function polymorphic(schema: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  if (schema.description !== undefined) out.description = schema.description;
-  if (schema.default !== undefined) out.default = schema.default;
-  out['x-kubernetes-preserve-unknown-fields'] = true;
-  return out;
-}
-
 function isUnboundedIntegerLimit(key: string, value: unknown): boolean {
   return (key === 'maximum' || key === 'minimum') && Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER;
 }
@@ -98,27 +117,38 @@ function asObject(value: unknown, at: string): JsonObject {
   return value;
 }
 
-function openApiSchemaOf(kind: IntentKind): JsonObject {
-  const schema = kind === 'VendorSet' ? VendorSetSchema : DeviceTypeSetSchema;
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as JsonObject;
+type JsonSchemaOptions = NonNullable<Parameters<typeof z.toJSONSchema>[1]>;
+
+/** zod's OpenAPI 3.0 rendering with the CRD hints applied to the nodes they were registered on. */
+function openApiSchema(schema: z.ZodType): JsonObject {
+  const options: JsonSchemaOptions = {
+    target: 'openapi-3.0',
+    io: 'input',
+    override: (ctx) => {
+      const hint = crdHintOf(ctx.zodSchema);
+      if (hint === undefined) return;
+      const node = ctx.jsonSchema as JsonObject;
+      if (hint.structural !== undefined) {
+        // The wrappers (description, default) are merged onto this node afterwards.
+        for (const key of Object.keys(node)) delete node[key];
+        const { $schema: _ignored, ...structural } = z.toJSONSchema(hint.structural, options) as JsonObject;
+        Object.assign(node, structural);
+      }
+      if (hint.pattern !== undefined) node.pattern = hint.pattern;
+      if (hint.listType !== undefined) node['x-kubernetes-list-type'] = hint.listType;
+      if (hint.mapKeys !== undefined) node['x-kubernetes-list-map-keys'] = [...hint.mapKeys];
+      if (hint.validations !== undefined) node['x-kubernetes-validations'] = hint.validations.map((rule) => ({ ...rule }));
+    },
+  };
+  return z.toJSONSchema(schema, options) as JsonObject;
 }
 
 /** The openAPIV3Schema of one kind's CRD. */
 export function renderCrdSchema(kind: IntentKind): JsonObject {
-  const source = openApiSchemaOf(kind);
+  const source = openApiSchema(kind === 'VendorSet' ? VendorSetSchema : DeviceTypeSetSchema);
   const properties = asObject(source.properties, kind);
   const spec = toStructuralSchema(asObject(properties.spec, 'spec'), 'spec');
-  spec['x-kubernetes-validations'] = [
-    { rule: '!(has(self.interval) && has(self.schedule))', message: 'set either interval or schedule, not both' },
-  ];
   const status = toStructuralSchema(asObject(properties.status, 'status'), 'status');
-  const statusProperties = asObject(status.properties, 'status');
-  // Conditions are keyed by type, so server-side apply merges them instead of replacing the list.
-  statusProperties.conditions = {
-    ...asObject(statusProperties.conditions, 'status.conditions'),
-    'x-kubernetes-list-type': 'map',
-    'x-kubernetes-list-map-keys': ['type'],
-  };
   return {
     description: source.description,
     type: 'object',

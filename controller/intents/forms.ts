@@ -9,7 +9,7 @@ import { ValidationError } from '../errors/index.ts';
 import { formatFieldPath } from './field-path.ts';
 import type { PathSegment } from './field-path.ts';
 import { MAX_PATTERN_LENGTH, describePatternProblem } from './patterns.ts';
-import { DeviceTypeSetSchema, INTENT_API_VERSION, VendorSetSchema } from './schema.ts';
+import { ALL_VENDORS, DeviceTypeSetSchema, INTENT_API_VERSION, VendorSetSchema } from './schema.ts';
 import type { DeviceTypeSetIntent, VendorSetIntent } from './schema.ts';
 
 export const VendorImportForm = z
@@ -51,8 +51,10 @@ export interface FormIntentOptions {
  */
 export function intentFromVendorImportForm(form: VendorImportFormInput, options: FormIntentOptions = {}): VendorSetIntent {
   const { selected_vendors: selected } = parseForm(VendorImportForm, form);
-  const vendors = selected.includes('all') ? 'all' : selected;
-  const name = options.name ?? (vendors === 'all' ? 'import-vendors-all' : `import-vendors-${shortHash([...vendors].sort().join('\n'))}`);
+  // "all" anywhere in the selection means every vendor (the seed's form allows it beside others).
+  const all = selected.includes(ALL_VENDORS);
+  const vendors = all ? [ALL_VENDORS] : selected;
+  const name = options.name ?? (all ? 'import-vendors-all' : `import-vendors-${shortHash([...vendors].sort().join('\n'))}`);
   return VendorSetSchema.parse({
     apiVersion: INTENT_API_VERSION,
     kind: 'VendorSet',

@@ -4,6 +4,8 @@
  * import forms, and the generated JSON Schema and CRDs.
  */
 export {
+  ALL_VENDORS,
+  ConditionSchema,
   INTENT_API_VERSION,
   INTENT_GROUP,
   INTENT_KINDS,
@@ -26,8 +28,10 @@ export {
   intentKey,
   intentPolicyOf,
   schemaForKind,
+  selectsAllVendors,
 } from './schema.ts';
 export type {
+  Condition,
   CustomDeviceType,
   CustomManufacturer,
   CustomModuleType,
@@ -58,7 +62,8 @@ export {
   intentFromVendorImportForm,
 } from './forms.ts';
 export type { DeviceTypeImportFormInput, FormIntentOptions, VendorImportFormInput } from './forms.ts';
-export { CRD_NAMES, renderCrdSchema, renderCustomResourceDefinition, toStructuralSchema } from './crd.ts';
+export { CRD_NAMES, MIN_KUBERNETES_VERSION, renderCrdSchema, renderCustomResourceDefinition, toStructuralSchema } from './crd.ts';
+export type { CelRule } from './crd-hints.ts';
 export {
   JSON_SCHEMA_PATH,
   findStaleIntentArtifacts,

@@ -9,6 +9,9 @@ export const MIN_INTERVAL_MS = SECOND;
  * the 2^31-1 ms where Node timers silently fire at once.
  */
 export const MAX_INTERVAL_MS = 7 * 24 * 3600 * SECOND;
+/** The bounds as durations (Go syntax too, so the CRD's CEL rule can compare them). */
+export const MIN_INTERVAL_TEXT = '1s';
+export const MAX_INTERVAL_TEXT = '168h';
 
 /** The JSON Schema pattern of an interval (the bounds are checked in code). */
 export const DURATION_PATTERN = '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$';
@@ -60,6 +63,33 @@ const CRON_FIELDS: readonly CronField[] = [
 /** A loose shape check for editors; {@link describeCronProblem} does the real validation. */
 export const CRON_PATTERN = '^\\S+(\\s+\\S+){4}$';
 
+/** Numbers (leading zeros allowed, as Number() reads them) within each field's range. */
+const CRON_NUMBERS: Readonly<Record<string, string>> = {
+  minute: '0*[1-5]?[0-9]',
+  hour: '0*(1?[0-9]|2[0-3])',
+  'day of month': '0*([1-9]|[12][0-9]|3[01])',
+  month: '0*([1-9]|1[0-2])',
+  'day of week': '0*[0-7]',
+};
+
+/** `jan` as `[jJ][aA][nN]`: Go's RE2 and JavaScript differ on inline flags, so no `(?i)`. */
+function anyCase(word: string): string {
+  return [...word].map((c) => `[${c}${c.toUpperCase()}]`).join('');
+}
+
+function cronFieldPattern(field: CronField): string {
+  const value = `(${[CRON_NUMBERS[field.name] ?? '[0-9]+', ...(field.names ?? []).map(anyCase)].join('|')})`;
+  const item = `(\\*|${value}(-${value})?)(/0*[1-9][0-9]*)?`;
+  return `${item}(,${item})*`;
+}
+
+/**
+ * The cron syntax {@link describeCronProblem} accepts, as one regular expression valid in both
+ * JavaScript and Go (RE2): for the CRD, where no code runs. It checks each field's values and
+ * names but not that a range runs forwards (`5-2`); the controller's validation catches that.
+ */
+export const CRON_STRICT_PATTERN = `^\\s*${CRON_FIELDS.map(cronFieldPattern).join('\\s+')}\\s*$`;
+
 /**
  * Why `expression` is not a standard 5-field cron expression (minute hour day-of-month month
  * day-of-week; lists, ranges, steps and month/weekday names), or undefined when it is.
@@ -79,7 +109,7 @@ export function describeCronProblem(expression: string): string | undefined {
 function describeCronFieldProblem(text: string, field: CronField): string | undefined {
   for (const item of text.split(',')) {
     const [range = '', step, extra] = item.split('/');
-    if (extra !== undefined || (step !== undefined && !/^\d+$/.test(step)) || step === '0') {
+    if (extra !== undefined || (step !== undefined && (!/^\d+$/.test(step) || Number(step) === 0))) {
       return `${field.name} "${text}" has an invalid step; expected e.g. */5`;
     }
     if (range === '*') continue;

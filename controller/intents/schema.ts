@@ -4,8 +4,18 @@
  * from these zod schemas (`netbox-gitops generate`); edit here, never there.
  */
 import { z } from 'zod';
+import { withCrdHint } from './crd-hints.ts';
+import { CustomDeviceTypeSchema, CustomModuleTypeSchema, MAX_INLINE_TYPES, checkUnique, slugString } from './library-format.ts';
 import { MAX_PATTERN_LENGTH, describePatternProblem } from './patterns.ts';
-import { CRON_PATTERN, DURATION_PATTERN, describeCronProblem, describeDurationProblem } from './schedule.ts';
+import {
+  CRON_PATTERN,
+  CRON_STRICT_PATTERN,
+  DURATION_PATTERN,
+  MAX_INTERVAL_TEXT,
+  MIN_INTERVAL_TEXT,
+  describeCronProblem,
+  describeDurationProblem,
+} from './schedule.ts';
 
 export const INTENT_GROUP = 'netbox-gitops.io';
 export const INTENT_VERSION = 'v1alpha1';
@@ -16,10 +26,16 @@ export type IntentKind = (typeof INTENT_KINDS)[number];
 /** Kubernetes object names (DNS-1123 subdomain), so a file can be applied with kubectl unchanged. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** NetBox's slug validator. */
-export const SLUG_PATTERN = /^[-a-zA-Z0-9_]+$/;
+export { SLUG_PATTERN } from './library-format.ts';
 
-const nonEmptyString = z.string().min(1, { error: 'must not be empty' });
+/** The item of `vendors` that selects every vendor of the library. */
+export const ALL_VENDORS = 'all';
+/** More than the library has vendors (about 200); a bound keeps CEL cost estimates finite. */
+const MAX_VENDORS = 1_000;
+const MAX_FILTERS = 100;
+const MAX_PICKS = 10_000;
+
+const nonEmptyString = (max: number) => z.string().min(1, { error: 'must not be empty' }).max(max);
 
 /** A regular expression in RE2 syntax (linear-time matching) that must compile. */
 const regexString = z
@@ -33,21 +49,42 @@ const regexString = z
   .describe('Regular expression (RE2 syntax: JavaScript syntax without lookaround or backreferences; case-sensitive, unanchored).');
 
 const regexList = (description: string) =>
-  z.array(regexString).describe(description).optional();
+  z.array(regexString).max(MAX_FILTERS).describe(description).optional();
 
-const slugString = z
-  .string()
-  .min(1, { error: 'must not be empty' })
-  .max(100)
-  .regex(SLUG_PATTERN, { error: 'must be a slug: letters, digits, "-" and "_" only' });
+/**
+ * `vendors` is a list; the item `all` selects every vendor and stands alone. Git files may
+ * write the shorthand `vendors: all`, read as `[all]`; the CRD types the list form only.
+ */
+const vendorList = withCrdHint(
+  z
+    .array(nonEmptyString(100))
+    .max(MAX_VENDORS)
+    .superRefine((vendors, ctx) => {
+      checkUnique(vendors, [], 'vendor', ctx);
+      if (vendors.length > 1 && vendors.includes(ALL_VENDORS)) {
+        ctx.addIssue({ code: 'custom', path: [vendors.indexOf(ALL_VENDORS)], message: '"all" selects every vendor: list it alone' });
+      }
+    }),
+  {
+    listType: 'set',
+    validations: [{ rule: `!('${ALL_VENDORS}' in self) || size(self) == 1`, message: '"all" selects every vendor: list it alone' }],
+  },
+);
+const vendorInput = withCrdHint(
+  z.union([z.literal(ALL_VENDORS), vendorList], { error: 'expected a list of manufacturer names or slugs (or "all")' }),
+  { structural: vendorList },
+);
 
 const vendorSelection = (description: string) =>
-  z
-    .union([z.literal('all'), z.array(nonEmptyString)], {
-      error: 'expected "all" or a list of manufacturer names or slugs',
-    })
-    .default([])
-    .describe(description);
+  vendorInput
+    .transform((vendors): string[] => (vendors === ALL_VENDORS ? [ALL_VENDORS] : vendors))
+    .prefault([])
+    .describe(`${description} The single item "all" selects every vendor of the library (Git files may write the shorthand \`vendors: all\`).`);
+
+/** True when a vendor list selects the whole library. */
+export function selectsAllVendors(vendors: readonly string[]): boolean {
+  return vendors.includes(ALL_VENDORS);
+}
 
 export const IntentMetadataSchema = z
   .strictObject({
@@ -90,8 +127,9 @@ export const IGNORABLE_KINDS = [
 export const IgnoreFieldsRuleSchema = z.strictObject({
   kind: z.enum(IGNORABLE_KINDS).optional().describe('Object kind the rule applies to, e.g. interface-template; every kind when unset.'),
   fields: z
-    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, { error: 'must be a NetBox field name such as mgmt_only' }))
+    .array(z.string().max(64).regex(/^[a-z][a-z0-9_]*$/, { error: 'must be a NetBox field name such as mgmt_only' }))
     .min(1, { error: 'name at least one field' })
+    .max(100)
     .describe('NetBox field names, e.g. [mgmt_only, description].'),
 });
 export type IgnoreFieldsRule = z.output<typeof IgnoreFieldsRuleSchema>;
@@ -111,30 +149,48 @@ const policyShape = {
     .default(false)
     .describe('Take over matching objects that exist in NetBox but were not created by this controller (tag them as owned).'),
   suspend: z.boolean().default(false).describe('Stop reconciling this intent (drift checks included) until set back to false.'),
-  interval: z
-    .string()
-    .min(2, { error: 'expected a duration such as 30s, 15m, 1h or 1h30m', abort: true })
-    .regex(new RegExp(DURATION_PATTERN), {
-      error: 'expected a duration such as 30s, 15m, 1h or 1h30m',
-      abort: true,
-    })
-    .superRefine((text, ctx) => {
-      const problem = describeDurationProblem(text);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: text });
-    })
+  interval: withCrdHint(
+    z
+      .string()
+      .min(2, { error: 'expected a duration such as 30s, 15m, 1h or 1h30m', abort: true })
+      .max(32, { error: 'expected a duration such as 30s, 15m, 1h or 1h30m', abort: true })
+      .regex(new RegExp(DURATION_PATTERN), {
+        error: 'expected a duration such as 30s, 15m, 1h or 1h30m',
+        abort: true,
+      })
+      .superRefine((text, ctx) => {
+        const problem = describeDurationProblem(text);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: text });
+      }),
+    {
+      // Go's duration syntax is a superset of ours (the pattern narrows it), so CEL can check the bounds.
+      validations: [
+        {
+          rule: `duration(self) >= duration('${MIN_INTERVAL_TEXT}') && duration(self) <= duration('${MAX_INTERVAL_TEXT}')`,
+          message: `interval must lie between ${MIN_INTERVAL_TEXT} and ${MAX_INTERVAL_TEXT}; use a cron schedule for rarer checks`,
+        },
+      ],
+    },
+  )
     .optional()
     .describe('Periodic drift check, e.g. 30s, 15m, 1h, 1h30m (1s..168h). Defaults to 1h when no schedule is set.'),
-  schedule: z
-    .string()
-    .regex(new RegExp(CRON_PATTERN), { error: 'expected a 5-field cron expression, e.g. "0 */6 * * *"', abort: true })
-    .superRefine((text, ctx) => {
-      const problem = describeCronProblem(text);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: text });
-    })
+  schedule: withCrdHint(
+    z
+      .string()
+      .max(200, { error: 'expected a 5-field cron expression, e.g. "0 */6 * * *"', abort: true })
+      .regex(new RegExp(CRON_PATTERN), { error: 'expected a 5-field cron expression, e.g. "0 */6 * * *"', abort: true })
+      .superRefine((text, ctx) => {
+        const problem = describeCronProblem(text);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: text });
+      }),
+    // zod keeps a loose shape check so describeCronProblem can say which field is wrong.
+    { pattern: CRON_STRICT_PATTERN },
+  )
     .optional()
     .describe('Cron expression (5 fields, UTC) for the drift check, instead of interval.'),
   ignoreFields: z
     .array(IgnoreFieldsRuleSchema)
+    .max(100)
     .default([])
     .describe('Fields left out of the diff, like Argo CD ignoreDifferences: hand edits there are neither shown as drift nor repaired.'),
 };
@@ -155,14 +211,18 @@ function withDefaultInterval<T extends { interval?: string; schedule?: string }>
   return spec.interval === undefined && spec.schedule === undefined ? { ...spec, interval: DEFAULT_INTERVAL } : spec;
 }
 
-function checkUnique(values: readonly string[], path: readonly (string | number)[], what: string, ctx: z.RefinementCtx): void {
-  const seen = new Map<string, number>();
-  values.forEach((value, index) => {
-    const key = value.toLowerCase();
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, index);
-    else ctx.addIssue({ code: 'custom', path: [...path, index], message: `duplicate ${what} "${value}" (also at index ${first})` });
-  });
+/** CEL for the rule of {@link checkSchedule}. */
+const SCHEDULE_RULE = { rule: '!(has(self.interval) && has(self.schedule))', message: 'set either interval or schedule, not both' };
+
+/** CEL: `has(self.f) && size(self.f) > 0` for each field path, or-ed. */
+function nonEmptyRule(fields: readonly string[]): string {
+  return fields
+    .map((field) => {
+      const parts = field.split('.');
+      const guards = parts.map((_, i) => `has(self.${parts.slice(0, i + 1).join('.')})`);
+      return `(${[...guards, `size(self.${field}) > 0`].join(' && ')})`;
+    })
+    .join(' || ');
 }
 
 export const CustomManufacturerSchema = z.strictObject({
@@ -171,129 +231,138 @@ export const CustomManufacturerSchema = z.strictObject({
   description: z.string().max(200).optional(),
 });
 export type CustomManufacturer = z.output<typeof CustomManufacturerSchema>;
+export { CustomDeviceTypeSchema, CustomModuleTypeSchema };
+export type { CustomDeviceType, CustomModuleType } from './library-format.ts';
 
-export const VendorSetSpecSchema = z
-  .strictObject({
-    ...policyShape,
-    vendors: vendorSelection('Manufacturers from the devicetype-library, by name or slug, or "all".'),
-    custom: z
-      .array(CustomManufacturerSchema)
-      .default([])
-      .describe('Manufacturers that are not in the library.'),
-  })
-  .superRefine((spec, ctx) => {
-    checkSchedule(spec, ctx);
-    if (spec.vendors !== 'all') checkUnique(spec.vendors, ['vendors'], 'vendor', ctx);
-    checkUnique(
-      spec.custom.map((entry) => entry.slug),
-      ['custom'],
-      'custom manufacturer slug',
-      ctx,
-    );
-    if (spec.vendors !== 'all' && spec.vendors.length === 0 && spec.custom.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['vendors'], message: 'a VendorSet must list vendors, "all", or custom manufacturers' });
-    }
-  })
-  .transform(withDefaultInterval);
+const VENDOR_SET_MESSAGE = 'a VendorSet must list vendors, "all", or custom manufacturers';
 
-/**
- * An inline device type in the devicetype-library format (manufacturer, model, slug, u_height,
- * interfaces, console-ports, ...). Only the identity is checked here; the resolver validates
- * the whole object against the library's own JSON Schema.
- */
-export const CustomDeviceTypeSchema = z
-  .looseObject({
-    manufacturer: z.string().min(1, { error: 'must not be empty' }),
-    model: z.string().min(1, { error: 'must not be empty' }),
-    slug: slugString,
-  })
-  .describe('A device type written in the devicetype-library format.');
-export type CustomDeviceType = z.output<typeof CustomDeviceTypeSchema>;
-
-/** An inline module type in the devicetype-library format (manufacturer, model, interfaces, ...). */
-export const CustomModuleTypeSchema = z
-  .looseObject({
-    manufacturer: z.string().min(1, { error: 'must not be empty' }),
-    model: z.string().min(1, { error: 'must not be empty' }),
-  })
-  .describe('A module type written in the devicetype-library format.');
-export type CustomModuleType = z.output<typeof CustomModuleTypeSchema>;
+const vendorSetSpec = withCrdHint(
+  z
+    .strictObject({
+      ...policyShape,
+      vendors: vendorSelection('Manufacturers from the devicetype-library, by name or slug.'),
+      custom: withCrdHint(
+        z
+          .array(CustomManufacturerSchema)
+          .max(MAX_INLINE_TYPES)
+          .superRefine((custom, ctx) => checkUnique(custom.map((entry) => entry.slug), [], 'custom manufacturer slug', ctx)),
+        { listType: 'map', mapKeys: ['slug'] },
+      )
+        .default([])
+        .describe('Manufacturers that are not in the library.'),
+    })
+    .superRefine((spec, ctx) => {
+      checkSchedule(spec, ctx);
+      if (spec.vendors.length === 0 && spec.custom.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['vendors'], message: VENDOR_SET_MESSAGE });
+      }
+    }),
+  { validations: [SCHEDULE_RULE, { rule: nonEmptyRule(['vendors', 'custom']), message: VENDOR_SET_MESSAGE }] },
+);
+export const VendorSetSpecSchema = vendorSetSpec.transform(withDefaultInterval);
 
 export const ModuleTypeFilterSchema = z.strictObject({
   include: regexList('Keep module types whose model matches any of these.'),
   exclude: regexList('Drop module types whose model matches any of these.'),
 });
 
-export const DeviceTypeSetSpecSchema = z
-  .strictObject({
-    ...policyShape,
-    vendors: vendorSelection('Manufacturers whose library device types are selected (then filtered by include/exclude), or "all".'),
-    deviceTypes: z
-      .strictObject({
-        slugs: z.array(nonEmptyString).optional().describe('Library device-type slugs, added regardless of include/exclude.'),
-        models: z.array(nonEmptyString).optional().describe('Library model names, added regardless of include/exclude.'),
-      })
-      .optional()
-      .describe('Explicit picks from the library.'),
-    include: regexList('Keep device types of the selected vendors whose model or slug matches any of these (all when unset).'),
-    exclude: regexList('Drop device types whose model or slug matches any of these.'),
-    moduleTypes: z
-      .union([z.boolean(), ModuleTypeFilterSchema], { error: 'expected true, false or {include, exclude}' })
-      .optional()
-      .describe('Module types of the selected vendors: true for all, or filtered by include/exclude on the model.'),
-    custom: z.array(CustomDeviceTypeSchema).optional().describe('Inline device types in the devicetype-library format.'),
-    customModuleTypes: z.array(CustomModuleTypeSchema).optional().describe('Inline module types in the devicetype-library format.'),
-    components: z.boolean().default(true).describe('Reconcile component templates (interfaces, ports, bays, ...).'),
-    images: z.boolean().default(false).describe('Upload front/rear elevation images where the library has them.'),
-  })
-  .superRefine((spec, ctx) => {
-    checkSchedule(spec, ctx);
-    if (spec.vendors !== 'all') checkUnique(spec.vendors, ['vendors'], 'vendor', ctx);
-    if (spec.custom) {
-      checkUnique(
-        spec.custom.map((entry) => entry.slug),
-        ['custom'],
-        'custom device type slug',
-        ctx,
-      );
-    }
-    const picks = (spec.deviceTypes?.slugs?.length ?? 0) + (spec.deviceTypes?.models?.length ?? 0);
-    const inline = (spec.custom?.length ?? 0) + (spec.customModuleTypes?.length ?? 0);
-    if (spec.vendors !== 'all' && spec.vendors.length === 0 && picks === 0 && inline === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['vendors'],
-        message: 'a DeviceTypeSet must select something: vendors, "all", deviceTypes.slugs/models, custom or customModuleTypes',
-      });
-    }
-  })
-  .transform(withDefaultInterval);
+const moduleTypeSelection = withCrdHint(
+  z.union([z.boolean(), ModuleTypeFilterSchema], { error: 'expected {include, exclude} (or, in Git files, true or false)' }),
+  { structural: ModuleTypeFilterSchema },
+);
 
-const conditionSchema = z.strictObject({
-  type: z.string().min(1).describe('Condition type, e.g. Ready, Reconciling, Stalled.'),
+const DEVICE_TYPE_SET_MESSAGE = 'a DeviceTypeSet must select something: vendors, "all", deviceTypes.slugs/models, custom or customModuleTypes';
+
+const deviceTypeSetSpec = withCrdHint(
+  z
+    .strictObject({
+      ...policyShape,
+      vendors: vendorSelection('Manufacturers whose library device types are selected (then filtered by include/exclude).'),
+      deviceTypes: z
+        .strictObject({
+          slugs: z.array(nonEmptyString(100)).max(MAX_PICKS).optional().describe('Library device-type slugs, added regardless of include/exclude.'),
+          models: z.array(nonEmptyString(100)).max(MAX_PICKS).optional().describe('Library model names, added regardless of include/exclude.'),
+        })
+        .optional()
+        .describe('Explicit picks from the library.'),
+      include: regexList('Keep device types of the selected vendors whose model or slug matches any of these (all when unset).'),
+      exclude: regexList('Drop device types whose model or slug matches any of these.'),
+      moduleTypes: moduleTypeSelection
+        .optional()
+        .describe(
+          'Module types of the selected vendors: {} for all of them, or filtered by include/exclude on the model. Git files may also write true (all) or false (none).',
+        ),
+      custom: withCrdHint(
+        z
+          .array(CustomDeviceTypeSchema)
+          .max(MAX_INLINE_TYPES)
+          .superRefine((custom, ctx) => checkUnique(custom.map((entry) => entry.slug), [], 'custom device type slug', ctx)),
+        { listType: 'map', mapKeys: ['slug'] },
+      )
+        .optional()
+        .describe('Inline device types in the devicetype-library format.'),
+      customModuleTypes: z.array(CustomModuleTypeSchema).max(MAX_INLINE_TYPES).optional().describe('Inline module types in the devicetype-library format.'),
+      components: z.boolean().default(true).describe('Reconcile component templates (interfaces, ports, bays, ...).'),
+      images: z.boolean().default(false).describe('Upload front/rear elevation images where the library has them.'),
+    })
+    .superRefine((spec, ctx) => {
+      checkSchedule(spec, ctx);
+      const picks = (spec.deviceTypes?.slugs?.length ?? 0) + (spec.deviceTypes?.models?.length ?? 0);
+      const inline = (spec.custom?.length ?? 0) + (spec.customModuleTypes?.length ?? 0);
+      if (spec.vendors.length === 0 && picks === 0 && inline === 0) {
+        ctx.addIssue({ code: 'custom', path: ['vendors'], message: DEVICE_TYPE_SET_MESSAGE });
+      }
+    }),
+  {
+    validations: [
+      SCHEDULE_RULE,
+      { rule: nonEmptyRule(['vendors', 'deviceTypes.slugs', 'deviceTypes.models', 'custom', 'customModuleTypes']), message: DEVICE_TYPE_SET_MESSAGE },
+    ],
+  },
+);
+export const DeviceTypeSetSpecSchema = deviceTypeSetSpec.transform(withDefaultInterval);
+
+/** metav1.Condition's validation, so a status the controller writes always passes the API server. */
+const CONDITION_TYPE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/;
+const CONDITION_REASON = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
+
+/** One status condition, as Kubernetes' metav1.Condition. */
+export const ConditionSchema = z.strictObject({
+  type: z.string().min(1).max(316).regex(CONDITION_TYPE).describe('Condition type: Ready, Reconciling or Stalled.'),
   status: z.enum(['True', 'False', 'Unknown']),
-  reason: z.string().optional(),
-  message: z.string().optional(),
-  lastTransitionTime: z.string().meta({ format: 'date-time' }).optional(),
-  observedGeneration: z.int().min(0).optional(),
+  observedGeneration: z.int().min(0).optional().describe('metadata.generation the condition was set for.'),
+  lastTransitionTime: z.string().meta({ format: 'date-time' }).describe('When status last changed (not when the condition was last written).'),
+  reason: z.string().min(1).max(1024).regex(CONDITION_REASON).describe('CamelCase reason, e.g. ReconciliationSucceeded, InvalidSpec.'),
+  message: z.string().max(32_768).describe('Human-readable details.'),
 });
+export type Condition = z.output<typeof ConditionSchema>;
+
+const count = z.int().min(0);
 
 /** What the controller reports back on a custom resource (its status subresource). */
 export const IntentStatusSchema = z
   .strictObject({
     observedGeneration: z.int().min(0).optional().describe('metadata.generation the status describes.'),
-    conditions: z.array(conditionSchema).optional(),
+    conditions: withCrdHint(z.array(ConditionSchema).max(16), { listType: 'map', mapKeys: ['type'] }).optional(),
     drift: z
       .strictObject({
-        total: z.int().min(0),
-        create: z.int().min(0).optional(),
-        update: z.int().min(0).optional(),
-        delete: z.int().min(0).optional(),
+        total: count.describe('Operations to create, update or delete, plus unmanaged objects.'),
+        create: count.optional(),
+        update: count.optional(),
+        delete: count.optional(),
+        unmanaged: count.optional().describe('Matching objects this controller does not own (adopt: false).'),
+        blocked: count.optional().describe('Deletes NetBox refuses (the object is in use).'),
       })
       .optional()
-      .describe('Operations the last plan holds: what differs between NetBox and the intent.'),
-    lastReconcileTime: z.string().meta({ format: 'date-time' }).optional(),
-    revision: z.string().optional().describe('Intent source and library revision the status was computed at.'),
+      .describe('What the last plan found different between NetBox and the intent, per action.'),
+    lastReconcileTime: z.string().meta({ format: 'date-time' }).optional().describe('When the last reconcile finished.'),
+    lastProcessId: z.string().max(64).optional().describe('The workflow process of the last reconcile (netbox-gitops process ID).'),
+    lastAppliedLibraryRevision: z.string().max(256).optional().describe('devicetype-library revision of the last successful reconcile.'),
+    lastHandledReconcileAt: z
+      .string()
+      .max(256)
+      .optional()
+      .describe('Value of the netbox-gitops.io/reconcile-requested-at annotation the controller last acted on.'),
   })
   .describe('Written by the controller; ignored when an intent is loaded.');
 export type IntentStatus = z.output<typeof IntentStatusSchema>;

@@ -151,7 +151,7 @@ function checkHeader(document: Record<string, unknown>): FieldProblem[] {
 function lintIntent(intent: Intent): FieldProblem[] {
   if (intent.kind !== 'DeviceTypeSet') return [];
   const spec: DeviceTypeSetIntent['spec'] = intent.spec;
-  if (spec.vendors === 'all' || spec.vendors.length > 0) return [];
+  if (spec.vendors.length > 0) return [];
   const warnings: FieldProblem[] = [];
   for (const field of ['include', 'exclude', 'moduleTypes'] as const) {
     const value = spec[field];

@@ -1,7 +1,7 @@
 import type { Catalogue, CatalogueDeviceType, CatalogueModuleType, CatalogueVendor } from '../catalogue/index.ts';
 import { findDeviceTypeBySlug, findVendor, mapInlineDeviceType, mapInlineModuleType, slugify } from '../catalogue/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
-import { compileIntentPattern, intentKey } from '../intents/index.ts';
+import { compileIntentPattern, intentKey, selectsAllVendors } from '../intents/index.ts';
 import type { DeviceTypeSetIntent, Intent, IntentPattern, LoadedIntent, VendorSetIntent } from '../intents/index.ts';
 import type { DesiredDeviceType, DesiredIntent, DesiredManufacturer, DesiredModuleType, DesiredState, IntentPolicy } from './types.ts';
 
@@ -41,8 +41,8 @@ function policyOf(intent: Intent): IntentPolicy {
 }
 
 /** The vendors an intent names, each looked up in the library; unknown names are errors. */
-function selectVendors(vendors: 'all' | readonly string[], catalogue: Catalogue, report: Reporter): CatalogueVendor[] {
-  if (vendors === 'all') return [...catalogue.vendors.values()];
+function selectVendors(vendors: readonly string[], catalogue: Catalogue, report: Reporter): CatalogueVendor[] {
+  if (selectsAllVendors(vendors)) return [...catalogue.vendors.values()];
   const found: CatalogueVendor[] = [];
   vendors.forEach((name, i) => {
     const vendor = findVendor(catalogue, name);

@@ -96,15 +96,29 @@ describe('the CRDs', () => {
     const schema = crdSchema(crd);
     expect(findStructuralViolations(schema)).toEqual([]);
     const status = (schema.properties as Record<string, Json>).status!;
-    expect(Object.keys(status.properties as Json)).toEqual(['observedGeneration', 'conditions', 'drift', 'lastReconcileTime', 'revision']);
+    expect(Object.keys(status.properties as Json)).toEqual([
+      'observedGeneration',
+      'conditions',
+      'drift',
+      'lastReconcileTime',
+      'lastProcessId',
+      'lastAppliedLibraryRevision',
+      'lastHandledReconcileAt',
+    ]);
   });
 
-  it('keeps the polymorphic and free-form fields structural', async () => {
+  it('types the Git shorthands by their canonical form and the inline definitions field by field', async () => {
     const spec = ((crdSchema(await readYaml(CRD_FILES.DeviceTypeSet)).properties as Record<string, Json>).spec!.properties) as Record<string, Json>;
-    expect(spec.vendors).toMatchObject({ 'x-kubernetes-preserve-unknown-fields': true });
-    expect(spec.moduleTypes).toMatchObject({ 'x-kubernetes-preserve-unknown-fields': true });
-    expect((spec.custom!.items as Json)['x-kubernetes-preserve-unknown-fields']).toBe(true);
+    expect(spec.vendors).toMatchObject({ type: 'array', default: [], 'x-kubernetes-list-type': 'set', items: { type: 'string' } });
+    expect(spec.moduleTypes).toMatchObject({ type: 'object', properties: { include: { type: 'array' }, exclude: { type: 'array' } } });
+    expect(spec.custom).toMatchObject({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['slug'] });
     expect((spec.custom!.items as Json).required).toEqual(['manufacturer', 'model', 'slug']);
+    expect(((spec.custom!.items as Json).properties as Record<string, Json>).interfaces).toMatchObject({
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['name'],
+      items: { type: 'object', required: ['name', 'type'] },
+    });
     expect(spec.mode).toMatchObject({ type: 'string', enum: ['observe', 'enforce'], default: 'observe' });
   });
 
@@ -213,7 +227,7 @@ describe('the example intents against the real library', () => {
   it('names vendors the library has', async () => {
     const { intents } = await loadIntents(join(REPO, 'intents'));
     const folders = new Set(await readdir(join(LIBRARY, 'device-types')));
-    const named = intents.flatMap(({ intent }) => (intent.spec.vendors === 'all' ? [] : intent.spec.vendors));
+    const named = intents.flatMap(({ intent }) => intent.spec.vendors.filter((vendor) => vendor !== 'all'));
     expect(named.length).toBeGreaterThan(0);
     for (const vendor of named) expect(folders.has(vendor), vendor).toBe(true);
   });

@@ -86,7 +86,7 @@ describe('validateIntentObject', () => {
     expect(intent).toBeUndefined();
     const byPath = Object.fromEntries(issues.map((issue) => [issue.path, issue.message]));
     expect(byPath).toEqual({
-      'spec.vendors': 'expected "all" or a list of manufacturer names or slugs, got string "some"',
+      'spec.vendors': 'expected a list of manufacturer names or slugs (or "all"), got string "some"',
       'spec.include[1]': 'expected string, got number 3',
       'spec.include[2]': 'invalid regular expression "([": missing closing ]: `[` (RE2 syntax: https://github.com/google/re2/wiki/Syntax)',
       'spec.mode': 'expected "observe" or "enforce", got string "apply"',
@@ -137,6 +137,12 @@ describe('validateIntentObject', () => {
     const vendorSet = (spec: Record<string, unknown>): ReturnType<typeof validateIntentObject> =>
       validateIntentObject({ apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'v' }, spec });
     expect(vendorSet({ vendors: 'all' }).issues).toEqual([]);
+    // The string shorthand and the list form mean the same: every vendor (issue 9's `vendors: [all]`).
+    expect(vendorSet({ vendors: 'all' }).intent?.spec.vendors).toEqual(['all']);
+    expect(vendorSet({ vendors: ['all'] }).intent?.spec.vendors).toEqual(['all']);
+    expect(vendorSet({ vendors: ['all', 'Cisco'] }).issues).toEqual([
+      { path: 'spec.vendors[0]', message: '"all" selects every vendor: list it alone', severity: 'error' },
+    ]);
     expect(vendorSet({ custom: [{ name: 'Acme', slug: 'acme' }] }).intent?.spec.vendors).toEqual([]);
     expect(vendorSet({}).issues[0]?.message).toBe('a VendorSet must list vendors, "all", or custom manufacturers');
     expect(vendorSet({ custom: [{ name: 'Acme', slug: 'ac me' }] }).issues).toEqual([
@@ -170,8 +176,8 @@ describe('validateIntentObject', () => {
 describe('the seed import forms', () => {
   it('maps VendorImportForm, defaulting to all vendors', () => {
     const all = intentFromVendorImportForm({});
-    expect(all).toMatchObject({ kind: 'VendorSet', metadata: { name: 'import-vendors-all' }, spec: { vendors: 'all', mode: 'enforce', prune: false } });
-    expect(intentFromVendorImportForm({ selected_vendors: ['Cisco', 'all'] }).spec.vendors).toBe('all');
+    expect(all).toMatchObject({ kind: 'VendorSet', metadata: { name: 'import-vendors-all' }, spec: { vendors: ['all'], mode: 'enforce', prune: false } });
+    expect(intentFromVendorImportForm({ selected_vendors: ['Cisco', 'all'] }).spec.vendors).toEqual(['all']);
 
     const some = intentFromVendorImportForm({ selected_vendors: ['Juniper', 'Cisco'] });
     expect(some.spec.vendors).toEqual(['Juniper', 'Cisco']);

@@ -91,4 +91,11 @@ describe('resolveIntents', () => {
     expect(intent.deviceTypes.length).toBe(catalogue.deviceTypes.length);
     expect(intent.moduleTypes.length).toBe(catalogue.moduleTypes.length);
   });
+
+  it('reads vendors: [all] (the list form, as in CRs and the seed form) like vendors: all', async () => {
+    const state = await resolveText(`${header('VendorSet', 'all')}  vendors: [all]
+`);
+    expect(state.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(state.intents[0]?.manufacturers.length).toBe(catalogue.vendors.size);
+  });
 });

@@ -1,0 +1,6 @@
+/**
+ * A stand-in Kubernetes API server for tests and the demo (see README.md for what it does
+ * and does not cover).
+ */
+export { createCrdSchemaValidator } from './crd-schema.ts';
+export type { AdmissionResult, CrdSchemaValidator, FieldValidation } from './crd-schema.ts';
