@@ -7,29 +7,33 @@
 #   docker run --rm netbox-gitops:0.1.0 --help
 #   docker run --rm -e DATABASE_URL=... -e REDIS_URL=... netbox-gitops:0.1.0 worker
 #
-# The package runs its TypeScript sources through tsx (a runtime dependency), so there is no
-# compile step; the devicetype-library is NOT in the image: set LIBRARY_GIT_URL (+ LIBRARY_GIT_REF)
-# to clone it into CACHE_DIR at start, or mount a copy and point LIBRARY_PATH at it. Intents come
+# The TypeScript is compiled once, in the build stage (`npm run build`: dist/ with source maps,
+# and the dashboard bundle when the package has one); the runtime stage holds that output, the
+# migrations and the production dependencies only — no TypeScript, no tsx, nothing compiled at
+# start. The devicetype-library is NOT in the image: set LIBRARY_GIT_URL (+ LIBRARY_GIT_REF) to
+# clone it into CACHE_DIR at start, or mount a copy and point LIBRARY_PATH at it. Intents come
 # from Git (INTENTS_SOURCE=git, GIT_URL) or a mounted folder (INTENTS_PATH).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- production dependencies only -------------------------------------------------------------
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
-
-# --- build: what needs dev dependencies (the dashboard bundle, once `npm run build` exists) ----
+# --- build: compile with the dev dependencies, then gather what the runtime needs in /out -------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# --if-present: a no-op until the package has a build script; the dev dependencies stay here.
-RUN npm run --if-present build \
- && rm -rf node_modules
+# web/dist exists only once the package has a dashboard (`build:web`, run by `build`).
+RUN npm run build \
+ && mkdir -p /out \
+ && cp -R package.json bin dist migrations /out/ \
+ && if [ -d web/dist ]; then mkdir -p /out/web && cp -R web/dist /out/web/; fi
+
+# --- production dependencies only ---------------------------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -51,18 +55,25 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends tini git openssh-client ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
+# The cache volume is the only place the processes write to, so the image runs on a read-only
+# root filesystem with no writable /tmp: clones and the parsed catalogue go to CACHE_DIR, git's
+# temporary files (TMPDIR) and ssh's known_hosts (HOME/.ssh) too. Source maps make stack traces
+# name the TypeScript files and lines.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--enable-source-maps \
     CACHE_DIR=/var/cache/netbox-gitops \
+    HOME=/var/cache/netbox-gitops \
+    TMPDIR=/var/cache/netbox-gitops \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 
 WORKDIR /app
 # Code and dependencies stay owned by root: the process (uid 1000, "node") cannot change them.
 COPY --from=deps /app/node_modules ./node_modules
-COPY --from=build /app ./
+COPY --from=build /out ./
 RUN mkdir -p "${CACHE_DIR}" && chown 1000:1000 "${CACHE_DIR}"
 
 # Clones and the parsed-catalogue cache; give it a volume (the chart uses an emptyDir, since the
-# root filesystem is read-only there; /tmp must be writable too: tsx caches compiled files there).
+# root filesystem is read-only there).
 VOLUME ["/var/cache/netbox-gitops"]
 
 # Numeric, so Kubernetes' runAsNonRoot can verify it.
@@ -72,8 +83,7 @@ USER 1000:1000
 EXPOSE 8080
 
 # No HEALTHCHECK: only the api serves HTTP, and Kubernetes uses the chart's probes
-# (/livez, /readyz). For plain Docker running the api, something like:
-#   HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8080/livez').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# (/livez, /readyz); docker-compose.yml declares one per service.
 
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/netbox-gitops.js"]
 CMD ["controller"]

@@ -1,10 +1,9 @@
 import { Command } from 'commander';
+import { packageVersion } from '../controller/package-root/index.ts';
 import { loadCliRuntime } from './context.ts';
 import type { CliContext } from './context.ts';
 import { COMMANDS, commandName } from './commands/index.ts';
 import type { CommandEntry } from './commands/index.ts';
-
-export const VERSION = '0.1.0';
 
 /**
  * Builds the `netbox-gitops` command tree for one invocation; free of side effects so tests can
@@ -16,7 +15,7 @@ export const VERSION = '0.1.0';
 export async function buildProgram(ctx: CliContext, args: readonly string[]): Promise<Command> {
   const program = new Command('netbox-gitops')
     .description('GitOps reconciliation controller for the NetBox device catalogue')
-    .version(VERSION)
+    .version(packageVersion())
     .showHelpAfterError()
     // Subcommands inherit this when created, so no command calls process.exit itself: the
     // entry file turns every CommanderError into an exit code.

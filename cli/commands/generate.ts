@@ -1,11 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { findStaleIntentArtifacts, writeIntentArtifacts } from '../../controller/intents/index.ts';
+import { packageRoot } from '../../controller/package-root/index.ts';
 import { ExitCode } from '../context.ts';
 import type { CliContext } from '../context.ts';
-
-/** The repository root, found from this file so the command works from any working directory. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface GenerateOptions {
   readonly check?: boolean;
@@ -19,7 +16,7 @@ export interface GenerateOptions {
  * @throws ExitCode(1) when `check` finds stale or missing files.
  */
 export async function runGenerate(options: GenerateOptions, ctx: Pick<CliContext, 'out' | 'err'>): Promise<void> {
-  const root = options.out ?? PACKAGE_ROOT;
+  const root = options.out ?? packageRoot();
   if (options.check) {
     const stale = await findStaleIntentArtifacts(root);
     if (stale.length > 0) {

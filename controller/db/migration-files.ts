@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root/index.ts';
 import { MigrationError } from './errors.ts';
 
 /** One numbered migration: its up script, the down script that undoes it, and their checksum. */
@@ -19,9 +19,9 @@ export interface Migration {
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9]+(?:_[a-z0-9]+)*)\.(up|down)\.sql$/;
 
-/** The repository's `migrations/` folder, found from this file's location, not the working directory. */
+/** The package's `migrations/` folder, found from the code's location, not the working directory. */
 export function defaultMigrationsDirectory(): string {
-  return fileURLToPath(new URL('../../migrations/', import.meta.url));
+  return join(packageRoot(), 'migrations');
 }
 
 /**

@@ -14,10 +14,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVER_PACKAGES = ['fastify', '@fastify/cors', '@fastify/helmet', '@fastify/swagger', 'mercurius', 'graphql', 'bullmq', 'ioredis', 'pg', '@kubernetes/client-node', 'chokidar', 'prom-client', 'pino'];
 
 describe('lazy command loading', () => {
-  it('the entry imports only the CLI shell, the error classes and commander', () => {
+  it('the entry imports only the CLI shell, the error classes, the package-root finder and commander', () => {
     const closure = importClosure(ROOT, 'cli/main.ts');
     expect([...closure.packages]).toEqual(['commander']);
-    expect([...closure.files].sort()).toEqual(['cli/commands/index.ts', 'cli/context.ts', 'cli/main.ts', 'cli/program.ts', 'controller/errors/index.ts']);
+    expect([...closure.files].sort()).toEqual(['cli/commands/index.ts', 'cli/context.ts', 'cli/main.ts', 'cli/program.ts', 'controller/errors/index.ts', 'controller/package-root/index.ts']);
   });
 
   it.each(['validate', 'resolve', 'plan'])('`%s` imports no server, queue, database or Kubernetes package', (name) => {

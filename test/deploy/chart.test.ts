@@ -53,7 +53,7 @@ interface Container {
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
   envFrom?: { configMapRef?: { name: string } }[];
   ports?: { name: string; containerPort: number }[];
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   securityContext?: Record<string, unknown>;
   resources?: Record<string, unknown>;
   livenessProbe?: { httpGet?: { path: string; port: string | number } };
@@ -251,7 +251,7 @@ describe('templates with the default values', () => {
     expect(service.ports).toEqual([{ name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' }]);
   });
 
-  it('pods run as non-root on a read-only root filesystem with writable /tmp, cache and home', () => {
+  it('pods run as non-root on a read-only root filesystem whose only writable place is the cache (also HOME and TMPDIR)', () => {
     for (const object of chart.objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job')) {
       const spec = podSpec(object);
       const main = container(object);
@@ -260,10 +260,16 @@ describe('templates with the default values', () => {
       expect(main.resources, object.metadata.name).toHaveProperty('requests');
       const mounts = new Map(main.volumeMounts?.map((m) => [m.mountPath, m.name]));
       const volumes = new Map(spec.volumes?.map((v) => [v.name, v]));
-      const writable = object.kind === 'Job' ? ['/tmp'] : ['/tmp', '/var/cache/netbox-gitops', '/home/node'];
+      const writable = object.kind === 'Job' ? [] : ['/var/cache/netbox-gitops'];
+      const mounted = (main.volumeMounts ?? []).filter((m) => m.readOnly !== true).map((m) => m.mountPath);
+      expect(mounted, `${object.metadata.name}: writable mounts`).toEqual(writable);
       for (const path of writable) {
         const volume = volumes.get(mounts.get(path) ?? '');
         expect(volume?.emptyDir, `${object.metadata.name}: emptyDir at ${path}`).toBeDefined();
+      }
+      if (object.kind !== 'Job') {
+        const env = new Map(main.env?.map((e) => [e.name, e.value]));
+        expect([env.get('HOME'), env.get('TMPDIR')], object.metadata.name).toEqual(['/var/cache/netbox-gitops', '/var/cache/netbox-gitops']);
       }
     }
   });

@@ -1,6 +1,7 @@
 // The Dockerfile and .dockerignore, read as text (there is no Docker engine here): what the image
-// runs must exist in the CLI, its install must leave out dev dependencies while keeping tsx, and
-// the commands the chart runs must be ones `netbox-gitops --help` lists.
+// runs must exist in the CLI, it must compile once and ship the compiled output with production
+// dependencies only (no tsx), and the commands the chart runs must be ones `netbox-gitops --help`
+// lists. runtime-layout.test.ts runs that layout.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,18 +90,33 @@ describe('Dockerfile', () => {
     expect([...commands]).toContain('controller');
   });
 
-  it('installs production dependencies with npm ci --omit=dev, and tsx is one of them', () => {
+  it('compiles once in the build stage and ships dist/, bin, migrations and production dependencies only', () => {
+    const build = instructions.filter((i) => i.stage === 'build' && i.keyword === 'RUN').map((i) => i.argument);
+    expect(build.some((r) => /^npm ci\b/.test(r) && !r.includes('--omit=dev')), 'the build stage installs the dev dependencies').toBe(true);
+    expect(build.some((r) => /\bnpm run build\b/.test(r))).toBe(true);
+    const gathered = /cp -R ([^&]+?) \/out\//.exec(build.join('\n'))?.[1]?.trim().split(/\s+/) ?? [];
+    expect(gathered.sort()).toEqual(['bin', 'dist', 'migrations', 'package.json']);
     const deps = instructions.filter((i) => i.stage === 'deps' && i.keyword === 'RUN').map((i) => i.argument);
     expect(deps.some((r) => /\bnpm ci\b[^&]*--omit=dev/.test(r))).toBe(true);
     const copied = runtime.filter((i) => i.keyword === 'COPY').map((i) => i.argument);
-    expect(copied).toContain('--from=deps /app/node_modules ./node_modules');
-    // The build stage's full install must not reach the runtime image.
-    const build = instructions.filter((i) => i.stage === 'build' && i.keyword === 'RUN').map((i) => i.argument);
-    expect(build.at(-1)).toMatch(/rm -rf node_modules$/);
+    expect(copied.sort()).toEqual(['--from=build /out ./', '--from=deps /app/node_modules ./node_modules']);
+  });
+
+  it('tsx is a dev dependency, reached by no production package, and the bin imports it only as the fallback', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    expect(pkg.dependencies.tsx, 'tsx runs the sources: it must be a runtime dependency').toBeDefined();
-    expect(pkg.devDependencies.tsx).toBeUndefined();
-    expect(readFileSync(join(REPO_ROOT, 'bin', 'netbox-gitops.js'), 'utf8')).toContain("from 'tsx/esm/api'");
+    expect(pkg.dependencies.tsx).toBeUndefined();
+    expect(pkg.devDependencies.tsx).toBeDefined();
+    const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    for (const name of ['tsx', 'esbuild', 'typescript']) expect(lock.packages[`node_modules/${name}`]?.dev, `${name} only in dev`).toBe(true);
+    const bin = readFileSync(join(REPO_ROOT, 'bin', 'netbox-gitops.js'), 'utf8');
+    expect(bin).not.toMatch(/^import .*tsx/m);
+    expect(bin).toContain("await import('tsx/esm/api')");
+  });
+
+  it('writes only to the cache volume: HOME and TMPDIR point into it, source maps are on', () => {
+    const env = runtime.filter((i) => i.keyword === 'ENV').map((i) => i.argument).join(' ');
+    for (const variable of ['CACHE_DIR', 'HOME', 'TMPDIR']) expect(env).toMatch(new RegExp(`\\b${variable}=/var/cache/netbox-gitops\\b`));
+    expect(env).toMatch(/\bNODE_OPTIONS=--enable-source-maps\b/);
   });
 
   it('runs as a numeric non-root user and does not bake in the devicetype-library', () => {
@@ -113,7 +129,7 @@ describe('Dockerfile', () => {
     expect(text).toContain('VOLUME ["/var/cache/netbox-gitops"]');
   });
 
-  it('has OCI labels and a HEALTHCHECK only as a hint', () => {
+  it('has OCI labels and no HEALTHCHECK (the chart has probes, docker-compose.yml its own checks)', () => {
     const labels = runtime.filter((i) => i.keyword === 'LABEL').map((i) => i.argument).join(' ');
     for (const key of ['title', 'description', 'version', 'revision', 'created', 'licenses']) {
       expect(labels).toContain(`org.opencontainers.image.${key}=`);
@@ -146,7 +162,7 @@ describe('.dockerignore', () => {
   });
 
   it('keeps what the image needs', () => {
-    for (const needed of ['package.json', 'package-lock.json', 'bin', 'cli', 'controller', 'migrations', 'emulator', 'api', 'tsconfig.json']) {
+    for (const needed of ['package.json', 'package-lock.json', 'bin', 'cli', 'controller', 'migrations', 'emulator', 'api', 'web', 'tsconfig.json', 'tsconfig.build.json']) {
       expect(entries.filter((e) => e === needed || e === `${needed}/` || e === `/${needed}`), needed).toEqual([]);
     }
   });

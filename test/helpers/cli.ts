@@ -1,6 +1,50 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { ExitCode, createCliContext } from '../../cli/context.ts';
-import { buildProgram } from '../../cli/program.ts';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as sourceContext from '../../cli/context.ts';
+import type * as ContextModule from '../../cli/context.ts';
+import * as sourceProgram from '../../cli/program.ts';
+import type * as ProgramModule from '../../cli/program.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Which CLI the tests drive: the TypeScript sources (default), or the compiled JavaScript in
+ * dist/ with `CLI_UNDER_TEST=dist` (after `npm run build`). CI runs test/cli both ways.
+ */
+export const CLI_UNDER_TEST: 'source' | 'dist' = process.env.CLI_UNDER_TEST === 'dist' ? 'dist' : 'source';
+
+interface CliModules {
+  readonly program: typeof ProgramModule;
+  readonly context: typeof ContextModule;
+}
+
+let modules: Promise<CliModules> | undefined;
+
+function distFile(relative: string): string {
+  const file = join(ROOT, 'dist', relative);
+  if (!existsSync(file)) throw new Error(`CLI_UNDER_TEST=dist but ${file} does not exist: run \`npm run build\` first`);
+  return file;
+}
+
+function cliModules(): Promise<CliModules> {
+  modules ??=
+    CLI_UNDER_TEST === 'dist'
+      ? Promise.all([import(pathToFileURL(distFile('cli/program.js')).href), import(pathToFileURL(distFile('cli/context.js')).href)]).then(
+          ([program, context]) => ({ program: program as typeof ProgramModule, context: context as typeof ContextModule }),
+        )
+      : Promise.resolve({ program: sourceProgram, context: sourceContext });
+  return modules;
+}
+
+/**
+ * The node arguments that start the CLI as its own process: `dist/cli/main.js` or the sources
+ * through tsx. Not the bin: it picks one itself (dist when current), and a test must know which.
+ */
+export function cliProcessArgs(): string[] {
+  return CLI_UNDER_TEST === 'dist' ? ['--enable-source-maps', distFile('cli/main.js')] : ['--import', 'tsx', join(ROOT, 'cli', 'main.ts')];
+}
 
 export interface CliRun {
   readonly out: string;
@@ -10,18 +54,19 @@ export interface CliRun {
 
 /** Runs `netbox-gitops <args>` in-process with its own environment; returns output and exit code. */
 export async function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const { program: programModule, context } = await cliModules();
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks = { out: '', err: '' };
   out.on('data', (chunk: Buffer) => (chunks.out += chunk.toString()));
   err.on('data', (chunk: Buffer) => (chunks.err += chunk.toString()));
-  const program = (await buildProgram(createCliContext({ LOG_LEVEL: 'silent', ...env }, out, err), args)).exitOverride();
+  const program = (await programModule.buildProgram(context.createCliContext({ LOG_LEVEL: 'silent', ...env }, out, err), args)).exitOverride();
   for (const command of program.commands) command.exitOverride();
   let code = 0;
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (error) {
-    if (error instanceof ExitCode) code = error.code;
+    if (error instanceof context.ExitCode) code = error.code;
     else if (typeof (error as { exitCode?: unknown }).exitCode === 'number') code = (error as { exitCode: number }).exitCode;
     else throw error;
   }

@@ -62,11 +62,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 The environment every container of the chart gets besides the ConfigMap: CACHE_DIR on its
-volume, each secret variable from the Secret (optional, so an absent key leaves it unset), the
+volume, HOME and TMPDIR there too (as the image sets them, but following cache.mountPath), each
+secret variable from the Secret (optional, so an absent key leaves it unset), the
 ssh key path when one is mounted, then extraEnv.
 */}}
 {{- define "netbox-gitops.env" -}}
 - name: CACHE_DIR
+  value: {{ .Values.cache.mountPath | quote }}
+- name: HOME
+  value: {{ .Values.cache.mountPath | quote }}
+- name: TMPDIR
   value: {{ .Values.cache.mountPath | quote }}
 {{- $secretName := include "netbox-gitops.secretName" . }}
 {{- range $variable, $key := .Values.secrets.keys }}
@@ -87,16 +92,12 @@ ssh key path when one is mounted, then extraEnv.
 {{- end -}}
 
 {{/*
-Writable places on a read-only root filesystem: /tmp (tsx's compile cache, git's temporary
-files), the cache (CACHE_DIR) and the home directory (ssh's known_hosts for accept-new).
+The one writable place on the read-only root filesystem: the cache (CACHE_DIR), which is also
+HOME (ssh's known_hosts for accept-new) and TMPDIR (git's temporary files); see netbox-gitops.env.
 */}}
 {{- define "netbox-gitops.volumeMounts" -}}
-- name: tmp
-  mountPath: /tmp
 - name: cache
   mountPath: {{ .Values.cache.mountPath }}
-- name: home
-  mountPath: /home/node
 {{- if .Values.git.sshKeySecret }}
 - name: ssh-key
   mountPath: /etc/netbox-gitops/ssh
@@ -108,8 +109,6 @@ files), the cache (CACHE_DIR) and the home directory (ssh's known_hosts for acce
 {{- end -}}
 
 {{- define "netbox-gitops.volumes" -}}
-- name: tmp
-  emptyDir: {}
 - name: cache
 {{- if .Values.cache.existingClaim }}
   persistentVolumeClaim:
@@ -118,8 +117,6 @@ files), the cache (CACHE_DIR) and the home directory (ssh's known_hosts for acce
   emptyDir:
     sizeLimit: {{ .Values.cache.sizeLimit }}
 {{- end }}
-- name: home
-  emptyDir: {}
 {{- if .Values.git.sshKeySecret }}
 - name: ssh-key
   secret:

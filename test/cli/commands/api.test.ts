@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliProcessArgs } from '../../helpers/cli.ts';
 import { createToken } from '../../../controller/auth/index.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 import { startNetBox } from '../../helpers/netbox.ts';
 import type { NetBoxFixture } from '../../helpers/netbox.ts';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/netbox-gitops.js');
 
 let db: TestDatabase;
 let nb: NetBoxFixture;
@@ -24,7 +22,7 @@ afterAll(async () => {
 
 describe('netbox-gitops api', () => {
   it('migrates, listens, serves with tokens, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'api', '--port', '0', '--host', '127.0.0.1'], {
+    const child = spawn(process.execPath, [...cliProcessArgs(), 'api', '--port', '0', '--host', '127.0.0.1'], {
       env: { ...process.env, DATABASE_URL: db.url, NETBOX_URL: nb.emulator.url, NETBOX_TOKEN: nb.emulator.token, LOG_LEVEL: 'warn', WORKFLOW_QUEUE: `test-api-cli-${process.pid}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliProcessArgs } from '../../helpers/cli.ts';
 import { DEFAULT_SCHEDULE_QUEUE } from '../../../controller/sources/index.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../../controller/catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../../controller/catalogue/fixtures.ts';
@@ -10,7 +9,6 @@ import { redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } f
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/netbox-gitops.js');
 // A Redis database of its own, so a controller someone runs on database 0 (the demo) holds a different leader lock.
 const REDIS_DATABASE = 11;
 
@@ -44,7 +42,7 @@ afterAll(async () => {
 
 describe('netbox-gitops controller', () => {
   it('migrates, syncs the folder, requests a reconcile through the workflow engine, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'controller', '--intents', intents.path, '--library', library.root], {
+    const child = spawn(process.execPath, [...cliProcessArgs(), 'controller', '--intents', intents.path, '--library', library.root], {
       env: {
         ...process.env,
         DATABASE_URL: db.url,

@@ -1,11 +1,9 @@
 import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerGenerateCommand } from '../../../cli/commands/generate.ts';
-import { ExitCode, createCliContext } from '../../../cli/context.ts';
+import { runCli } from '../../helpers/cli.ts';
+import type { CliRun } from '../../helpers/cli.ts';
 
 let root: string;
 
@@ -17,23 +15,9 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Runs `netbox-gitops generate <args>` in-process; returns what it printed and its exit code. */
-async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (chunk: Buffer) => (chunks.out += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (chunks.err += chunk.toString()));
-  const program = new Command('netbox-gitops').exitOverride();
-  registerGenerateCommand(program, createCliContext({}, out, err));
-  let code = 0;
-  try {
-    await program.parseAsync(['generate', '--out', root, ...args], { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof ExitCode)) throw error;
-    code = error.code;
-  }
-  return { ...chunks, code };
+/** Runs `netbox-gitops generate --out <root> <args>`; returns what it printed and its exit code. */
+function run(...args: string[]): Promise<CliRun> {
+  return runCli(['generate', '--out', root, ...args]);
 }
 
 describe('netbox-gitops generate', () => {

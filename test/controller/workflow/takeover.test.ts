@@ -1,17 +1,15 @@
-// Real worker processes (`node bin/netbox-gitops.js worker`) against the test database, Redis
+// Real worker processes (`netbox-gitops worker`, sources or dist/ as the CLI tests run it) against the test database, Redis
 // and an emulator with latency: one is killed with SIGKILL in the middle of apply, another
 // takes the job over; one is stopped with SIGTERM and hands its process back.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliProcessArgs } from '../../helpers/cli.ts';
 import type { ProcessDetail } from '../../../controller/workflow/index.ts';
 import { LIBRARY_PATH } from '../../helpers/library.ts';
 import { putIntent, redisConfig, startEngine, vendorIntent, waitFor, waitForStatus } from './helpers.ts';
 import type { EngineFixture } from './helpers.ts';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/netbox-gitops.js');
 const VENDORS = 120;
 const CHUNK = 5;
 
@@ -42,7 +40,7 @@ async function spawnWorker(): Promise<ChildWorker> {
     LIBRARY_PATH,
     LOG_LEVEL: 'info',
   };
-  const child = spawn(process.execPath, [BIN, 'worker', '--concurrency', '1', '--shutdown-grace', '300'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliProcessArgs(), 'worker', '--concurrency', '1', '--shutdown-grace', '300'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
