@@ -1,3 +1,5 @@
 export { resolveIntents } from './resolver.ts';
+export { findConflicts, findConflictsByIntent } from './conflicts.ts';
+export type { IntentSourceInfo } from './conflicts.ts';
 export type { ResolverInput } from './resolver.ts';
 export type { IntentRef, IntentPolicy, DesiredManufacturer, DesiredDeviceType, DesiredModuleType, DesiredIntent, DesiredState } from './types.ts';

@@ -3,6 +3,7 @@ import { findDeviceTypeBySlug, findVendor, mapInlineDeviceType, mapInlineModuleT
 import type { ValidationIssue } from '../errors/index.ts';
 import { compileIntentPattern, intentKey, selectsAllVendors } from '../intents/index.ts';
 import type { DeviceTypeSetIntent, Intent, IntentPattern, LoadedIntent, VendorSetIntent } from '../intents/index.ts';
+import { findConflicts } from './conflicts.ts';
 import type { DesiredDeviceType, DesiredIntent, DesiredManufacturer, DesiredModuleType, DesiredState, IntentPolicy } from './types.ts';
 
 type Path = readonly (string | number)[];
@@ -182,16 +183,16 @@ export type ResolverInput = LoadedIntent | { readonly intent: Intent; readonly f
  * Resolves intents against the library into the desired state: which manufacturers, device
  * types, module types and component templates each intent wants. Library-dependent problems
  * (unknown vendor, slug or model, a filter that matches nothing, an invalid inline definition)
- * are reported with the intent's file, line and column.
+ * are reported with the intent's file, line and column, and so are conflicts: two enforce
+ * intents that want one object with different values (see findConflicts).
  */
 export function resolveIntents(inputs: readonly ResolverInput[], catalogue: Catalogue): DesiredState {
   const issues: ValidationIssue[] = [];
-  const intents = inputs.map((input) => {
-    const source = input.file !== undefined ? (input as LoadedIntent) : undefined;
-    const report = reporterFor(source, input.intent, issues);
-    return input.intent.kind === 'VendorSet'
-      ? resolveVendorSet(input.intent, catalogue, report)
-      : resolveDeviceTypeSet(input.intent, source, catalogue, report);
+  const sources = inputs.map((input) => ({ intent: input.intent, source: input.file !== undefined ? (input as LoadedIntent) : undefined }));
+  const intents = sources.map(({ intent, source }) => {
+    const report = reporterFor(source, intent, issues);
+    return intent.kind === 'VendorSet' ? resolveVendorSet(intent, catalogue, report) : resolveDeviceTypeSet(intent, source, catalogue, report);
   });
+  issues.push(...findConflicts(intents, sources));
   return { intents, libraryRevision: catalogue.revision, issues };
 }

@@ -6,6 +6,7 @@ import type { IntentKind } from '../intents/index.ts';
 import { newCorrelationId } from '../logging/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { redactUrl } from '../catalogue/index.ts';
+import { markConflicts } from './conflicts.ts';
 import { syncIntents } from './intent-sync.ts';
 import type { SyncResult } from './intent-sync.ts';
 import { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';
@@ -247,7 +248,7 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
       if (skipsUnchanged(trigger) && synced.get(source) === fetched.revision) {
         return { source: source.id, revision: fetched.revision, fetched: false, requested: [] };
       }
-      const snapshot = await source.load();
+      const snapshot = await markConflicts(await source.load(), deps.library, log);
       for (const issue of snapshot.unattributed) log.warn({ issue: formatIssue(issue) }, 'intent file error not tied to an intent');
       for (const issue of snapshot.warnings) log.info({ issue: formatIssue(issue) }, 'intent warning');
       for (const entry of snapshot.invalid) log.warn({ intent: `${entry.kind}/${entry.name}`, problems: entry.message }, 'invalid intent: not reconciled');
