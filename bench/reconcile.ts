@@ -85,7 +85,7 @@ async function reconcileOnce(api: NetBoxPort, emu: EmulatorProcess, intents: rea
   await emu.resetStats();
   const started = performance.now();
   const { plan, planCpuMs } = await planIntents(api, intents, { concurrency });
-  const result = await applyPlan(api, plan, { chunkSize: 1000, concurrency });
+  const result = await applyPlan(api, plan, { tuning: { maxChunk: 1000, concurrency } });
   const wall = performance.now() - started;
   const stats = await emu.stats();
   const writes = Object.entries(stats.requests.byMethod).filter(([m]) => m !== 'GET').reduce((n, [, c]) => n + c, 0);

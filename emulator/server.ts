@@ -73,6 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     objectsWritten: stats.objectsWritten,
     objectsRead: stats.objectsRead,
     busyMs: Math.round(pool.busyMs * 1000) / 1000,
+    writeBusyMs: Math.round(stats.writeBusyMs * 1000) / 1000,
     workers: pool.workers,
     maxBusyWorkers: pool.maxBusy,
     maxQueued: pool.maxQueued,

@@ -47,6 +47,8 @@ export interface FaultConfig {
   errorRate: number;
   /** Statuses injected by `errorRate`, used in turn; [500, 502, 503] by default. */
   errorStatuses: number[];
+  /** Which requests `errorRate` applies to: methods and/or endpoint names (null: every API request). */
+  errorOn: RequestSelector | null;
   /** Every `every`-th request starts a burst of `burst` 429 answers with Retry-After. */
   rateLimit: { every: number; burst: number; retryAfterSeconds: number } | null;
   /** Share (0..1) of API requests whose connection is destroyed without an answer. */
@@ -61,6 +63,39 @@ export interface FaultConfig {
   readMsPerObject: number;
   /** Cost model: emulated workers serving API requests at once; the rest queue. */
   workers: number;
+  /**
+   * Cost model: `writeMsPerObject` multiplied per endpoint (`device-types`, `module-types`, ...);
+   * endpoints not listed cost 1×. A real NetBox 4.5 writes a device type in about 2.5× the time
+   * of a template, a module type in about 2×.
+   */
+  writeCostFactors: Record<string, number>;
+  /**
+   * Writes that NetBox commits but whose answer the client never sees in time: a share `rate`
+   * (0..1) of successful POST/PATCH/DELETE requests, at most `max` of them (null: no limit), are
+   * answered `answerAfterMs` late (null: never — the connection stays open until the client
+   * closes it). The data is changed either way, as a NetBox that kept working after its client
+   * gave up.
+   */
+  commitThenTimeout: CommitThenTimeout | null;
+}
+
+/** The `commitThenTimeout` fault. */
+export interface CommitThenTimeout {
+  rate: number;
+  /** Stop after this many (null or unset: no limit). */
+  max?: number | null;
+  /** How late the answer comes, in ms (null or unset: never). */
+  answerAfterMs?: number | null;
+  /** Only writes to these endpoints (e.g. `device-types`); null or unset: every endpoint. */
+  endpoints?: string[] | null;
+}
+
+/** Requests a fault applies to; an unset list matches everything. */
+export interface RequestSelector {
+  /** HTTP methods, e.g. `["POST"]`. */
+  methods?: string[];
+  /** Endpoint names, e.g. `["rear-port-templates"]`. */
+  endpoints?: string[];
 }
 
 /** What /_emulator/stats reports. */
@@ -76,11 +111,13 @@ export interface EmulatorStats {
   objectsRead: number;
   /** Sum of the cost model's worker occupancy, in milliseconds. */
   busyMs: number;
+  /** The part of busyMs spent writing objects (writeMsPerObject × factor × objects). */
+  writeBusyMs: number;
   workers: number;
   /** Most workers busy at once, and most requests waiting for one at once. */
   maxBusyWorkers: number;
   maxQueued: number;
-  faultsInjected: { errors: number; rateLimited: number; dropped: number; down: number };
+  faultsInjected: { errors: number; rateLimited: number; dropped: number; down: number; committedThenTimedOut: number };
 }
 
 /** Direct access to the emulated data, bypassing HTTP, auth, faults and the cost model. */

@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { formatIssue } from '../../controller/errors/index.ts';
+import { AppError, formatIssue } from '../../controller/errors/index.ts';
 import { createNetBoxClient, netBoxClientOptionsFromConfig } from '../../controller/netbox/index.ts';
 import type { NetBoxClient } from '../../controller/netbox/index.ts';
-import { applyAndVerify, formatPlan, formatSummary, netBoxPortFor, planIntents } from '../../controller/reconcile/index.ts';
-import type { Plan, ReconcileResult } from '../../controller/reconcile/index.ts';
+import { applyAndVerify, formatPlan, formatSummary, netBoxPortFor, pendingWrites, planIntents } from '../../controller/reconcile/index.ts';
+import type { ChangeRecord, OperationFailure, Plan, ReconcileResult } from '../../controller/reconcile/index.ts';
 import type { DesiredIntent } from '../../controller/resolve/index.ts';
 import { renderPlan } from '../../controller/report/index.ts';
 import type { PlanFormat } from '../../controller/report/index.ts';
@@ -98,11 +98,37 @@ function progressReporter(ctx: CliContext): ((done: number, total: number) => vo
   };
 }
 
+/** `12 create, 3 update` for a list of change records. */
+function tally(records: readonly ChangeRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
+  return [...counts].map(([action, n]) => `${n} ${action}`).join(', ') || 'none';
+}
+
+/** One line per object that did not land, NetBox's message first; dependants summarised. */
+function formatFailures(failures: readonly OperationFailure[]): string[] {
+  const lines: string[] = [];
+  const dependants = failures.filter((f) => f.cause === 'depends');
+  for (const f of failures) if (f.cause !== 'depends') lines.push(`failed: ${f.action} ${f.kind} ${f.identity}: ${f.message}`);
+  if (dependants.length > 0) {
+    lines.push(`not sent: ${dependants.length} object(s) whose parent or reference did not land, e.g. ${dependants.slice(0, 3).map((f) => `${f.kind} ${f.identity}`).join(', ')}`);
+  }
+  return lines;
+}
+
 function formatResult(result: ReconcileResult): string {
-  const lines = [`applied ${result.apply.records.length} changes in ${result.apply.requests} write requests`];
-  if (result.apply.skipped > 0) lines.push(`${result.apply.skipped} changes of observe-mode intents not applied`);
-  for (const f of result.apply.failures) lines.push(`failed: ${f.action} ${f.kind} ${f.identity}: ${f.message}`);
-  if (result.apply.cancelled) lines.push('cancelled before the plan was complete');
+  const { apply } = result;
+  const byRead = apply.records.filter((r) => r.confirmedBy === 'read-back').length;
+  const lines = [
+    `applied ${apply.records.length} changes (${tally(apply.records)}) in ${apply.requests} write requests` +
+      `${result.rounds > 1 ? ` over ${result.rounds} rounds` : ''}`,
+  ];
+  if (apply.unknownOutcomes > 0) {
+    lines.push(`${apply.unknownOutcomes} write(s) got no answer in time; ${apply.readBacks} read-back(s) confirmed ${byRead} change(s), the rest was sent again`);
+  }
+  if (apply.skipped > 0) lines.push(`${apply.skipped} changes of observe-mode intents not applied`);
+  lines.push(...formatFailures(apply.failures));
+  if (apply.cancelled) lines.push('cancelled before the plan was complete');
   lines.push(`verify: ${formatSummary(result.verify)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -130,13 +156,25 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
         }
         if (!options.yes && !(await confirm(ctx, plan))) throw new ExitCode(1);
         const onProgress = progressReporter(ctx);
-        const result = await applyAndVerify(api, intents, plan, {
-          chunkSize: ctx.config().netbox.writeChunk,
-          concurrency: ctx.config().netbox.concurrency,
-          ...(onProgress ? { onProgress } : {}),
-        });
-        ctx.out.write(options.json ? `${JSON.stringify({ plan, result: { apply: result.apply, verify: result.verify.summary } }, null, 2)}\n` : formatResult(result));
-        const enforcedDrift = result.verify.operations.filter((o) => o.enforce && o.action !== 'unmanaged' && o.action !== 'blocked').length;
+        const netbox = ctx.config().netbox;
+        const written: ChangeRecord[] = [];
+        let result: ReconcileResult;
+        try {
+          result = await applyAndVerify(api, intents, plan, {
+            tuning: { maxChunk: netbox.writeChunk, concurrency: netbox.writeConcurrency, baseTimeoutMs: netbox.timeoutMs },
+            readConcurrency: netbox.concurrency,
+            onRecords: (records) => void written.push(...records),
+            ...(onProgress ? { onProgress } : {}),
+          });
+        } catch (error) {
+          // Say what did land before the failure: the error describes only the request that failed.
+          if (!(error instanceof AppError)) throw error;
+          ctx.err.write(`error: ${error.message}\n`);
+          ctx.err.write(`apply stopped: ${written.length} change(s) were applied before the failure (${tally(written)}); run apply again to finish.\n`);
+          throw new ExitCode(1);
+        }
+        ctx.out.write(options.json ? `${JSON.stringify({ plan, result: { apply: result.apply, rounds: result.rounds, verify: result.verify.summary } }, null, 2)}\n` : formatResult(result));
+        const enforcedDrift = pendingWrites(result.verify);
         if (result.apply.failures.length > 0 || enforcedDrift > 0) throw new ExitCode(1);
       } finally {
         await client.close();

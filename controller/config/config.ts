@@ -74,6 +74,7 @@ const envSchema = z.object({
   NETBOX_PAGE_SIZE: positiveInt('a positive page size (NetBox caps it at MAX_PAGE_SIZE, 1000 by default)').default(1000),
   NETBOX_WRITE_CHUNK: positiveInt('a positive number of objects per bulk write').default(500),
   NETBOX_CONCURRENCY: positiveInt('a positive number of requests in flight').default(4),
+  NETBOX_WRITE_CONCURRENCY: positiveInt('a positive number of bulk writes in flight (keep it below the number of NetBox workers)').default(2),
   NETBOX_MAX_RETRIES: z.coerce
     .number({ message: 'expects a number of retries (0 or more)' })
     .int({ message: 'expects a number of retries (0 or more)' })
@@ -160,8 +161,12 @@ export interface AppConfig {
     readonly verifySsl: boolean;
     readonly timeoutMs: number;
     readonly pageSize: number;
+    /** Largest bulk write; the engine sizes chunks below it from measured NetBox speed. */
     readonly writeChunk: number;
+    /** Requests in flight (reads), and the client's connection pool. */
     readonly concurrency: number;
+    /** Bulk writes in flight at most; NetBox queues requests beyond its gunicorn workers. */
+    readonly writeConcurrency: number;
     readonly maxRetries: number;
   };
   readonly intentsPath: string;
@@ -267,6 +272,7 @@ export function loadConfig(env: Env): AppConfig {
       pageSize: e.NETBOX_PAGE_SIZE,
       writeChunk: e.NETBOX_WRITE_CHUNK,
       concurrency: e.NETBOX_CONCURRENCY,
+      writeConcurrency: e.NETBOX_WRITE_CONCURRENCY,
       maxRetries: e.NETBOX_MAX_RETRIES,
     },
     intentsPath: e.INTENTS_PATH,

@@ -28,6 +28,7 @@ import type {
   PartialShape,
   ReadShape,
   UpdateShape,
+  WriteOptions,
   WriteShape,
 } from './types.ts';
 
@@ -89,12 +90,16 @@ export interface NetBoxClient {
   create<E extends Endpoint>(endpoint: E, item: WriteShape<E>): Promise<ReadShape<E>>;
   update<E extends Endpoint>(endpoint: E, id: number, patch: Partial<WriteShape<E>>): Promise<ReadShape<E>>;
   delete(endpoint: Endpoint, id: number): Promise<void>;
-  /** POSTs the items as JSON lists in chunks; results in input order. Throws BulkWriteError for a rejected chunk. */
-  bulkCreate<E extends Endpoint>(endpoint: E, items: readonly WriteShape<E>[]): Promise<ReadShape<E>[]>;
+  /**
+   * POSTs the items as JSON lists in chunks; results in input order. Throws BulkWriteError for a
+   * chunk that failed; when its `outcomeUnknown` is set (timeout, lost connection, 5xx) NetBox may
+   * have written it anyway, and the client did not send it again.
+   */
+  bulkCreate<E extends Endpoint>(endpoint: E, items: readonly WriteShape<E>[], options?: WriteOptions): Promise<ReadShape<E>[]>;
   /** PATCHes `{id, ...}` items in chunks; results in input order. */
-  bulkUpdate<E extends Endpoint>(endpoint: E, items: readonly UpdateShape<E>[]): Promise<ReadShape<E>[]>;
+  bulkUpdate<E extends Endpoint>(endpoint: E, items: readonly UpdateShape<E>[], options?: WriteOptions): Promise<ReadShape<E>[]>;
   /** DELETEs `{id}` lists in chunks. */
-  bulkDelete(endpoint: Endpoint, ids: readonly number[]): Promise<void>;
+  bulkDelete(endpoint: Endpoint, ids: readonly number[], options?: WriteOptions): Promise<void>;
   /** Uploads front and/or rear images of a device type (multipart PATCH). */
   uploadImage(deviceTypeId: number, images: { readonly front?: ImageFile; readonly rear?: ImageFile }): Promise<DeviceType>;
   /** Downloads a file NetBox serves (e.g. an image URL); the token goes only to NetBox's own origin. */
@@ -212,7 +217,7 @@ class HttpNetBoxClient implements NetBoxClient {
     const reserve = PAGING_RESERVE + new URLSearchParams(view).toString().length;
     const parts = splitFilters(endpoint, active, reserve, this.#maxUrlLength);
     const results = await runAllBounded(
-      parts.map((part) => () => this.#listPart(endpoint, part, view, version)),
+      parts.map((part) => () => this.#listPart(endpoint, part, view, version, options?.timeoutMs)),
       this.#concurrency,
     );
     const seen = new Set<number>();
@@ -258,16 +263,16 @@ class HttpNetBoxClient implements NetBoxClient {
     await this.#request({ method: 'DELETE', path: objectPath(endpoint, id), endpoint: objectPathTemplate(endpoint), expect: 'json' });
   }
 
-  async bulkCreate<E extends Endpoint>(endpoint: E, items: readonly WriteShape<E>[]): Promise<ReadShape<E>[]> {
-    return (await this.#bulkWrite(endpoint, 'POST', items as unknown as readonly Json[])) as unknown as ReadShape<E>[];
+  async bulkCreate<E extends Endpoint>(endpoint: E, items: readonly WriteShape<E>[], options: WriteOptions = {}): Promise<ReadShape<E>[]> {
+    return (await this.#bulkWrite(endpoint, 'POST', items as unknown as readonly Json[], options)) as unknown as ReadShape<E>[];
   }
 
-  async bulkUpdate<E extends Endpoint>(endpoint: E, items: readonly UpdateShape<E>[]): Promise<ReadShape<E>[]> {
-    return (await this.#bulkWrite(endpoint, 'PATCH', items as unknown as readonly Json[])) as unknown as ReadShape<E>[];
+  async bulkUpdate<E extends Endpoint>(endpoint: E, items: readonly UpdateShape<E>[], options: WriteOptions = {}): Promise<ReadShape<E>[]> {
+    return (await this.#bulkWrite(endpoint, 'PATCH', items as unknown as readonly Json[], options)) as unknown as ReadShape<E>[];
   }
 
-  async bulkDelete(endpoint: Endpoint, ids: readonly number[]): Promise<void> {
-    await this.#bulkWrite(endpoint, 'DELETE', ids.map((id) => ({ id })));
+  async bulkDelete(endpoint: Endpoint, ids: readonly number[], options: WriteOptions = {}): Promise<void> {
+    await this.#bulkWrite(endpoint, 'DELETE', ids.map((id) => ({ id })), options);
   }
 
   async uploadImage(deviceTypeId: number, images: { readonly front?: ImageFile; readonly rear?: ImageFile }): Promise<DeviceType> {
@@ -329,9 +334,9 @@ class HttpNetBoxClient implements NetBoxClient {
     return version;
   }
 
-  async #listPart(endpoint: Endpoint, filters: Filters, view: [string, string][], version: NetBoxVersion): Promise<Json[]> {
+  async #listPart(endpoint: Endpoint, filters: Filters, view: [string, string][], version: NetBoxVersion, timeoutMs: number | undefined): Promise<Json[]> {
     const params = [...serverParams(endpoint, filters, version), ...view];
-    const first = await this.#page(endpoint, params, 0);
+    const first = await this.#page(endpoint, params, 0, timeoutMs);
     // Checked before the other pages are asked for: an ignored filter must not page through everything.
     verifyFiltered(endpoint, filters, first.results, version);
     const size = first.results.length;
@@ -340,7 +345,7 @@ class HttpNetBoxClient implements NetBoxClient {
     for (let offset = size; offset < first.count; offset += size) offsets.push(offset);
     const pages = await runAllBounded(
       offsets.map((offset) => async () => {
-        const page = await this.#page(endpoint, params, offset);
+        const page = await this.#page(endpoint, params, offset, timeoutMs);
         verifyFiltered(endpoint, filters, page.results, version);
         return page;
       }),
@@ -352,17 +357,17 @@ class HttpNetBoxClient implements NetBoxClient {
     let offset = offsets.at(-1) ?? 0;
     while (last.next !== null && last.results.length > 0) {
       offset += size;
-      last = await this.#page(endpoint, params, offset);
+      last = await this.#page(endpoint, params, offset, timeoutMs);
       verifyFiltered(endpoint, filters, last.results, version);
       all.push(...last.results);
     }
     return all;
   }
 
-  async #page(endpoint: Endpoint, params: readonly [string, string][], offset: number): Promise<ListPage> {
+  async #page(endpoint: Endpoint, params: readonly [string, string][], offset: number, timeoutMs: number | undefined): Promise<ListPage> {
     const query = new URLSearchParams([...params, ['limit', String(this.#pageSize)], ['offset', String(offset)]]).toString();
     const path = `${listPath(endpoint)}?${query}`;
-    const res = await this.#request({ method: 'GET', path, endpoint: listPath(endpoint), expect: 'json' });
+    const res = await this.#request({ method: 'GET', path, endpoint: listPath(endpoint), expect: 'json', ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     const body = res.body as Partial<ListPage> | null;
     if (!body || typeof body !== 'object' || !Array.isArray(body.results) || typeof body.count !== 'number') {
       throw new NetBoxError({
@@ -380,7 +385,7 @@ class HttpNetBoxClient implements NetBoxClient {
 
   // ------------------------------------------------------------ writes
 
-  async #bulkWrite(endpoint: Endpoint, method: Exclude<HttpMethod, 'GET'>, items: readonly Json[]): Promise<Json[]> {
+  async #bulkWrite(endpoint: Endpoint, method: Exclude<HttpMethod, 'GET'>, items: readonly Json[], options: WriteOptions): Promise<Json[]> {
     if (items.length === 0) return [];
     const version = await this.status();
     // Converted before anything is sent, so an item this version cannot take fails the whole call up front.
@@ -392,7 +397,7 @@ class HttpNetBoxClient implements NetBoxClient {
     const path = listPath(endpoint);
     const outcomes = await runBounded(
       chunks.map((chunk) => async () => {
-        const res = await this.#request({ method, path, endpoint: path, json: chunk.items, expect: 'json' });
+        const res = await this.#request({ method, path, endpoint: path, json: chunk.items, expect: 'json', ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
         if (method === 'DELETE') return [];
         if (!Array.isArray(res.body) || res.body.length !== chunk.items.length) {
           throw new NetBoxError({ method, path, endpoint: path, kind: 'protocol', transient: false, attempts: 1, reason: `a bulk answer that is not a list of ${chunk.items.length}` });

@@ -17,6 +17,12 @@ export interface NetBoxErrorDetails {
   readonly body?: unknown;
   /** Whether trying again later may succeed (the client already did, up to its retry limit). */
   readonly transient: boolean;
+  /**
+   * A write (POST/PATCH/DELETE) that NetBox may have committed although the client saw no
+   * success: a timeout or a connection lost after sending, or a 500/502/503/504. Such a write is
+   * never sent again blindly; read back what landed first. Always false for reads.
+   */
+  readonly outcomeUnknown?: boolean;
   /** Which attempt this was (1 = first try). */
   readonly attempts: number;
   /** The server's Retry-After, in milliseconds, when it sent one. */
@@ -39,6 +45,8 @@ export class NetBoxError extends IntegrationError {
   readonly status: number | undefined;
   readonly body: unknown;
   readonly transient: boolean;
+  /** See {@link NetBoxErrorDetails.outcomeUnknown}. */
+  readonly outcomeUnknown: boolean;
   readonly attempts: number;
   readonly retryAfterMs: number | undefined;
 
@@ -58,6 +66,7 @@ export class NetBoxError extends IntegrationError {
     this.status = details.status;
     this.body = details.body;
     this.transient = details.transient;
+    this.outcomeUnknown = details.outcomeUnknown ?? false;
     this.attempts = details.attempts;
     this.retryAfterMs = details.retryAfterMs;
   }
@@ -96,15 +105,18 @@ export class BulkWriteError extends NetBoxError {
       status: failure.status,
       body: failure.body,
       transient: failure.transient,
+      outcomeUnknown: failure.outcomeUnknown,
       attempts: failure.attempts,
       retryAfterMs: failure.retryAfterMs,
     };
     const writtenCount = written.reduce((sum, w) => sum + w.count, 0);
     const whole = chunk.count === chunk.total;
     const scope = whole ? '' : ` for items ${chunk.offset}–${chunk.offset + chunk.count - 1} of ${chunk.total}`;
-    const tail = whole
-      ? ' Nothing was written.'
-      : ` None of that chunk was written; ${writtenCount} item(s) in other chunks were: re-read NetBox before retrying.`;
+    // Said of this request only: earlier requests of the same apply may have written plenty.
+    const fate = failure.outcomeUnknown
+      ? `NetBox may have written ${whole ? 'these' : 'that chunk of'} ${chunk.count} object(s) anyway: read them back before sending them again`
+      : `none of ${whole ? 'these' : 'that chunk of'} ${chunk.count} object(s) was written`;
+    const tail = whole ? ` ${capitalise(fate)}.` : ` ${capitalise(fate)}; ${writtenCount} item(s) in other chunks were written: re-read NetBox before retrying.`;
     const base = failure.status === undefined ? failure.message : describeHttp(details, chunk.offset, scope);
     super(details, { cause: failure, message: `${base}${tail}` });
     this.offset = chunk.offset;
@@ -275,6 +287,10 @@ function alignItemErrors(body: unknown, offset: number): BulkItemError[] {
     if (!empty) out.push({ index: offset + i, errors });
   });
   return out;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function truncate(text: string, max: number): string {

@@ -20,5 +20,5 @@ export type { RequestEvent, RequestStats } from './stats.ts';
 export { DEVICE_TYPE_ONLY_TEMPLATE_ENDPOINTS, ENDPOINTS, TEMPLATE_ENDPOINTS, isEndpoint, listPath, templateParentFields } from './endpoints.ts';
 export { parseVersion, isAtLeast, serverFilterName, usesFrontPortMappings, supportsDynamicFields } from './version.ts';
 export { isVerifiableFilter } from './filters.ts';
-export { authorizationHeader, isTransientStatus, parseRetryAfter } from './transport.ts';
+export { authorizationHeader, isOutcomeUnknownStatus, isTransientStatus, parseRetryAfter } from './transport.ts';
 export type * from './types.ts';

@@ -39,10 +39,12 @@ export function isRetryable(error: unknown): boolean {
 
 /**
  * Failures that count towards opening the breaker: NetBox down, unreachable, timing out or
- * failing with 5xx. A 429 does not: the server is alive and has told us when to come back.
+ * failing with 502/503/504 (a read's 500 too). A 429 does not: the server is alive and has told us when to come back.
  */
 export function isBreakerFailure(error: unknown): boolean {
-  return error instanceof NetBoxError && error.transient && error.status !== 429;
+  if (!(error instanceof NetBoxError) || error.status === 429) return false;
+  // A write whose outcome is unknown is not retried, but a timeout or a gateway error still says NetBox is struggling.
+  return error.transient || (error.outcomeUnknown && error.status !== 500);
 }
 
 export function createResilience(options: ResilienceOptions): Resilience {

@@ -20,6 +20,8 @@ export interface HttpRequest {
   readonly url?: URL;
   readonly expect: 'json' | 'binary';
   readonly signal?: AbortSignal;
+  /** This request's timeout in ms instead of the transport's (bulk writes grow it with their size). */
+  readonly timeoutMs?: number;
 }
 
 export interface HttpResponse {
@@ -53,6 +55,12 @@ const TRANSIENT_CODES = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_INFO',
 ]);
+/**
+ * Failures that happen before a request leaves this machine (no connection, no address): NetBox
+ * never saw it, so even a write may be sent again. After any other failure a write may have
+ * been committed.
+ */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT']);
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
@@ -85,7 +93,8 @@ export class Transport {
   /** Sends one attempt. Resolves on 2xx; throws NetBoxError otherwise. */
   async send(req: HttpRequest, attempt: number): Promise<HttpResponse> {
     const target = this.#target(req);
-    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
+    const timeoutMs = req.timeoutMs ?? this.#options.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const headers: Record<string, string> = { accept: req.expect === 'json' ? 'application/json' : '*/*', 'user-agent': 'netbox-gitops' };
     if (target.sameOrigin && this.#authorization) headers.authorization = this.#authorization;
@@ -108,15 +117,15 @@ export class Transport {
         headers,
         body,
         signal,
-        headersTimeout: this.#options.timeoutMs,
-        bodyTimeout: this.#options.timeoutMs,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       if (ok && req.expect === 'binary') bytes = Buffer.from(await response.body.arrayBuffer());
       else text = await response.body.text();
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason ?? error;
-      throw this.#networkError(error, base, timeout.aborted);
+      throw this.#networkError(error, base, timeout.aborted, timeoutMs);
     }
     const status = response.statusCode;
     if (status >= 200 && status < 300) {
@@ -131,6 +140,7 @@ export class Transport {
       status,
       body: status >= 300 && status < 400 ? { detail: `redirects to ${this.redact(String(response.headers.location ?? '?'))}` } : errorBody,
       transient: isTransientStatus(status, req.method),
+      outcomeUnknown: isOutcomeUnknownStatus(status, req.method),
       retryAfterMs,
     });
   }
@@ -179,16 +189,19 @@ export class Transport {
     }
   }
 
-  #networkError(error: unknown, base: { method: string; path: string; endpoint: string; attempts: number }, timedOut: boolean): NetBoxError {
+  #networkError(error: unknown, base: { method: string; path: string; endpoint: string; attempts: number }, timedOut: boolean, timeoutMs: number): NetBoxError {
     const code = errorCode(error);
     const message = error instanceof Error ? error.message : String(error);
     const reason = this.redact(code ? `${code}: ${message}` : message);
     const kind: NetBoxFailureKind = timedOut || TIMEOUT_CODES.has(code) ? 'timeout' : 'connection';
-    const transient = kind === 'timeout' || TRANSIENT_CODES.has(code) || code.startsWith('HPE_');
+    const retryable = kind === 'timeout' || TRANSIENT_CODES.has(code) || code.startsWith('HPE_');
+    // A write that may have reached NetBox is never sent again blindly: its caller reads back what landed.
+    const outcomeUnknown = base.method !== 'GET' && !NOT_SENT_CODES.has(code);
+    const transient = retryable && !outcomeUnknown;
     const tlsHint = TLS_CODE.test(code) ? ' (TLS verification failed: fix the certificate chain, or set NETBOX_VERIFY_SSL=false for a test NetBox only)' : '';
     // The cause is rebuilt from code and message only: library errors can hold sockets and request options.
     const cause = Object.assign(new Error(reason), { code });
-    return new NetBoxError({ ...base, kind, transient, reason: reason + tlsHint, timeoutMs: this.#options.timeoutMs }, { cause });
+    return new NetBoxError({ ...base, kind, transient, outcomeUnknown, reason: reason + tlsHint, timeoutMs }, { cause });
   }
 }
 
@@ -200,13 +213,24 @@ export function authorizationHeader(token: Secret): string | undefined {
 }
 
 /**
- * 429 and the gateway errors 502/503/504 are transient. A NetBox 500 is usually a bug (an
+ * 429 is transient; the gateway errors 502/503/504 are transient for reads (a write answered so
+ * may have landed: see {@link isOutcomeUnknownStatus}). A NetBox 500 is usually a bug (an
  * exception in a view) and not worth repeating — except for reads, where a retry is harmless and
  * also rides out a worker restarting mid-request.
  */
 export function isTransientStatus(status: number, method: HttpMethod): boolean {
-  if (status === 429 || status === 502 || status === 503 || status === 504) return true;
+  if (status === 429) return true;
+  if (status === 502 || status === 503 || status === 504) return method === 'GET';
   return status === 500 && method === 'GET';
+}
+
+/**
+ * Whether a write answered with this status may still have been committed: a proxy's 502/503/504
+ * may come after NetBox got the request (and NetBox keeps working), and a 500 may come after the
+ * commit. The caller reads such writes back instead of sending them again.
+ */
+export function isOutcomeUnknownStatus(status: number, method: HttpMethod): boolean {
+  return method !== 'GET' && (status === 500 || status === 502 || status === 503 || status === 504);
 }
 
 /** Retry-After as delta-seconds or an HTTP date, in milliseconds. */

@@ -390,6 +390,15 @@ export interface WriteShapes {
 
 export type WriteShape<E extends Endpoint> = WriteShapes[E];
 
+/** Options of one bulk write call. */
+export interface WriteOptions {
+  /**
+   * Timeout of each request of this call, in ms, instead of the client's `timeoutMs`: a big
+   * chunk takes NetBox longer (about 15 ms per device type, 5–8 ms per template per worker).
+   */
+  readonly timeoutMs?: number;
+}
+
 /** A bulk-update item: the object's id and the fields to change. */
 export type UpdateShape<E extends Endpoint> = { readonly id: number } & Partial<WriteShape<E>>;
 
@@ -409,6 +418,8 @@ export interface ListOptions {
   readonly brief?: boolean;
   /** Dynamic fields (`fields=`, NetBox 4.0+); older servers return whole objects. */
   readonly fields?: readonly string[];
+  /** Timeout of each page request, in ms, instead of the client's (a read queued behind big writes). */
+  readonly timeoutMs?: number;
 }
 
 /** The server's version, from `/api/status/` (`netbox-version`). */

@@ -1,24 +1,46 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { extname, basename } from 'node:path';
-import pLimit from 'p-limit';
+import { basename, extname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { IntegrationError } from '../errors/index.ts';
-import { templateIdentity } from './identity.ts';
-import type { NetBoxPort, NetBoxRecord } from './netbox-port.ts';
+import { NetBoxError } from '../netbox/index.ts';
+import { endpointOf, templateIdentity } from './identity.ts';
+import type { NetBoxPort, NetBoxRecord, WriteOptions } from './netbox-port.ts';
 import { phaseOf } from './plan.ts';
-import type { ApplyResult, ChangeRecord, ObjectKind, OperationFailure, Plan, PlanOperation } from './types.ts';
+import { readBackChunk } from './read-back.ts';
+import type {
+  ApplyResult,
+  ChangeRecord,
+  ChunkItem,
+  Confirmation,
+  FailureCause,
+  ObjectKind,
+  OperationFailure,
+  Plan,
+  PlanOperation,
+  WriteChunk,
+} from './types.ts';
+import { WriteGovernor } from './write-governor.ts';
+import type { WriteTuning } from './write-governor.ts';
 
 export interface ApplyOptions {
-  /** Objects per bulk request. */
-  readonly chunkSize?: number;
-  /** Bulk requests in flight. */
-  readonly concurrency?: number;
+  /** Chunking, timeouts and writes in flight (defaults: DEFAULT_WRITE_TUNING). */
+  readonly tuning?: Partial<WriteTuning>;
+  /** A governor to share between applies (the rounds of one reconcile); one from `tuning` otherwise. */
+  readonly governor?: WriteGovernor;
   /** Called after every chunk with objects done and the total to do. */
   readonly onProgress?: (done: number, total: number) => void;
   /**
-   * Called with each chunk's change records as soon as NetBox accepted it, so that the audit
-   * trail keeps every applied change even when a later chunk or the process fails.
+   * Called with each chunk before it is sent: an outbox records it here, so that a chunk whose
+   * process dies before the answer can be resolved later with {@link readBackChunk}.
    */
-  readonly onRecords?: (records: readonly ChangeRecord[]) => Promise<void> | void;
+  readonly onWrite?: (chunk: WriteChunk) => Promise<void> | void;
+  /**
+   * Called with the change records of a chunk as soon as they are known to have landed (NetBox
+   * answered, or a read-back found them), so that the audit trail keeps every applied change
+   * even when a later chunk or the process fails. `chunk` is the write they belong to.
+   */
+  readonly onRecords?: (records: readonly ChangeRecord[], chunk: WriteChunk) => Promise<void> | void;
   /** Cooperative cancellation: checked before each chunk starts. */
   readonly signal?: AbortSignal;
   /** Reads image files; defaults to the file system. */
@@ -26,60 +48,50 @@ export interface ApplyOptions {
 }
 
 const WRITES = new Set(['create', 'update', 'delete']);
+/** Sends of one object whose outcome stays unknown before it is given up (reported, never lost). */
+const MAX_SENDS = 4;
+const ALREADY_EXISTS = /already exists/i;
 
 /**
  * Executes a plan's create / update / delete operations of enforcing intents, in reference
- * order, as bulk writes in bounded chunks with bounded concurrency. A chunk NetBox rejects is
- * split to find the objects at fault; they are reported with NetBox's messages and the rest
- * goes in. Never re-decides: it only resolves identities to ids.
+ * order, as bulk writes. Chunks are sized and timed by a {@link WriteGovernor} and at most its
+ * `concurrency` are in flight. A write whose answer is lost (timeout, broken connection, 5xx)
+ * or that NetBox refuses with "already exists" is never sent again blindly: the chunk is read
+ * back, what landed is recorded (`confirmedBy: 'read-back'`) and only what is missing is sent
+ * again. A chunk NetBox rejects (400) is split to find the objects at fault; they are reported
+ * with NetBox's messages and the rest goes in. Never re-decides: it only resolves identities
+ * to ids. Faults that stop the whole apply (NetBox down, an open circuit) are thrown; the
+ * records of what landed before were already handed to `onRecords`.
  */
 export async function applyPlan(api: NetBoxPort, plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
-  const chunkSize = options.chunkSize ?? 500;
-  const limit = pLimit(options.concurrency ?? 4);
+  const governor = options.governor ?? new WriteGovernor(options.tuning);
   const ids = new Map<string, number>(Object.entries(plan.references));
   const writes = plan.operations.filter((op) => WRITES.has(op.action));
   const todo = writes.filter((op) => op.enforce);
-  const state: RunState = { records: [], failures: [], done: 0, total: todo.length, requests: 0, cancelled: false };
+  const run = new ApplyRun(api, ids, governor, options, todo.length);
   for (const stage of groupStages(todo)) {
     if (options.signal?.aborted) {
-      state.cancelled = true;
+      run.cancelled = true;
       break;
     }
-    const jobs: Promise<void>[] = [];
-    for (const group of groupWrites(stage)) {
-      for (let i = 0; i < group.length; i += chunkSize) {
-        const slice = group.slice(i, i + chunkSize);
-        jobs.push(
-          limit(async () => {
-            if (options.signal?.aborted) {
-              state.cancelled = true;
-              return;
-            }
-            await runChunk(api, slice, ids, state, options);
-            state.done += slice.length;
-            options.onProgress?.(state.done, state.total);
-          }),
-        );
-      }
-    }
-    await Promise.all(jobs);
+    await run.stage(groupWrites(stage));
   }
   return {
-    records: state.records,
-    failures: state.failures,
+    records: run.records,
+    failures: run.failures,
     skipped: writes.length - todo.length,
-    cancelled: state.cancelled,
-    requests: state.requests,
+    cancelled: run.cancelled,
+    requests: run.requests,
+    unknownOutcomes: run.unknownOutcomes,
+    readBacks: run.readBacks,
   };
 }
 
-interface RunState {
-  readonly records: ChangeRecord[];
-  readonly failures: OperationFailure[];
-  done: number;
-  readonly total: number;
-  requests: number;
-  cancelled: boolean;
+/** Operations of one kind and action waiting to be sent, with how often each was sent. */
+interface Group {
+  readonly kind: ObjectKind;
+  readonly action: 'create' | 'update' | 'delete';
+  readonly pending: { op: PlanOperation; sends: number }[];
 }
 
 /**
@@ -102,94 +114,215 @@ function groupStages(ops: readonly PlanOperation[]): PlanOperation[][] {
   return [...stages.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
 }
 
-/** Groups a stage's operations by endpoint and action; rear ports first within a stage. */
-function groupWrites(ops: readonly PlanOperation[]): PlanOperation[][] {
-  const groups = new Map<string, PlanOperation[]>();
+/** Groups a stage's operations by kind and action; rear ports first within a stage. */
+function groupWrites(ops: readonly PlanOperation[]): Group[] {
+  const groups = new Map<string, Group>();
   for (const op of ops) {
     const key = `${op.kind === 'rear-port-template' ? 0 : 1}:${op.kind}:${op.action}`;
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push(op);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { kind: op.kind, action: op.action as Group['action'], pending: [] }));
+    group.pending.push({ op, sends: 0 });
   }
-  return [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, list]) => list);
-}
-
-function endpointOf(kind: ObjectKind): string {
-  if (kind === 'tag') return 'tags';
-  if (kind === 'manufacturer') return 'manufacturers';
-  if (kind === 'device-type' || kind === 'image') return 'device-types';
-  if (kind === 'module-type') return 'module-types';
-  return `${kind}s`;
+  return [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, group]) => group);
 }
 
 class UnresolvedReference extends Error {}
 
-async function runChunk(
-  api: NetBoxPort,
-  ops: readonly PlanOperation[],
-  ids: Map<string, number>,
-  state: RunState,
-  options: ApplyOptions,
-): Promise<void> {
-  const first = ops[0];
-  if (!first) return;
-  if (first.kind === 'image') {
-    for (const op of ops) await uploadImage(api, op, ids, state, options);
-    return;
+/** The state of one apply: what landed, what failed, and the counters. */
+class ApplyRun {
+  readonly records: ChangeRecord[] = [];
+  readonly failures: OperationFailure[] = [];
+  requests = 0;
+  unknownOutcomes = 0;
+  readBacks = 0;
+  cancelled = false;
+
+  constructor(
+    private readonly api: NetBoxPort,
+    private readonly ids: Map<string, number>,
+    private readonly governor: WriteGovernor,
+    private readonly options: ApplyOptions,
+    private readonly total: number,
+  ) {}
+
+  /** Sends a stage's chunks, at most `governor.concurrency` at once, until every group is empty. */
+  async stage(groups: readonly Group[]): Promise<void> {
+    const running = new Set<Promise<void>>();
+    let fatal: { error: unknown } | undefined;
+    const take = (): { group: Group; entries: { op: PlanOperation; sends: number }[] } | undefined => {
+      for (const group of groups) {
+        if (group.pending.length === 0) continue;
+        const size = group.kind === 'image' ? 1 : this.governor.chunkSize(endpointOf(group.kind));
+        return { group, entries: group.pending.splice(0, size) };
+      }
+      return undefined;
+    };
+    for (;;) {
+      while (!fatal && running.size < this.governor.concurrency) {
+        if (this.options.signal?.aborted) {
+          this.cancelled = true;
+          break;
+        }
+        const job = take();
+        if (!job) break;
+        const task: Promise<void> = this.#run(job.group, job.entries)
+          .catch((error: unknown) => {
+            fatal ??= { error };
+          })
+          .finally(() => running.delete(task));
+        running.add(task);
+      }
+      if (running.size === 0) break;
+      await Promise.race(running);
+    }
+    if (fatal) throw fatal.error;
   }
-  const ready: { op: PlanOperation; body: Record<string, unknown> }[] = [];
-  for (const op of ops) {
+
+  async #run(group: Group, entries: readonly { op: PlanOperation; sends: number }[]): Promise<void> {
+    const items: ChunkItem[] = [];
+    for (const { op } of entries) {
+      try {
+        items.push(this.#item(op));
+      } catch (error) {
+        if (!(error instanceof UnresolvedReference)) throw error;
+        this.#fail(op, 'depends', error.message);
+      }
+    }
+    const sends = Math.max(0, ...entries.map((e) => e.sends)) + 1;
+    if (group.kind === 'image') {
+      for (const item of items) await this.#upload(group, item, sends);
+    } else {
+      await this.#send(group, items, sends);
+    }
+    // Objects sent again after a read-back are still to do: progress counts what is settled.
+    this.options.onProgress?.(Math.min(this.total, this.records.length + this.failures.length), this.total);
+  }
+
+  #item(op: PlanOperation): ChunkItem {
+    if (op.kind === 'image') {
+      const parentId = op.netboxId ?? resolve(this.ids, `device-type:${op.parent?.identity ?? ''}`, 'device type');
+      return { op, body: {}, parentId };
+    }
+    const body = buildBody(op, this.ids);
+    const parentId = op.action === 'create' && op.parent ? refNumber(body[op.parent.kind === 'device-type' ? 'device_type' : 'module_type']) : undefined;
+    return { op, body, ...(parentId !== undefined ? { parentId } : {}) };
+  }
+
+  /** Sends one chunk; on a refusal splits it, on an unknown outcome reads it back. */
+  async #send(group: Group, items: readonly ChunkItem[], sends: number): Promise<void> {
+    if (items.length === 0) return;
+    const chunk: WriteChunk = { id: randomUUID(), kind: group.kind, action: group.action, attempt: sends, items };
+    const endpoint = endpointOf(group.kind);
+    await this.options.onWrite?.(chunk);
+    const started = performance.now();
     try {
-      ready.push({ op, body: buildBody(op, ids) });
+      this.requests += 1;
+      const results = await write(this.api, endpoint, group.action, items.map((i) => i.body), { timeoutMs: this.governor.timeoutMs(endpoint, items.length) });
+      this.governor.observe(endpoint, items.length, performance.now() - started);
+      await this.#confirm(chunk, items.map((item, i) => ({ item, actual: results[i] })), 'response');
     } catch (error) {
-      if (!(error instanceof UnresolvedReference)) throw error;
-      state.failures.push({ kind: op.kind, identity: op.identity, action: op.action, message: error.message });
+      if (!(error instanceof NetBoxError)) throw error;
+      if (error.outcomeUnknown) return this.#resolveUnknown(group, chunk, error);
+      if (error.status === undefined || error.status >= 500 || error.status === 429) throw error;
+      await this.#refused(group, items, sends, error);
     }
   }
-  await writeWithSplit(api, endpointOf(first.kind), first.action, ready, ids, state, options);
-}
 
-/**
- * Writes a batch; when NetBox rejects it (400), uses its list-aligned errors to drop the
- * objects at fault and writes the rest, or halves the batch when the errors are not aligned.
- */
-async function writeWithSplit(
-  api: NetBoxPort,
-  endpoint: string,
-  action: PlanOperation['action'],
-  batch: readonly { op: PlanOperation; body: Record<string, unknown> }[],
-  ids: Map<string, number>,
-  state: RunState,
-  options: ApplyOptions,
-): Promise<void> {
-  if (batch.length === 0) return;
-  try {
-    state.requests += 1;
-    const results = await write(api, endpoint, action, batch.map((b) => b.body));
-    const records = batch.map((b, i) => recordFor(b.op, results[i], ids));
-    state.records.push(...records);
-    await options.onRecords?.(records);
-  } catch (error) {
-    if (!(error instanceof IntegrationError) || error.context.status === undefined || error.context.status >= 500 || error.context.status === 429) throw error;
-    const body = error.context.body;
-    if (batch.length === 1) {
-      const only = batch[0] as { op: PlanOperation };
+  /**
+   * NetBox may have written the chunk: read it back, record what landed, send what is missing
+   * again (in smaller chunks, with one write fewer in flight after a timeout). A 500 is not
+   * sent again: NetBox bugs are not transient.
+   */
+  async #resolveUnknown(group: Group, chunk: WriteChunk, error: NetBoxError): Promise<void> {
+    this.unknownOutcomes += 1;
+    if (error.status === undefined) this.governor.slowDown(endpointOf(group.kind));
+    const { landed, missing } = await this.#readBack(chunk);
+    await this.#confirm(chunk, landed, 'read-back');
+    for (const item of missing) {
+      if (error.status === 500) this.#fail(item.op, 'server-error', error.message);
+      else if (chunk.attempt >= MAX_SENDS) this.#fail(item.op, 'unconfirmed', `NetBox did not confirm this write after ${chunk.attempt} attempts: ${error.message}`);
+    }
+    if (error.status === 500 || chunk.attempt >= MAX_SENDS) return;
+    group.pending.unshift(...missing.map((item) => ({ op: item.op, sends: chunk.attempt })));
+  }
+
+  async #readBack(chunk: WriteChunk): Promise<{ landed: readonly { item: ChunkItem; actual: NetBoxRecord | undefined }[]; missing: readonly ChunkItem[] }> {
+    this.readBacks += 1;
+    return readBackChunk(this.api, chunk, { timeoutMs: this.governor.timeoutMs(endpointOf(chunk.kind), chunk.items.length) });
+  }
+
+  /**
+   * NetBox refused the chunk (400) and wrote none of it. Objects it says "already exist" are
+   * read back (they may be ours, from a write whose answer was lost); others with errors are
+   * reported with NetBox's messages; the rest is sent again. Without list-aligned errors the
+   * chunk is halved until the objects at fault are found.
+   */
+  async #refused(group: Group, items: readonly ChunkItem[], sends: number, error: NetBoxError): Promise<void> {
+    const body = error.body;
+    if (items.length === 1) {
+      const only = items[0] as ChunkItem;
       const errors = Array.isArray(body) ? body[0] : body;
-      state.failures.push({ kind: only.op.kind, identity: only.op.identity, action: only.op.action, message: describeErrors(errors, error.message), errors });
+      if (group.action === 'create' && ALREADY_EXISTS.test(describeErrors(errors, error.message))) return this.#existing(group, [{ item: only, errors }], sends, error);
+      this.#fail(only.op, 'refused', describeErrors(errors, error.message), errors);
       return;
     }
-    if (Array.isArray(body) && body.length === batch.length) {
-      const good = batch.filter((_, i) => isEmptyError(body[i]));
-      batch.forEach((b, i) => {
-        if (!isEmptyError(body[i])) {
-          state.failures.push({ kind: b.op.kind, identity: b.op.identity, action: b.op.action, message: describeErrors(body[i], error.message), errors: body[i] });
-        }
+    if (Array.isArray(body) && body.length === items.length) {
+      const good: ChunkItem[] = [];
+      const existing: { item: ChunkItem; errors: unknown }[] = [];
+      items.forEach((item, i) => {
+        const errors: unknown = body[i];
+        if (isEmptyError(errors)) good.push(item);
+        else if (group.action === 'create' && ALREADY_EXISTS.test(describeErrors(errors, ''))) existing.push({ item, errors });
+        else this.#fail(item.op, 'refused', describeErrors(errors, error.message), errors);
       });
-      if (good.length < batch.length) return writeWithSplit(api, endpoint, action, good, ids, state, options);
+      if (existing.length > 0) await this.#existing(group, existing, sends, error);
+      if (good.length < items.length) return this.#send(group, good, sends);
     }
-    const mid = Math.ceil(batch.length / 2);
-    await writeWithSplit(api, endpoint, action, batch.slice(0, mid), ids, state, options);
-    await writeWithSplit(api, endpoint, action, batch.slice(mid), ids, state, options);
+    const mid = Math.ceil(items.length / 2);
+    await this.#send(group, items.slice(0, mid), sends);
+    await this.#send(group, items.slice(mid), sends);
+  }
+
+  /** Creates refused as "already exists": ours when NetBox holds them as we meant to write them. */
+  async #existing(group: Group, refused: readonly { item: ChunkItem; errors: unknown }[], sends: number, error: NetBoxError): Promise<void> {
+    const chunk: WriteChunk = { id: randomUUID(), kind: group.kind, action: 'create', attempt: sends, items: refused.map((r) => r.item) };
+    const { landed, missing } = await this.#readBack(chunk);
+    await this.#confirm(chunk, landed, 'read-back');
+    const left = new Set(missing);
+    for (const r of refused) if (left.has(r.item)) this.#fail(r.item.op, 'refused', describeErrors(r.errors, error.message), r.errors);
+  }
+
+  async #confirm(chunk: WriteChunk, landed: readonly { item: ChunkItem; actual: NetBoxRecord | undefined }[], by: Confirmation): Promise<void> {
+    if (landed.length === 0) return;
+    const records = landed.map(({ item, actual }) => recordFor(item.op, actual, this.ids, by));
+    this.records.push(...records);
+    await this.options.onRecords?.(records, chunk);
+  }
+
+  #fail(op: PlanOperation, cause: FailureCause, message: string, errors?: unknown): void {
+    this.failures.push({ kind: op.kind, identity: op.identity, action: op.action, cause, message, ...(errors !== undefined ? { errors } : {}) });
+  }
+
+  async #upload(group: Group, item: ChunkItem, sends: number): Promise<void> {
+    const op = item.op;
+    const side = op.desired?.side === 'rear' ? 'rear' : 'front';
+    const file = String(op.desired?.file);
+    const chunk: WriteChunk = { id: randomUUID(), kind: 'image', action: group.action, attempt: sends, items: [item] };
+    try {
+      const data = await (this.options.readImage ?? readFile)(file);
+      await this.options.onWrite?.(chunk);
+      this.requests += 1;
+      const image = { filename: basename(file), data, contentType: CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' };
+      const updated = await this.api.uploadImage(item.parentId ?? 0, side === 'rear' ? { rear: image } : { front: image });
+      await this.#confirm(chunk, [{ item, actual: updated }], 'response');
+    } catch (error) {
+      if (error instanceof NetBoxError && error.outcomeUnknown) return this.#resolveUnknown(group, chunk, error);
+      if (error instanceof IntegrationError && error.context.status !== undefined && error.context.status < 500 && error.context.status !== 429) {
+        this.#fail(op, 'refused', describeErrors(error.context.body, error.message), error.context.body);
+        return;
+      }
+      throw error;
+    }
   }
 }
 
@@ -205,10 +338,16 @@ function describeErrors(errors: unknown, fallback: string): string {
   return parts.length > 0 ? parts.join('; ') : fallback;
 }
 
-async function write(api: NetBoxPort, endpoint: string, action: PlanOperation['action'], bodies: Record<string, unknown>[]): Promise<(NetBoxRecord | undefined)[]> {
-  if (action === 'create') return api.bulkCreate(endpoint, bodies);
-  if (action === 'update') return api.bulkUpdate(endpoint, bodies as (Record<string, unknown> & { id: number })[]);
-  await api.bulkDelete(endpoint, bodies.map((b) => Number(b.id)));
+async function write(
+  api: NetBoxPort,
+  endpoint: string,
+  action: Group['action'],
+  bodies: readonly Readonly<Record<string, unknown>>[],
+  options: WriteOptions,
+): Promise<(NetBoxRecord | undefined)[]> {
+  if (action === 'create') return api.bulkCreate(endpoint, bodies, options);
+  if (action === 'update') return api.bulkUpdate(endpoint, bodies.map((b) => ({ ...b, id: Number(b.id) })), options);
+  await api.bulkDelete(endpoint, bodies.map((b) => Number(b.id)), options);
   return bodies.map(() => undefined);
 }
 
@@ -216,6 +355,10 @@ function resolve(ids: ReadonlyMap<string, number>, key: string, what: string): n
   const id = ids.get(key);
   if (id === undefined) throw new UnresolvedReference(`${what} ${key.split(':').slice(1).join(':')} does not exist in NetBox (its create failed or was skipped)`);
   return id;
+}
+
+function refNumber(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
 }
 
 /** Turns an operation into the JSON NetBox expects, resolving identities to ids. */
@@ -245,13 +388,25 @@ function buildBody(op: PlanOperation, ids: ReadonlyMap<string, number>): Record<
   return op.action === 'update' ? { id: op.netboxId, ...fields } : fields;
 }
 
-function recordFor(op: PlanOperation, result: NetBoxRecord | undefined, ids: Map<string, number>): ChangeRecord {
+function recordFor(op: PlanOperation, result: NetBoxRecord | undefined, ids: Map<string, number>, confirmedBy: Confirmation): ChangeRecord {
+  if (op.kind === 'image') {
+    return {
+      kind: 'image',
+      identity: op.identity,
+      action: op.action === 'create' ? 'create' : 'update',
+      netboxId: op.netboxId ?? result?.id,
+      before: op.changes ? fromChanges(op, 'before') : null,
+      after: { side: op.desired?.side ?? null, file: basename(String(op.desired?.file)), sha256: op.desired?.sha256 ?? null },
+      intents: op.intents,
+      confirmedBy,
+    };
+  }
   // Bulk PATCH answers in NetBox's default order, not ours: only creates take the id from the answer.
   const netboxId = op.action === 'create' ? result?.id : op.netboxId;
   if (op.action === 'create' && netboxId !== undefined) ids.set(`${op.kind}:${op.identity}`, netboxId);
   const before = op.action === 'create' ? null : (op.before ?? fromChanges(op, 'before'));
   const after = op.action === 'delete' ? null : op.action === 'create' ? (op.desired ?? {}) : fromChanges(op, 'after');
-  return { kind: op.kind, identity: op.identity, action: op.action as ChangeRecord['action'], netboxId, before, after, intents: op.intents };
+  return { kind: op.kind, identity: op.identity, action: op.action as ChangeRecord['action'], netboxId, before, after, intents: op.intents, confirmedBy };
 }
 
 function fromChanges(op: PlanOperation, side: 'before' | 'after'): Record<string, unknown> {
@@ -259,35 +414,3 @@ function fromChanges(op: PlanOperation, side: 'before' | 'after'): Record<string
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.svg': 'image/svg+xml', '.webp': 'image/webp' };
-
-async function uploadImage(api: NetBoxPort, op: PlanOperation, ids: ReadonlyMap<string, number>, state: RunState, options: ApplyOptions): Promise<void> {
-  const side = op.desired?.side as 'front' | 'rear';
-  const file = String(op.desired?.file);
-  try {
-    const parentId = op.netboxId ?? resolve(ids, `device-type:${op.parent?.identity ?? ''}`, 'device type');
-    const data = await (options.readImage ?? readFile)(file);
-    state.requests += 1;
-    await api.uploadImage(parentId, { [side]: { filename: basename(file), data, contentType: CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' } });
-    const record: ChangeRecord = {
-      kind: 'image',
-      identity: op.identity,
-      action: op.action === 'create' ? 'create' : 'update',
-      netboxId: parentId,
-      before: op.changes ? fromChanges(op, 'before') : null,
-      after: { side, file: basename(file), sha256: op.desired?.sha256 ?? null },
-      intents: op.intents,
-    };
-    state.records.push(record);
-    await options.onRecords?.([record]);
-  } catch (error) {
-    if (error instanceof UnresolvedReference) {
-      state.failures.push({ kind: op.kind, identity: op.identity, action: op.action, message: error.message });
-      return;
-    }
-    if (error instanceof IntegrationError && error.context.status !== undefined && error.context.status < 500 && error.context.status !== 429) {
-      state.failures.push({ kind: op.kind, identity: op.identity, action: op.action, message: describeErrors(error.context.body, error.message), errors: error.context.body });
-      return;
-    }
-    throw error;
-  }
-}

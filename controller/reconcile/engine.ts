@@ -8,7 +8,8 @@ import type { NetBoxPort } from './netbox-port.ts';
 import { buildPlan } from './plan.ts';
 import { takeSnapshot } from './snapshot.ts';
 import type { Snapshot, SnapshotScope } from './snapshot.ts';
-import type { ApplyResult, Plan } from './types.ts';
+import type { ApplyResult, ChangeRecord, Plan } from './types.ts';
+import { WriteGovernor } from './write-governor.ts';
 
 /** The part of NetBox a set of intents covers. */
 export function scopeOf(intents: readonly DesiredIntent[]): SnapshotScope {
@@ -64,21 +65,65 @@ export async function planIntents(api: NetBoxPort, intents: readonly DesiredInte
 
 export interface ReconcileResult {
   readonly plan: Plan;
+  /** Every round's records together; the failures of the last round (what is still refused). */
   readonly apply: ApplyResult;
-  /** The plan after applying: zero changes when NetBox converged. */
+  /** Apply rounds run (a round re-plans and sends what is still missing). */
+  readonly rounds: number;
+  /** The plan after applying: no enforce changes left when NetBox converged. */
   readonly verify: Plan;
 }
 
-/** Applies a plan, then re-snapshots and re-plans to prove (or show) convergence. */
-export async function applyAndVerify(
-  api: NetBoxPort,
-  intents: readonly DesiredIntent[],
-  plan: Plan,
-  options: ApplyOptions = {},
-): Promise<ReconcileResult> {
-  const apply = await applyPlan(api, plan, options);
-  const { plan: verify } = await planIntents(api, intents, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
-  return { plan, apply, verify };
+export interface RoundsOptions extends ApplyOptions {
+  /** Apply rounds at most (default 4); rounds also stop as soon as one makes no progress. */
+  readonly maxRounds?: number;
+  /** Pages in flight when re-reading NetBox between rounds. */
+  readonly readConcurrency?: number;
+}
+
+/** Whether a plan still holds writes of enforcing intents. */
+export function pendingWrites(plan: Plan): number {
+  return plan.operations.filter((op) => op.enforce && WRITES.has(op.action)).length;
+}
+
+const WRITES: ReadonlySet<string> = new Set(['create', 'update', 'delete']);
+
+/**
+ * Applies a plan, then re-reads NetBox and re-plans; while enforce changes remain and the last
+ * round made progress, applies what is left (bounded rounds): a parent whose write failed in
+ * one round lets its templates through in the next, a shared object another writer created
+ * meanwhile is found instead of refused. The last re-plan is the verification.
+ */
+export async function applyAndVerify(api: NetBoxPort, intents: readonly DesiredIntent[], plan: Plan, options: RoundsOptions = {}): Promise<ReconcileResult> {
+  const governor = options.governor ?? new WriteGovernor(options.tuning);
+  const maxRounds = Math.max(1, options.maxRounds ?? 4);
+  const records: ChangeRecord[] = [];
+  let totals = { requests: 0, unknownOutcomes: 0, readBacks: 0 };
+  let current = plan;
+  let last: ApplyResult | undefined;
+  let rounds = 0;
+  let verify: Plan = plan;
+  const replanOptions = options.readConcurrency !== undefined ? { concurrency: options.readConcurrency } : {};
+  while (rounds < maxRounds) {
+    rounds += 1;
+    last = await applyPlan(api, current, { ...options, governor });
+    records.push(...last.records);
+    totals = { requests: totals.requests + last.requests, unknownOutcomes: totals.unknownOutcomes + last.unknownOutcomes, readBacks: totals.readBacks + last.readBacks };
+    if (last.cancelled) break;
+    verify = (await planIntents(api, intents, replanOptions)).plan;
+    if (pendingWrites(verify) === 0 || last.records.length === 0) break;
+    current = verify;
+  }
+  // What still fails is what the last plan still wants written: an "already exists" from someone
+  // else's object, for one, turns into an unmanaged object in the re-plan, not a failure.
+  const pending = new Set(verify.operations.filter((op) => op.enforce && WRITES.has(op.action)).map((op) => `${op.kind}:${op.identity}`));
+  const apply: ApplyResult = {
+    records,
+    failures: (last?.failures ?? []).filter((f) => pending.has(`${f.kind}:${f.identity}`)),
+    skipped: plan.operations.filter((op) => !op.enforce && WRITES.has(op.action)).length,
+    cancelled: last?.cancelled ?? false,
+    ...totals,
+  };
+  return { plan, apply, rounds, verify };
 }
 
 /** Drift a plan shows for enforcing and observing intents alike: what differs from intent. */

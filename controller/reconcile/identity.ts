@@ -37,3 +37,12 @@ export function templateObjectKind(kind: TemplateKind): ObjectKind {
 export function templateEndpoint(kind: TemplateKind): `${TemplateKind}-templates` {
   return `${kind}-templates`;
 }
+
+/** NetBox endpoint an object kind is written to (images go to their device type). */
+export function endpointOf(kind: ObjectKind): string {
+  if (kind === 'tag') return 'tags';
+  if (kind === 'manufacturer') return 'manufacturers';
+  if (kind === 'device-type' || kind === 'image') return 'device-types';
+  if (kind === 'module-type') return 'module-types';
+  return `${kind}s`;
+}

@@ -1,5 +1,5 @@
 import { isEndpoint } from '../netbox/index.ts';
-import type { Endpoint, Filters, ListOptions, NetBoxClient } from '../netbox/index.ts';
+import type { Endpoint, Filters, ListOptions, NetBoxClient, WriteOptions } from '../netbox/index.ts';
 
 /**
  * The part of the NetBox client the engine uses. The engine depends on this shape, not on
@@ -16,16 +16,22 @@ export interface NetBoxPort {
    * the filter it sent, so a NetBox that ignores a filter name fails the read instead of
    * handing the engine other parents' templates to compare against.
    */
-  list(endpoint: string, filters?: ListFilters, options?: { readonly brief?: boolean; readonly fields?: readonly string[] }): Promise<NetBoxRecord[]>;
-  bulkCreate(endpoint: string, items: readonly Record<string, unknown>[]): Promise<NetBoxRecord[]>;
-  bulkUpdate(endpoint: string, items: readonly (Record<string, unknown> & { id: number })[]): Promise<NetBoxRecord[]>;
-  bulkDelete(endpoint: string, ids: readonly number[]): Promise<void>;
+  list(endpoint: string, filters?: ListFilters, options?: { readonly brief?: boolean; readonly fields?: readonly string[]; readonly timeoutMs?: number }): Promise<NetBoxRecord[]>;
+  /**
+   * Bulk writes. A failed one throws the client's NetBoxError; when its `outcomeUnknown` is set
+   * NetBox may have written it anyway, and the engine reads it back before sending it again.
+   */
+  bulkCreate(endpoint: string, items: readonly Record<string, unknown>[], options?: WriteOptions): Promise<NetBoxRecord[]>;
+  bulkUpdate(endpoint: string, items: readonly (Record<string, unknown> & { id: number })[], options?: WriteOptions): Promise<NetBoxRecord[]>;
+  bulkDelete(endpoint: string, ids: readonly number[], options?: WriteOptions): Promise<void>;
   uploadImage(
     deviceTypeId: number,
     images: { readonly front?: ImageFile; readonly rear?: ImageFile },
   ): Promise<NetBoxRecord>;
   download(url: string): Promise<Buffer>;
 }
+
+export type { WriteOptions };
 
 export interface ImageFile {
   readonly filename: string;
@@ -50,9 +56,9 @@ export function netBoxPortFor(client: NetBoxClient): NetBoxPort {
       (options
         ? await client.list(endpoint(name), filters as Filters | undefined, options as ListOptions)
         : await client.list(endpoint(name), filters as Filters | undefined)) as unknown as NetBoxRecord[],
-    bulkCreate: async (name, items) => (await client.bulkCreate(endpoint(name), items as unknown as Loose)) as unknown as NetBoxRecord[],
-    bulkUpdate: async (name, items) => (await client.bulkUpdate(endpoint(name), items as unknown as LooseUpdate)) as unknown as NetBoxRecord[],
-    bulkDelete: (name, ids) => client.bulkDelete(endpoint(name), ids),
+    bulkCreate: async (name, items, options) => (await client.bulkCreate(endpoint(name), items as unknown as Loose, options)) as unknown as NetBoxRecord[],
+    bulkUpdate: async (name, items, options) => (await client.bulkUpdate(endpoint(name), items as unknown as LooseUpdate, options)) as unknown as NetBoxRecord[],
+    bulkDelete: (name, ids, options) => client.bulkDelete(endpoint(name), ids, options),
     uploadImage: async (id, images) => (await client.uploadImage(id, images)) as unknown as NetBoxRecord,
     download: (url) => client.download(url),
   };

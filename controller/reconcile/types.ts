@@ -74,6 +74,13 @@ export interface Plan {
   readonly warnings: readonly string[];
 }
 
+/**
+ * How a change is known to have landed: NetBox answered the write (`response`), or the answer
+ * was lost (timeout, broken connection, 5xx, "already exists") and reading NetBox back found the
+ * object as written (`read-back`).
+ */
+export type Confirmation = 'response' | 'read-back';
+
 /** One change applied to NetBox: what the audit log records. */
 export interface ChangeRecord {
   readonly kind: ObjectKind;
@@ -83,16 +90,47 @@ export interface ChangeRecord {
   readonly before: Readonly<Record<string, unknown>> | null;
   readonly after: Readonly<Record<string, unknown>> | null;
   readonly intents: readonly string[];
+  readonly confirmedBy: Confirmation;
 }
 
-/** An operation NetBox refused, with its own messages. */
+/**
+ * Why an operation did not land: NetBox `refused` it (400 with its messages), it failed with a
+ * NetBox `server-error` (500), its outcome stayed `unconfirmed` after every attempt, or it
+ * `depends` on an object whose write failed.
+ */
+export type FailureCause = 'refused' | 'server-error' | 'unconfirmed' | 'depends';
+
+/** An operation that did not land, with NetBox's own messages. */
 export interface OperationFailure {
   readonly kind: ObjectKind;
   readonly identity: string;
   readonly action: PlanAction;
+  readonly cause: FailureCause;
   readonly message: string;
   /** NetBox's field messages for this object, when it gave any. */
   readonly errors?: unknown;
+}
+
+/** One operation of a {@link WriteChunk}: the plan's operation and the body sent for it. */
+export interface ChunkItem {
+  readonly op: PlanOperation;
+  /** What was sent to NetBox (identities resolved to ids); `{}` for images. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** NetBox id of the parent (templates and images), to read the chunk back by. */
+  readonly parentId?: number;
+}
+
+/**
+ * One bulk write as it is about to be sent: plain data, so that it can be recorded before it
+ * goes out (an outbox) and resolved later by reading NetBox back ({@link readBackChunk}).
+ */
+export interface WriteChunk {
+  readonly id: string;
+  readonly kind: ObjectKind;
+  readonly action: 'create' | 'update' | 'delete';
+  /** 1 for the first send of these objects; a re-send after a read-back counts up. */
+  readonly attempt: number;
+  readonly items: readonly ChunkItem[];
 }
 
 export interface ApplyResult {
@@ -101,5 +139,10 @@ export interface ApplyResult {
   /** Operations skipped because their intents only observe. */
   readonly skipped: number;
   readonly cancelled: boolean;
+  /** Write requests sent. */
   readonly requests: number;
+  /** Writes whose outcome was unknown (timeout, lost connection, 5xx) and were read back. */
+  readonly unknownOutcomes: number;
+  /** Read-backs made: one per unknown outcome and per "already exists" refusal. */
+  readonly readBacks: number;
 }

@@ -12,6 +12,8 @@ export interface Tuning {
   readonly maxStoredOperations: number;
   readonly applyChunkSize: number;
   readonly applyConcurrency: number;
+  readonly readConcurrency: number;
+  readonly requestTimeoutMs: number;
 }
 
 /** What a step sees. Shared things (NetBox client, catalogue, pool) belong to the worker. */

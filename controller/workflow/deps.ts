@@ -42,7 +42,9 @@ export function createDefaultDeps(config: AppConfig, logger: Logger, overrides: 
     intents: overrides.intents ?? createDbIntentStore(pool),
     tuning: {
       applyChunkSize: config.netbox.writeChunk,
-      applyConcurrency: config.netbox.concurrency,
+      applyConcurrency: config.netbox.writeConcurrency,
+      readConcurrency: config.netbox.concurrency,
+      requestTimeoutMs: config.netbox.timeoutMs,
       ...overrides.tuning,
     },
     async close(): Promise<void> {

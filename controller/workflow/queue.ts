@@ -21,7 +21,9 @@ export function resolveTuning(t: EngineTuning | undefined): Tuning {
     busyRetryMs: t?.busyRetryMs ?? 1_000,
     maxStoredOperations: t?.maxStoredOperations ?? 5_000,
     applyChunkSize: t?.applyChunkSize ?? 500,
-    applyConcurrency: t?.applyConcurrency ?? 4,
+    applyConcurrency: t?.applyConcurrency ?? 2,
+    readConcurrency: t?.readConcurrency ?? 4,
+    requestTimeoutMs: t?.requestTimeoutMs ?? 30_000,
   };
 }
 

@@ -13,7 +13,7 @@ import {
   validateIntentObject,
 } from '../intents/index.ts';
 import type { DeviceTypeImportFormInput, Intent, VendorImportFormInput } from '../intents/index.ts';
-import { applyPlan, buildPlan, driftCount, hashLocalImages, planIntents, scopeOf, takeSnapshot } from '../reconcile/index.ts';
+import { applyAndVerify, buildPlan, driftCount, hashLocalImages, planIntents, scopeOf, takeSnapshot } from '../reconcile/index.ts';
 import type { ChangeRecord, Plan, Snapshot } from '../reconcile/index.ts';
 import { resolveIntents } from '../resolve/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
@@ -93,7 +93,7 @@ async function desiredOf(ctx: StepContext): Promise<DesiredIntent> {
 }
 
 async function freshPlan(ctx: StepContext): Promise<Plan> {
-  const { plan } = await planIntents(ctx.netbox, [await desiredOf(ctx)], { concurrency: ctx.tuning.applyConcurrency });
+  const { plan } = await planIntents(ctx.netbox, [await desiredOf(ctx)], { concurrency: ctx.tuning.readConcurrency });
   return plan;
 }
 
@@ -171,7 +171,7 @@ function reconcileSteps(load: LoadIntent): StepDefinition[] {
         if (skip) return skip;
         const desired = await desiredOf(ctx);
         const [snapshot, hashes] = await Promise.all([
-          takeSnapshot(ctx.netbox, { ...scopeOf([desired]), concurrency: ctx.tuning.applyConcurrency }),
+          takeSnapshot(ctx.netbox, { ...scopeOf([desired]), concurrency: ctx.tuning.readConcurrency }),
           hashLocalImages([desired]),
         ]);
         ctx.memory.set(SNAPSHOT, snapshot);
@@ -215,36 +215,30 @@ function reconcileSteps(load: LoadIntent): StepDefinition[] {
         ctx.memory.set(PLAN, plan);
         const planned = plan.operations.filter((op) => op.enforce && WRITES.has(op.action)).length;
         if (planned === 0) return { applied: 0, planned, replanned, requests: 0 };
-        const options = {
+        // Rounds: after the plan, NetBox is re-read and what is still missing is applied again
+        // (a shared object another reconcile created meanwhile is found instead of refused).
+        const result = await applyAndVerify(ctx.netbox, [await desiredOf(ctx)], plan, {
           signal: ctx.signal,
           onRecords: (records: readonly ChangeRecord[]) => ctx.recordChanges(records),
-          chunkSize: ctx.tuning.applyChunkSize,
-          concurrency: ctx.tuning.applyConcurrency,
-        };
-        let result = await applyPlan(ctx.netbox, plan, options);
-        const records = [...result.records];
-        let requests = result.requests;
-        const rejected = result.failures.length;
-        if (rejected > 0 && !result.cancelled) {
-          // Another reconcile may have created a shared object (the owner tag, a manufacturer two
-          // device-type sets need) between our snapshot and our write, and NetBox refused ours as a
-          // duplicate. Re-read NetBox and apply what is still missing, once; real conflicts fail again.
-          const again = await freshPlan(ctx);
-          ctx.memory.set(PLAN, again);
-          result = await applyPlan(ctx.netbox, again, options);
-          records.push(...result.records);
-          requests += result.requests;
-        }
-        if (result.cancelled) throw stopReason(ctx);
-        if (result.failures.length > 0) throw new ApplyRejectedError(result.failures, records.length);
+          tuning: { maxChunk: ctx.tuning.applyChunkSize, concurrency: ctx.tuning.applyConcurrency, baseTimeoutMs: ctx.tuning.requestTimeoutMs },
+          readConcurrency: ctx.tuning.readConcurrency,
+        });
+        const records = result.apply.records;
+        if (result.apply.cancelled) throw stopReason(ctx);
+        // The last round's re-plan is what verify checks (this run wrote and read it).
+        ctx.memory.set(VERIFY_PLAN, result.verify);
+        if (result.apply.failures.length > 0) throw new ApplyRejectedError(result.apply.failures, records.length);
         return {
           applied: records.length,
           planned,
           replanned,
-          requests,
-          ...(rejected > 0 ? { rejectedThenReplanned: rejected } : {}),
+          requests: result.apply.requests,
+          rounds: result.rounds,
+          unknownOutcomes: result.apply.unknownOutcomes,
+          readBacks: result.apply.readBacks,
           byAction: countBy(records, (r) => r.action),
           byKind: countBy(records, (r) => r.kind),
+          byConfirmation: countBy(records, (r) => r.confirmedBy),
         };
       },
     },
@@ -255,9 +249,11 @@ function reconcileSteps(load: LoadIntent): StepDefinition[] {
         if (skip) return skip;
         if (resolveOutput(ctx).mode !== 'enforce') return skipped('observe mode: nothing was applied, so the diff is the drift');
         const applied = Number(ctx.outputs.get('apply')?.applied ?? 0);
-        // Nothing was written in this run: the plan just made is the proof, no second read needed.
-        const reused = applied === 0 && ctx.memory.has(PLAN);
-        const plan = reused ? (ctx.memory.get(PLAN) as Plan) : await freshPlan(ctx);
+        // The apply step's last re-plan, or (nothing written in this run) the plan just made, is
+        // the proof: no second read needed. A resumed run reads NetBox again.
+        const afterApply = ctx.memory.get(VERIFY_PLAN) as Plan | undefined;
+        const reused = afterApply !== undefined || (applied === 0 && ctx.memory.has(PLAN));
+        const plan = afterApply ?? (reused ? (ctx.memory.get(PLAN) as Plan) : await freshPlan(ctx));
         ctx.memory.set(VERIFY_PLAN, plan);
         const remaining = plan.operations.filter((op) => op.enforce && WRITES.has(op.action));
         if (remaining.length > 0) {

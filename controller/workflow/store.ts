@@ -354,7 +354,7 @@ export async function insertAudit(db: Queryable, context: AuditContext, records:
     netbox_id: r.netboxId ?? null,
     before: r.before,
     after: r.after,
-    details: { intents: r.intents },
+    details: { intents: r.intents, confirmedBy: r.confirmedBy },
   }));
   await db.query(
     `INSERT INTO audit_log (process_id, action, object_kind, object_identity, netbox_id, before, after, details,

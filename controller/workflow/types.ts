@@ -64,10 +64,14 @@ export interface EngineTuning {
   readonly busyRetryMs?: number;
   /** Plans with more operations than this keep only their summary in the step output; default 5,000. */
   readonly maxStoredOperations?: number;
-  /** Objects per bulk write of the apply step; default 500. */
+  /** Largest bulk write of the apply step (chunks are sized below it from measured speed); default 500. */
   readonly applyChunkSize?: number;
-  /** Bulk writes in flight in the apply step; default 4. */
+  /** Bulk writes in flight in the apply step; default 2 (keep it below NetBox's worker count). */
   readonly applyConcurrency?: number;
+  /** Pages in flight when reading NetBox; default 4. */
+  readonly readConcurrency?: number;
+  /** NetBox request timeout (NETBOX_TIMEOUT); a bulk write's grows with its chunk. Default 30,000 ms. */
+  readonly requestTimeoutMs?: number;
 }
 
 /**

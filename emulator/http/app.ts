@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiResult, EmulatedApi } from '../api/api.ts';
-import { isWrite } from '../api/api.ts';
+import { isWrite, routeFor } from '../api/api.ts';
 import type { UploadedFile } from '../api/mutations.ts';
 import { parseQuery } from '../api/query.ts';
 import type { Json } from '../model/types.ts';
@@ -96,7 +96,8 @@ async function handleApi(parts: AppParts, request: FastifyRequest, reply: Fastif
   const [path = '/', rawQuery = ''] = splitUrl(request.url);
   const method = request.method;
   stats.countRequest(method, path);
-  const fault = faults.decide();
+  const endpoint = routeFor(path)?.endpoint ?? '';
+  const fault = faults.decide({ method, endpoint });
   if (fault.kind === 'drop') {
     reply.hijack();
     request.raw.socket.destroy();
@@ -113,17 +114,52 @@ async function handleApi(parts: AppParts, request: FastifyRequest, reply: Fastif
   const base = `${request.protocol}://${request.headers.host ?? request.hostname}`;
   const query = parseQuery(rawQuery);
   const config = faults.current();
+  const writeFactor = faults.writeFactor(endpoint);
+  let writeMs = 0;
+  // NetBox does the work once a worker takes the request, whether or not its client is still
+  // waiting: time spent in this queue counts against the client's timeout, and a request whose
+  // client gave up is still committed.
   const result = await pool.run((): { result: ApiResult; costMs: number } => {
     const answer = api.handle({ method, path, query, body, files, base });
-    return { result: answer, costMs: faults.latencyMs() + config.writeMsPerObject * answer.written + config.readMsPerObject * answer.read };
+    writeMs = config.writeMsPerObject * writeFactor * answer.written;
+    return { result: answer, costMs: faults.latencyMs() + writeMs + config.readMsPerObject * answer.read };
   });
   stats.objectsWritten += result.written;
   stats.objectsRead += result.read;
+  stats.writeBusyMs += writeMs;
+  const late = isWrite(method) && result.status < 300 ? faults.lateAnswer(endpoint) : undefined;
+  if (late) {
+    if (late.afterMs === null) return holdWithoutAnswer(request, reply);
+    await sleep(late.afterMs);
+  }
   if (result.body === undefined || method === 'HEAD') {
     stats.countStatus(result.status);
     return reply.code(result.status).send();
   }
   return sendJson(reply, stats, result.status, result.body);
+}
+
+/** Longest a connection is held without an answer (the client normally closes it long before). */
+const HOLD_LIMIT_MS = 10 * 60_000;
+
+/** Keeps the connection open without answering until the client closes it (or the hold limit). */
+async function holdWithoutAnswer(request: FastifyRequest, reply: FastifyReply): Promise<undefined> {
+  reply.hijack();
+  const socket = request.raw.socket;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, HOLD_LIMIT_MS);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  socket.destroy();
+  return undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function sendJson(reply: FastifyReply, stats: RequestStats, status: number, body: Json): FastifyReply {

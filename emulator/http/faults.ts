@@ -1,4 +1,4 @@
-import type { FaultConfig } from '../types.ts';
+import type { CommitThenTimeout, FaultConfig, RequestSelector } from '../types.ts';
 
 /** A fault setting that cannot be applied; the message says which and why. */
 export class FaultConfigError extends Error {
@@ -21,6 +21,7 @@ export const DEFAULT_FAULTS: Readonly<FaultConfig> = {
   latencyJitterMs: 0,
   errorRate: 0,
   errorStatuses: [500, 502, 503],
+  errorOn: null,
   rateLimit: null,
   dropRate: 0,
   down: false,
@@ -28,6 +29,8 @@ export const DEFAULT_FAULTS: Readonly<FaultConfig> = {
   writeMsPerObject: 0,
   readMsPerObject: 0,
   workers: 3,
+  writeCostFactors: { 'device-types': 2.5, 'module-types': 2 },
+  commitThenTimeout: null,
 };
 
 const PROXY_TITLES: Readonly<Record<number, string>> = {
@@ -38,7 +41,7 @@ const PROXY_TITLES: Readonly<Record<number, string>> = {
 
 /** Decides, request by request, whether and how to fail instead of answering. */
 export class FaultInjector {
-  readonly injected = { errors: 0, rateLimited: 0, dropped: 0, down: 0 };
+  readonly injected = { errors: 0, rateLimited: 0, dropped: 0, down: 0, committedThenTimedOut: 0 };
   private config: FaultConfig;
   private requestCount = 0;
   private burstLeft = 0;
@@ -53,7 +56,14 @@ export class FaultInjector {
   }
 
   current(): FaultConfig {
-    return { ...this.config, errorStatuses: [...this.config.errorStatuses], rateLimit: this.config.rateLimit ? { ...this.config.rateLimit } : null };
+    return {
+      ...this.config,
+      errorStatuses: [...this.config.errorStatuses],
+      rateLimit: this.config.rateLimit ? { ...this.config.rateLimit } : null,
+      writeCostFactors: { ...this.config.writeCostFactors },
+      commitThenTimeout: this.config.commitThenTimeout ? { ...this.config.commitThenTimeout } : null,
+      errorOn: this.config.errorOn ? { ...this.config.errorOn } : null,
+    };
   }
 
   /** Applies a partial change after checking every value; nothing changes if one is invalid. */
@@ -77,11 +87,60 @@ export class FaultInjector {
         throw new FaultConfigError('rateLimit must be null or {every: N >= 1, burst: N >= 1, retryAfterSeconds: N >= 0}', 'rateLimit');
       }
     }
+    const factors = next.writeCostFactors;
+    if (factors === null || typeof factors !== 'object' || Array.isArray(factors) || !Object.values(factors).every(isNonNegative)) {
+      throw new FaultConfigError('writeCostFactors must map endpoint names to factors (0 or more), e.g. {"device-types": 2.5}', 'writeCostFactors');
+    }
+    const late = next.commitThenTimeout;
+    if (late !== null) {
+      const max = late?.max ?? null;
+      const after = late?.answerAfterMs ?? null;
+      const endpoints = late?.endpoints ?? null;
+      if (
+        typeof late !== 'object' ||
+        !isNonNegative(late.rate) ||
+        late.rate > 1 ||
+        (max !== null && !isWhole(max)) ||
+        (after !== null && !isNonNegative(after)) ||
+        (endpoints !== null && !isStringList(endpoints))
+      ) {
+        throw new FaultConfigError(
+          'commitThenTimeout must be null or {rate: 0..1, max: N >= 1 or null, answerAfterMs: ms or null (never), endpoints: [names] or null}',
+          'commitThenTimeout',
+        );
+      }
+      next.commitThenTimeout = { rate: late.rate, max, answerAfterMs: after, endpoints: endpoints ? [...endpoints] : null };
+    }
+    const on = next.errorOn;
+    if (on !== null && (typeof on !== 'object' || (on.methods !== undefined && !isStringList(on.methods)) || (on.endpoints !== undefined && !isStringList(on.endpoints)))) {
+      throw new FaultConfigError('errorOn must be null or {methods?: ["POST", ...], endpoints?: ["device-types", ...]}', 'errorOn');
+    }
     if (partial.rateLimit !== undefined) {
       this.requestCount = 0;
       this.burstLeft = 0;
     }
-    this.config = { ...next, errorStatuses: [...next.errorStatuses] };
+    this.config = { ...next, errorStatuses: [...next.errorStatuses], writeCostFactors: { ...next.writeCostFactors } };
+  }
+
+  /** The cost-model factor of writes to one endpoint (1 when not listed). */
+  writeFactor(endpoint: string): number {
+    return this.config.writeCostFactors[endpoint] ?? 1;
+  }
+
+  /**
+   * For a write NetBox has just committed: whether its answer must come late (the delay in ms,
+   * or null for never), or undefined to answer now. Counts the fault and spends `max`.
+   */
+  lateAnswer(endpoint: string): { readonly afterMs: number | null } | undefined {
+    const fault: CommitThenTimeout | null = this.config.commitThenTimeout;
+    if (!fault || fault.rate <= 0 || (fault.endpoints && !fault.endpoints.includes(endpoint))) return undefined;
+    if (fault.rate < 1 && Math.random() >= fault.rate) return undefined;
+    this.injected.committedThenTimedOut += 1;
+    if (typeof fault.max === 'number') {
+      const left = fault.max - 1;
+      this.config = { ...this.config, commitThenTimeout: left > 0 ? { ...fault, max: left } : null };
+    }
+    return { afterMs: fault.answerAfterMs ?? null };
   }
 
   resetCounters(): void {
@@ -89,6 +148,7 @@ export class FaultInjector {
     this.injected.rateLimited = 0;
     this.injected.dropped = 0;
     this.injected.down = 0;
+    this.injected.committedThenTimedOut = 0;
   }
 
   /** Extra latency for this request: the fixed part plus random jitter. */
@@ -97,7 +157,7 @@ export class FaultInjector {
     return latencyMs + (latencyJitterMs > 0 ? Math.random() * latencyJitterMs : 0);
   }
 
-  decide(): FaultDecision {
+  decide(request: { readonly method: string; readonly endpoint: string }): FaultDecision {
     const config = this.config;
     if (config.down) {
       this.injected.down += 1;
@@ -118,7 +178,7 @@ export class FaultInjector {
         return this.throttled(config.rateLimit.retryAfterSeconds);
       }
     }
-    if (config.errorRate > 0 && Math.random() < config.errorRate) {
+    if (config.errorRate > 0 && selects(config.errorOn, request) && Math.random() < config.errorRate) {
       this.injected.errors += 1;
       const status = config.errorStatuses[this.nextError % config.errorStatuses.length] ?? 500;
       this.nextError += 1;
@@ -157,6 +217,15 @@ export class FaultInjector {
         : { detail: 'Injected fault (NetBox emulator)' };
     return { kind: 'respond', status, contentType: 'application/json', body: JSON.stringify(body), headers: {} };
   }
+}
+
+function selects(selector: RequestSelector | null, request: { readonly method: string; readonly endpoint: string }): boolean {
+  if (!selector) return true;
+  return (!selector.methods || selector.methods.includes(request.method)) && (!selector.endpoints || selector.endpoints.includes(request.endpoint));
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
 function isNonNegative(value: unknown): value is number {

@@ -5,6 +5,8 @@ export class RequestStats {
   total = 0;
   objectsWritten = 0;
   objectsRead = 0;
+  /** Worker time spent writing objects, in ms (the cost model's write part). */
+  writeBusyMs = 0;
   byMethod: Record<string, number> = {};
   byEndpoint: Record<string, number> = {};
   byStatus: Record<string, number> = {};
@@ -25,6 +27,7 @@ export class RequestStats {
     this.total = 0;
     this.objectsWritten = 0;
     this.objectsRead = 0;
+    this.writeBusyMs = 0;
     this.byMethod = {};
     this.byEndpoint = {};
     this.byStatus = {};

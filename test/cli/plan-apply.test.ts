@@ -51,6 +51,46 @@ describe('plan and apply commands', () => {
     expect(parsed.summary.unchanged).toBeGreaterThan(10);
   });
 
+  it('lists every object NetBox refused, with its message, and exits 1', async () => {
+    // Device bays on a device type that is not a parent: NetBox refuses them, the rest goes in.
+    await writeFile(
+      path.join(intents, 'bays.yaml'),
+      [
+        'apiVersion: netbox-gitops.io/v1alpha1',
+        'kind: DeviceTypeSet',
+        'metadata:',
+        '  name: bays',
+        'spec:',
+        '  mode: enforce',
+        '  custom:',
+        '    - manufacturer: Arista',
+        '      model: Bay Box',
+        '      slug: arista-bay-box',
+        '      u_height: 1',
+        '      is_full_depth: false',
+        '      device-bays:',
+        '        - name: Bay 1',
+        '        - name: Bay 2',
+      ].join('\n'),
+    );
+    const apply = await runCli(['apply', ...source(), '--yes'], env());
+    expect(apply.code).toBe(1);
+    expect(apply.out).toMatch(/failed: create device-bay-template arista\/Bay Box\/Bay 1: .*must be set to "parent"/);
+    expect(apply.out).toMatch(/failed: create device-bay-template arista\/Bay Box\/Bay 2: /);
+    expect(apply.out).toMatch(/applied \d+ changes \(\d+ create\)/);
+  });
+
+  it('says what it wrote when the apply stops half-way, instead of "nothing was written"', async () => {
+    // The writes go through; re-reading the templates afterwards fails (and is not retried here).
+    emulator.setFaults({ errorRate: 1, errorStatuses: [503], errorOn: { methods: ['GET'], endpoints: ['interface-templates'] } });
+    const apply = await runCli(['apply', ...source(), '--yes'], { ...env(), NETBOX_MAX_RETRIES: '0' });
+    expect(apply.code).toBe(1);
+    expect(apply.err).toMatch(/error: NetBox failed GET \/api\/dcim\/interface-templates\/ \(503\)/);
+    expect(apply.err).toMatch(/apply stopped: \d{2,} change\(s\) were applied before the failure \(\d+ create\)/);
+    expect(apply.err).not.toMatch(/Nothing was written/i);
+    expect(emulator.store.count('interface-templates')).toBeGreaterThan(0);
+  });
+
   it('refuses to apply without --yes when nobody can answer', async () => {
     const apply = await runCli(['apply', ...source()], env());
     expect(apply.code).toBe(1);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CircuitOpenError, NetBoxError } from '../../../controller/netbox/index.ts';
+import { BulkWriteError, CircuitOpenError, NetBoxError } from '../../../controller/netbox/index.ts';
 import type { BreakerState, NetBoxClient, RequestEvent } from '../../../controller/netbox/index.ts';
 import { caught, sleep } from './helpers.ts';
 import { clientFor, served, startEmulator } from './emulator-helpers.ts';
@@ -29,7 +29,7 @@ describe('NetBox client under faults (emulator)', () => {
     emu.store.seed('manufacturers', [{ name: 'Acme', slug: 'acme' }]);
   });
   afterEach(async () => {
-    emu.setFaults({ errorRate: 0, dropRate: 0, latencyMs: 0, rateLimit: null, down: false, errorStatuses: [500, 502, 503] });
+    emu.setFaults({ errorRate: 0, dropRate: 0, latencyMs: 0, rateLimit: null, down: false, errorStatuses: [500, 502, 503], commitThenTimeout: null, workers: 3, writeMsPerObject: 0 });
     await Promise.all(clients.splice(0).map((c) => c.close()));
     emu.resetStats();
   });
@@ -121,6 +121,40 @@ describe('NetBox client under faults (emulator)', () => {
     const error = (await caught(client.list('manufacturers'))) as NetBoxError;
     expect(error).toMatchObject({ kind: 'timeout', transient: true, attempts: 2 });
     expect(error.message).toContain('NETBOX_TIMEOUT');
+  });
+
+  it('never sends a write again whose answer was lost: NetBox committed it, the client reports the outcome as unknown', async () => {
+    emu.setFaults({ commitThenTimeout: { rate: 1, max: 1, answerAfterMs: null } });
+    const { client } = make({ timeoutMs: 300, maxRetries: 3 });
+    const error = await caught(client.bulkCreate('tags', [{ name: 'Late', slug: 'late' }]));
+    expect(error).toBeInstanceOf(BulkWriteError);
+    expect(error).toMatchObject({ kind: 'timeout', outcomeUnknown: true, transient: false, attempts: 1 });
+    expect((error as BulkWriteError).message).toMatch(/may have written these 1 object\(s\) anyway: read them back/);
+    expect(served(emu, 'POST /api/extras/tags/')).toBe(1);
+    expect(emu.store.list('tags').map((m) => m.slug)).toContain('late');
+    expect(emu.stats().faultsInjected.committedThenTimedOut).toBe(1);
+  });
+
+  it('treats a gateway error on a write as an unknown outcome, not as a reason to resend', async () => {
+    emu.setFaults({ errorRate: 1, errorStatuses: [502] });
+    const { client } = make({ maxRetries: 3 });
+    const error = await caught(client.bulkCreate('tags', [{ name: 'Gw', slug: 'gw' }]));
+    expect(error).toMatchObject({ status: 502, outcomeUnknown: true, transient: false });
+    expect(served(emu, 'POST /api/extras/tags/')).toBe(1);
+  });
+
+  it('queues requests beyond the workers; the wait counts against the timeout and the queued write still lands', async () => {
+    // One worker, 150 ms per object written: the second POST waits 300 ms for the first.
+    emu.setFaults({ workers: 1, writeMsPerObject: 150 });
+    const { client } = make({ timeoutMs: 450, maxRetries: 0 });
+    const first = client.bulkCreate('tags', [{ name: 'q1', slug: 'q1' }, { name: 'q2', slug: 'q2' }]);
+    const second = caught(client.bulkCreate('tags', [{ name: 'q3', slug: 'q3' }, { name: 'q4', slug: 'q4' }]));
+    expect(await first).toHaveLength(2);
+    expect(await second).toMatchObject({ kind: 'timeout', outcomeUnknown: true });
+    expect(emu.stats().maxQueued).toBeGreaterThanOrEqual(1);
+    // NetBox worked on it after the client gave up.
+    for (let i = 0; i < 50 && !emu.store.list('tags').some((t) => t.slug === 'q4'); i++) await sleep(20);
+    expect(emu.store.list('tags').map((t) => t.slug)).toEqual(expect.arrayContaining(['q1', 'q2', 'q3', 'q4']));
   });
 
   it('opens the breaker after repeated failures, fails fast without calling NetBox, and closes after a good probe', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Secret } from '../../../controller/config/index.ts';
 import {
   authorizationHeader,
+  isOutcomeUnknownStatus,
   isTransientStatus,
   parseRetryAfter,
   parseVersion,
@@ -47,7 +48,13 @@ describe('auth header', () => {
 
 describe('retry classification', () => {
   it('retries 429 and gateway errors, 500 only for reads, never 4xx', () => {
-    for (const s of [429, 502, 503, 504]) expect(isTransientStatus(s, 'POST')).toBe(true);
+    for (const s of [429, 502, 503, 504]) expect(isTransientStatus(s, 'GET')).toBe(true);
+    // A write answered by a gateway may have landed: it is read back, never resent blindly.
+    expect(isTransientStatus(429, 'POST')).toBe(true);
+    for (const s of [502, 503, 504]) expect(isTransientStatus(s, 'POST')).toBe(false);
+    for (const s of [500, 502, 503, 504]) expect(isOutcomeUnknownStatus(s, 'PATCH')).toBe(true);
+    expect(isOutcomeUnknownStatus(502, 'GET')).toBe(false);
+    expect(isOutcomeUnknownStatus(400, 'POST')).toBe(false);
     expect(isTransientStatus(500, 'GET')).toBe(true);
     expect(isTransientStatus(500, 'POST')).toBe(false);
     for (const s of [400, 401, 403, 404, 409]) expect(isTransientStatus(s, 'GET')).toBe(false);

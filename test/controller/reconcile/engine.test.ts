@@ -70,7 +70,7 @@ describe('plan and apply against the emulator', () => {
     const intents = [deviceTypeSet('lab', [deviceType('A1')])];
     const order: ChangeRecord[] = [];
     const { plan } = await planIntents(nb.api, intents);
-    await applyPlan(nb.api, plan, { onRecords: (r) => void order.push(...r), chunkSize: 1, concurrency: 1 });
+    await applyPlan(nb.api, plan, { onRecords: (r) => void order.push(...r), tuning: { maxChunk: 1, concurrency: 1 } });
     const at = (kind: string): number[] => order.flatMap((r, i) => (r.kind === kind ? [i] : []));
     expect(Math.max(...at('rear-port-template'))).toBeLessThan(Math.min(...at('front-port-template')));
     expect(Math.max(...at('power-port-template'))).toBeLessThan(Math.min(...at('power-outlet-template')));
@@ -107,8 +107,7 @@ describe('plan and apply against the emulator', () => {
     const stop = new AbortController();
     let chunks = 0;
     const first = await applyPlan(nb.api, plan, {
-      chunkSize: 2,
-      concurrency: 1,
+      tuning: { maxChunk: 2, concurrency: 1 },
       signal: stop.signal,
       onRecords: () => {
         if (++chunks === 4) stop.abort();
@@ -230,6 +229,103 @@ describe('images and snapshot scope', () => {
     expect(nb.emulator.stats().requests.total).toBeLessThanOrEqual(12);
     expect(byEndpoint['GET /api/dcim/interface-templates/']).toBe(1);
     expect(byEndpoint['GET /api/dcim/device-bay-templates/'] ?? 0).toBe(0);
+  });
+});
+
+describe('writes whose outcome is unknown', () => {
+  it('reads a device-type chunk back after its answer was lost instead of sending it again', async () => {
+    const slow = await startNetBox({}, { timeoutMs: 300 });
+    try {
+      // NetBox commits the first device-type POST but never answers it.
+      slow.emulator.setFaults({ commitThenTimeout: { rate: 1, max: 1, answerAfterMs: null, endpoints: ['device-types'] } });
+      const intents = [deviceTypeSet('lab', [deviceType('A1'), deviceType('B2')])];
+      const { plan } = await planIntents(slow.api, intents);
+      const audited: ChangeRecord[] = [];
+      const result = await applyAndVerify(slow.api, intents, plan, { tuning: { baseTimeoutMs: 300 }, onRecords: (r) => void audited.push(...r) });
+      expect(result.apply.failures).toEqual([]);
+      expect(result.apply.unknownOutcomes).toBe(1);
+      expect(result.apply.readBacks).toBe(1);
+      expect(driftCount(result.verify)).toBe(0);
+      // Both device types were written once, in the request whose answer was lost, and audited as read back.
+      expect(slow.emulator.stats().requests.byEndpoint['POST /api/dcim/device-types/']).toBe(1);
+      expect(audited.filter((r) => r.kind === 'device-type').map((r) => `${r.identity} ${r.confirmedBy}`).sort()).toEqual(['acme/A1 read-back', 'acme/B2 read-back']);
+      expect(audited).toHaveLength(plan.summary.changes);
+      expect(slow.emulator.store.list('device-types')).toHaveLength(2);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('converges when more writes are in flight than NetBox has workers and queued ones time out', async () => {
+    // One worker, 75 ms per device type: the third chunk of four waits for two others and times out.
+    const busy = await startNetBox({ workers: 1, writeMsPerObject: 30 }, { timeoutMs: 250 });
+    try {
+      const intents = [deviceTypeSet('lab', ['A1', 'B2', 'C3', 'D4', 'E5', 'F6', 'G7', 'H8', 'I9', 'J10', 'K11', 'L12'].map((m) => deviceType(m, { templates: {} })))];
+      const { plan } = await planIntents(busy.api, intents);
+      const result = await applyAndVerify(busy.api, intents, plan, { tuning: { maxChunk: 4, concurrency: 3, baseTimeoutMs: 250 } });
+      expect(result.apply.failures).toEqual([]);
+      expect(result.apply.unknownOutcomes).toBeGreaterThan(0);
+      expect(driftCount(result.verify)).toBe(0);
+      expect(busy.emulator.store.list('device-types')).toHaveLength(12);
+      expect(busy.emulator.stats().maxQueued).toBeGreaterThan(0);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('takes "already exists" for the object it meant to write when NetBox holds it as ours', async () => {
+    const intents = [deviceTypeSet('lab', [deviceType('A1')])];
+    const { plan } = await planIntents(nb.api, intents);
+    // Another run of the same intent wrote the tags, the manufacturer and the device type meanwhile.
+    const tags = ['netbox-gitops', 'nbg-devicetypeset-lab'];
+    nb.emulator.store.seed('tags', tags.map((slug) => ({ name: slug, slug })));
+    const [m] = nb.emulator.store.seed('manufacturers', [{ name: 'Acme', slug: 'acme', tags: tags.map((slug) => ({ slug })) }]);
+    nb.emulator.store.seed('device-types', [{ manufacturer: m!.id, model: 'A1', slug: 'acme-a1', u_height: 1, tags: tags.map((slug) => ({ slug })) }]);
+    const result = await applyAndVerify(nb.api, intents, plan);
+    expect(result.apply.failures).toEqual([]);
+    expect(result.apply.records.filter((r) => r.confirmedBy === 'read-back').map((r) => `${r.kind} ${r.identity}`).sort()).toEqual([
+      'device-type acme/A1',
+      'manufacturer acme',
+      'tag nbg-devicetypeset-lab',
+      'tag netbox-gitops',
+    ]);
+    expect(result.verify.summary.changes).toBe(0);
+    expect(nb.emulator.store.list('device-types')).toHaveLength(1);
+  });
+
+  it('does not take someone else’s object for its own: no audit record, and the re-plan shows it as unmanaged', async () => {
+    const intents = [deviceTypeSet('lab', [deviceType('A1')])];
+    const { plan } = await planIntents(nb.api, intents);
+    const [m] = nb.emulator.store.seed('manufacturers', [{ name: 'Acme', slug: 'acme' }]);
+    nb.emulator.store.seed('device-types', [{ manufacturer: m!.id, model: 'A1', slug: 'acme-a1', u_height: 1 }]);
+    const result = await applyAndVerify(nb.api, intents, plan);
+    expect(result.apply.records.filter((r) => r.kind === 'device-type' || r.kind.endsWith('-template'))).toEqual([]);
+    // Nothing is left to write: the untagged device type is drift to adopt or resolve, not a failed write.
+    expect(result.apply.failures).toEqual([]);
+    expect(result.verify.operations.filter((o) => o.action === 'unmanaged').map((o) => o.identity)).toContain('acme/A1');
+    expect(nb.emulator.store.list('device-types')).toHaveLength(1);
+  });
+
+  it('fails the chunk NetBox answers with 500, applies the rest, and finishes in a second round', async () => {
+    const flaky = await startNetBox({}, {
+      onRequest: (e) => {
+        // One 500 on the rear-port POST, then NetBox is fine again.
+        if (e.method === 'POST' && e.status === 500) flaky.emulator.setFaults({ errorRate: 0 });
+      },
+    });
+    try {
+      flaky.emulator.setFaults({ errorRate: 1, errorStatuses: [500], errorOn: { methods: ['POST'], endpoints: ['rear-port-templates'] } });
+      const intents = [deviceTypeSet('lab', [deviceType('A1')])];
+      const { plan } = await planIntents(flaky.api, intents);
+      const result = await applyAndVerify(flaky.api, intents, plan);
+      expect(result.rounds).toBe(2);
+      expect(result.apply.failures).toEqual([]);
+      expect(driftCount(result.verify)).toBe(0);
+      expect(result.apply.records).toHaveLength(plan.summary.changes);
+      expect(flaky.emulator.store.list('front-port-templates')).toHaveLength(2);
+    } finally {
+      await flaky.close();
+    }
   });
 });
 

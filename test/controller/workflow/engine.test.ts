@@ -41,8 +41,9 @@ describe('reconcile_intent', () => {
       expect(done.libraryRevision).toMatch(/^sha256:|^[0-9a-f]{40}$/);
       expect(done.attempts).toBe(1);
       expect(done.steps.every((s) => s.input.worker === worker.id)).toBe(true);
-      expect(stepsNamed(done, 'apply')[0]?.output).toMatchObject({ applied: 3 + 2, replanned: false });
-      expect(stepsNamed(done, 'verify')[0]?.output).toMatchObject({ converged: true, drift: 0, reused: false });
+      expect(stepsNamed(done, 'apply')[0]?.output).toMatchObject({ applied: 3 + 2, replanned: false, rounds: 1, byConfirmation: { response: 5 } });
+      // The apply step's re-read after its last round is the verification: no second read.
+      expect(stepsNamed(done, 'verify')[0]?.output).toMatchObject({ converged: true, drift: 0, reused: true });
       expect(manufacturerSlugs().filter((s) => s.startsWith('happy-')).sort()).toEqual(['happy-0', 'happy-1', 'happy-2']);
 
       const audit = await engine.service.listAudit({ processId: started.id, limit: 100 });
@@ -137,7 +138,7 @@ describe('reconcile_intent', () => {
     expect(done.auditCount).toBe(audit.items.length);
   });
 
-  it('re-reads NetBox once when another writer created an object between snapshot and apply', async () => {
+  it('re-reads NetBox after applying: an object another writer created meanwhile is drift (unmanaged), not a failure', async () => {
     const ref = await putIntent(engine.db, vendorIntent('race', 1));
     engine.nb.emulator.setFaults({ latencyMs: 300 });
     try {
@@ -147,7 +148,8 @@ describe('reconcile_intent', () => {
       engine.nb.emulator.store.seed('manufacturers', [{ name: 'race Vendor 0', slug: 'race-0' }]);
       const done = await waitForStatus(engine.service, p.id, ['completed', 'failed']);
       expect(done.status).toBe('completed');
-      expect(stepsNamed(done, 'apply')[0]?.output).toMatchObject({ rejectedThenReplanned: 1 });
+      expect(stepsNamed(done, 'apply')[0]?.output).toMatchObject({ rounds: 1 });
+      expect(stepsNamed(done, 'verify')[0]?.output).toMatchObject({ converged: true, drift: 1 });
       expect(manufacturerSlugs().filter((s) => s === 'race-0')).toHaveLength(1);
     } finally {
       engine.nb.emulator.setFaults({ latencyMs: 0 });
