@@ -14,7 +14,7 @@ export interface GitRemote {
   readonly url: string;
   /** A branch, a tag, or a full commit SHA. */
   readonly ref: string;
-  /** https token: put into the URL for each fetch only, never stored in .git/config, logs or errors. */
+  /** https token: sent as an HTTP header set through git's environment; never in argv, .git/config, logs or errors. */
   readonly token?: Secret;
   /** Private key for ssh URLs, passed to ssh via GIT_SSH_COMMAND. */
   readonly sshKeyPath?: string;
@@ -31,18 +31,20 @@ export interface GitRemote {
  * @throws IntegrationError (system `git`) with every credential scrubbed from the message.
  */
 export async function fetchCheckout(directory: string, remote: GitRemote): Promise<string> {
-  const secrets = remote.token && !remote.token.isEmpty ? [remote.token.reveal(), encodeURIComponent(remote.token.reveal())] : [];
+  const credentials = credentialsOf(remote);
+  const secrets = credentials ? [credentials.password, encodeURIComponent(credentials.password), credentials.header] : [];
   try {
     await mkdir(directory, { recursive: true });
-    const git = gitFor(directory, remote);
+    const git = gitFor(directory, remote, credentials);
+    // Only the plain URL reaches argv and .git/config; credentials travel in git's environment.
+    const url = credentials ? credentials.url : remote.url;
     if (!(await isRepositoryRoot(git, directory))) {
       await git.init();
-      await git.addRemote('origin', remote.url);
+      await git.addRemote('origin', url);
     } else {
-      await git.remote(['set-url', 'origin', remote.url]);
+      await git.remote(['set-url', 'origin', url]);
     }
-    // The token travels in the fetch's own argument, so .git/config keeps the plain URL.
-    await git.fetch([withToken(remote.url, remote.token), remote.ref, '--depth', '1', '--no-tags']);
+    await git.fetch(['origin', remote.ref, '--depth', '1', '--no-tags']);
     await git.checkout(['--force', '--detach', 'FETCH_HEAD']);
     await git.clean('f', ['-d', '-x']);
     return (await git.revparse(['HEAD'])).trim();
@@ -57,25 +59,67 @@ export async function fetchCheckout(directory: string, remote: GitRemote): Promi
   }
 }
 
-function gitFor(directory: string, remote: GitRemote): SimpleGit {
-  if (remote.sshKeyPath === undefined) return simpleGit({ baseDir: directory, timeout: { block: GIT_TIMEOUT_MS } });
+/** https credentials for git: the plain URL, and the Authorization header that carries them. */
+interface HttpCredentials {
+  /** The URL without user info. */
+  readonly url: string;
+  readonly password: string;
+  /** `Authorization: Basic ...`. */
+  readonly header: string;
+  /** The `http.<url>.extraHeader` key, scoped to the repository's origin. */
+  readonly key: string;
+}
+
+/**
+ * The token (or the user and password written into an https URL) as an HTTP header: never in
+ * argv (visible to every user in the process list), in .git/config or in a URL that reaches logs.
+ */
+function credentialsOf(remote: GitRemote): HttpCredentials | undefined {
+  if (!/^https?:\/\//i.test(remote.url)) return undefined;
+  const parsed = new URL(remote.url);
+  const token = remote.token && !remote.token.isEmpty ? remote.token.reveal() : undefined;
+  const password = token ?? decodeURIComponent(parsed.password);
+  const user = decodeURIComponent(parsed.username) || 'x-access-token';
+  if (password === '' && parsed.username === '') return undefined;
+  parsed.username = '';
+  parsed.password = '';
+  const header = `Authorization: Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  return { url: parsed.toString(), password, header, key: `http.${parsed.origin}/.extraHeader` };
+}
+
+/** Git variables we set ourselves (simple-git refuses unlisted ones). */
+const OWN_GIT_ENV = ['GIT_SSH_COMMAND', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0', 'GIT_TERMINAL_PROMPT'];
+
+function gitFor(directory: string, remote: GitRemote, credentials: HttpCredentials | undefined): SimpleGit {
+  if (remote.sshKeyPath === undefined && credentials === undefined) return simpleGit({ baseDir: directory, timeout: { block: GIT_TIMEOUT_MS } });
   if (remote.env === undefined) {
     // Without it git would run with no PATH or HOME at all.
-    throw new ConfigurationError('an ssh key for Git needs the environment git runs in; pass `env` with the key path', 'GIT_SSH_KEY_PATH');
+    throw new ConfigurationError(
+      'Git credentials (a token or an ssh key) need the environment git runs in; pass `env`',
+      remote.sshKeyPath !== undefined ? 'GIT_SSH_KEY_PATH' : 'GIT_TOKEN',
+    );
   }
-  // Our own command (key path quoted, fixed options), not one taken from input: safe to allow.
+  // Our own command (key path quoted, fixed options) and our own config entry, not taken from input: safe to allow.
   const git = simpleGit({
     baseDir: directory,
     timeout: { block: GIT_TIMEOUT_MS },
-    allowEnvironment: ['GIT_SSH_COMMAND'],
-    unsafe: { allowUnsafeSshCommand: true },
+    allowEnvironment: OWN_GIT_ENV,
+    unsafe: { allowUnsafeSshCommand: true, allowUnsafeConfigEnvCount: true },
   });
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(remote.env)) {
-    // simple-git refuses ambient GIT_* variables it was not told about; only ours is needed.
+    // simple-git refuses ambient GIT_* variables it was not told about; only ours are needed.
     if (value !== undefined && !key.toUpperCase().startsWith('GIT_')) env[key] = value;
   }
-  env.GIT_SSH_COMMAND = sshCommand(remote.sshKeyPath);
+  // Never wait for a password on a terminal: fail with git's message instead.
+  env.GIT_TERMINAL_PROMPT = '0';
+  if (remote.sshKeyPath !== undefined) env.GIT_SSH_COMMAND = sshCommand(remote.sshKeyPath);
+  if (credentials) {
+    // GIT_CONFIG_* (git 2.31+) is configuration by environment: readable only by this user, unlike argv.
+    env.GIT_CONFIG_COUNT = '1';
+    env.GIT_CONFIG_KEY_0 = credentials.key;
+    env.GIT_CONFIG_VALUE_0 = credentials.header;
+  }
   return git.env(env);
 }
 
@@ -88,22 +132,12 @@ function shellQuote(text: string): string {
   return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `https://host/repo.git` + token → `https://x-access-token:<token>@host/repo.git`; other URLs unchanged. */
-export function withToken(url: string, token: Secret | undefined): string {
-  if (token === undefined || token.isEmpty || !/^https?:\/\//i.test(url)) return url;
-  const parsed = new URL(url);
-  if (parsed.username === '') parsed.username = 'x-access-token';
-  parsed.password = token.reveal();
-  return parsed.toString();
-}
-
 /** Removes each secret (and URL credentials) from a text. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let result = redactUrl(text);
   for (const secret of secrets) if (secret.length > 0) result = result.split(secret).join('[redacted]');
   return result;
 }
-
 
 function errorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

@@ -20,7 +20,7 @@ export type { IntentRepeat, IntentScheduler, IntentSchedulerOptions, ScheduleCha
 export { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';
 export type { LeaderElection, LeaderElectionOptions } from './leader.ts';
 export { redactUrl } from '../catalogue/index.ts';
-export { scrub, sshCommand, withToken } from './git-checkout.ts';
+export { fetchCheckout, scrub, sshCommand } from './git-checkout.ts';
 export type {
   IntentRef,
   IntentSnapshot,

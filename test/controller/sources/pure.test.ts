@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../../controller/config/index.ts';
-import { canonicalJson, redactUrl, repeatOf, sameRepository, scrub, sshCommand, withToken } from '../../../controller/sources/index.ts';
+import { canonicalJson, redactUrl, repeatOf, sameRepository, scrub, sshCommand } from '../../../controller/sources/index.ts';
 
 describe('Git URL helpers', () => {
-  it('puts a token into https URLs only', () => {
-    const token = new Secret('s3cr/et');
-    expect(withToken('https://git.example.com/org/intents.git', token)).toBe('https://x-access-token:s3cr%2Fet@git.example.com/org/intents.git');
-    expect(withToken('https://bot@git.example.com/org/intents.git', token)).toBe('https://bot:s3cr%2Fet@git.example.com/org/intents.git');
-    expect(withToken('git@git.example.com:org/intents.git', token)).toBe('git@git.example.com:org/intents.git');
-    expect(withToken('file:///srv/intents.git', token)).toBe('file:///srv/intents.git');
-    expect(withToken('https://git.example.com/org/intents.git', new Secret(''))).toBe('https://git.example.com/org/intents.git');
-  });
-
   it('scrubs URL credentials and raw secrets from messages', () => {
     expect(redactUrl("unable to access 'https://x:tok@host/repo/'")).toBe("unable to access 'https://[redacted]@host/repo/'");
     expect(scrub('the key k3y-9 in text and https://u:k3y-9@h/r', ['k3y-9'])).toBe('the key [redacted] in text and https://[redacted]@h/r');
