@@ -13,6 +13,7 @@ export type { DefinitionOptions, DeviceTypeDefinitionResult, ModuleTypeDefinitio
 export { loadLibraryValidators, loadLibraryValidatorsSync, DEVICE_TYPE_SCHEMA_ID, MODULE_TYPE_SCHEMA_ID } from './schemas.ts';
 export type { LibraryValidators } from './schemas.ts';
 export { parseLibraryYaml, DEFAULT_YAML_LIMITS } from './yaml.ts';
+export { resolvePlainScalar } from './fast-yaml.ts';
 export type { ParsedYaml, YamlLimits } from './yaml.ts';
 export { DEVICE_TYPE_FIELDS, MODULE_TYPE_FIELDS, TEMPLATE_FIELDS, KNOWN_TYPOS } from './mapping.ts';
 export { isCatalogueIssue } from './issues.ts';

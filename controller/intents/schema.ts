@@ -262,8 +262,13 @@ const vendorSetSpec = withCrdHint(
 export const VendorSetSpecSchema = vendorSetSpec.transform(withDefaultInterval);
 
 export const ModuleTypeFilterSchema = z.strictObject({
-  include: regexList('Keep module types whose model matches any of these.'),
+  include: regexList('Keep module types of the selected vendors whose model matches any of these.'),
   exclude: regexList('Drop module types whose model matches any of these.'),
+  models: z
+    .array(nonEmptyString(100))
+    .max(MAX_PICKS)
+    .optional()
+    .describe('Library module-type models, added regardless of include/exclude (within spec.vendors when set, else unique across the library).'),
 });
 
 const moduleTypeSelection = withCrdHint(
@@ -271,7 +276,7 @@ const moduleTypeSelection = withCrdHint(
   { structural: ModuleTypeFilterSchema },
 );
 
-const DEVICE_TYPE_SET_MESSAGE = 'a DeviceTypeSet must select something: vendors, "all", deviceTypes.slugs/models, custom or customModuleTypes';
+const DEVICE_TYPE_SET_MESSAGE = 'a DeviceTypeSet must select something: vendors, "all", deviceTypes.slugs/models, moduleTypes.models, custom or customModuleTypes';
 
 const deviceTypeSetSpec = withCrdHint(
   z
@@ -307,7 +312,8 @@ const deviceTypeSetSpec = withCrdHint(
     })
     .superRefine((spec, ctx) => {
       checkSchedule(spec, ctx);
-      const picks = (spec.deviceTypes?.slugs?.length ?? 0) + (spec.deviceTypes?.models?.length ?? 0);
+      const modulePicks = typeof spec.moduleTypes === 'object' ? (spec.moduleTypes.models?.length ?? 0) : 0;
+      const picks = (spec.deviceTypes?.slugs?.length ?? 0) + (spec.deviceTypes?.models?.length ?? 0) + modulePicks;
       const inline = (spec.custom?.length ?? 0) + (spec.customModuleTypes?.length ?? 0);
       if (spec.vendors.length === 0 && picks === 0 && inline === 0) {
         ctx.addIssue({ code: 'custom', path: ['vendors'], message: DEVICE_TYPE_SET_MESSAGE });
@@ -316,7 +322,7 @@ const deviceTypeSetSpec = withCrdHint(
   {
     validations: [
       SCHEDULE_RULE,
-      { rule: nonEmptyRule(['vendors', 'deviceTypes.slugs', 'deviceTypes.models', 'custom', 'customModuleTypes']), message: DEVICE_TYPE_SET_MESSAGE },
+      { rule: nonEmptyRule(['vendors', 'deviceTypes.slugs', 'deviceTypes.models', 'moduleTypes.models', 'custom', 'customModuleTypes']), message: DEVICE_TYPE_SET_MESSAGE },
     ],
   },
 );

@@ -173,7 +173,20 @@ function selectModuleTypes(
   const names = candidates.map((m) => [m.model]);
   const include = compileFilters(setting.include, ['spec', 'moduleTypes', 'include'], names, report);
   const exclude = compileFilters(setting.exclude, ['spec', 'moduleTypes', 'exclude'], names, report);
-  return candidates.filter((m) => (include.length === 0 || matchesAny(include, [m.model])) && !matchesAny(exclude, [m.model]));
+  // Only explicit picks: the vendors' module types are selected by include/exclude, or not at all.
+  const filtered =
+    setting.models !== undefined && setting.include === undefined && setting.exclude === undefined
+      ? []
+      : candidates.filter((m) => (include.length === 0 || matchesAny(include, [m.model])) && !matchesAny(exclude, [m.model]));
+  const selected = new Map(filtered.map((m) => [m.file, m]));
+  (setting.models ?? []).forEach((model, i) => {
+    const matches = catalogue.moduleTypes.filter((m) => m.model === model && (vendorSlugs.size === 0 || vendorSlugs.has(m.manufacturerSlug)));
+    const path = ['spec', 'moduleTypes', 'models', i];
+    if (matches.length === 1) selected.set((matches[0] as CatalogueModuleType).file, matches[0] as CatalogueModuleType);
+    else if (matches.length === 0) report.error(path, `module-type model "${model}" is not in the devicetype-library${vendorSlugs.size > 0 ? ' for the selected vendors' : ''}`);
+    else report.error(path, `module-type model "${model}" exists for several manufacturers (${matches.map((m) => m.manufacturer).join(', ')}); list the vendor in spec.vendors`);
+  });
+  return [...selected.values()];
 }
 
 /** Input of the resolver: intents as loaded from files, or bare intents (Kubernetes, API). */
