@@ -155,7 +155,10 @@ function lintIntent(intent: Intent): FieldProblem[] {
   const warnings: FieldProblem[] = [];
   for (const field of ['include', 'exclude', 'moduleTypes'] as const) {
     const value = spec[field];
-    if (value !== undefined && value !== false) {
+    // Explicit module-type models are looked up across the library; only the filters need vendors.
+    const modules = spec.moduleTypes;
+    const explicitOnly = field === 'moduleTypes' && typeof modules === 'object' && modules.models !== undefined && modules.include === undefined && modules.exclude === undefined;
+    if (value !== undefined && value !== false && !explicitOnly) {
       warnings.push({
         path: ['spec', field],
         message: `${field} applies to the device types of spec.vendors, which is empty, so it has no effect`,

@@ -130,7 +130,7 @@ export function compareMatches(inventory: Inventory, matches: ReadonlyMap<Invent
   }
   const intent: DesiredIntent = {
     ref: COMPARE_REF,
-    policy: { mode: 'enforce', prune: true, adopt: true, components: true, images: false },
+    policy: { mode: 'enforce', prune: true, adopt: true, components: true, images: false, ignoreFields: [] },
     manufacturers: [],
     deviceTypes,
     moduleTypes,
