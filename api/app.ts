@@ -16,6 +16,7 @@ import { createHealthMonitor } from './health.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { intentRoutes } from './routes/intents.ts';
+import { onboardingRoutes } from './routes/onboarding.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { SHARED_SCHEMAS } from './schemas.ts';
@@ -137,6 +138,7 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
         { name: 'processes' },
         { name: 'intents', description: 'intents, drift' },
         { name: 'audit' },
+        { name: 'onboarding', description: 'NetBox against the devicetype-library' },
         { name: 'tokens', description: 'admin only' },
         { name: 'hooks' },
         { name: 'health' },
@@ -156,6 +158,7 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
     async (scope) => {
       await workflowRoutes(scope, ctx);
       await intentRoutes(scope, ctx);
+      await onboardingRoutes(scope, ctx);
       await tokenRoutes(scope, ctx);
     },
     { prefix: '/api/v1' },

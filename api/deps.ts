@@ -6,7 +6,9 @@ import { createPool, loadMigrations } from '../controller/db/index.ts';
 import type { Pool } from '../controller/db/index.ts';
 import type { Logger } from '../controller/logging/index.ts';
 import { authorizationHeader } from '../controller/netbox/index.ts';
-import { DEFAULT_SYNC_CHANNEL, requestSourceSync } from '../controller/sources/index.ts';
+import { ResourceError } from '../controller/errors/index.ts';
+import { createOnboardingReporter } from '../controller/onboarding/index.ts';
+import { createCachedLibraryProvider, DEFAULT_SYNC_CHANNEL, requestSourceSync } from '../controller/sources/index.ts';
 import { createDefaultDeps, createWorkflowService, subscribeOrderedEvents } from '../controller/workflow/index.ts';
 import { CheckFailure } from './health.ts';
 import type { ApiDeps, ApiOptions } from './types.ts';
@@ -47,6 +49,20 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'API queue connection failed; retrying'));
   const netboxAgent = new Agent({ connect: { timeout: 2_000, rejectUnauthorized: config.netbox.verifySsl }, keepAliveTimeout: 10_000 });
   const netboxAuthorization = authorizationHeader(config.netbox.token);
+  // The onboarding report reads the library like the workers do: parsed once per revision, cached on disk.
+  const library = createCachedLibraryProvider({
+    ...(config.library.gitUrl !== undefined ? { gitUrl: config.library.gitUrl, gitRef: config.library.gitRef } : { root: config.library.path }),
+    cacheDir: config.cacheDir,
+    logger,
+    maxAgeMs: config.libraryRefreshIntervalMs,
+  });
+  const onboarding = createOnboardingReporter({
+    catalogue: () => library.current(),
+    netbox: () => {
+      if (!config.netbox.url) throw new ResourceError('NetBox (NETBOX_URL is not set)', 'netbox');
+      return engine.netbox();
+    },
+  });
 
   return {
     pool,
@@ -54,6 +70,7 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
     logger,
     queue,
     schemaVersion,
+    onboarding,
     subscribeEvents: (handler) => subscribeOrderedEvents({ redis: config.redis, pool, queueName: engine.queueName ?? config.workflow.queue, logger }, handler),
     async pingRedis(): Promise<void> {
       await redis.ping();

@@ -1,6 +1,7 @@
 import type { Secret } from '../controller/config/index.ts';
 import type { Pool } from '../controller/db/index.ts';
 import type { Logger } from '../controller/logging/index.ts';
+import type { OnboardingReporter } from '../controller/onboarding/index.ts';
 import type { JobCountSource } from '../controller/metrics/index.ts';
 import type { WorkflowEvent, WorkflowService } from '../controller/workflow/index.ts';
 
@@ -25,6 +26,8 @@ export interface ApiDeps {
   readonly queue?: JobCountSource;
   /** The highest migration version this build ships: /readyz waits for it. */
   readonly schemaVersion: number;
+  /** The onboarding report of GET /api/v1/onboarding (NetBox against the library); absent: 503. */
+  readonly onboarding?: OnboardingReporter;
 }
 
 /** Tunables of the app; apiOptionsFromConfig maps AppConfig onto them. */
