@@ -130,7 +130,7 @@ describe('loadIntents error reporting', () => {
     expect(messages(await loadIntents(dir))).toEqual([
       'fields.yaml:5:3 metadata.owner: unknown field "owner" (expected one of: name, namespace, labels, annotations)',
       'fields.yaml:8:10 spec.prune: expected boolean, got string "yes"',
-      'fields.yaml:10:5 spec.moduleTypes.includes: unknown field "includes"; did you mean "include"? (expected one of: include, exclude)',
+      'fields.yaml:10:5 spec.moduleTypes.includes: unknown field "includes"; did you mean "include"? (expected one of: include, exclude, models)',
       'fields.yaml:12:7 spec.custom[0].slug: missing required field; expected string',
     ]);
   });

@@ -90,7 +90,7 @@ describe('validateIntentObject', () => {
       'spec.include[1]': 'expected string, got number 3',
       'spec.include[2]': 'invalid regular expression "([": missing closing ]: `[` (RE2 syntax: https://github.com/google/re2/wiki/Syntax)',
       'spec.mode': 'expected "observe" or "enforce", got string "apply"',
-      'spec.moduleTypes.exclud': 'unknown field "exclud"; did you mean "exclude"? (expected one of: include, exclude)',
+      'spec.moduleTypes.exclud': 'unknown field "exclud"; did you mean "exclude"? (expected one of: include, exclude, models)',
       'spec.custom[0].slug': 'missing required field; expected string',
       'spec.colour': expect.stringContaining('unknown field "colour" (expected one of: mode, prune, adopt, suspend, interval, schedule, ignoreFields, vendors'),
     });

@@ -85,6 +85,23 @@ describe('resolveIntents', () => {
     expect(state.intents[0]?.deviceTypes).toEqual([]);
   });
 
+  it('picks module types by model: only those, across the library without vendors, within spec.vendors with them', async () => {
+    const picked = await resolveText(`${header('DeviceTypeSet', 'picks')}  moduleTypes:\n    models: [EX-UM-2QSFP, EX-UM-2XFP]\n`);
+    expect(picked.issues).toEqual([]);
+    expect(picked.intents[0]?.deviceTypes).toEqual([]);
+    expect(picked.intents[0]?.moduleTypes.map((m) => m.source)).toEqual(['module-types/Juniper/EX-UM-2QSFP.yaml', 'module-types/Juniper/EX-UM-2XFP.yaml']);
+    expect(picked.intents[0]?.manufacturers).toEqual([{ slug: 'juniper', name: 'Juniper', managed: false }]);
+
+    const withFilter = await resolveText(`${header('DeviceTypeSet', 'mixed')}  vendors: [Juniper]\n  include: ['^EX2300-24T$']\n  moduleTypes:\n    include: ['^EX-FAN']\n    models: [EX-UM-2QSFP]\n`);
+    expect(withFilter.intents[0]?.moduleTypes.map((m) => m.model).sort()).toEqual(['EX-FAN-AFI', 'EX-FAN-AFO', 'EX-UM-2QSFP']);
+
+    const wrongVendor = await resolveText(`${header('DeviceTypeSet', 'wrong')}  vendors: [Arista]\n  include: ['^DCS-7050CX3-32S$']\n  moduleTypes:\n    models: [EX-UM-2QSFP, NOPE]\n`);
+    expect(wrongVendor.issues.filter((i) => i.severity === 'error').map((i) => [i.path, i.message])).toEqual([
+      ['spec.moduleTypes.models[0]', 'DeviceTypeSet/wrong: module-type model "EX-UM-2QSFP" is not in the devicetype-library for the selected vendors'],
+      ['spec.moduleTypes.models[1]', 'DeviceTypeSet/wrong: module-type model "NOPE" is not in the devicetype-library for the selected vendors'],
+    ]);
+  });
+
   it('keeps the library-wide counts when every vendor is selected', async () => {
     const state = await resolveText(`${header('DeviceTypeSet', 'all')}  vendors: all\n  moduleTypes: true\n`);
     const intent = state.intents[0]!;
