@@ -172,7 +172,7 @@ export const auditPageSchema = {
 
 const driftCounts = {
   type: 'object',
-  description: 'Drift rows by action (create, update, delete, unmanaged, blocked); absent actions are 0',
+  description: 'Drift rows by action (create, update, delete, unmanaged, blocked, extra); absent actions are 0',
   additionalProperties: { type: 'integer' },
 } as const;
 
@@ -210,7 +210,7 @@ export const driftRowSchema = {
   properties: {
     objectKind: { type: 'string' },
     identity: { type: 'string' },
-    action: { type: 'string', enum: ['create', 'update', 'delete', 'unmanaged', 'blocked'] },
+    action: { type: 'string', enum: ['create', 'update', 'delete', 'unmanaged', 'blocked', 'extra'] },
     diff: { type: 'object', description: 'field -> {before, after}', additionalProperties: true },
     firstSeen: { type: 'string', format: 'date-time' },
     lastSeen: { type: 'string', format: 'date-time' },

@@ -4,6 +4,7 @@ import { basename, extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { IntegrationError } from '../errors/index.ts';
 import { NetBoxError } from '../netbox/index.ts';
+import { TEXT_FIELDS } from './defaults.ts';
 import { endpointOf, templateIdentity } from './identity.ts';
 import type { NetBoxPort, NetBoxRecord, WriteOptions } from './netbox-port.ts';
 import { phaseOf } from './plan.ts';
@@ -365,7 +366,9 @@ function refNumber(value: unknown): number | undefined {
 function buildBody(op: PlanOperation, ids: ReadonlyMap<string, number>): Record<string, unknown> {
   if (op.action === 'delete') return { id: op.netboxId };
   const fields: Record<string, unknown> =
-    op.action === 'create' ? { ...op.desired } : Object.fromEntries(Object.entries(op.changes ?? {}).map(([k, c]) => [k, c.after]));
+    op.action === 'create'
+      ? { ...op.desired }
+      : Object.fromEntries(Object.entries(op.changes ?? {}).map(([k, c]) => [k, c.after === null && TEXT_FIELDS.has(k) ? '' : c.after]));
   if (Array.isArray(fields.tags)) fields.tags = (fields.tags as string[]).map((slug) => ({ slug }));
   if (op.kind === 'device-type' || op.kind === 'module-type') {
     if (typeof fields.manufacturer === 'string') fields.manufacturer = { slug: fields.manufacturer };

@@ -128,5 +128,5 @@ export async function applyAndVerify(api: NetBoxPort, intents: readonly DesiredI
 
 /** Drift a plan shows for enforcing and observing intents alike: what differs from intent. */
 export function driftCount(plan: Plan): number {
-  return plan.summary.changes + plan.summary.total.unmanaged;
+  return plan.summary.changes + plan.summary.total.unmanaged + plan.summary.total.extra;
 }

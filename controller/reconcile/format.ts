@@ -1,6 +1,6 @@
 import type { Plan, PlanOperation } from './types.ts';
 
-const SYMBOL: Record<PlanOperation['action'], string> = { create: '+', update: '~', delete: '-', unmanaged: '?', blocked: '!' };
+const SYMBOL: Record<PlanOperation['action'], string> = { create: '+', update: '~', delete: '-', unmanaged: '?', blocked: '!', extra: '?' };
 
 function show(value: unknown): string {
   return value === null ? 'null' : JSON.stringify(value);
@@ -10,15 +10,15 @@ function changeLines(op: PlanOperation, indent: string): string[] {
   return Object.entries(op.changes ?? {}).map(([field, c]) => `${indent}${field}: ${show(c.before)} → ${show(c.after)}`);
 }
 
-/** One-line summary: `12 to create, 3 to update, 0 to delete; 450 unchanged, 1 unmanaged, 0 blocked`. */
+/** One-line summary: `12 to create, 3 to update, 0 to delete; 450 unchanged, 1 unmanaged, 0 blocked, 2 extra`. */
 export function formatSummary(plan: Plan): string {
   const t = plan.summary.total;
-  return `${t.create} to create, ${t.update} to update, ${t.delete} to delete; ${plan.summary.unchanged} unchanged, ${t.unmanaged} unmanaged, ${t.blocked} blocked`;
+  return `${t.create} to create, ${t.update} to update, ${t.delete} to delete; ${plan.summary.unchanged} unchanged, ${t.unmanaged} unmanaged, ${t.blocked} blocked, ${t.extra} extra`;
 }
 
 /**
  * Renders a plan as a readable diff grouped by intent, vendor and device type: `+` create,
- * `~` update with the changed fields, `-` delete, `?` unmanaged, `!` blocked. Templates of a
+ * `~` update with the changed fields, `-` delete, `?` unmanaged or extra, `!` blocked. Templates of a
  * type that is being created are counted rather than listed, to keep a full import readable.
  */
 export function formatPlan(plan: Plan): string {
@@ -87,7 +87,7 @@ function formatChildren(parent: PlanOperation | undefined, children: readonly Pl
   const lines: string[] = [];
   for (const c of children) {
     const name = c.identity.slice((c.parent?.identity.length ?? 0) + 1);
-    lines.push(`        ${SYMBOL[c.action]} ${c.kind} ${name}`);
+    lines.push(`        ${SYMBOL[c.action]} ${c.kind} ${name}${c.action === 'extra' ? ' (extra: not in the intent; deleted only with prune)' : ''}`);
     lines.push(...changeLines(c, '            '));
   }
   return lines;

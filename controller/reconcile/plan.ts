@@ -1,6 +1,8 @@
 import { slugify, TEMPLATE_KINDS } from '../catalogue/index.ts';
 import type { TemplateKind, TemplateSet, TemplateSpec } from '../catalogue/index.ts';
+import type { IgnoreFieldsRule } from '../intents/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
+import { DEVICE_TYPE_DEFAULTS, MANUFACTURER_DEFAULTS, MODULE_TYPE_DEFAULTS, TEMPLATE_DEFAULTS } from './defaults.ts';
 import { formatIntentRef, intentTag, INTENT_TAG_PREFIX, OWNER_TAG, templateIdentity, templateObjectKind, typeIdentity } from './identity.ts';
 import type { NetBoxRecord } from './netbox-port.ts';
 import { diffFields, normaliseValue, valuesEqual } from './normalise.ts';
@@ -16,6 +18,8 @@ interface Owners {
   /** At least one enforce intent wants the object: its existence and fields are written. */
   enforce: boolean;
   adopt: boolean;
+  /** The `ignoreFields` rules of the intents that decide the object's fields. */
+  readonly ignoreRules: readonly (readonly IgnoreFieldsRule[])[];
 }
 
 /**
@@ -29,6 +33,8 @@ interface ManagedPart {
   readonly enforce: boolean;
   /** A deciding intent prunes: objects of this part that no deciding intent wants are deleted. */
   readonly prune: boolean;
+  /** The `ignoreFields` rules of the deciding intents. */
+  readonly ignoreRules: readonly (readonly IgnoreFieldsRule[])[];
 }
 
 interface MergedManufacturer extends Owners {
@@ -120,6 +126,7 @@ function partOf<T>(deciders: readonly Contribution<T>[]): ManagedPart | undefine
     intents: deciders.map((c) => c.ref).sort(),
     enforce: deciders.some((c) => c.policy.mode === 'enforce'),
     prune: deciders.some((c) => c.policy.prune),
+    ignoreRules: deciders.map((c) => c.policy.ignoreFields),
   };
 }
 
@@ -130,6 +137,7 @@ function ownersOf<T>(contributions: readonly Contribution<T>[]): Owners {
     tags: contributions.map((c) => c.tag),
     enforce: existence.some((c) => c.policy.mode === 'enforce'),
     adopt: existence.some((c) => c.policy.adopt),
+    ignoreRules: existence.map((c) => c.policy.ignoreFields),
   };
 }
 
@@ -267,6 +275,38 @@ function mergeTemplates(all: readonly TemplateSet[], conflicts: Set<string>): Te
   return merged;
 }
 
+/**
+ * Fields left out of the comparison for one kind: those every deciding intent ignores (an
+ * intent that cares about a field keeps it compared, as Argo CD's ignoreDifferences apply per
+ * application).
+ */
+function ignoredFields(ruleSets: readonly (readonly IgnoreFieldsRule[])[], kind: ObjectKind): ReadonlySet<string> {
+  let shared: Set<string> | undefined;
+  for (const rules of ruleSets) {
+    const mine = new Set(rules.filter((r) => r.kind === undefined || r.kind === kind).flatMap((r) => r.fields));
+    shared = shared === undefined ? mine : new Set([...shared].filter((f) => mine.has(f)));
+    if (shared.size === 0) break;
+  }
+  return shared ?? new Set();
+}
+
+/**
+ * What the diff compares: the fields the intent sets, and NetBox's default for each field it
+ * leaves unset (where the server has that field), less the ignored fields.
+ */
+function comparedFields(
+  defaults: Readonly<Record<string, unknown>>,
+  fields: Readonly<Record<string, unknown>>,
+  ignored: ReadonlySet<string>,
+  actual: NetBoxRecord,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [f, v] of Object.entries(defaults)) if (f in actual) out[f] = v;
+  Object.assign(out, fields);
+  for (const f of ignored) delete out[f];
+  return out;
+}
+
 function tagSlugs(record: NetBoxRecord): string[] {
   const tags = record.tags;
   if (!Array.isArray(tags)) return [];
@@ -306,7 +346,7 @@ function planManufacturer(m: MergedManufacturer, snapshot: Snapshot, ops: PlanOp
     else unchanged();
     return;
   }
-  const changes: Record<string, FieldChange> = m.managed ? diffFields(desired, actual) : {};
+  const changes: Record<string, FieldChange> = m.managed ? diffFields(comparedFields(MANUFACTURER_DEFAULTS, desired, ignoredFields(m.ignoreRules, 'manufacturer'), actual), actual) : {};
   const tags = tagChange(actual, m.tags);
   if (tags) changes.tags = tags;
   if (Object.keys(changes).length === 0) return unchanged();
@@ -343,7 +383,8 @@ function planType(
     ops.push({ ...base(t.kind, identity, t.manufacturer, t), action: 'unmanaged', netboxId: actual.id, reason: unmanagedReason(t.kind) });
     return;
   }
-  const changes = diffFields(desired, actual);
+  const defaults = t.kind === 'device-type' ? DEVICE_TYPE_DEFAULTS : MODULE_TYPE_DEFAULTS;
+  const changes = diffFields(comparedFields(defaults, desired, ignoredFields(t.ignoreRules, t.kind), actual), actual);
   const tags = tagChange(actual, t.tags);
   if (tags) changes.tags = tags;
   if (Object.keys(changes).length === 0) unchanged();
@@ -407,6 +448,7 @@ function planTemplates(
     const desired = t.templates[kind] ?? [];
     const actualByName = actualKinds?.get(kind);
     const objectKind = templateObjectKind(kind);
+    const ignored = ignoredFields(part.ignoreRules, objectKind);
     const seen = new Set<string>();
     for (const spec of desired) {
       seen.add(spec.name);
@@ -418,12 +460,13 @@ function planTemplates(
         ops.push({ kind: objectKind, action: 'create', identity, vendor: t.manufacturer, intents, enforce, parent, desired: { name: spec.name, ...fields } });
         continue;
       }
-      const changes = diffFields(fields, actual, normaliseActual);
+      const changes = diffFields(comparedFields(TEMPLATE_DEFAULTS[kind], fields, ignored, actual), actual, normaliseActual);
       if (Object.keys(changes).length === 0) unchanged();
       else ops.push({ kind: objectKind, action: 'update', identity, vendor: t.manufacturer, intents, enforce, parent, netboxId: actual.id, changes });
     }
-    // Only intents that manage the templates prune them: extras none of them wants go.
-    if (!actualByName || !part.prune) continue;
+    // Templates of an owned type that the deciding intents do not define are drift: deleted when
+    // one of them prunes (only intents that manage the templates prune them), shown as extra otherwise.
+    if (!actualByName) continue;
     for (const [name, actual] of actualByName) {
       if (seen.has(name)) continue;
       ops.push({
@@ -432,10 +475,11 @@ function planTemplates(
         vendor: t.manufacturer,
         intents,
         enforce,
-        action: 'delete',
+        action: part.prune ? 'delete' : 'extra',
         parent,
         netboxId: actual.id,
         before: { name, type: normaliseValue('type', actual.type) },
+        ...(part.prune ? {} : { reason: 'not defined by the intent; deleted only with prune: true' }),
       });
     }
   }
@@ -605,7 +649,7 @@ export function phaseOf(op: Pick<PlanOperation, 'kind' | 'action'>): number {
   return op.action === 'delete' ? 100 - phase : phase;
 }
 
-const ACTION_ORDER: Record<PlanAction, number> = { create: 0, update: 1, delete: 2, blocked: 3, unmanaged: 4 };
+const ACTION_ORDER: Record<PlanAction, number> = { create: 0, update: 1, delete: 2, blocked: 3, unmanaged: 4, extra: 5 };
 
 /** Sorts operations by phase, action, kind and identity; keys are computed once per operation. */
 function sortOperations(ops: PlanOperation[]): PlanOperation[] {
@@ -616,7 +660,7 @@ function sortOperations(ops: PlanOperation[]): PlanOperation[] {
 
 function summarise(ops: readonly PlanOperation[], unchanged: number): PlanSummary {
   const byKind: Record<string, Partial<Record<PlanAction, number>>> = {};
-  const total: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, unmanaged: 0, blocked: 0 };
+  const total: Record<PlanAction, number> = { create: 0, update: 0, delete: 0, unmanaged: 0, blocked: 0, extra: 0 };
   for (const op of ops) {
     const k = (byKind[op.kind] ??= {});
     k[op.action] = (k[op.action] ?? 0) + 1;

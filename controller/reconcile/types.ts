@@ -7,9 +7,10 @@ export type ObjectKind = 'tag' | 'manufacturer' | 'device-type' | 'module-type' 
 /**
  * create / update / delete change NetBox; `unmanaged` is an existing object that matches an
  * intent but was not created by us (and the intent does not adopt); `blocked` is a delete NetBox
- * would refuse (the object is still in use).
+ * would refuse (the object is still in use); `extra` is a template on an owned type that the
+ * intent does not define (drift shown, deleted only with prune).
  */
-export type PlanAction = 'create' | 'update' | 'delete' | 'unmanaged' | 'blocked';
+export type PlanAction = 'create' | 'update' | 'delete' | 'unmanaged' | 'blocked' | 'extra';
 
 export interface FieldChange {
   readonly before: unknown;
@@ -36,7 +37,7 @@ export interface PlanOperation {
   /** True when at least one of those intents is in enforce mode: apply executes only these. */
   readonly enforce: boolean;
   readonly parent?: ParentRef;
-  /** NetBox id of the existing object (update, delete, unmanaged, blocked). */
+  /** NetBox id of the existing object (update, delete, unmanaged, blocked, extra). */
   readonly netboxId?: number;
   /** Field-level before → after for updates (normalised values). */
   readonly changes?: Readonly<Record<string, FieldChange>>;
@@ -44,7 +45,7 @@ export interface PlanOperation {
   readonly desired?: Readonly<Record<string, unknown>>;
   /** Normalised fields of the existing object, for deletes and the audit trail. */
   readonly before?: Readonly<Record<string, unknown>>;
-  /** Why an object is unmanaged or blocked. */
+  /** Why an object is unmanaged, blocked or extra. */
   readonly reason?: string;
 }
 

@@ -51,8 +51,11 @@ describe('plan and apply against the emulator', () => {
     expect(plan.summary.changes).toBe(3);
     const dtUpdate = ops(plan.operations, 'update', 'device-type')[0];
     expect(dtUpdate?.changes).toEqual({ u_height: { before: 2, after: 1 }, part_number: { before: 'HAND-EDITED', after: 'PN-A1' } });
-    // The description was added by hand but the library does not set one: not drift.
-    expect(ops(plan.operations, 'update', 'interface-template')[0]?.changes).toEqual({ type: { before: '1000base-t', after: '10gbase-x-sfpp' } });
+    // The library leaves the description unset: NetBox's default (empty) is what the intent wants.
+    expect(ops(plan.operations, 'update', 'interface-template')[0]?.changes).toEqual({
+      type: { before: '1000base-t', after: '10gbase-x-sfpp' },
+      description: { before: 'hand', after: null },
+    });
     expect(ops(plan.operations, 'create', 'console-port-template')[0]?.identity).toBe('acme/A1/Console');
     expect(formatPlan(plan)).toContain('u_height: 2 → 1');
 
@@ -229,6 +232,79 @@ describe('images and snapshot scope', () => {
     expect(nb.emulator.stats().requests.total).toBeLessThanOrEqual(12);
     expect(byEndpoint['GET /api/dcim/interface-templates/']).toBe(1);
     expect(byEndpoint['GET /api/dcim/device-bay-templates/'] ?? 0).toBe(0);
+  });
+});
+
+describe('all drift shown', () => {
+  it('lists a template added by hand to an owned type as extra without prune, and deletes it only with prune', async () => {
+    const intents = [deviceTypeSet('lab', [deviceType('A1')])];
+    await applyAndVerify(nb.api, intents, (await planIntents(nb.api, intents)).plan);
+    const [dt] = await nb.client.list('device-types', { model: 'A1' });
+    nb.emulator.store.seed('interface-templates', [{ device_type: dt!.id, name: 'hand0', type: '1000base-t' }]);
+    const { plan } = await planIntents(nb.api, intents);
+    expect(ops(plan.operations, 'extra').map((o) => `${o.kind} ${o.identity}`)).toEqual(['interface-template acme/A1/hand0']);
+    expect(plan.summary.total.extra).toBe(1);
+    expect(driftCount(plan)).toBe(1);
+    expect(formatPlan(plan)).toMatch(/\? interface-template hand0 \(extra/);
+    // Not deleted without prune: apply leaves it, and converges.
+    const kept = await applyAndVerify(nb.api, intents, plan);
+    expect(kept.apply.records).toEqual([]);
+    expect(await nb.client.list('interface-templates', { device_type_id: dt!.id, name: 'hand0' })).toHaveLength(1);
+    const pruning = [deviceTypeSet('lab', [deviceType('A1')], { prune: true })];
+    const pruned = await applyAndVerify(nb.api, pruning, (await planIntents(nb.api, pruning)).plan);
+    expect(pruned.apply.records.map((r) => `${r.action} ${r.identity}`)).toEqual(['delete acme/A1/hand0']);
+  });
+
+  it('compares fields the library leaves unset against NetBox defaults; ignoreFields opts them out', async () => {
+    const intents = [deviceTypeSet('lab', [deviceType('A1')])];
+    await applyAndVerify(nb.api, intents, (await planIntents(nb.api, intents)).plan);
+    const [dt] = await nb.client.list('device-types', { model: 'A1' });
+    const [eth1] = await nb.client.list('interface-templates', { device_type_id: dt!.id, name: 'eth1' });
+    // The library leaves mgmt_only and enabled unset on eth1, and the device type's comments.
+    nb.emulator.store.mutate('interface-templates', eth1!.id, { mgmt_only: true, enabled: false });
+    nb.emulator.store.mutate('device-types', dt!.id, { comments: 'racked by hand' });
+    const { plan } = await planIntents(nb.api, intents);
+    expect(ops(plan.operations, 'update', 'interface-template')[0]?.changes).toEqual({ mgmt_only: { before: true, after: false }, enabled: { before: false, after: true } });
+    expect(ops(plan.operations, 'update', 'device-type')[0]?.changes).toEqual({ comments: { before: 'racked by hand', after: null } });
+
+    const tolerant = [
+      deviceTypeSet('lab', [deviceType('A1')], {
+        ignoreFields: [{ kind: 'interface-template', fields: ['mgmt_only'] }, { fields: ['comments'] }],
+      }),
+    ];
+    const ignored = await planIntents(nb.api, tolerant);
+    expect(ignored.plan.operations.map((o) => `${o.action} ${o.identity} ${Object.keys(o.changes ?? {}).join(',')}`)).toEqual(['update acme/A1/eth1 enabled']);
+    const repaired = await applyAndVerify(nb.api, tolerant, ignored.plan);
+    expect(driftCount(repaired.verify)).toBe(0);
+    const [after] = await nb.client.list('interface-templates', { device_type_id: dt!.id, name: 'eth1' });
+    expect(after).toMatchObject({ mgmt_only: true, enabled: true });
+  });
+
+  it("agrees with NetBox's defaults: objects created with only their required fields show no drift", async () => {
+    const intents = [
+      {
+        ...deviceTypeSet('bare', [
+          deviceType('Bare', {
+            fields: { u_height: 1, is_full_depth: true },
+            templates: {
+              interface: [{ name: 'e0', fields: { type: '1000base-t' } }],
+              'console-port': [{ name: 'c0', fields: {} }],
+              'console-server-port': [{ name: 'cs0', fields: {} }],
+              'power-port': [{ name: 'p0', fields: {} }],
+              'power-outlet': [{ name: 'o0', fields: {} }],
+              'rear-port': [{ name: 'r0', fields: { type: 'lc' } }],
+              'front-port': [{ name: 'f0', fields: { type: 'lc', rear_port: 'r0' } }],
+              'module-bay': [{ name: 'mb0', fields: {} }],
+              'inventory-item': [{ name: 'i0', fields: {} }],
+            },
+          }),
+        ]),
+        moduleTypes: [moduleType('BareModule', { fields: {}, templates: { interface: [{ name: 'm0', fields: { type: '1000base-t' } }] } })],
+      },
+    ];
+    const result = await applyAndVerify(nb.api, intents, (await planIntents(nb.api, intents)).plan);
+    expect(result.apply.failures).toEqual([]);
+    expect(result.verify.operations).toEqual([]);
   });
 });
 
