@@ -11,16 +11,20 @@ import { createTokenVerifier, installAuth } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { CORRELATION_HEADER, correlationIdOf } from './correlation.ts';
 import { HttpError, installErrorHandlers } from './errors.ts';
+import type { NotFoundFallback } from './errors.ts';
 import { registerGraphql } from './graphql/index.ts';
 import { createHealthMonitor } from './health.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { intentRoutes } from './routes/intents.ts';
+import { libraryRoutes } from './routes/library.ts';
+import { meRoutes } from './routes/me.ts';
 import { onboardingRoutes } from './routes/onboarding.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { SHARED_SCHEMAS } from './schemas.ts';
 import type { ApiDeps, ApiOptions } from './types.ts';
+import { registerDashboard } from './web.ts';
 
 /** The version /health and the OpenAPI document report. */
 export const API_VERSION = '0.1.0';
@@ -75,7 +79,8 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
     if (!PROBES.has(route)) request.log.debug({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     done();
   });
-  installErrorHandlers(app);
+  let dashboard: NotFoundFallback | undefined;
+  installErrorHandlers(app, () => dashboard);
 
   await app.register(helmet, {
     // Seed 9.2: nosniff, DENY framing, HSTS one year with subdomains.
@@ -134,7 +139,7 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'an API token, nbg_...' } } },
       security: [{ bearerAuth: [] }],
       tags: [
-        { name: 'workflows' },
+        { name: 'workflows', description: 'workflows, their forms and the devicetype-library the forms pick from' },
         { name: 'processes' },
         { name: 'intents', description: 'intents, drift' },
         { name: 'audit' },
@@ -160,9 +165,12 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
       await intentRoutes(scope, ctx);
       await onboardingRoutes(scope, ctx);
       await tokenRoutes(scope, ctx);
+      await meRoutes(scope, ctx);
+      await libraryRoutes(scope, ctx);
     },
     { prefix: '/api/v1' },
   );
+  if (options.webRoot !== undefined) dashboard = await registerDashboard(app, options.webRoot);
   const pubsub = await registerGraphql(app, ctx);
 
   const removeCollectors: (() => void)[] = [

@@ -89,12 +89,14 @@ export function requireRole(request: FastifyRequest, required: Role): TokenPrinc
  * Adds the auth hook. It runs at preParsing: after the rate limit (onRequest) and before a
  * body is read, so an unauthenticated client cannot make the API parse a large body.
  * A WebSocket upgrade without an Authorization header passes: GraphQL subscriptions then
- * authenticate with the token in their connection_init payload.
+ * authenticate with the token in their connection_init payload. Requests no route matches pass
+ * too: they get a 404 or the dashboard's page, never data.
  */
 export function installAuth(app: FastifyInstance, verifier: TokenVerifier, options: { readonly disabled: boolean }): void {
   app.decorateRequest('principal', null);
   app.addHook('preParsing', async (request, _reply, payload) => {
-    const access = request.routeOptions.config.access ?? 'viewer';
+    // No route matched: the answer is a 404 (or the dashboard's index.html), which holds no data.
+    const access = request.is404 ? 'public' : (request.routeOptions.config.access ?? 'viewer');
     if (access === 'public') return payload;
     if (options.disabled) {
       request.principal = ANONYMOUS;

@@ -8,7 +8,7 @@ import type { Logger } from '../controller/logging/index.ts';
 import { authorizationHeader } from '../controller/netbox/index.ts';
 import { ResourceError } from '../controller/errors/index.ts';
 import { createOnboardingReporter } from '../controller/onboarding/index.ts';
-import { createCachedLibraryProvider, DEFAULT_SYNC_CHANNEL, requestSourceSync } from '../controller/sources/index.ts';
+import { createCachedLibraryProvider, DEFAULT_SCHEDULE_QUEUE, DEFAULT_SYNC_CHANNEL, nextScheduledChecks, requestSourceSync } from '../controller/sources/index.ts';
 import { createDefaultDeps, createWorkflowService, subscribeOrderedEvents } from '../controller/workflow/index.ts';
 import { CheckFailure } from './health.ts';
 import type { ApiDeps, ApiOptions } from './types.ts';
@@ -25,6 +25,10 @@ export interface ApiDepsOverrides {
   readonly queueName?: string;
   /** Redis channel of source-sync requests; default the controller's. */
   readonly syncChannel?: string;
+  /** BullMQ queue of the intents' job schedulers; default the controller's. */
+  readonly scheduleQueue?: string;
+  /** The devicetype-library provider; default the worker's (LIBRARY_PATH or LIBRARY_GIT_URL, cached under CACHE_DIR). */
+  readonly library?: NonNullable<ApiDeps['library']>;
 }
 
 /**
@@ -49,13 +53,20 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
   queue.on('error', (error: Error) => logger.warn({ err: error }, 'API queue connection failed; retrying'));
   const netboxAgent = new Agent({ connect: { timeout: 2_000, rejectUnauthorized: config.netbox.verifySsl }, keepAliveTimeout: 10_000 });
   const netboxAuthorization = authorizationHeader(config.netbox.token);
-  // The onboarding report reads the library like the workers do: parsed once per revision, cached on disk.
-  const library = createCachedLibraryProvider({
-    ...(config.library.gitUrl !== undefined ? { gitUrl: config.library.gitUrl, gitRef: config.library.gitRef } : { root: config.library.path }),
-    cacheDir: config.cacheDir,
-    logger,
-    maxAgeMs: config.libraryRefreshIntervalMs,
+  const scheduleQueue = new Queue(overrides.scheduleQueue ?? DEFAULT_SCHEDULE_QUEUE, {
+    connection: { ...redisOptions, connectionName: 'netbox-gitops-api-schedules', maxRetriesPerRequest: null },
   });
+  scheduleQueue.on('error', (error: Error) => logger.warn({ err: error }, 'API schedule queue connection failed; retrying'));
+  // The onboarding report and the workflow forms read the library like the workers do: parsed once
+  // per revision, cached on disk, loaded on first use.
+  const library =
+    overrides.library ??
+    createCachedLibraryProvider({
+      ...(config.library.gitUrl !== undefined ? { gitUrl: config.library.gitUrl, gitRef: config.library.gitRef } : { root: config.library.path }),
+      cacheDir: config.cacheDir,
+      logger,
+      maxAgeMs: config.libraryRefreshIntervalMs,
+    });
   const onboarding = createOnboardingReporter({
     catalogue: () => library.current(),
     netbox: () => {
@@ -71,6 +82,8 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
     queue,
     schemaVersion,
     onboarding,
+    library,
+    nextChecks: () => nextScheduledChecks(scheduleQueue),
     subscribeEvents: (handler) => subscribeOrderedEvents({ redis: config.redis, pool, queueName: engine.queueName ?? config.workflow.queue, logger }, handler),
     async pingRedis(): Promise<void> {
       await redis.ping();
@@ -97,6 +110,7 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
       await workflows.close();
       await engine.close();
       await queue.close().catch(() => undefined);
+      await scheduleQueue.close().catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
       await netboxAgent.close();
       if (!overrides.pool) await pool.end();

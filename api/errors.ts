@@ -144,8 +144,15 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
-/** Installs the one error handler and the not-found handler of the app. */
-export function installErrorHandlers(app: FastifyInstance): void {
+/** Answers a request no route matched, when it can (the dashboard's client-side routes); false leaves it to the JSON 404. */
+export type NotFoundFallback = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+
+/** Installs the one error handler and the not-found handler of the app; `fallback()` returns the current fallback, if any. */
+export function installErrorHandlers(app: FastifyInstance, fallback: () => NotFoundFallback | undefined = () => undefined): void {
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) => sendError(new NotFoundError(`There is no route ${request.method} ${request.url.split('?')[0]}; see /api/docs.`), request, reply));
+  app.setNotFoundHandler(async (request, reply) => {
+    const answer = fallback();
+    if (answer && (await answer(request, reply))) return reply;
+    return sendError(new NotFoundError(`There is no route ${request.method} ${request.url.split('?')[0]}; see /api/docs.`), request, reply);
+  });
 }

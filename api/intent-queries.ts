@@ -4,6 +4,14 @@ import type { Pool } from '../controller/db/index.ts';
 
 export type DriftCounts = Record<string, number>;
 
+/** Whether an intent is healthy, in the shape of a Kubernetes Ready condition (what the CRDs' Ready column shows). */
+export interface ReadyCondition {
+  readonly status: 'True' | 'False' | 'Unknown';
+  /** CamelCase: ReconcileSucceeded, ReconcileFailed, Progressing, NotReconciled, Suspended, Invalid, Removed, Cancelled. */
+  readonly reason: string;
+  readonly message: string;
+}
+
 export interface IntentSummary {
   readonly kind: string;
   readonly name: string;
@@ -16,6 +24,13 @@ export interface IntentSummary {
   readonly driftTotal: number;
   readonly lastReconcileAt: string | null;
   readonly lastProcess: { readonly id: string; readonly status: string; readonly completedAt: string | null } | null;
+  readonly ready: ReadyCondition;
+  /** spec.interval or spec.schedule (cron, UTC); the schema's default interval is 1h. */
+  readonly interval: string | null;
+  readonly schedule: string | null;
+  /** Set while an operator has suspended the intent (spec.suspend shows as status suspended without these). */
+  readonly suspendedBy: string | null;
+  readonly suspendedAt: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -25,6 +40,7 @@ export interface DriftRow {
   readonly identity: string;
   readonly action: string;
   readonly diff: Record<string, unknown>;
+  readonly reason: string | null;
   readonly firstSeen: string;
   readonly lastSeen: string;
 }
@@ -59,6 +75,10 @@ interface IntentRow {
   last_process_completed_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  interval: string | null;
+  schedule: string | null;
+  suspended_by: string | null;
+  suspended_at: Date | null;
   spec?: Record<string, unknown>;
 }
 
@@ -66,14 +86,43 @@ const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
 
 const SELECT_INTENTS = `
   SELECT i.id, i.kind, i.name, i.source, i.revision, i.mode, i.status, i.status_message, i.last_reconcile_at,
-         i.last_process_id, i.created_at, i.updated_at,
+         i.last_process_id, i.created_at, i.updated_at, i.suspended_by, i.suspended_at,
+         i.spec->'spec'->>'interval' AS interval, i.spec->'spec'->>'schedule' AS schedule,
          p.status AS last_process_status, p.completed_at AS last_process_completed_at,
          (SELECT jsonb_object_agg(action, n) FROM (SELECT action, count(*)::int AS n FROM drift WHERE intent_id = i.id GROUP BY action) c) AS drift
     FROM intents i
     LEFT JOIN processes p ON p.id = i.last_process_id`;
 
+/** The Ready condition of an intent from its status, its last reconcile and its drift. */
+export function readyCondition(row: {
+  readonly status: string;
+  readonly statusMessage: string | null;
+  readonly mode: string;
+  readonly driftTotal: number;
+  readonly lastProcess: { readonly id: string; readonly status: string } | null;
+}): ReadyCondition {
+  if (row.status === 'invalid') return { status: 'False', reason: 'Invalid', message: row.statusMessage ?? 'the intent does not validate' };
+  if (row.status === 'removed') return { status: 'False', reason: 'Removed', message: row.statusMessage ?? 'the intent is no longer in its source' };
+  if (row.status === 'suspended') return { status: 'Unknown', reason: 'Suspended', message: row.statusMessage ?? 'suspended: not reconciled' };
+  const last = row.lastProcess;
+  if (last === null) return { status: 'Unknown', reason: 'NotReconciled', message: 'not reconciled yet' };
+  if (last.status === 'failed') return { status: 'False', reason: 'ReconcileFailed', message: `the last reconcile (${last.id}) failed` };
+  if (last.status === 'cancelled') return { status: 'Unknown', reason: 'Cancelled', message: `the last reconcile (${last.id}) was cancelled` };
+  if (last.status !== 'completed') return { status: 'Unknown', reason: 'Progressing', message: `a reconcile (${last.id}) is ${last.status}` };
+  const drift =
+    row.driftTotal === 0
+      ? 'NetBox matches the intent'
+      : `${row.driftTotal} object${row.driftTotal === 1 ? '' : 's'} differ${row.driftTotal === 1 ? 's' : ''}${row.mode === 'observe' ? ' (observe mode: reported, not changed)' : ''}`;
+  return { status: 'True', reason: 'ReconcileSucceeded', message: `the last reconcile succeeded; ${drift}` };
+}
+
 function toSummary(row: IntentRow): IntentSummary {
   const drift = row.drift ?? {};
+  const driftTotal = Object.values(drift).reduce((sum, n) => sum + n, 0);
+  const lastProcess =
+    row.last_process_id !== null && row.last_process_status !== null
+      ? { id: row.last_process_id, status: row.last_process_status, completedAt: iso(row.last_process_completed_at) }
+      : null;
   return {
     kind: row.kind,
     name: row.name,
@@ -83,12 +132,14 @@ function toSummary(row: IntentRow): IntentSummary {
     status: row.status,
     statusMessage: row.status_message,
     drift,
-    driftTotal: Object.values(drift).reduce((sum, n) => sum + n, 0),
+    driftTotal,
     lastReconcileAt: iso(row.last_reconcile_at),
-    lastProcess:
-      row.last_process_id !== null && row.last_process_status !== null
-        ? { id: row.last_process_id, status: row.last_process_status, completedAt: iso(row.last_process_completed_at) }
-        : null,
+    lastProcess,
+    ready: readyCondition({ status: row.status, statusMessage: row.status_message, mode: row.mode, driftTotal, lastProcess }),
+    interval: row.interval ?? (row.schedule === null ? '1h' : null),
+    schedule: row.schedule,
+    suspendedBy: row.suspended_by,
+    suspendedAt: iso(row.suspended_at),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -129,8 +180,8 @@ export async function getIntent(pool: Pool, kind: string, name: string, driftLim
       'SELECT revision, source, recorded_at, spec FROM intent_revisions WHERE intent_id = $1 ORDER BY recorded_at DESC LIMIT 20',
       [row.id],
     ),
-    pool.query<{ object_kind: string; identity: string; action: string; diff: Record<string, unknown>; first_seen: Date; last_seen: Date }>(
-      'SELECT object_kind, identity, action, diff, first_seen, last_seen FROM drift WHERE intent_id = $1 ORDER BY object_kind, identity LIMIT $2',
+    pool.query<{ object_kind: string; identity: string; action: string; diff: Record<string, unknown>; reason: string | null; first_seen: Date; last_seen: Date }>(
+      'SELECT object_kind, identity, action, diff, reason, first_seen, last_seen FROM drift WHERE intent_id = $1 ORDER BY object_kind, identity LIMIT $2',
       [row.id, driftLimit + 1],
     ),
   ]);
@@ -143,6 +194,7 @@ export async function getIntent(pool: Pool, kind: string, name: string, driftLim
       identity: d.identity,
       action: d.action,
       diff: d.diff,
+      reason: d.reason,
       firstSeen: d.first_seen.toISOString(),
       lastSeen: d.last_seen.toISOString(),
     })),

@@ -192,6 +192,17 @@ const intentProperties = {
     required: ['id', 'status', 'completedAt'],
     properties: { id: { type: 'string' }, status: { type: 'string' }, completedAt: nullableDateTime },
   },
+  ready: {
+    type: 'object',
+    description: 'Like a Kubernetes Ready condition: True when the last reconcile succeeded, False when it failed or the intent is invalid or removed, Unknown while suspended, running or never reconciled',
+    required: ['status', 'reason', 'message'],
+    properties: { status: { type: 'string', enum: ['True', 'False', 'Unknown'] }, reason: { type: 'string' }, message: { type: 'string' } },
+  },
+  interval: { ...nullableString, description: 'spec.interval of the periodic drift check (null when a cron schedule is set)' },
+  schedule: { ...nullableString, description: 'spec.schedule, a 5-field cron expression in UTC' },
+  suspendedBy: { ...nullableString, description: 'Who suspended the intent through the API (null when not, or when suspended by spec.suspend)' },
+  suspendedAt: nullableDateTime,
+  nextCheckAt: { ...nullableDateTime, description: 'When the next scheduled drift check is due (null when not scheduled, or when the controller has not scheduled it yet)' },
   createdAt: { type: 'string', format: 'date-time' },
   updatedAt: { type: 'string', format: 'date-time' },
 } as const;
@@ -206,12 +217,13 @@ export const intentSummarySchema = {
 export const driftRowSchema = {
   $id: 'DriftRow',
   type: 'object',
-  required: ['objectKind', 'identity', 'action', 'diff', 'firstSeen', 'lastSeen'],
+  required: ['objectKind', 'identity', 'action', 'diff', 'reason', 'firstSeen', 'lastSeen'],
   properties: {
     objectKind: { type: 'string' },
-    identity: { type: 'string' },
-    action: { type: 'string', enum: ['create', 'update', 'delete', 'unmanaged', 'blocked', 'extra'] },
+    identity: { type: 'string', description: 'manufacturer slug, `vendor/model` (types), `vendor/model/name` (templates)' },
+    action: { type: 'string', description: 'create, update, delete, extra, unmanaged, blocked (and any action the engine adds later)' },
     diff: { type: 'object', description: 'field -> {before, after}', additionalProperties: true },
+    reason: { ...nullableString, description: 'Why the object is unmanaged or blocked' },
     firstSeen: { type: 'string', format: 'date-time' },
     lastSeen: { type: 'string', format: 'date-time' },
   },
@@ -274,6 +286,121 @@ export const driftSummarySchema = {
   },
 } as const;
 
+export const driftPageSchema = {
+  $id: 'DriftPage',
+  type: 'object',
+  required: ['items', 'nextCursor', 'total'],
+  properties: {
+    items: { type: 'array', items: { $ref: 'DriftRow#' } },
+    nextCursor: { ...nullableString, description: 'Pass as `cursor` for the next page; null on the last page' },
+    total: { type: 'integer', description: "All of the intent's drift rows (ignoring the filters)" },
+  },
+} as const;
+
+export const driftHistorySchema = {
+  $id: 'DriftHistory',
+  type: 'object',
+  required: ['from', 'to', 'points'],
+  properties: {
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    points: {
+      type: 'array',
+      description: "One point per bucket: the sum of every intent's latest drift counts at the bucket's end",
+      items: {
+        type: 'object',
+        required: ['at', 'total', 'byAction'],
+        properties: { at: { type: 'string', format: 'date-time' }, total: { type: 'integer' }, byAction: driftCounts },
+      },
+    },
+  },
+} as const;
+
+export const processOutcomesSchema = {
+  $id: 'ProcessOutcomes',
+  type: 'object',
+  required: ['from', 'to', 'buckets'],
+  properties: {
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    buckets: {
+      type: 'array',
+      description: 'Processes created in each bucket, by status',
+      items: {
+        type: 'object',
+        required: ['from', 'to', 'byStatus', 'total'],
+        properties: {
+          from: { type: 'string', format: 'date-time' },
+          to: { type: 'string', format: 'date-time' },
+          byStatus: { type: 'object', additionalProperties: { type: 'integer' } },
+          total: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const principalSchema = {
+  $id: 'Principal',
+  type: 'object',
+  description: 'The caller: the token name and role (what the dashboard enables)',
+  required: ['name', 'role', 'authDisabled', 'permissions'],
+  properties: {
+    name: { type: 'string' },
+    role: { type: 'string', enum: [...ROLES] },
+    authDisabled: { type: 'boolean', description: 'AUTH_DISABLED=true: every request acts as admin' },
+    permissions: {
+      type: 'object',
+      required: ['read', 'operate', 'admin'],
+      properties: {
+        read: { type: 'boolean' },
+        operate: { type: 'boolean', description: 'start, cancel, retry, reconcile, suspend, resume' },
+        admin: { type: 'boolean', description: 'manage tokens' },
+      },
+    },
+  },
+} as const;
+
+export const libraryVendorsSchema = {
+  $id: 'LibraryVendors',
+  type: 'object',
+  required: ['revision', 'items'],
+  properties: {
+    revision: { type: 'string', description: 'devicetype-library revision' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'slug', 'deviceTypes', 'moduleTypes'],
+        properties: { name: { type: 'string' }, slug: { type: 'string' }, deviceTypes: { type: 'integer' }, moduleTypes: { type: 'integer' } },
+      },
+    },
+  },
+} as const;
+
+export const deviceTypePreviewSchema = {
+  $id: 'DeviceTypePreview',
+  type: 'object',
+  description: 'The device types task_import_device_types would import for a vendor and filter',
+  required: ['revision', 'vendor', 'filter', 'count', 'moduleTypes', 'items', 'truncated'],
+  properties: {
+    revision: { type: 'string' },
+    vendor: { type: 'object', required: ['name', 'slug'], properties: { name: { type: 'string' }, slug: { type: 'string' } } },
+    filter: nullableString,
+    count: { type: 'integer', description: 'All matching device types' },
+    moduleTypes: { type: 'integer', description: 'Module types the import brings along' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['model', 'slug', 'partNumber'],
+        properties: { model: { type: 'string' }, slug: { type: 'string' }, partNumber: nullableString },
+      },
+    },
+    truncated: { type: 'boolean', description: 'items holds the first `limit` of `count`' },
+  },
+} as const;
+
 export const tokenSchema = {
   $id: 'Token',
   type: 'object',
@@ -305,6 +432,12 @@ export const SHARED_SCHEMAS = [
   driftRowSchema,
   intentDetailSchema,
   driftSummarySchema,
+  driftPageSchema,
+  driftHistorySchema,
+  processOutcomesSchema,
+  principalSchema,
+  libraryVendorsSchema,
+  deviceTypePreviewSchema,
   tokenSchema,
 ] as const;
 
@@ -323,6 +456,7 @@ export function errorResponses(...codes: readonly number[]): Record<number, { re
     413: 'request body too large',
     422: 'invalid input; details.issues lists each field',
     429: 'rate limited',
+    503: 'a dependency is not available (e.g. the devicetype-library is not loaded)',
     502: 'a dependency (Redis, NetBox) failed',
   };
   return Object.fromEntries(codes.map((code) => [code, { ...ref('Error'), description: descriptions[code] ?? 'error' }]));

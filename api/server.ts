@@ -5,6 +5,7 @@ import type { Logger } from '../controller/logging/index.ts';
 import { buildApp } from './app.ts';
 import { apiOptionsFromConfig, createApiDeps } from './deps.ts';
 import type { ApiOptions } from './types.ts';
+import { defaultWebRoot } from './web.ts';
 
 export interface ApiServer {
   /** e.g. `http://127.0.0.1:8080` */
@@ -21,7 +22,7 @@ export interface StartApiOptions {
   readonly host?: string;
   /** Apply pending migrations before listening; default true. */
   readonly migrate?: boolean;
-  /** Overrides of the options apiOptionsFromConfig derives. */
+  /** Overrides of the options apiOptionsFromConfig derives (and of the dashboard folder, web/dist of this package by default). */
   readonly options?: Partial<ApiOptions>;
 }
 
@@ -34,7 +35,7 @@ export async function startApiServer(config: AppConfig, logger: Logger, options:
   try {
     if (options.migrate !== false) await migrate(pool, { logger });
     const deps = await createApiDeps(config, logger, { pool });
-    const app = await buildApp(deps, { ...apiOptionsFromConfig(config), ...options.options });
+    const app = await buildApp(deps, { webRoot: defaultWebRoot(), ...apiOptionsFromConfig(config), ...options.options });
     try {
       const host = options.host ?? config.api.host;
       await app.listen({ port: options.port ?? config.api.port, host });

@@ -3,7 +3,7 @@ import type { Pool } from '../controller/db/index.ts';
 import type { Logger } from '../controller/logging/index.ts';
 import type { OnboardingReporter } from '../controller/onboarding/index.ts';
 import type { JobCountSource } from '../controller/metrics/index.ts';
-import type { WorkflowEvent, WorkflowService } from '../controller/workflow/index.ts';
+import type { LibraryProvider, WorkflowEvent, WorkflowService } from '../controller/workflow/index.ts';
 
 /** What the API talks to. createApiDeps builds them from AppConfig; tests build their own. */
 export interface ApiDeps {
@@ -28,6 +28,10 @@ export interface ApiDeps {
   readonly schemaVersion: number;
   /** The onboarding report of GET /api/v1/onboarding (NetBox against the library); absent: 503. */
   readonly onboarding?: OnboardingReporter;
+  /** The devicetype-library, for the workflow forms' vendor lists and previews; the /library routes answer 503 without it. */
+  readonly library?: Pick<LibraryProvider, 'current'>;
+  /** When each intent's next scheduled drift check is due, by `Kind/name` (the controller's job schedulers). */
+  nextChecks?(): Promise<ReadonlyMap<string, Date>>;
 }
 
 /** Tunables of the app; apiOptionsFromConfig maps AppConfig onto them. */
@@ -55,4 +59,9 @@ export interface ApiOptions {
   readonly scrapeCollectors?: boolean;
   /** Reported by /health. */
   readonly version?: string;
+  /**
+   * Folder of the built dashboard (web/dist), served at `/`. Absent: no dashboard routes.
+   * A folder without index.html: `/` explains how to build it.
+   */
+  readonly webRoot?: string;
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_PAGE_SIZE, PROCESS_STATUSES } from '../../controller/workflow/index.ts';
+import { MAX_PAGE_SIZE, PROCESS_STATUSES, processOutcomes } from '../../controller/workflow/index.ts';
 import type { ProcessFilter } from '../../controller/workflow/index.ts';
 import { requireRole } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { errorResponses, ref } from '../schemas.ts';
+import { timeRange, timeSeriesQuerystring } from './time-series.ts';
 
 const idParams = {
   type: 'object',
@@ -73,6 +74,27 @@ export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): P
       },
     },
     async (request) => workflows.listProcesses(request.query),
+  );
+
+  app.get<{ Querystring: { from?: string; to?: string; buckets: number; workflow?: string } }>(
+    '/processes/outcomes',
+    {
+      schema: {
+        tags: ['processes'],
+        summary: 'Processes created per time bucket by status (default: the last 24 hours in 48 buckets): the reconcile-outcome chart',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...timeSeriesQuerystring, workflow: { type: 'string', maxLength: 200, description: 'only this workflow, e.g. reconcile_intent' } },
+        },
+        response: { 200: ref('ProcessOutcomes'), ...errorResponses(401, 403, 422, 429) },
+      },
+    },
+    async (request) => {
+      const range = timeRange(request.query);
+      const buckets = await processOutcomes(ctx.deps.pool, { ...range, ...(request.query.workflow ? { workflow: request.query.workflow } : {}) });
+      return { from: range.from.toISOString(), to: range.to.toISOString(), buckets };
+    },
   );
 
   app.get<{ Params: { id: string } }>(

@@ -12,10 +12,10 @@ export { createFolderIntentSource, hashIntentFolder, DEFAULT_DEBOUNCE_MS } from 
 export type { FolderIntentSourceOptions } from './folder-intent-source.ts';
 export { createCachedLibraryProvider, fingerprintFolder } from './library-provider.ts';
 export type { CachedLibraryProvider, CachedLibraryProviderOptions, LibraryCacheStats } from './library-provider.ts';
-export { syncIntents, canonicalJson } from './intent-sync.ts';
-export type { SyncResult } from './intent-sync.ts';
+export { syncIntents, canonicalJson, suspendIntent, resumeIntent } from './intent-sync.ts';
+export type { SyncResult, SuspensionResult } from './intent-sync.ts';
 export { snapshotIntents } from './snapshot.ts';
-export { createIntentScheduler, repeatOf, DEFAULT_SCHEDULE_QUEUE } from './scheduler.ts';
+export { createIntentScheduler, nextScheduledChecks, repeatOf, DEFAULT_SCHEDULE_QUEUE } from './scheduler.ts';
 export type { IntentRepeat, IntentScheduler, IntentSchedulerOptions, ScheduleChanges } from './scheduler.ts';
 export { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';
 export type { LeaderElection, LeaderElectionOptions } from './leader.ts';

@@ -29,6 +29,10 @@ interface StoredIntent {
   readonly spec: unknown;
   readonly revision: string | null;
   readonly was_valid: boolean;
+  /** Set while an operator has suspended the intent (API / dashboard). */
+  readonly suspended_at: Date | null;
+  readonly suspended_by: string | null;
+  readonly suspend_message: string | null;
 }
 
 /**
@@ -74,7 +78,7 @@ export async function syncIntents(pool: Pool, source: string, snapshot: IntentSn
 
 async function readStoredIntents(client: PoolClient, source: string, keys: readonly string[]): Promise<Map<string, StoredIntent>> {
   const result = await client.query<StoredIntent>(
-    `SELECT i.id, i.kind, i.name, i.source, i.status, i.spec, i.revision,
+    `SELECT i.id, i.kind, i.name, i.source, i.status, i.spec, i.revision, i.suspended_at, i.suspended_by, i.suspend_message,
             EXISTS (SELECT 1 FROM intent_revisions r WHERE r.intent_id = i.id) AS was_valid
        FROM intents i
       WHERE i.source = $1 OR (i.kind || '/' || i.name) = ANY($2::text[])
@@ -92,8 +96,10 @@ async function upsertValidIntent(
   intent: Intent,
   stored: StoredIntent | undefined,
 ): Promise<'reconcile' | 'updated' | 'unchanged'> {
-  const status = intent.spec.suspend ? 'suspended' : 'active';
-  const message = intent.spec.suspend ? 'spec.suspend is true: not reconciled and not scheduled until it is set back to false' : null;
+  // An operator's suspension outlasts syncs until the operator resumes the intent.
+  const operator = stored?.suspended_at ? operatorSuspension(stored) : undefined;
+  const status = intent.spec.suspend || operator !== undefined ? 'suspended' : 'active';
+  const message = intent.spec.suspend ? 'spec.suspend is true: not reconciled and not scheduled until it is set back to false' : (operator ?? null);
   const spec = JSON.stringify(intent);
   if (stored === undefined) {
     const inserted = await client.query<{ id: string }>(
@@ -117,6 +123,74 @@ async function upsertValidIntent(
   if (specChanged) await recordRevision(client, stored.id, revision, spec, source);
   if (status === 'active' && (specChanged || statusChanged)) return 'reconcile';
   return specChanged || statusChanged ? 'updated' : 'unchanged';
+}
+
+function operatorSuspension(row: { readonly suspended_by: string | null; readonly suspended_at: Date | null; readonly suspend_message: string | null }): string {
+  const when = row.suspended_at?.toISOString() ?? 'an unknown time';
+  return `suspended by ${row.suspended_by ?? 'an operator'} at ${when}${row.suspend_message ? `: ${row.suspend_message}` : ''}; resume it to reconcile again`;
+}
+
+/** The state of an intent after {@link suspendIntent} or {@link resumeIntent}. */
+export interface SuspensionResult {
+  readonly status: 'active' | 'removed' | 'suspended' | 'invalid';
+  readonly statusMessage: string | null;
+  /** The status before the call. */
+  readonly previousStatus: 'active' | 'removed' | 'suspended' | 'invalid';
+}
+
+/**
+ * Suspends an intent on an operator's request (the API's suspend): no reconciles and no
+ * scheduled drift checks run until {@link resumeIntent}, whatever its source says meanwhile.
+ * Removed intents are left alone (undefined is returned only for unknown intents).
+ */
+export async function suspendIntent(pool: Pool, ref: IntentRef, by: string, message: string | null = null): Promise<SuspensionResult | undefined> {
+  return withTransaction(pool, async (client) => {
+    const current = await client.query<{ id: string; status: SuspensionResult['status'] }>('SELECT id, status FROM intents WHERE kind = $1 AND name = $2 FOR UPDATE', [ref.kind, ref.name]);
+    const row = current.rows[0];
+    if (!row) return undefined;
+    if (row.status === 'removed') return { status: row.status, statusMessage: null, previousStatus: row.status };
+    const { rows } = await client.query<{ status: SuspensionResult['status']; status_message: string | null; suspended_by: string; suspended_at: Date; suspend_message: string | null }>(
+      `UPDATE intents SET suspended_by = $2, suspended_at = now(), suspend_message = $3, updated_at = now(),
+              status = CASE WHEN status = 'active' THEN 'suspended' ELSE status END
+        WHERE id = $1
+        RETURNING status, status_message, suspended_by, suspended_at, suspend_message`,
+      [row.id, by, message],
+    );
+    const updated = rows[0];
+    if (!updated) return undefined;
+    // spec.suspend's own message wins; an invalid intent keeps its problems as the message.
+    let statusMessage = updated.status_message;
+    if (updated.status === 'suspended' && (row.status === 'active' || statusMessage === null)) {
+      statusMessage = operatorSuspension(updated);
+      await client.query('UPDATE intents SET status_message = $2 WHERE id = $1', [row.id, statusMessage]);
+    }
+    return { status: updated.status, statusMessage, previousStatus: row.status };
+  });
+}
+
+/**
+ * Lifts an operator's suspension. The intent becomes active again unless its source still says
+ * spec.suspend (or it is invalid or removed); the caller requests a reconcile when it did.
+ */
+export async function resumeIntent(pool: Pool, ref: IntentRef): Promise<SuspensionResult | undefined> {
+  return withTransaction(pool, async (client) => {
+    const current = await client.query<{ id: string; status: SuspensionResult['status']; suspend: boolean }>(
+      `SELECT id, status, coalesce(spec->'spec'->>'suspend', 'false') = 'true' AS suspend FROM intents WHERE kind = $1 AND name = $2 FOR UPDATE`,
+      [ref.kind, ref.name],
+    );
+    const row = current.rows[0];
+    if (!row) return undefined;
+    const activate = row.status === 'suspended' && !row.suspend;
+    const { rows } = await client.query<{ status: SuspensionResult['status']; status_message: string | null }>(
+      `UPDATE intents SET suspended_by = NULL, suspended_at = NULL, suspend_message = NULL, updated_at = now(),
+              status = CASE WHEN $2 THEN 'active' ELSE status END,
+              status_message = CASE WHEN $2 THEN NULL ELSE status_message END
+        WHERE id = $1 RETURNING status, status_message`,
+      [row.id, activate],
+    );
+    const updated = rows[0];
+    return updated ? { status: updated.status, statusMessage: updated.status_message, previousStatus: row.status } : undefined;
+  });
 }
 
 async function recordRevision(client: PoolClient, intentId: string, revision: string, spec: string, source: string): Promise<void> {

@@ -114,6 +114,19 @@ export function createIntentScheduler(options: IntentSchedulerOptions): IntentSc
   };
 }
 
+/**
+ * When each intent's next scheduled drift check is due, by `Kind/name`, read from the job
+ * schedulers on `queue` (the dashboard's "next check" column).
+ */
+export async function nextScheduledChecks(queue: Queue): Promise<Map<string, Date>> {
+  const next = new Map<string, Date>();
+  for (const scheduler of await queue.getJobSchedulers(0, -1)) {
+    if (!scheduler.key.startsWith(SCHEDULER_PREFIX) || typeof scheduler.next !== 'number') continue;
+    next.set(scheduler.key.slice(SCHEDULER_PREFIX.length), new Date(scheduler.next));
+  }
+  return next;
+}
+
 /** The repeat an intent's spec asks for; suspended intents have none. */
 export function repeatOf(spec: { readonly interval?: string; readonly schedule?: string }): IntentRepeat {
   if (spec.schedule !== undefined) return { pattern: spec.schedule };
@@ -123,7 +136,9 @@ export function repeatOf(spec: { readonly interval?: string; readonly schedule?:
 async function readWantedSchedules(pool: Pool): Promise<Map<string, { ref: IntentRef; repeat: IntentRepeat }>> {
   const result = await pool.query<{ kind: IntentKind; name: string; interval: string | null; schedule: string | null }>(
     `SELECT kind, name, spec->'spec'->>'interval' AS interval, spec->'spec'->>'schedule' AS schedule
-       FROM intents WHERE status = 'active'`,
+       FROM intents
+      -- An operator's suspension keeps the schedule (its jobs skip the intent) so resume needs no source sync.
+      WHERE status = 'active' OR (status = 'suspended' AND suspended_at IS NOT NULL AND coalesce(spec->'spec'->>'suspend', 'false') <> 'true')`,
   );
   const wanted = new Map<string, { ref: IntentRef; repeat: IntentRepeat }>();
   for (const row of result.rows) {

@@ -16,7 +16,10 @@ export { DEFAULT_QUEUE } from './queue.ts';
 export { RECONCILE_WORKFLOW, WORKFLOWS, formSchemaOf } from './registry.ts';
 export { skipped } from './definition.ts';
 export type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './listing.ts';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, processOutcomes } from './listing.ts';
+export type { OutcomeBucket } from './listing.ts';
+export { driftHistory, listDrift, MAX_DRIFT_PAGE } from './drift.ts';
+export type { DriftEntry, DriftHistoryPoint, DriftPageFilter, TimeSeriesQuery } from './drift.ts';
 export {
   ApplyRejectedError,
   NotConvergedError,

@@ -3,6 +3,7 @@
 // order (checked with EXPLAIN in the tests), so a page costs the same on page 1 and page 1,000.
 import { ValidationError } from '../errors/index.ts';
 import type { Pool } from '../db/index.ts';
+import { bucketMs } from './drift.ts';
 import { isUuid, toAuditRecord, toProcessRecord } from './store.ts';
 import type { ProcessRow } from './store.ts';
 import { PROCESS_STATUSES } from './types.ts';
@@ -121,6 +122,11 @@ export function auditQuery(filter: AuditFilter, limit: number): SqlQuery {
   if (filter.processId !== undefined) where.add('process_id = ?::uuid', filter.processId);
   if (filter.objectKind !== undefined) where.add('object_kind = ?', filter.objectKind);
   if (filter.objectIdentity !== undefined) where.add('object_identity = ?', filter.objectIdentity);
+  if (filter.action !== undefined) where.add('action = ?', filter.action);
+  if (filter.search !== undefined && filter.search !== '') {
+    // A substring, not a pattern: the user's % and _ match themselves.
+    where.add("object_identity ILIKE '%' || ? || '%'", filter.search.replace(/[\\%_]/g, (c) => `\\${c}`));
+  }
   return newestFirst('audit_log', 'timestamp', where, filter, limit);
 }
 
@@ -158,4 +164,50 @@ function toPage<R, T>(rows: readonly R[], limit: number, cursorOf: (row: R) => C
   const kept = more ? rows.slice(0, limit) : rows;
   const last = kept[kept.length - 1];
   return { items: kept.map(map), nextCursor: more && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+}
+
+/** Processes of one time bucket by status. */
+export interface OutcomeBucket {
+  /** Start of the bucket (ISO 8601). */
+  readonly from: string;
+  readonly to: string;
+  /** status -> number of processes created in the bucket. */
+  readonly byStatus: Record<string, number>;
+  readonly total: number;
+}
+
+/**
+ * Processes created between `from` and `to` (optionally of one workflow), counted by status in
+ * `buckets` equal time buckets: the reconcile-outcome chart of the dashboard. One scan of the
+ * created_at range (an index range), grouped in Postgres.
+ */
+export async function processOutcomes(
+  pool: Pool,
+  query: { readonly from: Date; readonly to: Date; readonly buckets: number; readonly workflow?: string },
+): Promise<OutcomeBucket[]> {
+  const step = bucketMs(query);
+  const where = new Where();
+  where.add('created_at >= ?::timestamptz', query.from.toISOString());
+  where.add('created_at < ?::timestamptz', query.to.toISOString());
+  if (query.workflow !== undefined) where.add('workflow_name = ?', query.workflow);
+  const from = where.param(query.from.toISOString());
+  const size = where.param(step);
+  const { rows } = await pool.query<{ bucket: number; status: string; n: number }>(
+    `SELECT floor(extract(epoch FROM created_at - ${from}::timestamptz) * 1000 / ${size}::double precision)::int AS bucket, status, count(*)::int AS n
+       FROM processes ${where} GROUP BY 1, 2`,
+    where.values,
+  );
+  const buckets = Array.from({ length: query.buckets }, (_, i) => ({
+    from: new Date(query.from.getTime() + step * i).toISOString(),
+    to: new Date(query.from.getTime() + step * (i + 1)).toISOString(),
+    byStatus: {} as Record<string, number>,
+    total: 0,
+  }));
+  for (const row of rows) {
+    const bucket = buckets[Math.min(Math.max(row.bucket, 0), buckets.length - 1)];
+    if (!bucket) continue;
+    bucket.byStatus[row.status] = (bucket.byStatus[row.status] ?? 0) + row.n;
+    bucket.total += row.n;
+  }
+  return buckets;
 }

@@ -205,6 +205,10 @@ export interface AuditFilter extends HistoryFilter {
   readonly processId?: string;
   readonly objectKind?: string;
   readonly objectIdentity?: string;
+  /** create, update or delete. */
+  readonly action?: string;
+  /** Case-insensitive part of the object identity. */
+  readonly search?: string;
 }
 
 /** A registered workflow as listed for the API and the dashboard. */
