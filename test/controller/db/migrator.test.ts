@@ -14,7 +14,7 @@ import type { Pool } from '../../../controller/db/index.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 
-const ALL_TABLES = ['api_tokens', 'audit_log', 'drift', 'intent_revisions', 'intents', 'process_events', 'process_steps', 'processes', 'schema_migrations', 'workflows'];
+const ALL_TABLES = ['api_tokens', 'audit_log', 'drift', 'drift_history', 'intent_revisions', 'intents', 'process_events', 'process_steps', 'processes', 'schema_migrations', 'workflows'];
 
 /** Index name → the columns it must cover, in order (as pg_get_indexdef prints them). */
 const EXPECTED_INDEXES: Record<string, string> = {
@@ -31,6 +31,7 @@ const EXPECTED_INDEXES: Record<string, string> = {
   intents_kind_name_key: 'intents USING btree (kind, name)',
   intent_revisions_intent_revision_key: 'intent_revisions USING btree (intent_id, revision)',
   drift_intent_object_key: 'drift USING btree (intent_id, object_kind, identity)',
+  idx_drift_history_intent: 'drift_history USING btree (intent_id, recorded_at DESC)',
   api_tokens_name_key: 'api_tokens USING btree (name)',
   api_tokens_token_hash_key: 'api_tokens USING btree (token_hash)',
 };

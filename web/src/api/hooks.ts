@@ -188,8 +188,9 @@ const INVALIDATE_AFTER_MS = 400;
 
 /**
  * Keeps every open view current: engine events mark the queries they affect stale, batched so a
- * burst of step events costs one refetch per view. Events carrying a per-process `seq` that is
- * not newer than the last one seen are duplicates and skipped.
+ * burst of step events costs one refetch per view. An event whose per-process `seq` is not newer
+ * than the last one seen (a duplicate after a reconnect) is skipped; a gap needs nothing extra,
+ * because the refetch reads the current state, not the events.
  */
 export function useLiveInvalidation(token: string | null): void {
   const client = useQueryClient();
@@ -200,7 +201,7 @@ export function useLiveInvalidation(token: string | null): void {
   useEffect(() => () => clearTimeout(timer.current), []);
 
   useWorkflowEvents(token, (event: LiveEvent) => {
-    if (event.processId && typeof event.seq === 'number') {
+    if (event.processId && Number.isInteger(event.seq)) {
       const last = lastSeq.current.get(event.processId);
       if (last !== undefined && event.seq <= last) return;
       lastSeq.current.set(event.processId, event.seq);

@@ -64,7 +64,7 @@ export function useLiveState(): LiveState {
   return state;
 }
 
-/** An engine event as workflowEvents delivers it; `seq` is read when the API sends it (per-process order). */
+/** An engine event as workflowEvents delivers it; `seq` numbers the events of one process 1, 2, 3... in commit order. */
 export interface LiveEvent {
   readonly type: string;
   readonly processId: string | null;
@@ -72,12 +72,12 @@ export interface LiveEvent {
   readonly status: string | null;
   readonly intent: { readonly kind: string; readonly name: string } | null;
   readonly at: string;
-  readonly seq?: number | null;
+  readonly seq: number;
 }
 
 const EVENTS = /* GraphQL */ `
   subscription Events {
-    workflowEvents { type processId workflow status at intent { kind name } }
+    workflowEvents { type seq processId workflow status at intent { kind name } }
   }
 `;
 
@@ -109,7 +109,7 @@ export function useWorkflowEvents(token: string | null, onEvent: (event: LiveEve
 const PROCESS_UPDATES = /* GraphQL */ `
   subscription ProcessUpdates($id: ID!) {
     processUpdates(processId: $id) {
-      id workflowName status currentStep correlationId createdBy attempts
+      id workflowName status currentStep correlationId createdBy attempts eventSeq
       createdAt updatedAt startedAt completedAt error
       form: formData state
       intent { kind name }
@@ -126,6 +126,7 @@ const PROCESS_UPDATES = /* GraphQL */ `
 export interface LiveProcess {
   readonly id: string;
   readonly status: string;
+  readonly eventSeq: number;
   readonly updatedAt: string;
   readonly steps: readonly { readonly status: string }[];
   readonly [key: string]: unknown;

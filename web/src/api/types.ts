@@ -40,6 +40,8 @@ export interface Process {
   readonly intentRevision: string | null;
   readonly error: ProcessError | null;
   readonly attempts: number;
+  /** Number of the process's latest engine event: a live update with a higher one is newer. */
+  readonly eventSeq: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly startedAt: string | null;

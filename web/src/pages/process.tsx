@@ -77,10 +77,10 @@ export default function ProcessPage(): ReactNode {
   const now = useNow(1_000, active);
   const audit = useAudit({ processId: id }, null, 100);
 
-  // While it runs, each change arrives whole; an older snapshot than the one shown is ignored.
+  // While it runs, each change arrives whole; a snapshot older than the one shown (lower eventSeq) is ignored.
   useProcessUpdates(token, id, active, (live) => {
     client.setQueryData<ProcessDetail>(keys.process(id), (previous) => {
-      if (previous && Date.parse(previous.updatedAt) > Date.parse(live.updatedAt)) return previous;
+      if (previous && previous.eventSeq > live.eventSeq) return previous;
       return fromLive(live, previous);
     });
     if (!ACTIVE.has(String(live.status).toLowerCase())) {
