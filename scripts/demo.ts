@@ -4,10 +4,11 @@
 // plan, apply, and plan again to show that no drift is left. Then it runs the controller as a
 // service would: migrate a fresh demo database, start a worker and the controller on intents/,
 // drift NetBox again by hand, and show the recorded processes that found and repaired it;
-// finally start the API and print its URL and a token (on a terminal, everything keeps running
-// until Ctrl-C).
+// finally start the API and print its URL, the dashboard's URL and a token (on a terminal,
+// everything keeps running until Ctrl-C). The dashboard is built first when web/dist is missing.
 // This file is an entry point: it reads the environment and owns its child processes.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -163,6 +164,19 @@ async function seedEmulator(emulator: Emulator): Promise<void> {
   await client.close();
 }
 
+/** The API serves the dashboard from web/dist; build it on the first demo run. */
+async function ensureDashboard(): Promise<void> {
+  if (existsSync(path.join(root, 'web', 'dist', 'index.html'))) return;
+  banner('building the dashboard (web/dist, once)');
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (exit) => resolve(exit ?? 1));
+  });
+  if (code !== 0) throw new Error('building the dashboard failed (npm run build:web)');
+}
+
+await ensureDashboard();
 const emulator = await startEmulator({ port: 0 });
 try {
   banner(`NetBox emulator (a stand-in for NetBox, for tests and demos) at ${emulator.url}`);
@@ -228,6 +242,8 @@ try {
         `API        ${url}/api/v1   (OpenAPI: ${url}/api/docs, GraphQL: ${url}/graphql, metrics: ${url}/metrics)`,
         `token      ${token.token}   (admin; send it as Authorization: Bearer <token>)`,
         `try        curl -H 'Authorization: Bearer ${token.token}' ${url}/api/v1/processes?limit=5`,
+        '',
+        `dashboard  ${url}/   (open it and sign in with the token: ${token.token})`,
         '',
       ].join('\n'),
     );
