@@ -79,7 +79,8 @@ export function registerAdoptCommand(program: Command, ctx: CliContext): void {
           return;
         }
         if (!options.yes && !(await confirm(ctx, adoption))) throw new ExitCode(1);
-        const result = await applyAdoption(api, adoption, { chunkSize: ctx.config().netbox.writeChunk, concurrency });
+        const netbox = ctx.config().netbox;
+        const result = await applyAdoption(api, adoption, { tuning: { maxChunk: netbox.writeChunk, concurrency: netbox.writeConcurrency, baseTimeoutMs: netbox.timeoutMs } });
         for (const f of result.failures) ctx.err.write(`failed: ${f.action} ${f.kind} ${f.identity}: ${f.message}\n`);
         const verify = await planAdoption(api, active, { concurrency });
         if (!options.json) {

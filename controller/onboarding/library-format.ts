@@ -195,8 +195,12 @@ export function toLibraryDocument(type: InventoryType, options: DocumentOptions)
     lists[kind] = templatesOf(kind, records, type, options.layout?.templates[kind], losses);
   }
   for (const [kind, list] of Object.entries(lists)) top[LIBRARY_TEMPLATE_KEYS[kind as TemplateKind]] = list;
-  if (type.kind === 'device-type' && (options.powerCheck ?? true) && !hasPowerSource(top)) top.is_powered = false;
-  else if (type.kind === 'device-type' && layoutKeys.has('is_powered') && !('is_powered' in top)) top.is_powered = true;
+  if (type.kind === 'device-type') {
+    // NetBox has no is_powered; what it says follows from the power ports. A file that spells it
+    // out keeps it; otherwise it is written only where the library's power check needs it.
+    if (layoutKeys.has('is_powered')) top.is_powered = hasPowerInput(top);
+    else if ((options.powerCheck ?? true) && !hasPowerSource(top)) top.is_powered = false;
+  }
 
   const order = mergeOrder(options.layout?.keys, type.kind === 'device-type' ? DEVICE_TYPE_KEY_ORDER : MODULE_TYPE_KEY_ORDER, Object.keys(top));
   const plain: Record<string, unknown> = {};
@@ -250,7 +254,8 @@ function templateOf(
   const fields: Record<string, unknown> = { name };
   const put = (key: string, value: unknown, isDefault: boolean): void => {
     if (value === null || value === undefined) return;
-    if (isDefault && !keep.has(key) && !always?.has(key)) return;
+    // An existing file decides which defaults are spelled out; otherwise the library's habits do.
+    if (isDefault && !keep.has(key) && (layoutKeys !== undefined || !always?.has(key))) return;
     fields[key] = value;
   };
   const text = (key: string): void => {
@@ -354,6 +359,12 @@ function hasPowerSource(document: Readonly<Record<string, unknown>>): boolean {
   if (document.subdevice_role === 'child') return true;
   if (list('module-bays').length > 0) return true;
   return false;
+}
+
+/** Power ports or a PoE-powered interface: what `is_powered: true` means. */
+function hasPowerInput(document: Readonly<Record<string, unknown>>): boolean {
+  const list = (key: string): Record<string, unknown>[] => (Array.isArray(document[key]) ? (document[key] as Record<string, unknown>[]) : []);
+  return list('power-ports').length > 0 || list('interfaces').some((i) => i.poe_mode === 'pd');
 }
 
 function setText(target: Record<string, unknown>, key: string, value: unknown): void {
