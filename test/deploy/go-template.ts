@@ -5,6 +5,26 @@
 // missing value being an error, and numbers printing like Go's float64 `%v` (Helm reads values
 // through JSON, so 1000000 prints as 1e+06). Anything outside the subset fails loudly instead of
 // rendering something Helm would not.
+//
+// Kept because no maintained renderer running Helm's engine is available here: Debian has no
+// `helm` package, and npm has only wrappers that download or shell out to the helm binary, or Go's
+// plain text/template compiled to WebAssembly without Sprig or Helm's own functions.
+// go-template-functions.test.ts checks each function in SUPPORTED_FUNCTIONS against the examples
+// in Helm's documentation.
+//
+// NOT supported (each fails with TemplateError naming it, except where noted):
+// - functions other than SUPPORTED_FUNCTIONS: notably tpl, lookup, dict/list/merge/set, len,
+//   regex*, b64enc/b64dec, semverCompare, date functions, squote, toYaml's Helm-only relatives
+//   (fromYaml, toToml), required/fail inside `tpl`;
+// - the .Files, .Capabilities and .Template objects (only what the data given to render has:
+//   the chart tests pass .Values, .Release and .Chart);
+// - {{block}}, {{break}}, {{continue}}; `and`/`or` evaluate every argument (Go short-circuits
+//   since 1.18: no difference unless an argument fails);
+// - printf verbs other than %s %v %d %q %% and any width/precision flags;
+// - comparisons across numeric kinds Go would accept (int vs float), and maps/slices as values of
+//   eq; chained field access on a function result ((f).x);
+// - Helm's rendering pipeline: NOTES.txt, values.schema.json checks, CRD installation order,
+//   and YAML post-processing (the tests parse the output with the `yaml` package instead).
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 
@@ -510,11 +530,23 @@ class Evaluator {
     throw new TemplateError(message, this.name);
   }
 
+  /** The names of the functions templates may call. */
+  functionNames(): string[] {
+    return Object.keys(this.functions);
+  }
+
   private buildFunctions(): Record<string, TemplateFunction> {
     const text = (value: Value): string => (typeof value === 'string' ? value : formatValue(value));
     const indent = (width: Value, value: Value): string => {
       const pad = ' '.repeat(Number(width));
       return pad + text(value).split('\n').join(`\n${pad}`);
+    };
+    // Go orders two strings or two numbers; anything else is an error.
+    const ordered = (a: Value, b: Value): number => {
+      if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+      const numeric = (v: Value): boolean => typeof v === 'number' || typeof v === 'bigint';
+      if (!numeric(a) || !numeric(b)) this.fail(`incompatible types for comparison: ${typeof a} and ${typeof b}`);
+      return Number(a) - Number(b);
     };
     const compare = (a: Value, b: Value): boolean => {
       if (typeof a !== typeof b && !(a == null && b == null)) this.fail(`incompatible types for comparison: ${typeof a} and ${typeof b}`);
@@ -553,11 +585,12 @@ class Evaluator {
       lower: (value) => text(value).toLowerCase(),
       upper: (value) => text(value).toUpperCase(),
       printf: (format, ...args) => formatPrintf(text(format), args, (message) => this.fail(message)),
-      print: (...args) => args.map(text).join(''),
+      // fmt.Sprint: a space between two operands when neither is a string.
+      print: (...args) => args.map((a, i) => (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string' ? ' ' : '') + text(a)).join(''),
       eq: (a, ...others) => others.some((b) => compare(a, b)),
       ne: (a, b) => !compare(a, b),
-      lt: (a, b) => Number(a) < Number(b),
-      gt: (a, b) => Number(a) > Number(b),
+      lt: (a, b) => ordered(a, b) < 0,
+      gt: (a, b) => ordered(a, b) > 0,
       not: (value) => !isTruthy(value),
       and: (...values) => values.find((v) => !isTruthy(v)) ?? values.at(-1),
       or: (...values) => values.find((v) => isTruthy(v)) ?? values.at(-1),
@@ -604,3 +637,6 @@ function formatPrintf(format: string, args: readonly Value[], fail: (message: st
     return typeof value === 'string' ? value : formatValue(value);
   });
 }
+
+/** Every function this renderer implements; go-template-functions.test.ts checks each. */
+export const SUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set(new Evaluator(new Map(), 'functions').functionNames());
