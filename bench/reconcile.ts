@@ -1,6 +1,6 @@
-// Reconcile benchmark (issue 4): the whole devicetype-library snapshot against the NetBox
-// emulator with a cost model like a real NetBox (20 ms per request, 2 ms per object written,
-// 3 workers). The emulator runs in its own process so that its CPU does not distort ours.
+// Reconcile benchmark (issues 4 and 9): the whole devicetype-library snapshot against the NetBox
+// emulator with a cost model like a real NetBox (20 ms per request, 1 ms per template written,
+// 2.5x for device types, 2x for module types, 3 workers that queue what is beyond them). The emulator runs in its own process so that its CPU does not distort ours.
 // Scenarios: 1 full import into an empty emulator, 2 a no-op reconcile, 3 drift repair after
 // 1% of device types were edited by hand.
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { loadCatalogue } from '../controller/catalogue/index.ts';
 import { Secret } from '../controller/config/index.ts';
 import type { Intent } from '../controller/intents/index.ts';
 import { createNetBoxClient } from '../controller/netbox/index.ts';
-import { applyPlan, driftCount, netBoxPortFor, planIntents } from '../controller/reconcile/index.ts';
+import { applyAndVerify, driftCount, netBoxPortFor, pendingWrites, planIntents } from '../controller/reconcile/index.ts';
 import type { NetBoxPort } from '../controller/reconcile/index.ts';
 import { resolveIntents } from '../controller/resolve/index.ts';
 import type { DesiredIntent } from '../controller/resolve/index.ts';
@@ -24,6 +24,7 @@ export interface EmulatorProcess {
   readonly child: ChildProcess;
   stats(): Promise<EmulatorStatsBody>;
   resetStats(): Promise<void>;
+  setFaults(faults: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,7 +32,10 @@ interface EmulatorStatsBody {
   requests: { total: number; byMethod: Record<string, number> };
   objectsWritten: number;
   busyMs: number;
+  writeBusyMs: number;
   workers: number;
+  maxQueued: number;
+  faultsInjected: { committedThenTimedOut: number };
 }
 
 /** Starts `netbox-gitops emulator` in a child process and waits for its URL. */
@@ -50,12 +54,14 @@ export async function spawnEmulator(args: readonly string[]): Promise<EmulatorPr
     });
     child.on('exit', (code) => reject(new Error(`emulator exited with ${code}: ${seen}`)));
   });
-  const control = async (method: string, route: string): Promise<unknown> => (await fetch(`${url}${route}`, { method })).json();
+  const control = async (method: string, route: string, body?: unknown): Promise<unknown> =>
+    (await fetch(`${url}${route}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) })).json();
   return {
     url,
     child,
     stats: async () => (await control('GET', '/_emulator/stats')) as EmulatorStatsBody,
     resetStats: async () => void (await control('POST', '/_emulator/reset?stats_only=1')),
+    setFaults: async (faults: Record<string, unknown>) => void (await control('POST', '/_emulator/faults', faults)),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -81,52 +87,70 @@ interface Figures {
   [key: string]: number | string;
 }
 
-async function reconcileOnce(api: NetBoxPort, emu: EmulatorProcess, intents: readonly DesiredIntent[], concurrency: number): Promise<Figures> {
+async function reconcileOnce(api: NetBoxPort, emu: EmulatorProcess, intents: readonly DesiredIntent[], tuning: { concurrency: number; baseTimeoutMs: number }): Promise<Figures> {
   await emu.resetStats();
   const started = performance.now();
-  const { plan, planCpuMs } = await planIntents(api, intents, { concurrency });
-  const result = await applyPlan(api, plan, { tuning: { maxChunk: 1000, concurrency } });
+  const { plan, planCpuMs } = await planIntents(api, intents, { concurrency: 4 });
+  const result = await applyAndVerify(api, intents, plan, { tuning: { maxChunk: 1000, ...tuning }, readConcurrency: 4 });
   const wall = performance.now() - started;
   const stats = await emu.stats();
   const writes = Object.entries(stats.requests.byMethod).filter(([m]) => m !== 'GET').reduce((n, [, c]) => n + c, 0);
   const busyPerWorker = stats.busyMs / stats.workers;
+  const writeFloor = stats.writeBusyMs / stats.workers;
   return {
     'requests (reads)': stats.requests.total - writes,
     'requests (writes)': writes,
     'objects written': stats.objectsWritten,
     'changes planned': plan.summary.changes,
-    'failures': result.failures.length,
+    'apply rounds': result.rounds,
+    'writes answered late (fault)': stats.faultsInjected.committedThenTimedOut,
+    'unknown outcomes': result.apply.unknownOutcomes,
+    'read-backs': result.apply.readBacks,
+    'confirmed by read-back': result.apply.records.filter((r) => r.confirmedBy === 'read-back').length,
+    'failures': result.apply.failures.length,
+    'changes left after verify': pendingWrites(result.verify),
+    'most requests queued': stats.maxQueued,
     'wall s': +(wall / 1000).toFixed(2),
+    'wall / write floor': writeFloor > 0 ? +(wall / writeFloor).toFixed(3) : 'n/a',
     'wall / (busy / workers)': busyPerWorker > 0 ? +(wall / busyPerWorker).toFixed(3) : 'n/a',
     'diff + plan CPU ms': Math.round(planCpuMs),
     'peak RSS MB': Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
 
-/** Runs the three scenarios and returns their figures. */
-export async function benchReconcile(options: { library?: string; latencyMs?: number; writeMsPerObject?: number; workers?: number; concurrency?: number } = {}): Promise<Record<string, Figures>> {
+/**
+ * Runs the three scenarios and returns their figures. The import runs against a NetBox with
+ * 3 workers, more writes in flight than workers (queueing), a short client timeout and 2% of
+ * writes committed but never answered, so the ambiguous-write path is measured too.
+ */
+export async function benchReconcile(
+  options: { library?: string; latencyMs?: number; writeMsPerObject?: number; workers?: number; writeConcurrency?: number; timeoutMs?: number; lateAnswerRate?: number } = {},
+): Promise<Record<string, Figures>> {
   const library = options.library ?? path.resolve(ROOT, '../shared/devicetype-library');
   const workers = options.workers ?? 3;
-  const emu = await spawnEmulator(['--latency-ms', String(options.latencyMs ?? 20), '--write-ms-per-object', String(options.writeMsPerObject ?? 2), '--workers', String(workers)]);
-  const client = createNetBoxClient({ url: emu.url, token: new Secret(TOKEN), writeChunk: 1000, concurrency: options.concurrency ?? 2 * workers, timeoutMs: 120_000 });
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const tuning = { concurrency: options.writeConcurrency ?? workers + 1, baseTimeoutMs: timeoutMs };
+  const emu = await spawnEmulator(['--latency-ms', String(options.latencyMs ?? 20), '--write-ms-per-object', String(options.writeMsPerObject ?? 1), '--workers', String(workers)]);
+  const client = createNetBoxClient({ url: emu.url, token: new Secret(TOKEN), writeChunk: 1000, concurrency: 4, timeoutMs });
   const api = netBoxPortFor(client);
   try {
     const catalogue = await loadCatalogue({ root: library });
     const desired = resolveIntents(wholeLibraryIntents().map((intent) => ({ intent })), catalogue).intents;
-    const concurrency = options.concurrency ?? 2 * workers;
-    const full = await reconcileOnce(api, emu, desired, concurrency);
-    const noop = await reconcileOnce(api, emu, desired, concurrency);
+    await emu.setFaults({ commitThenTimeout: { rate: options.lateAnswerRate ?? 0.02, answerAfterMs: null } });
+    const full = await reconcileOnce(api, emu, desired, tuning);
+    await emu.setFaults({ commitThenTimeout: null });
+    const noop = await reconcileOnce(api, emu, desired, tuning);
     noop['drift reported'] = driftCount((await planIntents(api, desired)).plan);
 
     // 1% of the device types edited by hand, as NetBox users do: a height the library sets
-    // for every type (so each edit is drift), plus a note the library does not manage.
+    // for every type (so each edit is drift), plus a note the library does not set (drift too).
     const types = await client.list('device-types', {});
     // (Child device types must stay 0U, so the edits go to the others.)
     const drifted = types.filter((t) => t.subdevice_role?.value !== 'child').slice(0, Math.ceil(types.length / 100));
     await client.bulkUpdate('device-types', drifted.map((t) => ({ id: t.id, u_height: Number(t.u_height) + 1, description: 'edited by hand' })));
-    const repair = await reconcileOnce(api, emu, desired, concurrency);
+    const repair = await reconcileOnce(api, emu, desired, tuning);
     repair['device types drifted'] = drifted.length;
-    return { '1 full import': full, '2 no-op': noop, '3 drift repair (1%)': repair };
+    return { '1 full import (queueing, 2 s timeout, 2% answers lost)': full, '2 no-op': noop, '3 drift repair (1%)': repair };
   } finally {
     await client.close();
     await emu.stop();

@@ -109,7 +109,7 @@ export function splitAdoption(plan: Plan, intents: readonly DesiredIntent[]): Ad
     references: {},
     summary: {
       byKind: {},
-      total: { create: tagCreates.length, update: tagUpdates.length, delete: 0, unmanaged: 0, blocked: 0 },
+      total: { create: tagCreates.length, update: tagUpdates.length, delete: 0, unmanaged: 0, blocked: 0, extra: 0 },
       unchanged: 0,
       changes: tagCreates.length + tagUpdates.length,
     },
