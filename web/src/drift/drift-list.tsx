@@ -33,7 +33,7 @@ function Operation({ row, depth }: { readonly row: DriftRow; readonly depth: num
           {changes.map(([field, change]) =>
             isFieldChange(change) ? (
               <li key={field} className="mono small">
-                <span className="field">{field}</span>: <del>{formatValue(change.before)}</del> <span aria-label="becomes">→</span> <ins>{formatValue(change.after)}</ins>
+                <span className="field-name">{field}</span>: <del>{formatValue(change.before)}</del> <span aria-label="becomes">→</span> <ins>{formatValue(change.after)}</ins>
               </li>
             ) : null,
           )}

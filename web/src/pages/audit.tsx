@@ -40,7 +40,7 @@ export function ChangeDiff({ row }: { readonly row: AuditRecord }): ReactNode {
     <ul className="field-diffs">
       {fields.map((field) => (
         <li key={field} className="mono small">
-          <span className="field">{field}</span>: {field in before ? <del>{formatValue(before[field])}</del> : null}
+          <span className="field-name">{field}</span>: {field in before ? <del>{formatValue(before[field])}</del> : null}
           {field in before && field in after ? <span aria-label="becomes"> → </span> : null}
           {field in after ? <ins>{formatValue(after[field])}</ins> : null}
         </li>
