@@ -26,6 +26,18 @@ import { SHARED_SCHEMAS } from './schemas.ts';
 import type { ApiDeps, ApiOptions } from './types.ts';
 import { registerDashboard } from './web.ts';
 
+/** Where in a parsed request value a NUL character sits (`query.intentName`), if anywhere. */
+function nulPath(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (key.includes('\u0000')) return path;
+    const found = nulPath(item, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The version /health and the OpenAPI document report. */
 export const API_VERSION = '0.1.0';
 
@@ -81,6 +93,12 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
   });
   let dashboard: NotFoundFallback | undefined;
   installErrorHandlers(app, () => dashboard);
+  // Postgres cannot store NUL in text and refuses it with an error that would surface as 500:
+  // a NUL anywhere in the query string, path or a JSON body is the client's mistake (400).
+  app.addHook('preValidation', async (request) => {
+    const where = nulPath(request.query, 'query') ?? nulPath(request.params, 'path') ?? nulPath(Buffer.isBuffer(request.body) ? undefined : request.body, 'body');
+    if (where !== undefined) throw new HttpError(400, 'bad_request', `The request holds a NUL character (\\u0000) in ${where}; remove it.`, { field: where });
+  });
 
   await app.register(helmet, {
     // Seed 9.2: nosniff, DENY framing, HSTS one year with subdomains.

@@ -127,5 +127,7 @@ export function apiOptionsFromConfig(config: AppConfig): ApiOptions {
     rateLimit: config.api.rateLimit,
     trustProxy: config.api.trustProxy,
     gitWebhookSecret: config.api.gitWebhookSecret,
+    gitRepositories: config.intentsSource === 'git' && config.git.url !== undefined ? [config.git.url] : [],
+    graphql: config.api.graphql,
   };
 }

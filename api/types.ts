@@ -47,14 +47,30 @@ export interface ApiOptions {
   readonly trustProxy?: boolean;
   /** Secret of POST /hooks/git; empty or absent turns the webhook off (503). */
   readonly gitWebhookSecret?: Secret;
+  /**
+   * Repositories a push may sync (the Git intent source's GIT_URL); a push for any other is
+   * answered 202 with accepted: false and a reason, and nothing is requested. Default none.
+   */
+  readonly gitRepositories?: readonly string[];
   /** How long /health, /readyz reuse a check result; default 1,500 ms. */
   readonly healthCacheMs?: number;
   /** Timeout of each health check; default 2,000 ms. */
   readonly healthTimeoutMs?: number;
   /** How long a verified token is trusted without asking Postgres again; default 5,000 ms (revocations on other replicas take that long). */
   readonly tokenCacheMs?: number;
-  /** GraphQL query limits. Defaults: depth 10, cost 10,000. */
-  readonly graphql?: { readonly maxDepth?: number; readonly maxCost?: number };
+  /**
+   * GraphQL limits. Defaults: depth 10, cost 10,000 (introspection fields and aliases counted),
+   * 30 aliases and 1,000 field selections per document, 10 s per resolver, introspection on.
+   */
+  readonly graphql?: {
+    readonly maxDepth?: number;
+    readonly maxCost?: number;
+    readonly maxAliases?: number;
+    readonly maxFields?: number;
+    readonly resolverTimeoutMs?: number;
+    /** false refuses `__schema` and `__type` (production); `__typename` stays allowed. */
+    readonly introspection?: boolean;
+  };
   /** Register the Postgres and BullMQ gauges of /metrics; default true. */
   readonly scrapeCollectors?: boolean;
   /** Reported by /health. */

@@ -1,10 +1,12 @@
 // The CLI process entry: the only place that reads process.env, writes the exit code and
 // installs signal handlers for commands that run until stopped.
-import { AppError } from '../controller/errors/index.ts';
 import { createCliContext, ExitCode } from './context.ts';
+import { describeFailure } from './failure.ts';
 import { buildProgram } from './program.ts';
 
-const args = process.argv.slice(2);
+// --debug (anywhere) prints stacks of unexpected errors; commands never see it.
+const debug = process.argv.includes('--debug') || /^(1|true|yes|on)$/i.test(process.env.DEBUG ?? '');
+const args = process.argv.slice(2).filter((arg) => arg !== '--debug');
 
 try {
   const program = await buildProgram(createCliContext(process.env), args);
@@ -19,10 +21,6 @@ function exitCodeFor(error: unknown): number {
   if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
-  if (error instanceof AppError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    return 1;
-  }
-  process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${describeFailure(error, debug)}\n`);
   return 1;
 }

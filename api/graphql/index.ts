@@ -3,10 +3,11 @@ import mercurius from 'mercurius';
 import type { MercuriusContext } from 'mercurius';
 import type { ExecutionResult, FormattedExecutionResult, GraphQLError as GraphQLErrorType, GraphQLFormattedError } from 'graphql';
 import { authenticate, bearerToken } from '../auth.ts';
-import { GraphQLError } from './graphql-js.ts';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from './graphql-js.ts';
 import type { RouteContext } from '../context.ts';
 import { errorResponse } from '../errors.ts';
-import { costLimitRule } from './cost.ts';
+import { costLimitRule, nulCharacterRule } from './cost.ts';
+import { checkDocumentLimits, withResolverTimeouts } from './limits.ts';
 import { EventPubSub } from './pubsub.ts';
 import { createLoaders, createResolvers } from './resolvers.ts';
 import type { GraphqlContext } from './resolvers.ts';
@@ -66,17 +67,24 @@ export async function registerGraphql(app: FastifyInstance, route: RouteContext)
   const pubsub = new EventPubSub();
   const maxDepth = route.options.graphql?.maxDepth ?? 10;
   const maxCost = route.options.graphql?.maxCost ?? 10_000;
+  const limits = { maxAliases: route.options.graphql?.maxAliases ?? 30, maxFields: route.options.graphql?.maxFields ?? 1_000 };
+  const introspection = route.options.graphql?.introspection ?? true;
+  const resolverTimeoutMs = route.options.graphql?.resolverTimeoutMs ?? 10_000;
   const disabled = route.options.authDisabled === true;
   const options: mercurius.MercuriusOptions = {
     schema: SCHEMA,
-    resolvers: createResolvers(route),
+    resolvers: withResolverTimeouts(createResolvers(route), resolverTimeoutMs),
     loaders: createLoaders(route),
     graphiql: false,
     path: '/graphql',
     queryDepth: maxDepth,
     // A function of the variables (limits may be variables); mercurius then cannot cache validation.
     cache: false,
-    validationRules: ({ variables }) => [costLimitRule(maxCost, variables ?? {})],
+    validationRules: ({ variables }) => [
+      costLimitRule(maxCost, variables ?? {}),
+      nulCharacterRule(variables ?? {}),
+      ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ],
     context: (request) => ({ principal: request.principal, correlationId: request.id }),
     errorFormatter: (execution, context) => formatErrors(execution, context),
     additionalRouteOptions: { config: { access: 'viewer' } },
@@ -98,5 +106,7 @@ export async function registerGraphql(app: FastifyInstance, route: RouteContext)
     },
   };
   await app.register(mercurius, options);
+  // Before graphql-js validates: some of its rules grow with the square of repeated fields.
+  app.graphql.addHook('preValidation', async (_schema, document) => checkDocumentLimits(document, limits));
   return pubsub;
 }

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { redactUrl } from '../../controller/catalogue/index.ts';
+import { sameRepository } from '../../controller/sources/index.ts';
 import type { RouteContext } from '../context.ts';
 import { AuthenticationError, HttpError } from '../errors.ts';
 import { errorResponses } from '../schemas.ts';
@@ -75,6 +77,18 @@ export async function hookRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       if (!push) {
         throw new HttpError(422, 'validation_error', 'The push payload names no repository URL.', {
           issues: [{ path: 'body.repository', message: 'expects repository.clone_url (GitHub, Gitea) or project.git_http_url (GitLab)', severity: 'error' }],
+        });
+      }
+      const configured = ctx.options.gitRepositories ?? [];
+      if (!configured.some((url) => sameRepository(url, push.repositoryUrl))) {
+        request.log.info({ provider: check.provider, repository: redactUrl(push.repositoryUrl) }, 'Git push for a repository that is not an intent source; ignored');
+        return reply.code(202).send({
+          accepted: false,
+          provider: check.provider,
+          event: check.event,
+          repository: redactUrl(push.repositoryUrl),
+          ref: push.ref,
+          reason: configured.length === 0 ? 'no Git intent source is configured (INTENTS_SOURCE=git with GIT_URL)' : 'the repository is not a configured intent source (GIT_URL); nothing to sync',
         });
       }
       await ctx.deps.requestSourceSync(push.repositoryUrl);

@@ -128,6 +128,9 @@ const envSchema = z.object({
   API_TRUST_PROXY: booleanText.default(false),
   AUTH_DISABLED: booleanText.default(false),
   GIT_WEBHOOK_SECRET: z.string().default(''),
+  GRAPHQL_INTROSPECTION: booleanText.default(true),
+  GRAPHQL_MAX_ALIASES: positiveInt('a positive number of aliases per GraphQL document').default(30),
+  GRAPHQL_RESOLVER_TIMEOUT: duration.default(10_000),
   METRICS_PORT: z.coerce
     .number({ message: 'expects a TCP port number (0 turns the worker metrics server off)' })
     .int({ message: 'expects a TCP port number (0 turns the worker metrics server off)' })
@@ -216,6 +219,8 @@ export interface AppConfig {
     readonly authDisabled: boolean;
     /** Shared secret of the Git webhook (POST /hooks/git); empty turns the webhook off. */
     readonly gitWebhookSecret: Secret;
+    /** GraphQL: introspection allowed (turn off in production), aliases per document, time per resolver. */
+    readonly graphql: { readonly introspection: boolean; readonly maxAliases: number; readonly resolverTimeoutMs: number };
   };
   /** Port of the worker's own /metrics server (Prometheus scrapes every worker); 0 turns it off. */
   readonly metricsPort: number;
@@ -302,6 +307,7 @@ export function loadConfig(env: Env): AppConfig {
       trustProxy: e.API_TRUST_PROXY,
       authDisabled: e.AUTH_DISABLED,
       gitWebhookSecret: new Secret(e.GIT_WEBHOOK_SECRET),
+      graphql: { introspection: e.GRAPHQL_INTROSPECTION, maxAliases: e.GRAPHQL_MAX_ALIASES, resolverTimeoutMs: e.GRAPHQL_RESOLVER_TIMEOUT },
     },
     metricsPort: e.METRICS_PORT,
   };

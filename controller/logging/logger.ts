@@ -39,7 +39,7 @@ export interface LoggerOptions {
   /** Pretty, coloured lines for a person at a terminal; JSON otherwise. */
   readonly pretty?: boolean;
   readonly name?: string;
-  /** Where lines go; stdout by default. Tests pass a stream to capture them. */
+  /** Where lines go; stderr by default (stdout is for command output). Tests pass a stream to capture them. */
   readonly destination?: DestinationStream;
 }
 
@@ -55,14 +55,15 @@ export function createLogger(options: LoggerOptions): Logger {
     },
   };
   if (options.destination) return pino(base, options.destination);
-  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  // Logs go to stderr, always: stdout belongs to the command's output (`--json` must parse).
+  const pretty = options.pretty ?? process.stderr.isTTY === true;
   if (pretty) {
     return pino({
       ...base,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' } },
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', destination: 2 } },
     });
   }
-  return pino(base);
+  return pino(base, pino.destination({ fd: 2, sync: true }));
 }
 
 export type { Logger };

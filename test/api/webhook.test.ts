@@ -54,9 +54,11 @@ describe('POST /hooks/git', () => {
   let controller: Controller;
 
   beforeAll(async () => {
-    api = await startApi();
     scratch = tempDir('api-webhook-');
     bare = path.join(scratch.path, 'intents.git');
+    api = await startApi({
+      gitRepositories: [`file://${bare}`, 'https://gitlab.example/o/r.git', 'https://gitea.example/o/r.git', 'https://github.com/o/form.git'],
+    });
     workDir = path.join(scratch.path, 'work');
     await simpleGit(scratch.path).init(true, [bare]);
     await simpleGit(scratch.path).clone(bare, workDir);
@@ -156,6 +158,33 @@ describe('POST /hooks/git', () => {
     const missing = await post(empty, { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${sign(empty)}` });
     expect(missing.statusCode).toBe(422);
     expect(missing.json().details.issues[0].path).toBe('body.repository');
+  });
+
+  it('answers 202 accepted: false with a reason for a repository that is not an intent source, and requests nothing', async () => {
+    const subscriber = new Redis({ host: api.config.redis.host, port: api.config.redis.port, db: api.config.redis.db });
+    const messages: string[] = [];
+    subscriber.on('message', (_channel: string, message: string) => messages.push(message));
+    await subscriber.subscribe(api.syncChannel);
+    try {
+      const payload = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: 'https://token:x@github.com/someone/else.git' } });
+      const r = await post(payload, { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${sign(payload)}` });
+      expect(r.statusCode).toBe(202);
+      expect(r.json()).toEqual({
+        accepted: false,
+        provider: 'github',
+        event: 'push',
+        repository: 'https://[redacted]@github.com/someone/else.git',
+        ref: 'refs/heads/main',
+        reason: 'the repository is not a configured intent source (GIT_URL); nothing to sync',
+      });
+      // A configured one still goes through, after it: the channel saw only that one.
+      const ok = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: 'https://github.com/O/Form' } });
+      expect((await post(ok, { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${sign(ok)}` })).json().accepted).toBe(true);
+      await waitFor('the sync request', () => (messages.length >= 1 ? true : undefined));
+      expect(messages.map((m) => JSON.parse(m).url)).toEqual(['https://github.com/O/Form']);
+    } finally {
+      await subscriber.quit();
+    }
   });
 
   it('is off (503) without a secret', async () => {

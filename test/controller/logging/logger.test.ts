@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../controller/config/index.ts';
 import { createLogger, withCorrelationId } from '../../../controller/logging/index.ts';
@@ -34,5 +36,19 @@ describe('logger', () => {
     const text = JSON.stringify(out.lines());
     expect(text).not.toContain(token);
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('where logs go', () => {
+  it('stderr by default, never stdout (a command\'s --json output stays parseable)', () => {
+    const script = "import { createLogger } from './controller/logging/index.ts'; const log = createLogger({ level: 'info' }); log.info({ n: 1 }, 'a log line'); process.stdout.write(JSON.stringify({ output: true }));";
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ output: true });
+    expect(run.stderr).toMatch(/"msg":"a log line"/);
   });
 });
