@@ -71,7 +71,7 @@ export async function spawnEmulator(args: readonly string[]): Promise<EmulatorPr
 }
 
 function wholeLibraryIntents(): Intent[] {
-  const common = { mode: 'enforce' as const, prune: false, adopt: false, suspend: false, interval: '1h' };
+  const common = { mode: 'enforce' as const, prune: false, adopt: false, suspend: false, interval: '1h', ignoreFields: [] };
   return [
     { apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'all-vendors' }, spec: { ...common, vendors: ['all'], custom: [] } },
     {

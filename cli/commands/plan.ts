@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { AppError, formatIssue } from '../../controller/errors/index.ts';
 import { createNetBoxClient, netBoxClientOptionsFromConfig } from '../../controller/netbox/index.ts';
 import type { NetBoxClient } from '../../controller/netbox/index.ts';
 import { applyAndVerify, formatPlan, formatSummary, netBoxPortFor, pendingWrites, planIntents } from '../../controller/reconcile/index.ts';
-import type { ChangeRecord, OperationFailure, Plan, ReconcileResult } from '../../controller/reconcile/index.ts';
+import type { ChangeRecord, OperationFailure, Plan, PlanOperation, ReconcileResult } from '../../controller/reconcile/index.ts';
 import type { DesiredIntent } from '../../controller/resolve/index.ts';
 import { renderPlan } from '../../controller/report/index.ts';
 import type { PlanFormat } from '../../controller/report/index.ts';
@@ -15,7 +17,65 @@ import { isReviewPlan, planFormatOption, reviewOptions, runReviewPlan } from './
 import type { ReviewPlanOptions } from './plan-review.ts';
 import type { SourceOptions } from './desired.ts';
 
+/** What `plan --out` writes: the plan and what it was made against (Terraform's saved plan). */
+interface SavedPlan {
+  readonly kind: 'netbox-gitops-plan';
+  readonly formatVersion: 1;
+  readonly createdAt: string;
+  readonly netboxUrl: string;
+  /** sha256 of the plan's operations and references: the same intents against the same NetBox plan the same. */
+  readonly fingerprint: string;
+  readonly plan: Plan;
+}
+
+function fingerprintOf(plan: Plan): string {
+  return createHash('sha256').update(JSON.stringify({ operations: plan.operations, references: plan.references, netboxVersion: plan.netboxVersion })).digest('hex');
+}
+
+function savedPlanOf(plan: Plan, netboxUrl: string): SavedPlan {
+  return { kind: 'netbox-gitops-plan', formatVersion: 1, createdAt: new Date().toISOString(), netboxUrl, fingerprint: fingerprintOf(plan), plan };
+}
+
+async function readSavedPlan(ctx: CliContext, file: string): Promise<SavedPlan> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    ctx.err.write(`error: cannot read the plan file ${file}: ${(error as Error).message}\n`);
+    throw new ExitCode(1);
+  }
+  const p = parsed as Partial<SavedPlan> | null;
+  if (!p || p.kind !== 'netbox-gitops-plan' || p.formatVersion !== 1 || typeof p.fingerprint !== 'string' || !p.plan) {
+    ctx.err.write(`error: ${file} is not a plan saved by \`netbox-gitops plan --out\` (format 1)\n`);
+    throw new ExitCode(1);
+  }
+  return p as SavedPlan;
+}
+
+/**
+ * Terraform's stale-plan rule: a saved plan is applied only if planning again now gives exactly
+ * it — same NetBox, and neither NetBox nor the intents changed in what the plan touches.
+ */
+function refuseStalePlan(ctx: CliContext, saved: SavedPlan, now: Plan, netboxUrl: string, file: string): void {
+  const reasons: string[] = [];
+  if (saved.netboxUrl !== netboxUrl) reasons.push(`it was made for ${saved.netboxUrl}, not ${netboxUrl}`);
+  if (saved.fingerprint !== fingerprintOf(now)) {
+    const key = (op: PlanOperation): string => `${op.action} ${op.kind} ${op.identity}`;
+    const before = new Set(saved.plan.operations.map(key));
+    const after = new Set(now.operations.map(key));
+    const gone = [...before].filter((k) => !after.has(k));
+    const added = [...after].filter((k) => !before.has(k));
+    const sample = [...gone.map((k) => `no longer: ${k}`), ...added.map((k) => `now also: ${k}`)].slice(0, 5);
+    reasons.push(`NetBox or the intents changed since it was made (${saved.createdAt})${sample.length > 0 ? `: ${sample.join('; ')}` : ': the same operations now carry other values'}`);
+  }
+  if (reasons.length === 0) return;
+  ctx.err.write(`error: refusing to apply the saved plan ${file}: ${reasons.join('; ')}. Nothing was written; run \`netbox-gitops plan --out ${file}\` again.\n`);
+  throw new ExitCode(1);
+}
+
 interface PlanOptions extends SourceOptions, ReviewPlanOptions {
+  /** Also save the plan to this file (`apply FILE`). */
+  readonly out?: string;
   readonly json?: boolean;
   readonly format?: PlanFormat;
   readonly detailedExitcode?: boolean;
@@ -56,7 +116,8 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     .option('--library <dir>', 'devicetype-library folder (default: LIBRARY_PATH)')
     .option('--json', 'print the plan as JSON (what apply executes); the same as --format json')
     .addOption(planFormatOption())
-    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none, 1 on error');
+    .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none, 1 on error')
+    .option('--out <file>', 'also save the plan to FILE; `apply FILE` applies exactly it, or refuses if NetBox changed since');
   for (const option of reviewOptions()) command.addOption(option);
   command.action(async (options: PlanOptions) => {
       if (isReviewPlan(options)) return runReviewPlan(ctx, options);
@@ -65,6 +126,10 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
       try {
         const { plan } = await planIntents(netBoxPortFor(client), intents);
         ctx.out.write(renderPlan(plan, options.json ? 'json' : (options.format ?? 'text')));
+        if (options.out) {
+          await writeFile(options.out, `${JSON.stringify(savedPlanOf(plan, client.url), null, 2)}\n`);
+          ctx.err.write(`saved the plan to ${options.out}; apply it with: netbox-gitops apply ${options.out}\n`);
+        }
         if (options.detailedExitcode && plan.summary.changes > 0) throw new ExitCode(2);
       } finally {
         await client.close();
@@ -136,18 +201,20 @@ function formatResult(result: ReconcileResult): string {
 /** `netbox-gitops apply`: shows the plan, asks, applies it, verifies and summarises. */
 export function registerApplyCommand(program: Command, ctx: CliContext): void {
   program
-    .command('apply')
-    .description('show the plan, ask for confirmation (unless --yes), apply it to NetBox, verify and print a summary')
+    .command('apply [planFile]')
+    .description('show the plan, ask for confirmation (unless --yes), apply it to NetBox, verify and print a summary; with a file from `plan --out`, apply exactly that plan')
     .option('--intents <dir>', 'folder of intent files (default: INTENTS_PATH)')
     .option('--library <dir>', 'devicetype-library folder (default: LIBRARY_PATH)')
     .option('--yes', 'apply without asking')
     .option('--json', 'print the plan and the result as JSON')
-    .action(async (options: ApplyOptions) => {
+    .action(async (planFile: string | undefined, options: ApplyOptions) => {
+      const saved = planFile !== undefined ? await readSavedPlan(ctx, planFile) : undefined;
       const intents = await desiredFor(ctx, options);
       const client = clientFor(ctx);
       try {
         const api = netBoxPortFor(client);
         const { plan } = await planIntents(api, intents);
+        if (saved) refuseStalePlan(ctx, saved, plan, client.url, planFile ?? '');
         if (!options.json) ctx.out.write(`${formatPlan(plan)}\n`);
         if (plan.summary.changes === 0) {
           if (options.json) ctx.out.write(`${JSON.stringify({ plan, result: null }, null, 2)}\n`);

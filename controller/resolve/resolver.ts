@@ -37,7 +37,8 @@ function policyOf(intent: Intent): IntentPolicy {
     adopt: s.adopt,
     components: intent.kind === 'DeviceTypeSet' ? intent.spec.components : false,
     images: intent.kind === 'DeviceTypeSet' ? intent.spec.images : false,
-    ignoreFields: s.ignoreFields,
+    // Intents built in code (not parsed) may lack the schema's default.
+    ignoreFields: s.ignoreFields ?? [],
   };
 }
 

@@ -91,6 +91,25 @@ describe('plan and apply commands', () => {
     expect(emulator.store.count('interface-templates')).toBeGreaterThan(0);
   });
 
+  it('plan --out saves a plan; apply FILE applies exactly it, and refuses it once NetBox changed', async () => {
+    const file = path.join(intents, '..', `${path.basename(intents)}.plan.json`);
+    const saved = await runCli(['plan', ...source(), '--out', file], env());
+    expect(saved.code).toBe(0);
+    expect(saved.err).toContain(`netbox-gitops apply ${file}`);
+    // Someone changes NetBox in the plan's scope: the saved plan is stale and nothing is written.
+    emulator.store.seed('manufacturers', [{ name: 'Arista', slug: 'arista' }]);
+    const posts = emulator.stats().requests.byMethod.POST ?? 0;
+    const stale = await runCli(['apply', file, ...source(), '--yes'], env());
+    expect(stale.code).toBe(1);
+    expect(stale.err).toMatch(/refusing to apply the saved plan .*: NetBox or the intents changed since it was made .*no longer: create manufacturer arista/);
+    expect(emulator.stats().requests.byMethod.POST ?? 0).toBe(posts);
+    // Planned again, it applies.
+    expect((await runCli(['plan', ...source(), '--out', file], env())).code).toBe(0);
+    const apply = await runCli(['apply', file, ...source(), '--yes'], env());
+    expect(apply.code).toBe(0);
+    expect(apply.out).toMatch(/verify: 0 to create, 0 to update, 0 to delete/);
+  });
+
   it('refuses to apply without --yes when nobody can answer', async () => {
     const apply = await runCli(['apply', ...source()], env());
     expect(apply.code).toBe(1);
