@@ -7,6 +7,7 @@ import { benchCatalogue } from './catalogue.ts';
 import { benchCli } from './cli.ts';
 import { benchBulkCreate, benchEmulatorListing } from './emulator.ts';
 import { benchEngine } from './engine.ts';
+import { benchOnboarding } from './onboarding.ts';
 import { benchReconcile } from './reconcile.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,4 +52,7 @@ await section('engine', async () => {
 });
 await section('api', async () => {
   print('API: GET /api/v1/processes?limit=50 over 100,000 processes at 200 req/s, and GET /health throughput (load from a second process)', 'p99 under 50 ms at 200 req/s; /health at least 5,000 req/s', await benchApi());
+});
+await section('onboarding', async () => {
+  print('onboarding: init over the whole library loaded into the emulator like the community importer (--latency-ms 20, 3 workers)', 'under 60 s, under 300 requests', await benchOnboarding({ library }));
 });

@@ -162,7 +162,7 @@ export function compareMatches(inventory: Inventory, matches: ReadonlyMap<Invent
       const kind = op.kind.replace(/-template$/, '') as TemplateKind;
       const name = op.identity.slice(op.parent.identity.length + 1);
       if (op.action === 'create') templates.push({ kind, name, change: 'missing' });
-      else if (op.action === 'delete') templates.push({ kind, name, change: 'extra' });
+      else if (op.action === 'delete' || op.action === 'extra') templates.push({ kind, name, change: 'extra' });
       else if (op.action === 'update') {
         templates.push({ kind, name, change: 'differs', fields: Object.entries(op.changes ?? {}).map(([field, c]) => ({ field, netbox: c.before, library: c.after })) });
       }
