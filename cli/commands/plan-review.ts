@@ -13,7 +13,6 @@ import type { PlanFormat, ReviewContext } from '../../controller/report/index.ts
 import { resolveIntents } from '../../controller/resolve/index.ts';
 import type { DesiredIntent } from '../../controller/resolve/index.ts';
 import { openIntentRepository, resolveRevision, touchedIntents, withIntentsAt } from '../../controller/review/index.ts';
-import { createCachedLibraryProvider, snapshotIntents } from '../../controller/sources/index.ts';
 import type { IntentSnapshot } from '../../controller/sources/index.ts';
 import { ExitCode } from '../context.ts';
 import type { CliContext } from '../context.ts';
@@ -54,7 +53,10 @@ export function isReviewPlan(options: ReviewPlanOptions): boolean {
  * LIBRARY_PATH; the parsed catalogue is cached per revision under CACHE_DIR, so a CI job that
  * keeps that folder between runs does not parse the library every time.
  */
-export function loadPlanLibrary(ctx: CliContext, options: SourceOptions): Promise<Catalogue> {
+export async function loadPlanLibrary(ctx: CliContext, options: SourceOptions): Promise<Catalogue> {
+  // Loaded here, not at the top: the sources folder pulls in the controller's queue and database
+  // packages, which `plan` without a Git library never needs (lazy CLI start-up).
+  const { createCachedLibraryProvider } = await import('../../controller/sources/index.ts');
   const config = ctx.config();
   const git = options.library === undefined && config.library.gitUrl !== undefined;
   return createCachedLibraryProvider({
@@ -71,6 +73,7 @@ interface RevisionIntents {
 }
 
 async function intentsAt(dir: string, revision: string, label: string, intentsPath: string, catalogue: Catalogue): Promise<RevisionIntents> {
+  const { snapshotIntents } = await import('../../controller/sources/index.ts');
   const snapshot = await snapshotIntents(dir, revision);
   const resolved = resolveIntents(snapshot.intents, catalogue);
   const located = (issue: ValidationIssue): ValidationIssue => (issue.file ? { ...issue, file: `${label}:${intentsPath ? `${intentsPath}/` : ''}${issue.file}` } : issue);
