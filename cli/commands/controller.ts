@@ -68,6 +68,11 @@ async function runController(ctx: CliContext, options: ControllerCommandOptions)
       pollIntervalMs: config.git.intervalMs,
       libraryRefreshIntervalMs: config.libraryRefreshIntervalMs,
       leaderTtlMs: config.controllerLeaderTtlMs,
+      ...(config.library.pin !== undefined ? { libraryPin: config.library.pin } : {}),
+      // Pinned intents are not reconciled onto a new library: preview it and record "upgrade available".
+      onLibraryUpgrade: async ({ revision, intents, correlationId }) => {
+        await service.startWorkflow('preview_library_upgrade', { ref: revision, intents, record: true }, { createdBy: 'controller', correlationId, reason: `devicetype-library moved to ${revision}` });
+      },
     });
     try {
       await controller.start();
@@ -116,8 +121,9 @@ function libraryProviderFor(
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
 ): CachedLibraryProvider {
+  const pin = config.library.pin !== undefined ? { pin: config.library.pin } : {};
   if (options.library === undefined && config.library.gitUrl !== undefined) {
-    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger });
+    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger, ...pin });
   }
-  return createCachedLibraryProvider({ root: options.library ?? config.library.path, cacheDir: config.cacheDir, logger });
+  return createCachedLibraryProvider({ root: options.library ?? config.library.path, cacheDir: config.cacheDir, logger, ...pin });
 }

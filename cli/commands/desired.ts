@@ -1,11 +1,11 @@
-import { loadCatalogue } from '../../controller/catalogue/index.ts';
 import type { Catalogue } from '../../controller/catalogue/index.ts';
 import type { ValidationIssue } from '../../controller/errors/index.ts';
 import { loadIntents } from '../../controller/intents/index.ts';
 import type { LoadedIntent } from '../../controller/intents/index.ts';
-import { resolveIntents } from '../../controller/resolve/index.ts';
+import { resolvePinned } from '../../controller/resolve/index.ts';
 import type { DesiredState } from '../../controller/resolve/index.ts';
 import type { CliContext } from '../context.ts';
+import { openLibrary } from './library.ts';
 
 /** `--intents` and `--library`, shared by every command that reads intents. */
 export interface SourceOptions {
@@ -29,16 +29,11 @@ export interface LoadedDesired {
 export async function loadDesired(ctx: CliContext, options: SourceOptions): Promise<LoadedDesired> {
   const config = ctx.config();
   const intentsDir = options.intents ?? config.intentsPath;
-  const [loaded, catalogue] = await Promise.all([
-    loadIntents(intentsDir),
-    loadCatalogue({
-      root: options.library ?? config.library.path,
-      ...(options.library === undefined && config.library.gitUrl ? { gitUrl: config.library.gitUrl, gitRef: config.library.gitRef } : {}),
-      cacheDir: config.cacheDir,
-    }),
-  ]);
+  const library = openLibrary(ctx, options);
+  const [loaded, catalogue] = await Promise.all([loadIntents(intentsDir), library.current()]);
   const prefix = (issue: ValidationIssue): ValidationIssue => (issue.file ? { ...issue, file: `${intentsDir.replace(/\/+$/, '')}/${issue.file}` } : issue);
-  const desired = resolveIntents(loaded.intents, catalogue);
+  // Each intent at the library revision it pins (spec.library.ref), the others at the current one.
+  const desired = await resolvePinned(loaded.intents, catalogue, (ref) => library.at(ref));
   return { intents: loaded.intents, catalogue, desired, issues: [...loaded.issues, ...desired.issues].map(prefix) };
 }
 

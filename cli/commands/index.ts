@@ -24,7 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { usage: 'validate', summary: 'check intent files against the schema and the devicetype-library', load: async () => (await import('./validate.ts')).registerValidateCommand },
   { usage: 'resolve', summary: 'print what the intents ask for (counts per kind and vendor, or --json)', load: async () => (await import('./resolve.ts')).registerResolveCommand },
   { usage: 'plan', summary: 'read NetBox and print what the intents would change', load: async () => (await import('./plan.ts')).registerPlanCommand },
-  { usage: 'apply [planFile]', summary: 'show the plan, confirm, apply it to NetBox and verify', load: async () => (await import('./plan.ts')).registerApplyCommand },
+  { usage: 'apply', summary: 'show the plan, confirm, apply it to NetBox and verify', load: async () => (await import('./plan.ts')).registerApplyCommand },
   { usage: 'init', summary: 'write intents that describe what an existing NetBox holds, and the onboarding report', load: async () => (await import('./init.ts')).registerInitCommand },
   { usage: 'adopt', summary: 'take ownership of the NetBox objects the intents match (tags only; --dry-run shows what)', load: async () => (await import('./adopt.ts')).registerAdoptCommand },
   { usage: 'export', summary: "write NetBox's types of a manufacturer as devicetype-library files", load: async () => (await import('./export.ts')).registerExportCommand },
@@ -38,6 +38,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { usage: 'controller', summary: 'sync intents from a folder or Git and schedule reconciles until stopped', load: async () => (await import('./controller.ts')).registerControllerCommand },
   { usage: 'api', summary: 'serve the REST and GraphQL API, health, metrics and the Git webhook', load: async () => (await import('./api.ts')).registerApiCommand },
   { usage: 'token', summary: 'create, list and revoke API tokens', load: async () => (await import('./token.ts')).registerTokenCommand },
+  { usage: 'notify', summary: 'send a test notification to every channel, or list the delivery log', load: async () => (await import('./notify.ts')).registerNotifyCommand },
 ];
 
 /** The command name of an entry: the first word of its usage. */

@@ -14,6 +14,7 @@ import { migrate } from '../../controller/db/index.ts';
 import type { Logger } from '../../controller/logging/index.ts';
 import { startMetricsServer } from '../../controller/metrics/index.ts';
 import type { MetricsServer } from '../../controller/metrics/index.ts';
+import { createNotifier } from '../../controller/notify/index.ts';
 import { createCachedLibraryProvider } from '../../controller/sources/index.ts';
 import { createDefaultDeps, startWorker } from '../../controller/workflow/index.ts';
 import type { LibraryProvider } from '../../controller/workflow/index.ts';
@@ -44,9 +45,12 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const logger = ctx.logger();
       const deps = createDefaultDeps(config, logger, { library: libraryProvider(config, ctx.env, logger) });
+      // Drift, failures and upgrades become notifications; this worker also sends what is due.
+      const notifier = createNotifier({ pool: deps.pool, config: config.notifications, logger });
       try {
         await migrate(deps.pool, { logger });
-        const worker = await startWorker(deps, {
+        notifier.start();
+        const worker = await startWorker({ ...deps, observer: notifier }, {
           concurrency: options.concurrency,
           lockDurationMs: config.workflow.lockDurationMs,
           stalledIntervalMs: config.workflow.stalledIntervalMs,
@@ -69,6 +73,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
           await metrics?.close();
         }
       } finally {
+        await notifier.stop();
         await deps.close();
       }
     });
@@ -80,11 +85,12 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
  * restarted worker does not parse the whole library again.
  */
 function libraryProvider(config: AppConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): LibraryProvider {
+  const pin = config.library.pin !== undefined ? { pin: config.library.pin } : {};
   if (config.library.gitUrl !== undefined) {
-    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs });
+    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs, ...pin });
   }
   // Re-checked as often as the controller refreshes it, so a new library reaches every worker.
-  return createCachedLibraryProvider({ root: config.library.path, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs });
+  return createCachedLibraryProvider({ root: config.library.path, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs, ...pin });
 }
 
 /**

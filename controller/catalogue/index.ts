@@ -30,3 +30,7 @@ export type {
   TemplateSet,
   TemplateSpec,
 } from './types.ts';
+export { createCachedLibraryProvider, fingerprintFolder } from './cached-provider.ts';
+export type { CachedLibraryProvider, CachedLibraryProviderOptions, LibraryCacheStats } from './cached-provider.ts';
+export { fetchCheckout, scrub, sshCommand } from './git-checkout.ts';
+export type { GitRemote } from './git-checkout.ts';

@@ -3,7 +3,48 @@ import { ConfigurationError } from '../errors/index.ts';
 import { Secret } from './secret.ts';
 
 /** Environment variables that hold credentials: their values are never echoed in errors. */
-const SECRET_VARIABLES = new Set(['NETBOX_TOKEN', 'DATABASE_PASSWORD', 'DATABASE_URL', 'REDIS_PASSWORD', 'REDIS_URL', 'GIT_TOKEN', 'GIT_URL', 'GIT_WEBHOOK_SECRET']);
+const SECRET_VARIABLES = new Set([
+  'NETBOX_TOKEN',
+  'DATABASE_PASSWORD',
+  'DATABASE_URL',
+  'REDIS_PASSWORD',
+  'REDIS_URL',
+  'GIT_TOKEN',
+  'GIT_URL',
+  'GIT_WEBHOOK_SECRET',
+  'NOTIFY_WEBHOOK_URL',
+  'NOTIFY_WEBHOOK_SECRET',
+]);
+
+/** Events a notification can be sent for; NOTIFY_EVENTS and Notification resources name them. */
+export const NOTIFICATION_EVENTS = ['drift.detected', 'drift.resolved', 'reconcile.failed', 'prune.blocked', 'library.upgrade_available'] as const;
+export type NotificationEventType = (typeof NOTIFICATION_EVENTS)[number];
+/** Payload shapes a notification channel can send. */
+export const NOTIFICATION_FORMATS = ['json', 'slack', 'teams'] as const;
+export type NotificationFormat = (typeof NOTIFICATION_FORMATS)[number];
+/** Variables holding secrets that Notification resources refer to by name (`urlFrom: {secret: SLACK}` → NOTIFY_SECRET_SLACK). */
+const NOTIFY_SECRET_PREFIX = 'NOTIFY_SECRET_';
+
+/** `N/duration`, e.g. `3/15m`: at most N notifications per channel, event and intent in that window; `0` turns the limit off. */
+const rateLimitText = z
+  .string()
+  .trim()
+  .refine((v) => v === '0' || /^\d+\/((\d+h)?(\d+m)?(\d+s)?)$/.test(v), { message: 'expects N/duration, e.g. 3/15m (0 turns the limit off)' })
+  .transform((v) => {
+    if (v === '0') return { max: 0, windowMs: 0 };
+    const [max, window] = v.split('/') as [string, string];
+    const [, h = '0', m = '0', sec = '0'] = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(window) ?? [];
+    return { max: Number(max), windowMs: ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000 };
+  })
+  .refine((v) => v.max === 0 || v.windowMs >= 1000, { message: 'expects a window of at least 1s' });
+
+const eventList = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' || v === 'all' ? [...NOTIFICATION_EVENTS] : v.split(',').map((e) => e.trim()).filter(Boolean)))
+  .refine((list) => list.every((e) => (NOTIFICATION_EVENTS as readonly string[]).includes(e)), {
+    message: `expects "all" or a comma-separated list of ${NOTIFICATION_EVENTS.join(', ')}`,
+  }) as unknown as z.ZodType<NotificationEventType[], string>;
 
 const booleanText = z
   .string()
@@ -94,6 +135,11 @@ const envSchema = z.object({
   LIBRARY_PATH: z.string().min(1).default('devicetype-library'),
   LIBRARY_GIT_URL: z.string().optional(),
   LIBRARY_GIT_REF: z.string().default('master'),
+  LIBRARY_PIN: z
+    .string()
+    .trim()
+    .regex(/^(sha256:[0-9a-f]{64}|[^-\s~^:?*[\\][^\s~^:?*[\\]*)$/, { message: 'expects a Git ref (tag, branch, commit SHA) or a content revision sha256:<64 hex digits>' })
+    .optional(),
   CACHE_DIR: z.string().min(1).default('.cache'),
 
   // Sources and scheduling (`netbox-gitops controller`).
@@ -131,6 +177,17 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: booleanText.default(true),
   GRAPHQL_MAX_ALIASES: positiveInt('a positive number of aliases per GraphQL document').default(30),
   GRAPHQL_RESOLVER_TIMEOUT: duration.default(10_000),
+
+  // Notifications (sent by workers and the controller).
+  NOTIFY_WEBHOOK_URL: url('an http(s):// URL to POST notifications to').optional(),
+  NOTIFY_WEBHOOK_FORMAT: z.enum(NOTIFICATION_FORMATS, { message: `expects one of ${NOTIFICATION_FORMATS.join(', ')}` }).default('json'),
+  NOTIFY_WEBHOOK_SECRET: z.string().default(''),
+  NOTIFY_EVENTS: eventList.default([...NOTIFICATION_EVENTS]),
+  NOTIFY_RATE_LIMIT: rateLimitText.default({ max: 3, windowMs: 900_000 }),
+  NOTIFY_MAX_ATTEMPTS: positiveInt('a positive number of delivery attempts').default(6),
+  NOTIFY_TIMEOUT: duration.default(10_000),
+  DASHBOARD_URL: url('the http(s):// URL of the dashboard, for links in notifications').optional(),
+
   METRICS_PORT: z.coerce
     .number({ message: 'expects a TCP port number (0 turns the worker metrics server off)' })
     .int({ message: 'expects a TCP port number (0 turns the worker metrics server off)' })
@@ -177,6 +234,8 @@ export interface AppConfig {
     readonly path: string;
     readonly gitUrl: string | undefined;
     readonly gitRef: string;
+    /** The installation's pin (LIBRARY_PIN): reconciles use the library at this ref; newer revisions are previewed, not applied. */
+    readonly pin: string | undefined;
   };
   readonly cacheDir: string;
   /** Where the controller reads intents from: a local folder (intentsPath) or the Git repository in `git`. */
@@ -224,6 +283,26 @@ export interface AppConfig {
   };
   /** Port of the worker's own /metrics server (Prometheus scrapes every worker); 0 turns it off. */
   readonly metricsPort: number;
+  /** Outgoing notifications: the channel configured in the environment, delivery settings, secrets Notification resources name. */
+  readonly notifications: {
+    /** NOTIFY_WEBHOOK_URL's channel, when set. */
+    readonly webhook:
+      | {
+          readonly url: Secret;
+          readonly format: NotificationFormat;
+          /** HMAC-SHA256 key of the X-NetBox-GitOps-Signature header; empty sends no signature. */
+          readonly secret: Secret;
+          readonly events: readonly NotificationEventType[];
+          readonly rateLimit: { readonly max: number; readonly windowMs: number };
+        }
+      | undefined;
+    readonly maxAttempts: number;
+    readonly timeoutMs: number;
+    /** Base URL of the dashboard; notifications link to its intent pages. */
+    readonly dashboardUrl: string | undefined;
+    /** NOTIFY_SECRET_<NAME> values by NAME. */
+    readonly secrets: ReadonlyMap<string, Secret>;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -281,7 +360,7 @@ export function loadConfig(env: Env): AppConfig {
       maxRetries: e.NETBOX_MAX_RETRIES,
     },
     intentsPath: e.INTENTS_PATH,
-    library: { path: e.LIBRARY_PATH, gitUrl: e.LIBRARY_GIT_URL, gitRef: e.LIBRARY_GIT_REF },
+    library: { path: e.LIBRARY_PATH, gitUrl: e.LIBRARY_GIT_URL, gitRef: e.LIBRARY_GIT_REF, pin: e.LIBRARY_PIN },
     cacheDir: e.CACHE_DIR,
     intentsSource: e.INTENTS_SOURCE,
     git: {
@@ -310,6 +389,26 @@ export function loadConfig(env: Env): AppConfig {
       graphql: { introspection: e.GRAPHQL_INTROSPECTION, maxAliases: e.GRAPHQL_MAX_ALIASES, resolverTimeoutMs: e.GRAPHQL_RESOLVER_TIMEOUT },
     },
     metricsPort: e.METRICS_PORT,
+    notifications: {
+      webhook:
+        e.NOTIFY_WEBHOOK_URL === undefined
+          ? undefined
+          : {
+              url: new Secret(e.NOTIFY_WEBHOOK_URL),
+              format: e.NOTIFY_WEBHOOK_FORMAT,
+              secret: new Secret(e.NOTIFY_WEBHOOK_SECRET),
+              events: e.NOTIFY_EVENTS,
+              rateLimit: e.NOTIFY_RATE_LIMIT,
+            },
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      timeoutMs: e.NOTIFY_TIMEOUT,
+      dashboardUrl: e.DASHBOARD_URL?.replace(/\/+$/, ''),
+      secrets: new Map(
+        Object.entries(env)
+          .filter(([key, value]) => key.startsWith(NOTIFY_SECRET_PREFIX) && key.length > NOTIFY_SECRET_PREFIX.length && value !== undefined && value !== '')
+          .map(([key, value]) => [key.slice(NOTIFY_SECRET_PREFIX.length), new Secret(value as string)]),
+      ),
+    },
   };
 }
 

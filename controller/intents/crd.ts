@@ -120,7 +120,7 @@ function asObject(value: unknown, at: string): JsonObject {
 type JsonSchemaOptions = NonNullable<Parameters<typeof z.toJSONSchema>[1]>;
 
 /** zod's OpenAPI 3.0 rendering with the CRD hints applied to the nodes they were registered on. */
-function openApiSchema(schema: z.ZodType): JsonObject {
+export function openApiSchema(schema: z.ZodType): JsonObject {
   const options: JsonSchemaOptions = {
     target: 'openapi-3.0',
     io: 'input',

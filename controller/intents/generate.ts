@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { CRD_NAMES, renderCustomResourceDefinition } from './crd.ts';
+import { NotificationSchema, renderNotificationCrd } from './notification.ts';
 import { INTENT_GROUP, INTENT_KINDS, IntentSchema } from './schema.ts';
 
 /** A file generated from the intent schema, with its path relative to the repository root. */
@@ -26,6 +27,21 @@ export function renderIntentJsonSchema(): Record<string, unknown> {
   };
 }
 
+export const NOTIFICATION_JSON_SCHEMA_PATH = 'schema/notification.schema.json';
+const NOTIFICATION_SOURCE = 'controller/intents/notification.ts';
+
+/** The JSON Schema (draft-07) of a Notification resource, for editors. */
+export function renderNotificationJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(NotificationSchema, { target: 'draft-07', io: 'input' }) as Record<string, unknown>;
+  return {
+    $schema,
+    $id: `https://${INTENT_GROUP}/schema/notification.schema.json`,
+    $comment: `Generated from ${NOTIFICATION_SOURCE} by \`netbox-gitops generate\`; do not edit.`,
+    title: 'netbox-gitops Notification',
+    ...rest,
+  };
+}
+
 /**
  * Every generated file, rendered in memory. Deterministic: the same schema always gives the
  * same bytes (key order follows the schema's definition order; no timestamps).
@@ -40,6 +56,10 @@ export function renderIntentArtifacts(): GeneratedFile[] {
     // Helm installs a chart's crds/ before its templates; the chart carries the same files.
     files.push({ path: `charts/netbox-gitops/crds/${name}`, content: header + body });
   }
+  const header = `# Generated from ${NOTIFICATION_SOURCE} by \`netbox-gitops generate\`; do not edit.\n`;
+  const body = stringify(renderNotificationCrd(), { lineWidth: 0, aliasDuplicateObjects: false });
+  for (const folder of ['crds', 'charts/netbox-gitops/crds']) files.push({ path: `${folder}/notifications.${INTENT_GROUP}.yaml`, content: header + body });
+  files.push({ path: NOTIFICATION_JSON_SCHEMA_PATH, content: `${JSON.stringify(renderNotificationJsonSchema(), null, 2)}\n` });
   return files;
 }
 

@@ -10,6 +10,7 @@ export {
   INTENT_GROUP,
   INTENT_KINDS,
   INTENT_VERSION,
+  LIBRARY_REF_PATTERN,
   SLUG_PATTERN,
   CustomDeviceTypeSchema,
   CustomManufacturerSchema,
@@ -53,7 +54,7 @@ export type { PathSegment } from './field-path.ts';
 export { validateIntentObject } from './validate.ts';
 export type { ValidateIntentOptions } from './validate.ts';
 export { DEFAULT_MAX_FILE_BYTES, MAX_ISSUES_PER_FILE, listIntentFiles, loadIntents, parseIntentText, readIntentFile } from './loader.ts';
-export type { IntentFileListing, LoadIntentsOptions, LoadIntentsResult, LoadedIntent } from './loader.ts';
+export type { IntentFileListing, LoadIntentsOptions, LoadIntentsResult, LoadedIntent, LoadedNotification } from './loader.ts';
 export type { LocateFn, SourcePosition } from './yaml-source.ts';
 export {
   DeviceTypeImportForm,
@@ -72,3 +73,5 @@ export {
   writeIntentArtifacts,
 } from './generate.ts';
 export type { GeneratedFile } from './generate.ts';
+export { NOTIFICATION_KIND, NotificationSchema, NotificationSpecSchema, renderNotificationCrd } from './notification.ts';
+export type { NotificationResource, NotificationSpec } from './notification.ts';

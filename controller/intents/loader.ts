@@ -7,6 +7,7 @@ import { formatFieldPath } from './field-path.ts';
 import type { PathSegment } from './field-path.ts';
 import { intentKey } from './schema.ts';
 import type { Intent } from './schema.ts';
+import type { NotificationResource } from './notification.ts';
 import { checkIntentDocument } from './validate.ts';
 import { parseYamlDocuments } from './yaml-source.ts';
 import type { LocateFn, SourcePosition, YamlLimits } from './yaml-source.ts';
@@ -45,6 +46,14 @@ export interface LoadIntentsOptions {
 export interface LoadIntentsResult {
   readonly intents: LoadedIntent[];
   readonly issues: ValidationIssue[];
+  /** Valid Notification resources found among the documents (outgoing notification channels). */
+  readonly notifications?: LoadedNotification[];
+}
+
+/** A valid Notification resource and the file it came from. */
+export interface LoadedNotification {
+  readonly notification: NotificationResource;
+  readonly file: string;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -67,13 +76,15 @@ const YAML_FILE = /\.ya?ml$/i;
 export async function loadIntents(dir: string, options: LoadIntentsOptions = {}): Promise<LoadIntentsResult> {
   const listing = await listIntentFiles(dir, options);
   const intents: LoadedIntent[] = [];
+  const notifications: LoadedNotification[] = [];
   const issues: ValidationIssue[] = [...listing.issues];
   for (const { path, file } of listing.files) {
     const result = await loadFile(path, file, options);
     intents.push(...result.intents);
+    notifications.push(...(result.notifications ?? []));
     issues.push(...capIssues(file, result.issues));
   }
-  return withoutDuplicates(intents, issues);
+  return { ...withoutDuplicates(intents, issues), notifications };
 }
 
 /**
@@ -84,8 +95,8 @@ export function parseIntentText(text: string, file: string, options: LoadIntents
   const bytes = Buffer.byteLength(text, 'utf8');
   const sizeIssue = checkSize(bytes, file, options);
   if (sizeIssue) return { intents: [], issues: [sizeIssue] };
-  const { intents, issues } = parseChecked(text, file, options);
-  return withoutDuplicates(intents, capIssues(file, issues));
+  const { intents, issues, notifications } = parseChecked(text, file, options);
+  return { ...withoutDuplicates(intents, capIssues(file, issues)), notifications };
 }
 
 /**
@@ -122,15 +133,17 @@ function parseChecked(
   text: string,
   file: string,
   options: LoadIntentsOptions,
-): { intents: LoadedIntent[]; issues: ValidationIssue[] } {
+): { intents: LoadedIntent[]; issues: ValidationIssue[]; notifications: LoadedNotification[] } {
   const limits: YamlLimits = {
     maxAliasCount: options.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount,
     maxNodes: options.maxNodes ?? DEFAULT_LIMITS.maxNodes,
   };
   const { documents, issues } = parseYamlDocuments(text, file, limits);
   const intents: LoadedIntent[] = [];
+  const notifications: LoadedNotification[] = [];
   for (const document of documents) {
-    const { intent, problems } = checkIntentDocument(document.value);
+    const { intent, notification, problems } = checkIntentDocument(document.value);
+    if (notification !== undefined) notifications.push({ notification, file });
     const located = problems.map((problem) => {
       const position = document.locate(problem.path, problem.at) ?? document.position;
       return issueAt(file, position, problem.path, problem.message, problem.severity);
@@ -148,7 +161,7 @@ function parseChecked(
       });
     }
   }
-  return { intents, issues };
+  return { intents, issues, notifications };
 }
 
 async function loadFile(path: string, file: string, options: LoadIntentsOptions): Promise<LoadIntentsResult> {

@@ -27,6 +27,8 @@ export type IntentKind = (typeof INTENT_KINDS)[number];
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export { SLUG_PATTERN } from './library-format.ts';
+/** A Git ref (no spaces or `~^:?*[\\`, not starting with `-`) or a library content revision. */
+export const LIBRARY_REF_PATTERN = /^(sha256:[0-9a-f]{64}|[^-\s~^:?*[\\][^\s~^:?*[\\]*)$/;
 
 /** The item of `vendors` that selects every vendor of the library. */
 export const ALL_VENDORS = 'all';
@@ -193,6 +195,19 @@ const policyShape = {
     .max(100)
     .default([])
     .describe('Fields left out of the diff, like Argo CD ignoreDifferences: hand edits there are neither shown as drift nor repaired.'),
+  library: z
+    .strictObject({
+      ref: z
+        .string()
+        .min(1, { error: 'must not be empty' })
+        .max(200)
+        .regex(LIBRARY_REF_PATTERN, { error: 'expected a Git ref (tag, branch or commit SHA, e.g. v2025.05) or a content revision sha256:<64 hex digits>' })
+        .describe('Git ref of the devicetype-library (tag, branch, commit SHA) or a content revision (sha256:...).'),
+    })
+    .optional()
+    .describe(
+      'Pin the devicetype-library for this intent: it is resolved at this ref, so a new library release never changes NetBox by itself; the controller records an "upgrade available" entry with a preview instead.',
+    ),
 };
 
 export const IntentPolicySchema = z.strictObject(policyShape);
@@ -412,8 +427,8 @@ export function schemaForKind(kind: IntentKind): typeof VendorSetSchema | typeof
 
 /** The policy of an intent, with defaults applied. */
 export function intentPolicyOf(intent: Intent): IntentPolicy {
-  const { mode, prune, adopt, suspend, ignoreFields, interval, schedule } = intent.spec;
-  return { mode, prune, adopt, suspend, ignoreFields, interval, schedule };
+  const { mode, prune, adopt, suspend, ignoreFields, interval, schedule, library } = intent.spec;
+  return { mode, prune, adopt, suspend, ignoreFields, interval, schedule, library };
 }
 
 /** The key an intent is unique under: `kind/name`. */

@@ -4,6 +4,8 @@ import { formatFieldPath } from './field-path.ts';
 import type { PathSegment } from './field-path.ts';
 import type { FieldProblem } from './problems.ts';
 import { describeValue, problemsFromZod } from './problems.ts';
+import { NOTIFICATION_KIND, NotificationSchema } from './notification.ts';
+import type { NotificationResource } from './notification.ts';
 import { INTENT_API_VERSION, INTENT_KINDS, schemaForKind } from './schema.ts';
 import type { DeviceTypeSetIntent, Intent, IntentKind } from './schema.ts';
 
@@ -20,6 +22,8 @@ export interface ValidateIntentOptions {
 /** The result of checking one document: the intent when it is valid, and every problem found. */
 export interface DocumentCheck {
   readonly intent: Intent | undefined;
+  /** Set instead of `intent` when the document is a valid Notification resource. */
+  readonly notification?: NotificationResource;
   readonly problems: readonly FieldProblem[];
 }
 
@@ -66,6 +70,7 @@ export function checkIntentDocument(value: unknown, options: ValidateIntentOptio
     };
   }
   const document = withoutIgnoredFields(value as Record<string, unknown>, options);
+  if (document.kind === NOTIFICATION_KIND && document.apiVersion === INTENT_API_VERSION) return checkNotification(document);
   const headerProblems = checkHeader(document);
   if (headerProblems.length > 0) return { intent: undefined, problems: headerProblems };
   const kind = document.kind as IntentKind;
@@ -76,6 +81,15 @@ export function checkIntentDocument(value: unknown, options: ValidateIntentOptio
   if (unsafe.length > 0) return { intent: undefined, problems: unsafe };
   const intent = parsed.data as Intent;
   return { intent, problems: lintIntent(intent) };
+}
+
+/** A Notification resource lives beside the intents: the same files, its own schema. */
+function checkNotification(document: Record<string, unknown>): DocumentCheck {
+  const parsed = NotificationSchema.safeParse(document);
+  const unsafe = unsafeTextProblems(document);
+  if (!parsed.success) return { intent: undefined, problems: [...unsafe, ...problemsFromZod(parsed.error.issues, NotificationSchema, document)] };
+  if (unsafe.length > 0) return { intent: undefined, problems: unsafe };
+  return { intent: undefined, notification: parsed.data, problems: [] };
 }
 
 /** At most this many unsafe-text problems per document: one says what to fix. */
@@ -133,7 +147,7 @@ function withoutIgnoredFields(document: Record<string, unknown>, options: Valida
 function checkHeader(document: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const { apiVersion, kind } = document;
-  const expectedKinds = INTENT_KINDS.join(' or ');
+  const expectedKinds = `${INTENT_KINDS.join(', ')} or ${NOTIFICATION_KIND}`;
   if (apiVersion === undefined) {
     problems.push(problem(['apiVersion'], `missing required field; expected "${INTENT_API_VERSION}"`));
   } else if (apiVersion !== INTENT_API_VERSION) {

@@ -45,6 +45,25 @@ export function registerDatabaseCollectors(pool: Pool, options: { readonly timeo
         metrics.driftObjects.set({ intent_kind: row.kind, intent_name: row.name, object_kind: row.object_kind, action: row.action }, Number(row.n));
       }
     }),
+    addScrapeCollector('intentInfo', 'postgres:intents', async (metrics) => {
+      const { rows } = await withTimeout(
+        pool.query<{ kind: string; name: string; mode: string; status: string }>(`SELECT kind, name, mode, status FROM intents WHERE status <> 'removed'`),
+        timeoutMs,
+        'reading intents',
+      );
+      for (const row of rows) metrics.intentInfo.set({ intent_kind: row.kind, intent_name: row.name, mode: row.mode, status: row.status }, 1);
+    }),
+    addScrapeCollector('libraryUpgrades', 'postgres:library-upgrades', async (metrics) => {
+      const { rows } = await withTimeout(
+        pool.query<{ kind: string; name: string; n: string }>(
+          `SELECT i.kind, i.name, count(*) AS n FROM library_upgrades u JOIN intents i ON i.id = u.intent_id
+            WHERE u.status = 'available' AND i.status <> 'removed' GROUP BY i.kind, i.name`,
+        ),
+        timeoutMs,
+        'counting library upgrades',
+      );
+      for (const row of rows) metrics.libraryUpgradesAvailable.set({ intent_kind: row.kind, intent_name: row.name }, Number(row.n));
+    }),
     addScrapeCollector('lastSuccessfulReconcile', 'postgres:last-reconcile', async (metrics) => {
       // One index probe per intent on idx_processes_intent, newest first until a completed one.
       const { rows } = await withTimeout(

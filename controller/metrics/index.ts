@@ -6,7 +6,7 @@
  */
 export { METRICS_PREFIX, addScrapeCollector, getMetrics, renderMetrics } from './registry.ts';
 export type { Metrics, ScrapeCollector, ScrapeTarget } from './registry.ts';
-export { recordBreakerState, recordHttpRequest, recordNetBoxRequest, recordProcessFinished, recordReconcile } from './recorders.ts';
+export { recordBreakerState, recordHttpRequest, recordNetBoxRequest, recordNotificationDelivery, recordProcessFinished, recordReconcile } from './recorders.ts';
 export type { FinishedProcess, NetBoxRequestEvent, ReconcileOutcome } from './recorders.ts';
 export { registerDatabaseCollectors, registerQueueCollector, withTimeout } from './collectors.ts';
 export type { JobCountSource } from './collectors.ts';

@@ -20,6 +20,11 @@ export function recordNetBoxRequest(event: NetBoxRequestEvent): void {
   );
 }
 
+/** One notification delivery attempt (or a suppression by the rate limit). */
+export function recordNotificationDelivery(channel: string, event: string, result: 'delivered' | 'retry' | 'failed' | 'suppressed'): void {
+  getMetrics().notificationDeliveries.inc({ channel, event, result });
+}
+
 const BREAKER_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** Records the NetBox circuit breaker state; pass it as the client's `onBreakerStateChange`. */

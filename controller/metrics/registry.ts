@@ -17,12 +17,15 @@ export interface Metrics {
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly graphqlSubscriptions: Gauge;
   readonly collectErrors: Counter<'collector'>;
+  readonly notificationDeliveries: Counter<'channel' | 'event' | 'result'>;
+  readonly intentInfo: Gauge<'intent_kind' | 'intent_name' | 'mode' | 'status'>;
+  readonly libraryUpgradesAvailable: Gauge<'intent_kind' | 'intent_name'>;
 }
 
 /** Fills gauges at scrape time (from Postgres, BullMQ). Registered with addScrapeCollector. */
 export type ScrapeCollector = (metrics: Metrics) => Promise<void>;
 
-export type ScrapeTarget = 'processes' | 'drift' | 'lastSuccessfulReconcile' | 'queueJobs' | 'graphqlSubscriptions';
+export type ScrapeTarget = 'processes' | 'drift' | 'lastSuccessfulReconcile' | 'queueJobs' | 'graphqlSubscriptions' | 'intentInfo' | 'libraryUpgrades';
 
 interface Registered {
   readonly id: string;
@@ -35,6 +38,8 @@ const collectors: Record<ScrapeTarget, Set<Registered>> = {
   lastSuccessfulReconcile: new Set(),
   queueJobs: new Set(),
   graphqlSubscriptions: new Set(),
+  intentInfo: new Set(),
+  libraryUpgrades: new Set(),
 };
 
 let metrics: Metrics | undefined;
@@ -126,6 +131,24 @@ function createMetrics(): Metrics {
     ] as const),
     processes: scrapeGauge('processes', 'processes', 'Processes by status (from Postgres at scrape time)', ['status'] as const),
     graphqlSubscriptions: scrapeGauge('graphqlSubscriptions', 'graphql_subscriptions', 'Open GraphQL subscriptions (WebSocket) of this API replica'),
+    notificationDeliveries: new Counter({
+      name: `${METRICS_PREFIX}notification_deliveries_total`,
+      help: 'Notification delivery attempts by channel, event and result (delivered, retry, failed, suppressed)',
+      labelNames: ['channel', 'event', 'result'] as const,
+      registers,
+    }),
+    intentInfo: scrapeGauge(
+      'intentInfo',
+      'intent_info',
+      'One series per stored intent with its mode and status (value 1), for joining with drift_objects (from Postgres at scrape time)',
+      ['intent_kind', 'intent_name', 'mode', 'status'] as const,
+    ),
+    libraryUpgradesAvailable: scrapeGauge(
+      'libraryUpgrades',
+      'library_upgrades_available',
+      'Library revisions newer than the one an intent pins, previewed and not taken (from Postgres at scrape time)',
+      ['intent_kind', 'intent_name'] as const,
+    ),
     httpRequestDuration: new Histogram({
       name: `${METRICS_PREFIX}http_request_duration_seconds`,
       help: 'API requests by method, route template and status code',

@@ -45,25 +45,13 @@ export async function readBackChunk(api: NetBoxPort, chunk: WriteChunk, options:
       return actual && updateLanded(item.body, actual) ? { actual } : undefined;
     });
   }
-  // A template chunk may hold templates of device types and of module types: one read per parent kind.
-  const parts = isTemplateKind(chunk.kind)
-    ? [chunk.items.filter((i) => i.body.module_type === undefined), chunk.items.filter((i) => i.body.module_type !== undefined)].filter((p) => p.length > 0)
-    : [chunk.items];
+  const { filters, key } = createLookup(chunk);
   const byKey = new Map<string, NetBoxRecord>();
-  for (const items of parts) {
-    const lookup = createLookup({ ...chunk, items });
-    for (const o of await api.list(endpoint, lookup.filters, view)) byKey.set(lookup.key.ofActual(o), o);
-  }
-  const lookups = parts.map((items) => ({ items: new Set(items), key: createLookup({ ...chunk, items }).key }));
+  for (const o of await api.list(endpoint, filters, view)) byKey.set(key.ofActual(o), o);
   return split(chunk.items, (item) => {
-    const itemKey = (lookups.find((l) => l.items.has(item)) ?? lookups[0])?.key.ofItem(item) ?? '';
-    const actual = byKey.get(itemKey);
+    const actual = byKey.get(key.ofItem(item));
     return actual && createLanded(chunk.kind, item.body, actual) ? { actual } : undefined;
   });
-}
-
-function isTemplateKind(kind: WriteChunk['kind']): boolean {
-  return kind.endsWith('-template');
 }
 
 function split(
@@ -108,7 +96,7 @@ function createLookup(chunk: WriteChunk): Lookup {
   const parents = [...new Set(items.map((i) => i.parentId).filter((id): id is number => id !== undefined))];
   return {
     filters: { [`${parentField}_id`]: parents, name: items.map((i) => text(i.body.name)) },
-    key: { ofItem: (i) => `${parentField}:${i.parentId ?? ''}\0${text(i.body.name)}`, ofActual: (o) => `${parentField}:${refId(o[parentField]) ?? ''}\0${text(o.name)}` },
+    key: { ofItem: (i) => `${i.parentId ?? ''}\0${text(i.body.name)}`, ofActual: (o) => `${refId(o[parentField]) ?? ''}\0${text(o.name)}` },
   };
 }
 

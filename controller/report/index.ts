@@ -3,7 +3,7 @@
  * limit), as JSON and as the terminal diff, with what a change touches and what a library
  * upgrade would bring. Renders the reconcile engine's plan JSON; knows nothing of NetBox.
  */
-export { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from './markdown.ts';
+export { GITHUB_COMMENT_LIMIT, changeTotals, renderPlanMarkdown } from './markdown.ts';
 export type { MarkdownLimits, MarkdownOptions } from './markdown.ts';
 export { PLAN_FORMATS, renderPlan } from './render.ts';
 export type { PlanFormat, RenderPlanOptions } from './render.ts';

@@ -201,10 +201,11 @@ function warningsSection(warnings: readonly string[], limits: MarkdownLimits): s
 
 function upgradeSection(report: LibraryUpgradeReport, limits: MarkdownLimits): string {
   const c = report.changes;
+  const t = changeTotals(c);
   const lines = [
     `#### Library upgrade ${code(short(report.from))} → ${code(short(report.to))}`,
     '',
-    `The library itself: ${c.added.length} files added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} models changed (${c.changed.filter((m) => m.templates.length > 0).length} with template changes), ${c.unchanged} unchanged.`,
+    `The library itself: ${t.added} files added, ${t.removed} removed, ${t.renamed} renamed, ${t.changed} models changed (${t.withTemplateChanges} with template changes), ${c.unchanged} unchanged.`,
     '',
     '| intent | would create | would update | would delete | other | no longer drift |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -220,17 +221,17 @@ function upgradeSection(report: LibraryUpgradeReport, limits: MarkdownLimits): s
     lines.push(`| ${code(e.intent)} | ${e.introduced.create ?? 0} | ${e.introduced.update ?? 0} | ${e.introduced.delete ?? 0} | ${other} | ${e.resolved} |`);
   }
   lines.push('');
-  const list = (title: string, items: readonly string[]): void => {
+  const list = (title: string, items: readonly string[], total = items.length): void => {
     if (items.length === 0) return;
     const shown = items.slice(0, limits.libraryItems);
-    lines.push(`<details><summary>${title} (${items.length})</summary>`, '');
+    lines.push(`<details><summary>${title} (${total})</summary>`, '');
     for (const item of shown) lines.push(`- ${item}`);
-    if (items.length > shown.length) lines.push(`- … ${items.length - shown.length} more not shown`);
+    if (total > shown.length) lines.push(`- … ${total - shown.length} more not shown`);
     lines.push('', '</details>', '');
   };
-  list('Files added', c.added.map((f) => `${code(f.file)} (${f.kind} ${code(`${f.manufacturer} ${f.model}`)})`));
-  list('Files removed', c.removed.map((f) => `${code(f.file)} (${f.kind} ${code(`${f.manufacturer} ${f.model}`)})`));
-  list('Files renamed', c.renamed.map((r) => `${code(r.from.file)} → ${code(r.to.file)}`));
+  list('Files added', c.added.map((f) => `${code(f.file)} (${f.kind} ${code(`${f.manufacturer} ${f.model}`)})`), t.added);
+  list('Files removed', c.removed.map((f) => `${code(f.file)} (${f.kind} ${code(`${f.manufacturer} ${f.model}`)})`), t.removed);
+  list('Files renamed', c.renamed.map((r) => `${code(r.from.file)} → ${code(r.to.file)}`), t.renamed);
   list(
     'Models changed',
     c.changed.map((m) => {
@@ -239,6 +240,7 @@ function upgradeSection(report: LibraryUpgradeReport, limits: MarkdownLimits): s
       for (const t of m.templates) parts.push(`${escapeMarkdown(t.kind)} templates +${t.added.length} −${t.removed.length} ~${t.changed.length}`);
       return `${code(`${m.manufacturer} ${m.model}`)} (${code(m.file)}): ${parts.join('; ')}`;
     }),
+    t.changed,
   );
   const samples = report.effects.flatMap((e) => e.sample.map((s) => `${code(e.intent)}: ${escapeMarkdown(s)}`));
   list('Changes the upgrade would bring (first of each intent)', samples);
@@ -246,6 +248,19 @@ function upgradeSection(report: LibraryUpgradeReport, limits: MarkdownLimits): s
 }
 
 /** Operations by the first intent that wants them, in the summary table's order. */
+/** The counts of a library diff, also when its lists were shortened for storage. */
+export function changeTotals(c: LibraryUpgradeReport['changes']): NonNullable<LibraryUpgradeReport['changes']['totals']> {
+  return (
+    c.totals ?? {
+      added: c.added.length,
+      removed: c.removed.length,
+      renamed: c.renamed.length,
+      changed: c.changed.length,
+      withTemplateChanges: c.changed.filter((m) => m.templates.length > 0).length,
+    }
+  );
+}
+
 function groupByIntent(plan: Plan): Map<string, PlanOperation[]> {
   const byIntent = new Map<string, PlanOperation[]>();
   for (const row of summariseByIntent(plan)) byIntent.set(row.intent, []);

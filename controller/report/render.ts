@@ -1,6 +1,6 @@
 import { formatPlan } from '../reconcile/index.ts';
 import type { Plan } from '../reconcile/index.ts';
-import { renderPlanMarkdown } from './markdown.ts';
+import { changeTotals, renderPlanMarkdown } from './markdown.ts';
 import type { MarkdownOptions } from './markdown.ts';
 import { describeCounts } from './summary.ts';
 import type { LibraryUpgradeReport, ReviewContext } from './types.ts';
@@ -43,9 +43,10 @@ function reviewText(review: ReviewContext): string[] {
 
 function upgradeText(report: LibraryUpgradeReport): string[] {
   const c = report.changes;
+  const t = changeTotals(c);
   const lines = [
     `library upgrade ${report.from} -> ${report.to}`,
-    `  library: ${c.added.length} files added, ${c.removed.length} removed, ${c.renamed.length} renamed, ${c.changed.length} models changed, ${c.unchanged} unchanged`,
+    `  library: ${t.added} files added, ${t.removed} removed, ${t.renamed} renamed, ${t.changed} models changed (${t.withTemplateChanges} with template changes), ${c.unchanged} unchanged`,
   ];
   for (const f of c.added) lines.push(`  + ${f.file}`);
   for (const f of c.removed) lines.push(`  - ${f.file}`);

@@ -6,6 +6,7 @@ import type { IntentKind } from '../intents/index.ts';
 import { newCorrelationId } from '../logging/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { redactUrl } from '../catalogue/index.ts';
+import { syncNotificationChannels } from '../notify/index.ts';
 import { markConflicts } from './conflicts.ts';
 import { syncIntents } from './intent-sync.ts';
 import type { SyncResult } from './intent-sync.ts';
@@ -24,8 +25,16 @@ export interface ControllerDeps {
   /** The workflow engine (WorkflowService), or anything that accepts reconcile requests. */
   readonly requester: ReconcileRequester;
   readonly sources: readonly IntentSource[];
-  /** The library source; a changed revision reconciles every active intent. */
+  /** The library source; a changed revision reconciles every active intent that does not pin the library. */
   readonly library?: LibraryProvider;
+  /** The installation's pin (LIBRARY_PIN): a new library revision then reconciles nothing by itself. */
+  readonly libraryPin?: string;
+  /**
+   * Called when the library source moved to a new revision and some intents are pinned (their
+   * own `spec.library.ref`, or the installation's pin): the application previews the upgrade
+   * for them and records "upgrade available" (the preview_library_upgrade workflow).
+   */
+  readonly onLibraryUpgrade?: (upgrade: { readonly revision: string; readonly intents: readonly IntentRef[]; readonly correlationId: string }) => Promise<void>;
   readonly logger: Logger;
   /** How often Git sources are fetched; folder sources are watched instead. Default 60 s. */
   readonly pollIntervalMs?: number;
@@ -253,6 +262,10 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
       for (const issue of snapshot.warnings) log.info({ issue: formatIssue(issue) }, 'intent warning');
       for (const entry of snapshot.invalid) log.warn({ intent: `${entry.kind}/${entry.name}`, problems: entry.message }, 'invalid intent: not reconciled');
       const result = await syncIntents(deps.pool, source.id, snapshot);
+      if (snapshot.notifications !== undefined) {
+        const channels = await syncNotificationChannels(deps.pool, source.id, result.revision, snapshot.notifications);
+        for (const name of channels.conflicts) log.warn({ notification: name }, 'a Notification of this name comes from another source; this one is ignored');
+      }
       if (result.removalsWithheld) {
         log.warn('intents missing from the source were not marked removed: some files have errors not tied to an intent; fix them first');
       }
@@ -313,6 +326,26 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
     return rows.rows.length;
   };
 
+  /** A new library revision: unpinned intents reconcile; pinned ones get a preview instead. */
+  const libraryMoved = async (revision: string): Promise<{ reconciled: number; pinned: number }> => {
+    const rows = await deps.pool.query<{ kind: IntentKind; name: string; pin: string | null }>(
+      `SELECT kind, name, spec->'spec'->'library'->>'ref' AS pin FROM intents WHERE status = 'active' ORDER BY kind, name`,
+    );
+    const correlationId = newCorrelationId();
+    const pinned: IntentRef[] = [];
+    let reconciled = 0;
+    for (const row of rows.rows) {
+      if (deps.libraryPin !== undefined || row.pin !== null) {
+        pinned.push({ kind: row.kind, name: row.name });
+        continue;
+      }
+      await request({ kind: row.kind, name: row.name }, `devicetype-library revision changed to ${revision}`, correlationId);
+      reconciled += 1;
+    }
+    if (pinned.length > 0 && deps.onLibraryUpgrade) await deps.onLibraryUpgrade({ revision, intents: pinned, correlationId });
+    return { reconciled, pinned: pinned.length };
+  };
+
   return {
     syncSource,
     reconcileAllActive,
@@ -330,8 +363,8 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
       if (!deps.library) return undefined;
       const refreshed = await deps.library.refresh();
       if (refreshed.changed) {
-        const count = await reconcileAllActive(`devicetype-library revision changed to ${refreshed.revision}`);
-        logger.info({ revision: refreshed.revision, intents: count }, 'library revision changed; reconciling every active intent');
+        const { reconciled, pinned } = await libraryMoved(refreshed.revision);
+        logger.info({ revision: refreshed.revision, reconciled, pinned }, 'library revision changed; reconciling intents that follow it, previewing it for pinned ones');
       }
       return refreshed;
     },

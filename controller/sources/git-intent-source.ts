@@ -4,7 +4,7 @@ import type { Secret } from '../config/index.ts';
 import { ConfigurationError } from '../errors/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { redactUrl } from '../catalogue/index.ts';
-import { fetchCheckout } from './git-checkout.ts';
+import { fetchCheckout } from '../catalogue/index.ts';
 import { snapshotIntents } from './snapshot.ts';
 import type { IntentSnapshot, IntentSource } from './types.ts';
 

@@ -10,8 +10,8 @@ export { createGitIntentSource } from './git-intent-source.ts';
 export type { GitIntentSourceOptions } from './git-intent-source.ts';
 export { createFolderIntentSource, hashIntentFolder, DEFAULT_DEBOUNCE_MS } from './folder-intent-source.ts';
 export type { FolderIntentSourceOptions } from './folder-intent-source.ts';
-export { createCachedLibraryProvider, fingerprintFolder } from './library-provider.ts';
-export type { CachedLibraryProvider, CachedLibraryProviderOptions, LibraryCacheStats } from './library-provider.ts';
+export { createCachedLibraryProvider, fingerprintFolder } from '../catalogue/index.ts';
+export type { CachedLibraryProvider, CachedLibraryProviderOptions, LibraryCacheStats } from '../catalogue/index.ts';
 export { syncIntents, canonicalJson, suspendIntent, resumeIntent } from './intent-sync.ts';
 export type { SyncResult, SuspensionResult } from './intent-sync.ts';
 export { snapshotIntents } from './snapshot.ts';
@@ -20,7 +20,7 @@ export type { IntentRepeat, IntentScheduler, IntentSchedulerOptions, ScheduleCha
 export { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';
 export type { LeaderElection, LeaderElectionOptions } from './leader.ts';
 export { redactUrl } from '../catalogue/index.ts';
-export { fetchCheckout, scrub, sshCommand } from './git-checkout.ts';
+export { fetchCheckout, scrub, sshCommand } from '../catalogue/index.ts';
 export type {
   IntentRef,
   IntentSnapshot,

@@ -23,7 +23,7 @@ interface DocumentSpan {
  * name is valid: which one the author meant is unknown, and a bad intent must never reach NetBox.
  */
 export async function snapshotIntents(dir: string, revision: string, options: { readonly root?: string } = {}): Promise<IntentSnapshot> {
-  const { intents, issues } = await loadIntents(dir, options.root !== undefined ? { root: options.root } : {});
+  const { intents, issues, notifications } = await loadIntents(dir, options.root !== undefined ? { root: options.root } : {});
   const errors = issues.filter((issue) => issue.severity === 'error');
   const warnings = issues.filter((issue) => issue.severity === 'warning');
   const byFile = groupByFile(errors);
@@ -34,7 +34,7 @@ export async function snapshotIntents(dir: string, revision: string, options: { 
     attributeIssues(file, fileIssues, spans, invalid, unattributed);
   }
   const valid = intents.filter((loaded) => !invalid.has(intentKey(loaded.intent)));
-  return { revision, intents: valid, invalid: [...invalid.values()], unattributed, warnings };
+  return { revision, intents: valid, invalid: [...invalid.values()], unattributed, warnings, notifications: notifications ?? [] };
 }
 
 function groupByFile(issues: readonly ValidationIssue[]): Map<string, ValidationIssue[]> {

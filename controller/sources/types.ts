@@ -1,6 +1,6 @@
 import type { Catalogue } from '../catalogue/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
-import type { IntentKind, LoadedIntent } from '../intents/index.ts';
+import type { IntentKind, LoadedIntent, LoadedNotification } from '../intents/index.ts';
 
 /** The identity of one intent: unique per kind. */
 export interface IntentRef {
@@ -30,6 +30,12 @@ export interface LibraryProvider {
   current(): Promise<Catalogue>;
   /** Fetches (Git) or re-hashes (folder) the library; `changed` when the revision differs from the last one seen. */
   refresh(): Promise<{ revision: string; changed: boolean }>;
+  /**
+   * The catalogue at a Git ref (tag, branch, commit) or a content revision, for intents that pin
+   * the library (`spec.library.ref`). Providers that cannot serve other revisions leave it out.
+   * @throws ResourceError when the ref is not available.
+   */
+  at?(ref: string): Promise<Catalogue>;
 }
 
 /** An intent document that failed validation but still names its kind and `metadata.name`. */
@@ -56,6 +62,8 @@ export interface IntentSnapshot {
   readonly unattributed: readonly ValidationIssue[];
   /** Warnings of valid documents, for the log. */
   readonly warnings: readonly ValidationIssue[];
+  /** Valid Notification resources of the source (outgoing notification channels). */
+  readonly notifications?: readonly LoadedNotification[];
 }
 
 /** Where intents come from: a Git repository or a local folder. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Pool } from '../db/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
-import type { IntentStore, JsonObject, LibraryProvider, ProcessRecord, WorkflowIntentRef } from './types.ts';
+import type { IntentStore, JsonObject, LibraryProvider, ProcessRecord, StepNotice, WorkflowIntentRef } from './types.ts';
 
 /** Resolved tuning values (defaults applied). */
 export interface Tuning {
@@ -47,6 +47,8 @@ export interface StepContext {
   setRevisions(revisions: { libraryRevision?: string | null; intentRevision?: string | null }): Promise<void>;
   /** Publishes a drift.changed event for the process's intent. */
   driftChanged(intent: WorkflowIntentRef): void;
+  /** Reports something people should hear about (drift found or gone, an upgrade available); never throws. */
+  notice(notice: Omit<StepNotice, 'processId'>): Promise<void>;
 }
 
 /**

@@ -10,6 +10,10 @@ export interface DriftResult {
   readonly added: number;
   readonly removed: number;
   readonly modified: number;
+  /** Rows the intent had before this replacement. */
+  readonly previous: number;
+  /** New rows (objects not drifting before) by action. */
+  readonly addedByAction: Readonly<Record<string, number>>;
 }
 
 /** field -> {before, after}: what the drift view shows for one operation. */
@@ -31,7 +35,7 @@ export async function replaceDrift(pool: Pool, intent: WorkflowIntentRef, plan: 
   for (const op of plan.operations) {
     seen.set(`${op.kind}\0${op.identity}`, { object_kind: op.kind, identity: op.identity, action: op.action, diff: diffOf(op), reason: op.reason ?? null });
   }
-  const { rows } = await pool.query<{ found: boolean; total: string; added: string; removed: string; modified: string }>(
+  const { rows } = await pool.query<{ found: boolean; total: string; added: string; removed: string; modified: string; previous: string; added_by_action: Record<string, number> | null }>(
     `WITH target AS (
        UPDATE intents SET last_reconcile_at = now(), last_process_id = $4, updated_at = now()
         WHERE kind = $1 AND name = $2 RETURNING id
@@ -63,12 +67,25 @@ export async function replaceDrift(pool: Pool, intent: WorkflowIntentRef, plan: 
             (SELECT count(*) FROM upserted) AS total,
             (SELECT count(*) FROM incoming i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.object_kind = i.object_kind AND e.identity = i.identity)) AS added,
             (SELECT count(*) FROM deleted) AS removed,
-            (SELECT count(*) FROM incoming i JOIN existing e USING (object_kind, identity) WHERE e.action <> i.action OR e.diff <> i.diff) AS modified`,
+            (SELECT count(*) FROM incoming i JOIN existing e USING (object_kind, identity) WHERE e.action <> i.action OR e.diff <> i.diff) AS modified,
+            (SELECT count(*) FROM existing) AS previous,
+            (SELECT jsonb_object_agg(action, n) FROM (
+               SELECT i.action, count(*) AS n FROM incoming i
+                WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.object_kind = i.object_kind AND e.identity = i.identity)
+                GROUP BY i.action) a) AS added_by_action`,
     [intent.kind, intent.name, JSON.stringify([...seen.values()]), processId],
   );
   const row = rows[0];
-  if (!row?.found) return { recorded: false, total: 0, added: 0, removed: 0, modified: 0 };
-  return { recorded: true, total: Number(row.total), added: Number(row.added), removed: Number(row.removed), modified: Number(row.modified) };
+  if (!row?.found) return { recorded: false, total: 0, added: 0, removed: 0, modified: 0, previous: 0, addedByAction: {} };
+  return {
+    recorded: true,
+    total: Number(row.total),
+    added: Number(row.added),
+    removed: Number(row.removed),
+    modified: Number(row.modified),
+    previous: Number(row.previous),
+    addedByAction: row.added_by_action ?? {},
+  };
 }
 
 /** One drift row of an intent as the drift view lists it. */

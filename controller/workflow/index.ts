@@ -15,6 +15,8 @@ export type { OrderedEventStream, OrderedEventsOptions } from './ordered-events.
 export { DEFAULT_QUEUE } from './queue.ts';
 export { RECONCILE_WORKFLOW, WORKFLOWS, formSchemaOf } from './registry.ts';
 export { skipped } from './definition.ts';
+export { listLibraryUpgrades, recordLibraryUpgrade } from './library-upgrades.ts';
+export type { LibraryUpgradeRecord } from './library-upgrades.ts';
 export type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, processOutcomes } from './listing.ts';
 export type { OutcomeBucket } from './listing.ts';
@@ -42,6 +44,8 @@ export type {
   ProcessDetail,
   ProcessError,
   ProcessFilter,
+  ProcessObserver,
+  StepNotice,
   ProcessRecord,
   ProcessStatus,
   StartOptions,

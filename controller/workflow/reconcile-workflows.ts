@@ -20,6 +20,8 @@ import type { DesiredIntent } from '../resolve/index.ts';
 import { skipped } from './definition.ts';
 import type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
 import { replaceDrift } from './drift.ts';
+import { driftNotices } from './drift-notices.ts';
+import { catalogueFor } from './library-pin.ts';
 import { ApplyRejectedError, NotConvergedError, StepCancelledError } from './errors.ts';
 import type { JsonObject, JsonValue, WorkflowIntentRef } from './types.ts';
 
@@ -86,7 +88,7 @@ async function desiredOf(ctx: StepContext): Promise<DesiredIntent> {
   const out = ctx.outputs.get('resolve') ?? {};
   const { intent } = validateIntentObject(out.document);
   if (!intent) throw new Error('the resolve step output holds no valid intent document');
-  const catalogue = await ctx.library.current();
+  const catalogue = await catalogueFor(ctx.library, intent);
   const { desired } = resolveOne({ intent, revision: null, status: String(out.intentStatus ?? 'active'), stored: false }, catalogue);
   ctx.memory.set(DESIRED, desired);
   return desired;
@@ -137,7 +139,7 @@ function reconcileSteps(load: LoadIntent): StepDefinition[] {
         if (source.status === 'invalid') {
           throw new ValidationError(`intent ${ref.kind}/${ref.name} is invalid: ${source.statusMessage ?? 'see its source'}`);
         }
-        const catalogue = await ctx.library.current();
+        const catalogue = await catalogueFor(ctx.library, source.intent);
         await ctx.setRevisions({ libraryRevision: catalogue.revision, intentRevision: source.revision });
         const suspended = source.status === 'suspended' || source.intent.spec.suspend;
         const base: JsonObject = {
@@ -280,6 +282,7 @@ async function recordDrift(ctx: StepContext, plan: Plan): Promise<JsonObject> {
   if (!r.stored) return { recorded: false, reason: 'the intent is not in the intent store (generated from a form)', drift: driftCount(plan) };
   const result = await replaceDrift(ctx.pool, r.intent, plan, ctx.process.id);
   if (result.added + result.removed + result.modified > 0) ctx.driftChanged(r.intent);
+  for (const notice of driftNotices(r.intent, r.mode, plan, result)) await ctx.notice(notice);
   return { ...result, drift: driftCount(plan) };
 }
 

@@ -19,7 +19,7 @@ import { recordProcessFinished } from '../metrics/index.ts';
 import { insertAudit, insertStep, selectProcess, toProcessRecord, updateProcess } from './store.ts';
 import type { ProcessRow, Revisions, StepFinish } from './store.ts';
 import { TERMINAL_STATUSES } from './types.ts';
-import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, StepStatus, WorkflowIntentRef } from './types.ts';
+import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, StepStatus, WorkflowIntentRef, ProcessObserver } from './types.ts';
 
 /** What a step found, written with the next statement: revisions, and events (drift.changed). */
 type Carry = Revisions & { readonly events?: readonly EventDraft[] };
@@ -36,6 +36,18 @@ export interface RunnerEnv {
   readonly workerId: string;
   /** True once the worker is shutting down: the run hands its job back before the next step. */
   isClosing(): boolean;
+  /** Told about finished processes and step notices. */
+  readonly observer?: ProcessObserver;
+}
+
+/** Calls the observer without letting its failure reach the process. */
+async function observe(env: RunnerEnv, what: string, call: (observer: ProcessObserver) => Promise<void> | undefined): Promise<void> {
+  if (!env.observer) return;
+  try {
+    await call(env.observer);
+  } catch (error) {
+    env.logger.warn({ err: error, what }, 'the process observer failed (notifications); the process is not affected');
+  }
 }
 
 /** The BullMQ job attempt being run. */
@@ -128,7 +140,9 @@ async function finishProcess(
   const updated = await updateProcess(env.pool, row.id, { ...extra, status, completed: true, currentStep: null, withFollowers: true, events, ...(pending ? { finish: pending } : {}) });
   if (updated) {
     env.events.publish(eventsOf(updated));
-    recordProcessFinished(toProcessRecord(updated));
+    const record = toProcessRecord(updated);
+    recordProcessFinished(record);
+    await observe(env, 'process finished', (observer) => observer.processFinished?.(record));
   }
   return { kind: 'done', status, intent: intentRef(row), followers: updated?.followers ?? [] };
 }
@@ -291,6 +305,7 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
         revisions = { ...revisions, ...found };
         return Promise.resolve();
       },
+      notice: (notice) => observe(env, `notice ${notice.type}`, (observer) => observer.notice?.({ ...notice, processId: row.id })),
       driftChanged: (intent) => {
         revisions = { ...revisions, events: [...(revisions.events ?? []), { type: 'drift.changed', intent }] };
       },

@@ -52,6 +52,8 @@ export interface LibraryProvider {
   current(): Promise<Catalogue>;
   /** Fetches the library source; `changed` when the revision moved. */
   refresh(): Promise<{ readonly revision: string; readonly changed: boolean }>;
+  /** The catalogue at a Git ref or content revision (intents that pin the library); optional. */
+  at?(ref: string): Promise<Catalogue>;
 }
 
 /** Knobs of the engine; every field has a default. */
@@ -78,7 +80,32 @@ export interface EngineTuning {
  * Everything the engine needs, injected: the service (API, CLI, controller) and the worker are
  * built from one of these. `netbox()` is a factory so a worker creates one client and shares it.
  */
+/**
+ * What a step reports for people to hear about (drift found or gone, a library upgrade
+ * available): the application's notifier turns it into notifications. Plain JSON.
+ */
+export interface StepNotice {
+  /** e.g. `drift.detected`; the observer decides what it means. */
+  readonly type: string;
+  readonly intent?: WorkflowIntentRef;
+  /** One line for people. */
+  readonly summary: string;
+  readonly details: JsonObject;
+  readonly processId: string;
+}
+
+/**
+ * Told when processes finish and when steps report notices; its failures are logged, never
+ * fail a process. The application's notifier implements it (controller/notify).
+ */
+export interface ProcessObserver {
+  processFinished?(process: ProcessRecord): Promise<void>;
+  notice?(notice: StepNotice): Promise<void>;
+}
+
 export interface EngineDeps {
+  /** Told about finished processes and step notices (notifications); optional. */
+  readonly observer?: ProcessObserver;
   readonly pool: Pool;
   readonly redis: AppConfig['redis'];
   /** BullMQ queue name; default 'netbox-gitops'. Tests use a unique one. */

@@ -59,6 +59,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
     events,
     workerId: id,
     isClosing: () => closing,
+    ...(deps.observer ? { observer: deps.observer } : {}),
   };
 
   const worker = new Worker<ProcessJobData>(

@@ -31,6 +31,9 @@ describe('netbox-gitops generate', () => {
         'wrote     charts/netbox-gitops/crds/vendorsets.netbox-gitops.io.yaml',
         'wrote     crds/devicetypesets.netbox-gitops.io.yaml',
         'wrote     charts/netbox-gitops/crds/devicetypesets.netbox-gitops.io.yaml',
+        'wrote     crds/notifications.netbox-gitops.io.yaml',
+        'wrote     charts/netbox-gitops/crds/notifications.netbox-gitops.io.yaml',
+        'wrote     schema/notification.schema.json',
         '',
       ].join('\n'),
     );

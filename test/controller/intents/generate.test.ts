@@ -57,6 +57,9 @@ describe('generated files', () => {
       `charts/netbox-gitops/${CRD_FILES.VendorSet}`,
       CRD_FILES.DeviceTypeSet,
       `charts/netbox-gitops/${CRD_FILES.DeviceTypeSet}`,
+      'crds/notifications.netbox-gitops.io.yaml',
+      'charts/netbox-gitops/crds/notifications.netbox-gitops.io.yaml',
+      'schema/notification.schema.json',
     ]);
   });
 });

@@ -103,8 +103,8 @@ describe('loadIntents error reporting', () => {
     });
     expect(messages(await loadIntents(dir))).toEqual([
       'kinds.yaml:1:13 apiVersion: unsupported apiVersion "v1"; expected "netbox-gitops.io/v1alpha1"',
-      'kinds.yaml:2:7 kind: unknown kind "ConfigMap"; expected VendorSet or DeviceTypeSet',
-      'kinds.yaml:7:7 kind: unknown kind "RackSet"; expected VendorSet or DeviceTypeSet',
+      'kinds.yaml:2:7 kind: unknown kind "ConfigMap"; expected VendorSet, DeviceTypeSet or Notification',
+      'kinds.yaml:7:7 kind: unknown kind "RackSet"; expected VendorSet, DeviceTypeSet or Notification',
     ]);
   });
 

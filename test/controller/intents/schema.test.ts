@@ -92,7 +92,7 @@ describe('validateIntentObject', () => {
       'spec.mode': 'expected "observe" or "enforce", got string "apply"',
       'spec.moduleTypes.exclud': 'unknown field "exclud"; did you mean "exclude"? (expected one of: include, exclude, models)',
       'spec.custom[0].slug': 'missing required field; expected string',
-      'spec.colour': expect.stringContaining('unknown field "colour" (expected one of: mode, prune, adopt, suspend, interval, schedule, ignoreFields, vendors'),
+      'spec.colour': expect.stringContaining('unknown field "colour" (expected one of: mode, prune, adopt, suspend, interval, schedule, ignoreFields, library, vendors'),
     });
   });
 
@@ -100,7 +100,7 @@ describe('validateIntentObject', () => {
     const { issues } = validateIntentObject({ apiVersion: 'netbox-gitops.io/v1', kind: 'RackSet', metadata: { name: 'x' }, spec: { bogus: 1 } });
     expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
       'apiVersion: unsupported apiVersion "netbox-gitops.io/v1"; expected "netbox-gitops.io/v1alpha1"',
-      'kind: unknown kind "RackSet"; expected VendorSet or DeviceTypeSet',
+      'kind: unknown kind "RackSet"; expected VendorSet, DeviceTypeSet or Notification',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { simpleGit } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
-import { isRepositoryRoot, redactUrl } from '../catalogue/index.ts';
+import { isRepositoryRoot, redactUrl } from './git-source.ts';
 import type { Secret } from '../config/index.ts';
 import { ConfigurationError, IntegrationError } from '../errors/index.ts';
 

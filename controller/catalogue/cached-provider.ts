@@ -2,13 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { checkoutDirectory, indexCatalogue, loadCatalogue } from '../catalogue/index.ts';
-import type { Catalogue } from '../catalogue/index.ts';
+import { checkoutDirectory, readGitRevision, redactUrl } from './git-source.ts';
+import { loadCatalogue } from './load.ts';
+import { indexCatalogue } from './lookup.ts';
+import type { Catalogue } from './types.ts';
 import type { Secret } from '../config/index.ts';
+import { ResourceError } from '../errors/index.ts';
 import type { Logger } from '../logging/index.ts';
-import { readGitRevision, redactUrl } from '../catalogue/index.ts';
 import { fetchCheckout } from './git-checkout.ts';
-import type { LibraryProvider } from './types.ts';
 
 export interface CachedLibraryProviderOptions {
   /** The library folder; ignored when `gitUrl` is set. */
@@ -28,6 +29,12 @@ export interface CachedLibraryProviderOptions {
    * worker follows the library; default: only an explicit refresh() (or the first current()) looks.
    */
   readonly maxAgeMs?: number;
+  /**
+   * The installation's pin (LIBRARY_PIN): a Git ref or a content revision. current() then
+   * serves the library at the pin, while refresh() still follows the source, so a new revision
+   * upstream is noticed (and previewed) without being applied.
+   */
+  readonly pin?: string;
 }
 
 /** Where the catalogue last returned by current() came from, and how often each path was taken. */
@@ -42,11 +49,24 @@ export interface LibraryCacheStats {
   lastLoadMs: number | undefined;
 }
 
-/** A {@link LibraryProvider} that parses each library revision once per machine, not once per reconcile. */
-export interface CachedLibraryProvider extends LibraryProvider {
+/**
+ * The devicetype-library as the workflow engine and the controller consume it (their
+ * LibraryProvider), parsing each revision once per machine, not once per reconcile.
+ */
+export interface CachedLibraryProvider {
+  /** The catalogue at the revision last seen by refresh() (refreshing first when none was seen), or at the pin. */
+  current(): Promise<Catalogue>;
+  /** Fetches (Git) or re-hashes (folder) the library; `changed` when the revision differs from the last one seen. */
+  refresh(): Promise<{ revision: string; changed: boolean }>;
   readonly stats: Readonly<LibraryCacheStats>;
-  /** The revision last seen by refresh(), if any. */
+  /** The revision of the source last seen by refresh(), if any (not the pin). */
   readonly revision: string | undefined;
+  /** The installation's pin, when there is one. */
+  readonly pin: string | undefined;
+  /** The library at a Git ref or content revision (see {@link LibraryProvider.at}). */
+  at(ref: string): Promise<Catalogue>;
+  /** The library at the source's newest revision, whatever the pin says. */
+  latest(): Promise<Catalogue>;
 }
 
 const MEMORY_SLOTS = 2;
@@ -82,9 +102,9 @@ export function createCachedLibraryProvider(options: CachedLibraryProviderOption
     return catalogue;
   };
 
-  const parse = async (): Promise<Catalogue> => {
+  const parse = async (folder: string = root): Promise<Catalogue> => {
     const started = performance.now();
-    const catalogue = await loadCatalogue({ root, ...(options.logger ? { logger: options.logger } : {}) });
+    const catalogue = await loadCatalogue({ root: folder, ...(options.logger ? { logger: options.logger } : {}) });
     stats.parses += 1;
     stats.lastSource = 'parse';
     stats.lastLoadMs = performance.now() - started;
@@ -137,18 +157,55 @@ export function createCachedLibraryProvider(options: CachedLibraryProviderOption
     return { revision: next, changed };
   };
 
+  /** The catalogue at a ref other than the tracked one: from the caches, else checked out of Git. */
+  const atRef = async (ref: string): Promise<Catalogue> => {
+    if (revision === undefined) await refreshNow();
+    if (ref === revision) return catalogueAt(revision);
+    const cached = memory.get(ref) ?? (await loadFromDisk(ref));
+    if (cached) return remember(cached);
+    const url = options.gitUrl ?? ((await readGitRevision(root)) !== undefined ? root : undefined);
+    if (url === undefined) {
+      throw new ResourceError(
+        `devicetype-library ref "${ref}" is not available: the library at ${root} is a plain folder (revision ${revision ?? 'unknown'}) and no parsed copy of that revision is cached in ${cacheFolder}; ` +
+          'use a Git library (LIBRARY_GIT_URL, or a LIBRARY_PATH that is a Git checkout) to pin Git refs',
+        ref,
+      );
+    }
+    const folder = path.join(options.cacheDir, 'library-refs', createHash('sha256').update(`${url}\0${ref}`).digest('hex').slice(0, 16));
+    const sha = await fetchCheckout(folder, {
+      url,
+      ref,
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.sshKeyPath ? { sshKeyPath: options.sshKeyPath } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
+    const known = memory.get(sha) ?? (await loadFromDisk(sha));
+    return remember(known ?? (await parse(folder)));
+  };
+
+  const refreshIfStale = async (): Promise<void> => {
+    const stale = options.maxAgeMs !== undefined && Date.now() - refreshedAt >= options.maxAgeMs;
+    if (revision === undefined || stale) await refreshNow();
+  };
+
   return {
     stats,
+    pin: options.pin,
     get revision(): string | undefined {
       return revision;
     },
     refresh: () => serial(refreshNow),
     current: () =>
       serial(async () => {
-        const stale = options.maxAgeMs !== undefined && Date.now() - refreshedAt >= options.maxAgeMs;
-        if (revision === undefined || stale) await refreshNow();
+        await refreshIfStale();
+        return options.pin === undefined ? catalogueAt(revision) : atRef(options.pin);
+      }),
+    latest: () =>
+      serial(async () => {
+        await refreshIfStale();
         return catalogueAt(revision);
       }),
+    at: (ref: string) => serial(() => atRef(ref)),
   };
 }
 

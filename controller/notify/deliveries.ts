@@ -1,0 +1,139 @@
+// The delivery log (notification_deliveries): the only place that speaks SQL on that table.
+import { withTransaction } from '../db/index.ts';
+import type { Pool } from '../db/index.ts';
+import type { Channel, NotificationEvent } from './types.ts';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'suppressed';
+
+/** One row of the delivery log, as the API and `notify deliveries` show it. */
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly channel: string;
+  readonly eventType: string;
+  readonly intent: { readonly kind: string; readonly name: string } | null;
+  readonly event: NotificationEvent;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+}
+
+interface DeliveryRow {
+  id: string;
+  channel: string;
+  event_type: string;
+  intent_kind: string | null;
+  intent_name: string | null;
+  event: NotificationEvent;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
+function toRecord(row: DeliveryRow): DeliveryRecord {
+  return {
+    id: row.id,
+    channel: row.channel,
+    eventType: row.event_type,
+    intent: row.intent_kind !== null && row.intent_name !== null ? { kind: row.intent_kind, name: row.intent_name } : null,
+    event: row.event,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    createdAt: row.created_at.toISOString(),
+    deliveredAt: row.delivered_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Logs an event for a channel: `pending` (due now), or `suppressed` when the channel already
+ * sent `rateLimit.max` notifications of this event type for this intent within the window.
+ * Serialised per channel, event and intent, so concurrent workers count each other.
+ */
+export async function enqueueDelivery(pool: Pool, channel: Channel, event: NotificationEvent): Promise<{ id: string; status: DeliveryStatus }> {
+  const kind = event.intent?.kind ?? null;
+  const name = event.intent?.name ?? null;
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`netbox-gitops:notify:${channel.name}:${event.type}:${kind ?? ''}/${name ?? ''}`]);
+    let suppressed = false;
+    if (channel.rateLimit.max > 0 && event.type !== 'test') {
+      const { rows } = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM notification_deliveries
+          WHERE channel = $1 AND event_type = $2 AND intent_kind IS NOT DISTINCT FROM $3 AND intent_name IS NOT DISTINCT FROM $4
+            AND status <> 'suppressed' AND created_at > now() - make_interval(secs => $5)`,
+        [channel.name, event.type, kind, name, channel.rateLimit.windowMs / 1000],
+      );
+      suppressed = Number(rows[0]?.n ?? 0) >= channel.rateLimit.max;
+    }
+    const { rows } = await client.query<{ id: string; status: DeliveryStatus }>(
+      `INSERT INTO notification_deliveries (channel, event_type, intent_kind, intent_name, event, status, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 'pending' THEN now() END)
+       RETURNING id, status`,
+      [channel.name, event.type, kind, name, JSON.stringify(event), suppressed ? 'suppressed' : 'pending'],
+    );
+    return rows[0] as { id: string; status: DeliveryStatus };
+  });
+}
+
+/**
+ * Takes up to `limit` due deliveries and leases them for `leaseMs` (their next attempt moves
+ * out by that much, so another dispatcher skips them; one that dies mid-send is retried after
+ * the lease). Counts the attempt.
+ */
+export async function claimDueDeliveries(pool: Pool, limit: number, leaseMs: number, exclude: readonly string[] = []): Promise<DeliveryRecord[]> {
+  const { rows } = await pool.query<DeliveryRow>(
+    `UPDATE notification_deliveries d
+        SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2), updated_at = now()
+      WHERE d.id IN (SELECT id FROM notification_deliveries
+                      WHERE status = 'pending' AND next_attempt_at <= now() AND NOT (id = ANY($3::uuid[]))
+                      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING d.*`,
+    [limit, leaseMs / 1000, exclude],
+  );
+  return rows.map(toRecord);
+}
+
+/** Records the end of an attempt: delivered, failed for good, or pending again at `retryAt`. */
+export async function finishAttempt(
+  pool: Pool,
+  id: string,
+  outcome: { readonly status: 'delivered' | 'failed' | 'pending'; readonly httpStatus?: number; readonly error?: string; readonly retryAt?: Date },
+): Promise<void> {
+  await pool.query(
+    `UPDATE notification_deliveries
+        SET status = $2, last_status = $3, last_error = $4, updated_at = now(),
+            next_attempt_at = CASE WHEN $2 = 'pending' THEN $5::timestamptz END,
+            delivered_at = CASE WHEN $2 = 'delivered' THEN now() END
+      WHERE id = $1`,
+    [id, outcome.status, outcome.httpStatus ?? null, outcome.error ?? null, outcome.retryAt ?? null],
+  );
+}
+
+/** A filter of the delivery log; newest first. */
+export interface DeliveryFilter {
+  readonly channel?: string;
+  readonly status?: DeliveryStatus;
+  readonly eventType?: string;
+  readonly intent?: { readonly kind: string; readonly name: string };
+  readonly limit?: number;
+}
+
+export async function listDeliveries(pool: Pool, filter: DeliveryFilter = {}): Promise<DeliveryRecord[]> {
+  const { rows } = await pool.query<DeliveryRow>(
+    `SELECT * FROM notification_deliveries
+      WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR event_type = $3)
+        AND ($4::text IS NULL OR (intent_kind = $4 AND intent_name = $5))
+      ORDER BY created_at DESC, id DESC LIMIT $6`,
+    [filter.channel ?? null, filter.status ?? null, filter.eventType ?? null, filter.intent?.kind ?? null, filter.intent?.name ?? null, Math.min(Math.max(filter.limit ?? 50, 1), 500)],
+  );
+  return rows.map(toRecord);
+}

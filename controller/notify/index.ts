@@ -1,0 +1,18 @@
+/**
+ * Outgoing notifications: drift detected and resolved, reconcile failed, prune blocked and
+ * library upgrades available, sent to generic JSON webhooks (HMAC-SHA256 signed), Slack and
+ * Microsoft Teams, with per-channel event and intent filters, a rate limit, retries with
+ * backoff and a delivery log in Postgres. Channels come from NOTIFY_WEBHOOK_URL and from
+ * Notification resources beside the intents.
+ */
+export { ENV_CHANNEL, channelFromEnv, channelFromSpec, channelWants, channelsFromResources, loadChannels, syncNotificationChannels } from './channels.ts';
+export type { ChannelLoad } from './channels.ts';
+export { claimDueDeliveries, enqueueDelivery, finishAttempt, listDeliveries } from './deliveries.ts';
+export type { DeliveryFilter, DeliveryRecord, DeliveryStatus } from './deliveries.ts';
+export { createDispatcher, retryDelayMs } from './dispatcher.ts';
+export type { Dispatcher, DispatcherOptions } from './dispatcher.ts';
+export { buildEvent, createNotifier, intentLink } from './notifier.ts';
+export type { FinishedProcessInfo, Notifier, NotifierOptions } from './notifier.ts';
+export { HEADERS, jsonBody, renderBody, signBody, slackBody, teamsBody } from './payload.ts';
+export { sendToChannel } from './send.ts';
+export type { Channel, EventInput, EventIntent, NotificationEvent, NotifyEventType, SendResult } from './types.ts';
