@@ -143,7 +143,7 @@ const envSchema = z.object({
   CACHE_DIR: z.string().min(1).default('.cache'),
 
   // Sources and scheduling (`netbox-gitops controller`).
-  INTENTS_SOURCE: z.enum(['folder', 'git'], { message: 'expects folder or git' }).default('folder'),
+  INTENTS_SOURCE: z.enum(['folder', 'git', 'kubernetes'], { message: 'expects folder, git or kubernetes' }).default('folder'),
   GIT_URL: z.string().trim().min(1).optional(),
   GIT_BRANCH: z.string().trim().min(1).default('main'),
   GIT_PATH: z.string().trim().default(''),
@@ -152,6 +152,30 @@ const envSchema = z.object({
   GIT_INTERVAL: duration.default(60_000),
   LIBRARY_REFRESH_INTERVAL: duration.default(300_000),
   CONTROLLER_LEADER_TTL: duration.default(15_000),
+
+  // Kubernetes (INTENTS_SOURCE=kubernetes, `netbox-gitops reconcile`, `get`).
+  WATCH_NAMESPACE: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'expects a namespace name (a DNS-1123 label), or empty for all namespaces' })
+    .max(63, { message: 'expects a namespace name of at most 63 characters' })
+    .optional(),
+  KUBECONFIG: z.string().trim().min(1).optional(),
+  KUBERNETES_SERVICE_HOST: z.string().trim().min(1).optional(),
+  POD_NAME: z.string().trim().min(1).max(128).optional(),
+  POD_NAMESPACE: z.string().trim().min(1).max(63).optional(),
+  KUBERNETES_LEASE_NAME: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'expects a Lease name (a DNS-1123 subdomain)' })
+    .default('netbox-gitops-controller'),
+  KUBERNETES_RESYNC_INTERVAL: duration.default(300_000),
+  HEALTH_PORT: z.coerce
+    .number({ message: 'expects a TCP port number (0 turns the controller health server off)' })
+    .int({ message: 'expects a TCP port number (0 turns the controller health server off)' })
+    .min(0, { message: 'expects a TCP port number (0 turns the controller health server off)' })
+    .max(65535, { message: 'expects a TCP port number (0 turns the controller health server off)' })
+    .default(8081),
 
   // Workflow engine (`netbox-gitops worker`).
   WORKFLOW_QUEUE: z
@@ -238,8 +262,8 @@ export interface AppConfig {
     readonly pin: string | undefined;
   };
   readonly cacheDir: string;
-  /** Where the controller reads intents from: a local folder (intentsPath) or the Git repository in `git`. */
-  readonly intentsSource: 'folder' | 'git';
+  /** Where the controller reads intents from: a local folder (intentsPath), the Git repository in `git`, or custom resources (`kubernetes`). */
+  readonly intentsSource: 'folder' | 'git' | 'kubernetes';
   /** The intent Git repository (INTENTS_SOURCE=git). */
   readonly git: {
     /** Never logged as is: it may carry credentials; see redactUrl. */
@@ -254,8 +278,26 @@ export interface AppConfig {
   };
   /** How often the controller re-checks the library source for a new revision. */
   readonly libraryRefreshIntervalMs: number;
-  /** How long a controller's leader lock lives without renewal; a standby takes over within it. */
+  /** How long a controller's leader lock (Redis, or the Kubernetes Lease) lives without renewal; a standby takes over within it. */
   readonly controllerLeaderTtlMs: number;
+  /** The Kubernetes intent source and the commands that talk to a cluster. */
+  readonly kubernetes: {
+    /** Namespace whose VendorSets and DeviceTypeSets are watched; undefined for all namespaces. */
+    readonly watchNamespace: string | undefined;
+    /** A kubeconfig file; when unset, the in-cluster service account (inside a pod) or ~/.kube/config. */
+    readonly kubeconfig: string | undefined;
+    /** Running inside a pod (KUBERNETES_SERVICE_HOST is set). */
+    readonly inCluster: boolean;
+    /** This controller's identity in the Lease: the pod name, else the host name. */
+    readonly identity: string | undefined;
+    /** Namespace of the Lease: the pod's, else the watched one, else `default`. */
+    readonly leaseNamespace: string;
+    readonly leaseName: string;
+    /** How often every custom resource is looked at again, events or not. */
+    readonly resyncIntervalMs: number;
+  };
+  /** Port of the controller's /livez and /readyz (readiness follows the watches); 0 turns it off. */
+  readonly healthPort: number;
   /** The workflow engine's BullMQ queue, and how fast the job of a dead worker is taken over. */
   readonly workflow: {
     readonly queue: string;
@@ -373,6 +415,16 @@ export function loadConfig(env: Env): AppConfig {
     },
     libraryRefreshIntervalMs: e.LIBRARY_REFRESH_INTERVAL,
     controllerLeaderTtlMs: e.CONTROLLER_LEADER_TTL,
+    kubernetes: {
+      watchNamespace: e.WATCH_NAMESPACE === '' ? undefined : e.WATCH_NAMESPACE,
+      kubeconfig: e.KUBECONFIG,
+      inCluster: e.KUBERNETES_SERVICE_HOST !== undefined,
+      identity: e.POD_NAME,
+      leaseNamespace: e.POD_NAMESPACE ?? e.WATCH_NAMESPACE ?? 'default',
+      leaseName: e.KUBERNETES_LEASE_NAME,
+      resyncIntervalMs: e.KUBERNETES_RESYNC_INTERVAL,
+    },
+    healthPort: e.HEALTH_PORT,
     workflow: {
       queue: e.WORKFLOW_QUEUE,
       stalledIntervalMs: e.WORKFLOW_STALLED_INTERVAL_MS,

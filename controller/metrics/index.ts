@@ -11,4 +11,4 @@ export type { FinishedProcess, NetBoxRequestEvent, ReconcileOutcome } from './re
 export { registerDatabaseCollectors, registerQueueCollector, withTimeout } from './collectors.ts';
 export type { JobCountSource } from './collectors.ts';
 export { startMetricsServer } from './server.ts';
-export type { MetricsServer } from './server.ts';
+export type { MetricsServer, ReadinessCheck } from './server.ts';

@@ -10,12 +10,20 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/** What `/readyz` reports: 200 when ready, 503 otherwise, with the details as JSON. */
+export type ReadinessCheck = () => { readonly ready: boolean } & Record<string, unknown>;
+
 /**
- * Serves this process's metrics on `GET /metrics` (and `GET /livez`) on its own port: how a
- * worker, which has no API, is scraped by Prometheus (one scrape target per worker).
- * Port 0 picks a free port.
+ * Serves this process's metrics on `GET /metrics` (and `GET /livez`, and `GET /readyz` when a
+ * readiness check is given) on its own port: how a worker or the controller, which have no
+ * API, are scraped by Prometheus and probed by Kubernetes. Port 0 picks a free port.
  */
-export async function startMetricsServer(options: { readonly port: number; readonly host?: string; readonly logger?: Logger }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+  readonly port: number;
+  readonly host?: string;
+  readonly logger?: Logger;
+  readonly readiness?: ReadinessCheck;
+}): Promise<MetricsServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -24,6 +32,11 @@ export async function startMetricsServer(options: { readonly port: number; reado
     }
     if (path === '/livez') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (path === '/readyz' && options.readiness) {
+      const report = options.readiness();
+      res.writeHead(report.ready ? 200 : 503, { 'content-type': 'application/json' }).end(`${JSON.stringify(report)}\n`);
       return;
     }
     if (path !== '/metrics') {

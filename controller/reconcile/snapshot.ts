@@ -61,9 +61,11 @@ export async function takeSnapshot(api: NetBoxPort, scope: SnapshotScope): Promi
 
   const inScope = manufacturerList.filter((m) => scope.manufacturers.has(String(m.slug).toLowerCase()));
   const everything = inScope.length === manufacturerList.length;
+  // NetBox answers 400 to a tag filter naming a tag it does not have; such a tag owns nothing yet.
+  const ownerTags = scope.ownerTags.filter((tag) => tags.has(tag));
   const [deviceTypeList, moduleTypeList] = await Promise.all([
-    readTypes(api, 'device-types', inScope, everything, scope.ownerTags, limit),
-    readTypes(api, 'module-types', inScope, everything, scope.ownerTags, limit),
+    readTypes(api, 'device-types', inScope, everything, ownerTags, limit),
+    readTypes(api, 'module-types', inScope, everything, ownerTags, limit),
   ]);
   const deviceTypes = new Map<string, NetBoxRecord>();
   const deviceTypesBySlug = new Map<string, NetBoxRecord>();

@@ -11,6 +11,7 @@ import { markConflicts } from './conflicts.ts';
 import { syncIntents } from './intent-sync.ts';
 import type { SyncResult } from './intent-sync.ts';
 import { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';
+import type { LeaderElection } from './leader.ts';
 import { createIntentScheduler, DEFAULT_SCHEDULE_QUEUE } from './scheduler.ts';
 import type { IntentScheduler } from './scheduler.ts';
 import type { IntentRef, IntentSource, LibraryProvider, ReconcileRequester } from './types.ts';
@@ -50,6 +51,29 @@ export interface ControllerDeps {
   readonly queuePrefix?: string;
   /** This instance's id in the leader lock. */
   readonly instanceId?: string;
+  /**
+   * How leadership is decided; default a Redis lock with {@link ControllerDeps.leaderTtlMs}.
+   * The Kubernetes source passes a coordination.k8s.io Lease instead.
+   */
+  readonly election?: (hooks: { onElected(): Promise<void>; onDeposed(): Promise<void> }) => LeaderElection;
+  /** More work only the leader does (the Kubernetes watcher), started after the first sync of the sources. */
+  readonly duties?: readonly LeaderDuty[];
+}
+
+/** Work the leading controller starts when elected and stops when it steps down. */
+export interface LeaderDuty {
+  readonly name: string;
+  start(context: { readonly scheduler: IntentScheduler }): Promise<void>;
+  stop(): Promise<void>;
+  /** For /readyz while leading; healthy when absent. */
+  health?(): { readonly healthy: boolean; readonly problems: readonly string[] };
+}
+
+/** The controller's readiness: a standby is ready; a leader when its duties are (the watches, for Kubernetes). */
+export interface ControllerHealth {
+  readonly leader: boolean;
+  readonly ready: boolean;
+  readonly problems: readonly string[];
 }
 
 /** The outcome of one source's sync, as logged and returned by syncNow(). */
@@ -85,6 +109,7 @@ export interface Controller {
   refreshLibrary(): Promise<{ revision: string; changed: boolean } | undefined>;
   readonly isLeader: boolean;
   readonly scheduler: IntentScheduler;
+  health(): ControllerHealth;
 }
 
 /** Creates a controller; nothing connects until start(). */
@@ -106,7 +131,7 @@ export function createController(deps: ControllerDeps): Controller {
   });
   let lockClient: Redis | undefined;
   let subscriber: Redis | undefined;
-  let election: ReturnType<typeof createLeaderElection> | undefined;
+  let election: LeaderElection | undefined;
   let duties: LeaderDuties | undefined;
 
   const runner = createSyncRunner(deps, scheduler, logger);
@@ -140,6 +165,11 @@ export function createController(deps: ControllerDeps): Controller {
     get isLeader(): boolean {
       return isLeader();
     },
+    health(): ControllerHealth {
+      if (!isLeader()) return { leader: false, ready: election !== undefined, problems: election === undefined ? ['not started'] : [] };
+      const problems = (deps.duties ?? []).flatMap((duty) => duty.health?.().problems ?? []);
+      return { leader: true, ready: problems.length === 0, problems };
+    },
     async start(): Promise<void> {
       if (election) return;
       lockClient = new Redis({ ...redisOptions, lazyConnect: true });
@@ -154,15 +184,17 @@ export function createController(deps: ControllerDeps): Controller {
         const url = parseSyncMessage(message);
         runner.syncMatching(url, 'webhook').catch((error: unknown) => logger.warn({ err: error }, 'requested source sync failed'));
       });
-      election = createLeaderElection({
-        redis: lockClient,
-        key: deps.leaderKey ?? DEFAULT_LEADER_KEY,
-        ttlMs: deps.leaderTtlMs ?? 15_000,
-        ...(deps.instanceId ? { id: deps.instanceId } : {}),
-        logger,
-        onElected: becomeLeader,
-        onDeposed: stepDown,
-      });
+      election = deps.election
+        ? deps.election({ onElected: becomeLeader, onDeposed: stepDown })
+        : createLeaderElection({
+            redis: lockClient,
+            key: deps.leaderKey ?? DEFAULT_LEADER_KEY,
+            ttlMs: deps.leaderTtlMs ?? 15_000,
+            ...(deps.instanceId ? { id: deps.instanceId } : {}),
+            logger,
+            onElected: becomeLeader,
+            onDeposed: stepDown,
+          });
       election.start();
       logger.info({ instance: election.id, sources: deps.sources.map((source) => source.id) }, 'controller started; contending for leadership');
     },
@@ -234,6 +266,8 @@ interface SyncRunner {
   idle(): Promise<void>;
   syncMatching(url: string | undefined, trigger: string): Promise<SourceSyncReport[]>;
   syncSource(source: IntentSource, trigger: string): Promise<SourceSyncReport>;
+  /** Syncs `source` again if its last sync found intents another source defines. */
+  retryConflicts(source: IntentSource): Promise<unknown>;
   refreshLibrary(): Promise<{ revision: string; changed: boolean } | undefined>;
   reconcileAllActive(reason: string): Promise<number>;
 }
@@ -276,7 +310,12 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
         if (prune) requested.push({ ref, reason: `intent removed from ${source.id} at revision ${result.revision}; pruning its objects (prune: true)` });
       }
       for (const { ref, reason } of requested) await request(ref, reason, correlationId);
-      synced.set(source, result.revision);
+      for (const { ref, definedBy } of result.conflicts) {
+        log.error({ intent: `${ref.kind}/${ref.name}`, definedBy }, 'intent is also defined by another source: this copy is ignored until that one is removed');
+      }
+      // With conflicts, the next poll syncs again even at the same revision, to take the intent over once the other copy is gone.
+      if (result.conflicts.length === 0) synced.set(source, result.revision);
+      else synced.delete(source);
       log.info(
         {
           trigger,
@@ -349,6 +388,11 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
   return {
     syncSource,
     reconcileAllActive,
+    async retryConflicts(source: IntentSource): Promise<unknown> {
+      // A source whose last sync had conflicts has no synced revision (see syncOnce).
+      if (synced.has(source) || running.has(source)) return undefined;
+      return syncSource(source, 'conflict retry');
+    },
     async idle(): Promise<void> {
       while (running.size > 0) {
         await Promise.allSettled([...running.values()].flatMap((state) => [state.current, ...(state.next ? [state.next] : [])]));
@@ -413,16 +457,30 @@ async function startLeaderDuties(
   await Promise.all(deps.sources.map((source) => runner.syncSource(source, 'leader elected')));
   await scheduler.syncSchedules();
   for (const source of deps.sources) {
-    if (source.watch) unwatchers.push(await source.watch(() => void runner.syncSource(source, 'folder changed')));
-    else every(timing.pollIntervalMs, () => runner.syncSource(source, 'poll'));
+    if (source.watch) {
+      unwatchers.push(await source.watch(() => void runner.syncSource(source, 'folder changed')));
+      every(timing.pollIntervalMs, () => runner.retryConflicts(source));
+    } else {
+      every(timing.pollIntervalMs, () => runner.syncSource(source, 'poll'));
+    }
   }
   if (deps.library && timing.libraryIntervalMs > 0) every(timing.libraryIntervalMs, () => runner.refreshLibrary());
-  return {
-    async stop(): Promise<void> {
-      stopped = true;
-      for (const timer of timers) clearTimeout(timer);
-      await Promise.all(unwatchers.map((unwatch) => unwatch()));
-      await scheduler.stopWorker();
-    },
+  const duties: LeaderDuty[] = [];
+  const stopAll = async (): Promise<void> => {
+    stopped = true;
+    for (const timer of timers) clearTimeout(timer);
+    for (const duty of duties.reverse()) await duty.stop().catch((error: unknown) => logger.warn({ err: error, duty: duty.name }, 'stopping a leader duty failed'));
+    await Promise.all(unwatchers.map((unwatch) => unwatch()));
+    await scheduler.stopWorker();
   };
+  try {
+    for (const duty of deps.duties ?? []) {
+      await duty.start({ scheduler });
+      duties.push(duty);
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return { stop: stopAll };
 }

@@ -5,14 +5,14 @@
  * ties it together under a Redis leader lock (`netbox-gitops controller`).
  */
 export { createController, requestSourceSync, sameRepository, DEFAULT_SYNC_CHANNEL } from './controller.ts';
-export type { Controller, ControllerDeps, SourceSyncReport } from './controller.ts';
+export type { Controller, ControllerDeps, ControllerHealth, LeaderDuty, SourceSyncReport } from './controller.ts';
 export { createGitIntentSource } from './git-intent-source.ts';
 export type { GitIntentSourceOptions } from './git-intent-source.ts';
 export { createFolderIntentSource, hashIntentFolder, DEFAULT_DEBOUNCE_MS } from './folder-intent-source.ts';
 export type { FolderIntentSourceOptions } from './folder-intent-source.ts';
 export { createCachedLibraryProvider, fingerprintFolder } from '../catalogue/index.ts';
 export type { CachedLibraryProvider, CachedLibraryProviderOptions, LibraryCacheStats } from '../catalogue/index.ts';
-export { syncIntents, canonicalJson, suspendIntent, resumeIntent } from './intent-sync.ts';
+export { syncIntents, canonicalJson, conflictNote, conflictingSourceOf, suspendIntent, resumeIntent } from './intent-sync.ts';
 export type { SyncResult, SuspensionResult } from './intent-sync.ts';
 export { snapshotIntents } from './snapshot.ts';
 export { createIntentScheduler, nextScheduledChecks, repeatOf, DEFAULT_SCHEDULE_QUEUE } from './scheduler.ts';

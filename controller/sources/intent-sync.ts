@@ -18,6 +18,25 @@ export interface SyncResult {
   readonly unchanged: number;
   /** True when removals were held back because some errors could not be pinned to an intent. */
   readonly removalsWithheld: boolean;
+  /**
+   * Intents of this snapshot that another source already defines (`definedBy`): an error. The
+   * first source keeps the intent (its row gets a note naming this source); this copy is not
+   * stored until the other one is removed, when a later sync of this source takes it over.
+   */
+  readonly conflicts: readonly { readonly ref: IntentRef; readonly definedBy: string }[];
+}
+
+/** The note on an intent's row while another source also defines it. */
+export function conflictNote(otherSource: string): string {
+  return `also defined by ${otherSource}; that copy is ignored until this one is removed (one kind/name from two sources is an error)`;
+}
+const CONFLICT_NOTE_PREFIX = 'also defined by ';
+
+/** The source named by a {@link conflictNote}, if `message` is one. */
+export function conflictingSourceOf(message: string | null | undefined): string | undefined {
+  if (!message?.startsWith(CONFLICT_NOTE_PREFIX)) return undefined;
+  const end = message.indexOf('; that copy is ignored');
+  return end > 0 ? message.slice(CONFLICT_NOTE_PREFIX.length, end) : undefined;
 }
 
 interface StoredIntent {
@@ -50,15 +69,40 @@ export async function syncIntents(pool: Pool, source: string, snapshot: IntentSn
     const stored = await readStoredIntents(client, source, keys);
     const changed: IntentRef[] = [];
     const suspended: IntentRef[] = [];
+    const conflicts: { ref: IntentRef; definedBy: string }[] = [];
     let unchanged = 0;
+    // A row another source holds (and has not removed) stays that source's: note the conflict on it.
+    const ownedElsewhere = async (ref: IntentRef, row: StoredIntent | undefined): Promise<boolean> => {
+      if (row === undefined || row.source === source || row.status === 'removed') return false;
+      conflicts.push({ ref, definedBy: row.source });
+      await client.query(
+        `UPDATE intents SET status_message = $2, updated_at = now()
+          WHERE id = $1 AND status IN ('active', 'suspended') AND (status_message IS NULL OR left(status_message, $3) = $4)
+            AND status_message IS DISTINCT FROM $2`,
+        [row.id, conflictNote(source), CONFLICT_NOTE_PREFIX.length, CONFLICT_NOTE_PREFIX],
+      );
+      return true;
+    };
     for (const { intent } of snapshot.intents) {
-      const outcome = await upsertValidIntent(client, source, snapshot.revision, intent, stored.get(intentKey(intent)));
       const ref = { kind: intent.kind, name: intent.metadata.name };
+      const row = stored.get(intentKey(intent));
+      if (await ownedElsewhere(ref, row)) continue;
+      const outcome = await upsertValidIntent(client, source, snapshot.revision, intent, row);
       if (intent.spec.suspend) suspended.push(ref);
       if (outcome === 'reconcile') changed.push(ref);
       else if (outcome === 'unchanged') unchanged += 1;
     }
-    for (const entry of snapshot.invalid) await markInvalid(client, source, snapshot.revision, entry, stored.get(`${entry.kind}/${entry.name}`));
+    for (const entry of snapshot.invalid) {
+      const row = stored.get(`${entry.kind}/${entry.name}`);
+      if (await ownedElsewhere({ kind: entry.kind, name: entry.name }, row)) continue;
+      await markInvalid(client, source, snapshot.revision, entry, row);
+    }
+    // This source no longer defines what it conflicted over: clear its note on the other rows.
+    await client.query(
+      `UPDATE intents SET status_message = NULL, updated_at = now()
+        WHERE source <> $1 AND status_message = $2 AND NOT ((kind || '/' || name) = ANY($3::text[]))`,
+      [source, conflictNote(source), keys],
+    );
     const present = new Set(keys);
     const gone = [...stored.values()].filter((row) => row.source === source && row.status !== 'removed' && !present.has(`${row.kind}/${row.name}`));
     const removalsWithheld = snapshot.unattributed.length > 0 && gone.length > 0;
@@ -72,6 +116,7 @@ export async function syncIntents(pool: Pool, source: string, snapshot: IntentSn
       suspended,
       unchanged,
       removalsWithheld,
+      conflicts,
     };
   });
 }

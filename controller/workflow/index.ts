@@ -17,6 +17,8 @@ export { RECONCILE_WORKFLOW, WORKFLOWS, formSchemaOf } from './registry.ts';
 export { skipped } from './definition.ts';
 export { listLibraryUpgrades, recordLibraryUpgrade } from './library-upgrades.ts';
 export type { LibraryUpgradeRecord } from './library-upgrades.ts';
+export { describeReadiness, readDriftObjects, readIntentStates } from './intent-states.ts';
+export type { IntentProcessSummary, IntentReadiness, IntentState } from './intent-states.ts';
 export type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, processOutcomes } from './listing.ts';
 export type { OutcomeBucket } from './listing.ts';

@@ -4,3 +4,6 @@
  */
 export { createCrdSchemaValidator } from './crd-schema.ts';
 export type { AdmissionResult, CrdSchemaValidator, FieldValidation } from './crd-schema.ts';
+export { startStandInApiServer } from './server.ts';
+export type { FaultRule, StandInApiServer, StandInOptions, StandInStats } from './server.ts';
+export { applyMergePatch } from './merge-patch.ts';
