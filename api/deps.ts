@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
 import type { AppConfig } from '../controller/config/index.ts';
+import { redisErrorHandler, redisRetryDelay, watchRedisClient } from '../controller/connectivity/index.ts';
 import { createPool, loadMigrations } from '../controller/db/index.ts';
 import type { Pool } from '../controller/db/index.ts';
 import type { Logger } from '../controller/logging/index.ts';
@@ -46,11 +47,11 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
     port: config.redis.port,
     db: config.redis.db,
     ...(config.redis.password.isEmpty ? {} : { password: config.redis.password.reveal() }),
+    retryStrategy: redisRetryDelay,
   };
-  const redis = new Redis({ ...redisOptions, connectionName: 'netbox-gitops-api', maxRetriesPerRequest: 1 });
-  redis.on('error', (error: Error) => logger.warn({ err: error }, 'API Redis connection failed; retrying'));
+  const redis = watchRedisClient(new Redis({ ...redisOptions, connectionName: 'netbox-gitops-api', maxRetriesPerRequest: 1 }), logger, 'API Redis connection failed; retrying', 'api');
   const queue = new Queue(engine.queueName ?? config.workflow.queue, { connection: { ...redisOptions, connectionName: 'netbox-gitops-api-queue', maxRetriesPerRequest: null } });
-  queue.on('error', (error: Error) => logger.warn({ err: error }, 'API queue connection failed; retrying'));
+  queue.on('error', redisErrorHandler(logger, 'API queue connection failed; retrying', 'api queue'));
   const netboxAgent = new Agent({ connect: { timeout: 2_000, rejectUnauthorized: config.netbox.verifySsl }, keepAliveTimeout: 10_000 });
   const netboxAuthorization = authorizationHeader(config.netbox.token);
   const scheduleQueue = new Queue(overrides.scheduleQueue ?? DEFAULT_SCHEDULE_QUEUE, {

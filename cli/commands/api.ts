@@ -9,11 +9,13 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { startApiServer } from '../../api/index.ts';
 import type { CliContext } from '../context.ts';
+import { servicesReady, waitForServicesOption } from '../services.ts';
 import { waitForSignal } from '../signals.ts';
 
 interface ApiCommandOptions {
   readonly port?: number;
   readonly host?: string;
+  readonly waitForServices: number;
 }
 
 function parsePort(text: string): number {
@@ -32,9 +34,11 @@ export function registerApiCommand(program: Command, ctx: CliContext): void {
     )
     .option('--port <port>', 'port to listen on (default API_PORT, 8080)', parsePort)
     .option('--host <host>', 'address to listen on (default API_HOST, 0.0.0.0)')
+    .addOption(waitForServicesOption())
     .action(async (options: ApiCommandOptions) => {
       const config = ctx.config();
       const logger = ctx.logger();
+      await servicesReady(ctx, options.waitForServices);
       const server = await startApiServer(config, logger, { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) });
       try {
         ctx.out.write(`API listening on ${server.url} (docs ${server.url}/api/docs, GraphQL ${server.url}/graphql); Ctrl-C stops it\n`);

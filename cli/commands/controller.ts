@@ -27,6 +27,7 @@ import type { CachedLibraryProvider, ControllerDeps, IntentSource } from '../../
 import { createDefaultDeps, createWorkflowService, subscribeEvents } from '../../controller/workflow/index.ts';
 import type { WorkflowService } from '../../controller/workflow/index.ts';
 import type { CliContext } from '../context.ts';
+import { servicesReady, waitForServicesOption } from '../services.ts';
 import { waitForSignal } from '../signals.ts';
 
 type SourceKind = AppConfig['intentsSource'];
@@ -39,6 +40,7 @@ interface ControllerCommandOptions {
   readonly gitPath?: string;
   readonly namespace?: string;
   readonly library?: string;
+  readonly waitForServices: number;
 }
 
 /** Registers `netbox-gitops controller`. */
@@ -56,6 +58,7 @@ export function registerControllerCommand(program: Command, ctx: CliContext): vo
     .option('--git-path <path>', 'folder inside the repository holding the intents (default GIT_PATH, the whole repository)')
     .option('--namespace <namespace>', 'kubernetes source: watch VendorSets/DeviceTypeSets in this namespace only (default WATCH_NAMESPACE, else all)')
     .option('--library <dir>', 'devicetype-library folder (default LIBRARY_GIT_URL at LIBRARY_GIT_REF when set, else LIBRARY_PATH)')
+    .addOption(waitForServicesOption())
     .action(async (options: ControllerCommandOptions) => {
       await runController(ctx, options);
     });
@@ -71,6 +74,7 @@ async function runController(ctx: CliContext, options: ControllerCommandOptions)
   const source = kind === 'kubernetes' ? undefined : intentSourceFor(kind, config, options, ctx.env, logger);
   // A missing folder is a typo, not an outage: say so now rather than log it every sync.
   if (source?.kind === 'folder') await source.fetch();
+  await servicesReady(ctx, options.waitForServices);
   const library = libraryProviderFor(config, options, ctx.env, logger);
   const pool = createPool(config.database, { applicationName: 'netbox-gitops-controller', logger });
   let health: MetricsServer | undefined;

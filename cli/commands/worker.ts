@@ -19,11 +19,13 @@ import { createCachedLibraryProvider } from '../../controller/sources/index.ts';
 import { createDefaultDeps, startWorker } from '../../controller/workflow/index.ts';
 import type { LibraryProvider } from '../../controller/workflow/index.ts';
 import type { CliContext } from '../context.ts';
+import { servicesReady, waitForServicesOption } from '../services.ts';
 import { waitForSignal } from '../signals.ts';
 
 interface WorkerCommandOptions {
   readonly concurrency: number;
   readonly shutdownGrace: number;
+  readonly waitForServices: number;
 }
 
 function positiveInteger(what: string): (value: string) => number {
@@ -41,9 +43,11 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
     .description('run workflow processes (reconciles, imports) from the queue until SIGTERM/SIGINT; runs migrate first')
     .option('--concurrency <n>', 'processes run at once by this worker (keep DATABASE_POOL_SIZE above it)', positiveInteger('a number of processes'), 4)
     .option('--shutdown-grace <ms>', 'on SIGTERM, how long a running step may take before it is asked to stop at its next chunk', positiveInteger('milliseconds'), 10_000)
+    .addOption(waitForServicesOption())
     .action(async (options: WorkerCommandOptions) => {
       const config = ctx.config();
       const logger = ctx.logger();
+      await servicesReady(ctx, options.waitForServices);
       const deps = createDefaultDeps(config, logger, { library: libraryProvider(config, ctx.env, logger) });
       // Drift, failures and upgrades become notifications; this worker also sends what is due.
       const notifier = createNotifier({ pool: deps.pool, config: config.notifications, logger });

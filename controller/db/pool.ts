@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import type { AppConfig } from '../config/index.ts';
+import { watchPool } from '../connectivity/index.ts';
 import type { Logger } from '../logging/index.ts';
 
 export interface PoolOptions {
@@ -14,7 +15,8 @@ export interface PoolOptions {
 
 /**
  * Creates a pg connection pool for `database` (AppConfig's `database` section). Idle-connection
- * errors are logged instead of crashing the process; the pool replaces the lost connection.
+ * errors are logged (once per outage) instead of crashing the process; the pool replaces the
+ * lost connection.
  */
 export function createPool(database: AppConfig['database'], options: PoolOptions = {}): Pool {
   const pool = new pg.Pool({
@@ -27,10 +29,7 @@ export function createPool(database: AppConfig['database'], options: PoolOptions
     application_name: options.applicationName ?? 'netbox-gitops',
   });
   // Without a listener, an 'error' event from an idle client would end the process.
-  pool.on('error', (error) => {
-    options.logger?.warn({ err: error }, 'idle Postgres connection failed; the pool will open a new one');
-  });
-  return pool;
+  return watchPool(pool, options.logger);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/index.ts';
+import { redisRetryDelay, watchRedisClient } from '../connectivity/index.ts';
 import type { Pool } from '../db/index.ts';
 import { formatIssue } from '../errors/index.ts';
 import type { IntentKind } from '../intents/index.ts';
@@ -172,11 +173,9 @@ export function createController(deps: ControllerDeps): Controller {
     },
     async start(): Promise<void> {
       if (election) return;
-      lockClient = new Redis({ ...redisOptions, lazyConnect: true });
-      lockClient.on('error', (error) => logger.warn({ err: error }, 'leader lock connection error'));
+      lockClient = watchRedisClient(new Redis({ ...redisOptions, lazyConnect: true }), logger, 'leader lock connection error', 'leader lock');
       await lockClient.connect();
-      subscriber = new Redis({ ...redisOptions, lazyConnect: true });
-      subscriber.on('error', (error) => logger.warn({ err: error }, 'sync channel connection error'));
+      subscriber = watchRedisClient(new Redis({ ...redisOptions, lazyConnect: true }), logger, 'sync channel connection error', 'sync channel');
       await subscriber.connect();
       await subscriber.subscribe(channel);
       subscriber.on('message', (_channel: string, message: string) => {
@@ -235,8 +234,9 @@ export async function requestSourceSync(redis: Redis, sourceUrl?: string, channe
   await redis.publish(channel, JSON.stringify({ url: sourceUrl ?? null }));
 }
 
-function redisOptionsOf(redis: AppConfig['redis']): { host: string; port: number; db: number; password?: string } {
-  return { host: redis.host, port: redis.port, db: redis.db, ...(redis.password.isEmpty ? {} : { password: redis.password.reveal() }) };
+function redisOptionsOf(redis: AppConfig['redis']): { host: string; port: number; db: number; password?: string; retryStrategy: (times: number) => number } {
+  // A lost connection is retried with exponential backoff (logged once per outage).
+  return { host: redis.host, port: redis.port, db: redis.db, ...(redis.password.isEmpty ? {} : { password: redis.password.reveal() }), retryStrategy: redisRetryDelay };
 }
 
 function parseSyncMessage(message: string): string | undefined {

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { ConnectionOptions, Job } from 'bullmq';
+import { redisErrorHandler } from '../connectivity/index.ts';
 import type { Pool } from '../db/index.ts';
 import { parseDuration } from '../intents/index.ts';
 import type { IntentKind } from '../intents/index.ts';
@@ -57,7 +58,7 @@ export function createIntentScheduler(options: IntentSchedulerOptions): IntentSc
   const queueName = options.queueName ?? DEFAULT_SCHEDULE_QUEUE;
   const base = { connection: options.connection, ...(options.prefix ? { prefix: options.prefix } : {}) };
   const queue = new Queue<ScheduleJobData>(queueName, base);
-  queue.on('error', (error) => options.logger?.warn({ err: error, queue: queueName }, 'schedule queue connection error'));
+  queue.on('error', redisErrorHandler(options.logger, 'schedule queue error', queueName));
   let worker: Worker<ScheduleJobData> | undefined;
 
   const runScheduledJob = async (job: Job<ScheduleJobData>): Promise<void> => {
@@ -99,7 +100,7 @@ export function createIntentScheduler(options: IntentSchedulerOptions): IntentSc
       if (worker) return;
       worker = new Worker<ScheduleJobData>(queueName, runScheduledJob, { ...base, concurrency: 4 });
       worker.on('failed', (job, error) => options.logger?.warn({ err: error, intent: job?.data }, 'scheduled reconcile request failed'));
-      worker.on('error', (error) => options.logger?.warn({ err: error, queue: queueName }, 'schedule worker error'));
+      worker.on('error', redisErrorHandler(options.logger, 'schedule worker error', queueName));
       await worker.waitUntilReady();
     },
     async stopWorker(): Promise<void> {

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 import type { AppConfig } from '../config/index.ts';
+import { redisRetryDelay, watchRedisClient } from '../connectivity/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { WorkflowEvent } from './types.ts';
 
@@ -28,7 +29,8 @@ export interface ControlMessage {
 
 /**
  * ioredis options for AppConfig's redis section. `maxRetriesPerRequest: null` is what BullMQ
- * requires for its blocking connections; commands wait for a reconnect instead of failing.
+ * requires for its blocking connections; commands wait for a reconnect instead of failing. A
+ * lost connection is retried with exponential backoff (100 ms doubling to 5 s, jittered).
  */
 export function redisOptionsFor(redis: AppConfig['redis'], connectionName = 'netbox-gitops'): RedisOptions {
   return {
@@ -37,6 +39,7 @@ export function redisOptionsFor(redis: AppConfig['redis'], connectionName = 'net
     db: redis.db,
     ...(redis.password.isEmpty ? {} : { password: redis.password.reveal() }),
     maxRetriesPerRequest: null,
+    retryStrategy: redisRetryDelay,
     connectionName,
   };
 }
@@ -44,7 +47,7 @@ export function redisOptionsFor(redis: AppConfig['redis'], connectionName = 'net
 /** The same settings typed for BullMQ's Queue and Worker, which create their own connections. */
 export function bullConnectionFor(redis: AppConfig['redis'], connectionName: string): ConnectionOptions {
   const { host, port, db, password, maxRetriesPerRequest } = redisOptionsFor(redis, connectionName);
-  return { host, port, db, ...(password !== undefined ? { password } : {}), maxRetriesPerRequest, connectionName };
+  return { host, port, db, ...(password !== undefined ? { password } : {}), maxRetriesPerRequest, retryStrategy: redisRetryDelay, connectionName };
 }
 
 /**
@@ -62,8 +65,7 @@ export interface EventPublisher {
 export function createEventPublisher(redis: AppConfig['redis'], logger: Logger, queueName?: string): EventPublisher {
   const channel = eventsChannel(queueName);
   // Auto-pipelining batches the many small PUBLISHes of busy workers into few writes.
-  const client = new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-events'), lazyConnect: true, enableAutoPipelining: true });
-  client.on('error', (error: Error) => logger.warn({ err: error }, 'Redis connection for events failed; retrying'));
+  const client = watchRedisClient(new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-events'), lazyConnect: true, enableAutoPipelining: true }), logger, 'Redis connection for events failed; retrying', 'events');
   return {
     publish(events): void {
       for (const event of events) {
@@ -102,17 +104,20 @@ export function isWorkflowEvent(value: unknown): value is WorkflowEvent {
 /**
  * Subscribes to one channel with JSON messages; used for events and for workers' control
  * messages. `onResubscribed` is called each time the connection came back after a loss (and
- * ioredis subscribed again): messages published meanwhile were lost.
+ * ioredis subscribed again): messages published meanwhile were lost. With `logger`, the
+ * connection's loss and return are logged (once per outage).
  */
 export async function subscribeChannel(
   redis: AppConfig['redis'],
   channel: string,
   handler: (message: unknown) => void,
-  options: { readonly onResubscribed?: () => void } = {},
+  options: { readonly onResubscribed?: () => void; readonly logger?: Logger } = {},
 ): Promise<() => Promise<void>> {
   const client = new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-subscriber') });
-  // The subscriber reconnects and resubscribes by itself; a failed attempt is not fatal.
-  client.on('error', () => undefined);
+  // The subscriber reconnects and resubscribes by itself; a failed attempt is not fatal (and
+  // is logged once per outage when there is a logger).
+  if (options.logger) watchRedisClient(client, options.logger, 'Redis subscription failed; retrying', `subscriber ${channel}`);
+  else client.on('error', () => undefined);
   let readyBefore = false;
   client.on('ready', () => {
     if (readyBefore) options.onResubscribed?.();

@@ -212,6 +212,7 @@ export async function subscribeOrderedEvents(options: OrderedEventsOptions, hand
       if (isWorkflowEvent(message)) stream.receive(message);
     },
     {
+      ...(options.logger ? { logger: options.logger } : {}),
       onResubscribed: () => {
         // Events published while the connection was down are lost on Redis but recorded in
         // Postgres. Read from a little before the last one delivered: duplicates are dropped.

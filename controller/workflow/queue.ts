@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
+import { redisErrorHandler } from '../connectivity/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Tuning } from './definition.ts';
 import { bullConnectionFor } from './events.ts';
@@ -29,7 +30,7 @@ export function resolveTuning(t: EngineTuning | undefined): Tuning {
 
 export function createQueue(deps: Pick<EngineDeps, 'redis' | 'queueName' | 'logger'>): Queue<ProcessJobData> {
   const queue = new Queue<ProcessJobData>(deps.queueName ?? DEFAULT_QUEUE, { connection: bullConnectionFor(deps.redis, 'netbox-gitops-queue') });
-  queue.on('error', (error: Error) => deps.logger.warn({ err: error }, 'workflow queue: Redis error'));
+  queue.on('error', redisErrorHandler(deps.logger, 'workflow queue: Redis error', 'queue'));
   return queue;
 }
 

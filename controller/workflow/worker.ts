@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
 import type { Job, Queue } from 'bullmq';
+import { redisErrorHandler } from '../connectivity/index.ts';
 import { StepCancelledError, StepInterruptedError } from './errors.ts';
 import { EVENTS_COLUMN, eventsCte, eventsOf } from './event-log.ts';
 import type { EventRow } from './event-log.ts';
@@ -44,10 +45,15 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
   const active = new Map<string, AbortController>();
   let closing = false;
 
-  const unsubscribe = await subscribeChannel(deps.redis, CONTROL_CHANNEL, (message) => {
-    const m = message as Partial<ControlMessage>;
-    if (m.type === 'cancel' && typeof m.processId === 'string') active.get(m.processId)?.abort(new StepCancelledError(typeof m.by === 'string' ? m.by : null));
-  });
+  const unsubscribe = await subscribeChannel(
+    deps.redis,
+    CONTROL_CHANNEL,
+    (message) => {
+      const m = message as Partial<ControlMessage>;
+      if (m.type === 'cancel' && typeof m.processId === 'string') active.get(m.processId)?.abort(new StepCancelledError(typeof m.by === 'string' ? m.by : null));
+    },
+    { logger },
+  );
 
   const env: RunnerEnv = {
     pool: deps.pool,
@@ -98,7 +104,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
       name: id,
     },
   );
-  worker.on('error', (error: Error) => logger.warn({ err: error }, 'worker: Redis or BullMQ error'));
+  worker.on('error', redisErrorHandler(logger, 'worker: Redis or BullMQ error', 'worker'));
   worker.on('failed', (job: Job<ProcessJobData> | undefined, error: Error) => {
     if (job) void failIfJobGaveUp(job, error);
   });
