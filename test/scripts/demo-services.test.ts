@@ -18,6 +18,7 @@ import { closedPort } from '../helpers/tcp-proxy.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const redisServer = await onPath('redis-server', process.env.PATH);
 const postgresBinaries = await findPostgres(process.env.PATH);
+const npm = await onPath('npm', process.env.PATH);
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 
@@ -82,7 +83,9 @@ describe('npm run demo: Postgres and Redis first', () => {
 
   it.skipIf(redisServer === undefined)('with Redis not running and redis-server installed: runs a private Redis, and Ctrl-C stops and removes it', async () => {
     const port = await closedPort();
-    const run = demo({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), PATH: pathWith({ 'redis-server': redisServer as string }) });
+    // node and npm too: the demo builds the dashboard with npm when web/dist is missing.
+    const tools = { node: process.execPath, ...(npm ? { npm } : {}) };
+    const run = demo({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), PATH: pathWith({ 'redis-server': redisServer as string, ...tools }) });
     const started = /started a private Redis \(.*\) on 127\.0\.0\.1:(\d+) in (\S+), removed at the end/;
     await until('the private Redis', () => started.test(run.out()) || run.child.exitCode !== null);
     const [, privatePort, dir] = started.exec(run.out()) as RegExpExecArray;
@@ -90,8 +93,7 @@ describe('npm run demo: Postgres and Redis first', () => {
     expect(await checkRedis(privateRedis)).toEqual({ ok: true });
     expect(existsSync(dir as string)).toBe(true);
 
-    // The demo goes on with it (the NetBox emulator comes next); Ctrl-C then ends everything.
-    await until('the demo to go on', () => run.out().includes('NetBox emulator') || run.child.exitCode !== null);
+    // Ctrl-C, whatever the demo is doing by then, ends everything it started.
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
     expect(run.err()).toContain('SIGINT: stopping the demo');

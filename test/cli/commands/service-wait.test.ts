@@ -143,7 +143,7 @@ describe('start-up with Postgres or Redis unreachable', () => {
     expect(worker.logs(/^Postgres and Redis answer; starting$/)).toHaveLength(1);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('a connection lost while running', () => {
@@ -172,5 +172,5 @@ describe('a connection lost while running', () => {
     expect(worker.child.exitCode).toBeNull();
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });
