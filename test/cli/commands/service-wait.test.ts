@@ -52,7 +52,7 @@ interface Running {
   readonly child: ChildProcess;
   out(): string;
   err(): string;
-  /** JSON log lines (pino writes them to stdout) whose msg matches. */
+  /** JSON log lines (on stdout or stderr) whose msg matches. */
   logs(match: RegExp): { msg: string; level: number }[];
   readonly exited: Promise<number | null>;
 }
@@ -86,7 +86,7 @@ function start(args: string[], env: Record<string, string>): Running {
     out: () => out,
     err: () => err,
     logs: (match) =>
-      out
+      `${out}\n${err}`
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as { msg: string; level: number })
