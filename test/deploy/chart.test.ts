@@ -319,7 +319,9 @@ describe('templates with the default values', () => {
     for (const resource of ['vendorsets', 'devicetypesets']) {
       for (const verb of ['get', 'list', 'watch']) expect(allowed('netbox-gitops.io', resource, verb), `${verb} ${resource}`).toBe(true);
       for (const verb of ['update', 'patch']) expect(allowed('netbox-gitops.io', `${resource}/status`, verb), `${verb} ${resource}/status`).toBe(true);
-      expect(allowed('netbox-gitops.io', resource, 'update'), `no write to the ${resource} themselves`).toBe(false);
+      // patch only: the finalizer and the reconcile annotation (merge patches); no updates of whole objects.
+      expect(allowed('netbox-gitops.io', resource, 'patch'), `patch ${resource} (finalizer)`).toBe(true);
+      expect(allowed('netbox-gitops.io', resource, 'update'), `no update of the ${resource} themselves`).toBe(false);
     }
     expect(allowed('', 'events', 'create')).toBe(true);
     for (const verb of ['get', 'create', 'update']) expect(allowed('coordination.k8s.io', 'leases', verb)).toBe(true);
