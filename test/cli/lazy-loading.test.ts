@@ -17,7 +17,7 @@ describe('lazy command loading', () => {
   it('the entry imports only the CLI shell, the error classes, the package-root finder and commander', () => {
     const closure = importClosure(ROOT, 'cli/main.ts');
     expect([...closure.packages]).toEqual(['commander']);
-    expect([...closure.files].sort()).toEqual(['cli/commands/index.ts', 'cli/context.ts', 'cli/main.ts', 'cli/program.ts', 'controller/errors/index.ts', 'controller/package-root/index.ts']);
+    expect([...closure.files].sort()).toEqual(['cli/commands/index.ts', 'cli/context.ts', 'cli/failure.ts', 'cli/main.ts', 'cli/program.ts', 'controller/errors/index.ts', 'controller/package-root/index.ts']);
   });
 
   it.each(['validate', 'resolve', 'plan'])('`%s` imports no server, queue, database or Kubernetes package', (name) => {
