@@ -284,7 +284,12 @@ function howToGet(missing: readonly { what: 'postgres' | 'redis'; line: string }
   const compose = ['docker-compose.yml', 'compose.yaml', 'compose.yml', 'docker-compose.yaml'].find((f) => existsSync(path.join(root, f)));
   const ways = [
     `install ${names.length > 1 ? 'them' : 'it'} (Debian/Ubuntu): sudo apt-get install ${packages}   (the demo then starts a private one by itself)`,
-    ...(compose ? [`with Docker: docker compose up -d ${names.join(' ')}   (${compose} in this repository)`] : []),
+    ...(compose
+      ? [
+          `with Docker: cp .env.example .env && docker compose up -d ${names.join(' ')}   (${compose} in this repository publishes them on 127.0.0.1), then ` +
+            'DATABASE_URL=postgres://netbox_gitops:change-me@127.0.0.1:5432/netbox_gitops REDIS_URL=redis://127.0.0.1:6379/0 npm run demo',
+        ]
+      : []),
     `use running servers: ${urls} npm run demo`,
   ];
   return [

@@ -132,6 +132,21 @@ describe('docker-compose.yml services', () => {
     expect(services.emulator?.command).toEqual(expect.arrayContaining(['--port', '8001', '--host', '0.0.0.0']));
   });
 
+  it('publishes Postgres and Redis on loopback only, matching the URLs the demo suggests', () => {
+    expect(services.postgres?.ports).toEqual(['127.0.0.1:5432:5432']);
+    expect(services.redis?.ports).toEqual(['127.0.0.1:6379:6379']);
+    const demo = readFileSync(join(REPO_ROOT, 'scripts/demo.ts'), 'utf8');
+    const url = /DATABASE_URL=(postgres:\/\/[^ ]+)/.exec(demo.slice(demo.indexOf('with Docker')))?.[1] ?? '';
+    const parsed = new URL(url);
+    expect([parsed.username, parsed.password, parsed.pathname.slice(1), parsed.hostname, parsed.port]).toEqual([
+      ENV_EXAMPLE.POSTGRES_USER,
+      ENV_EXAMPLE.POSTGRES_PASSWORD,
+      ENV_EXAMPLE.POSTGRES_DB,
+      ENV_EXAMPLE.POSTGRES_BIND,
+      ENV_EXAMPLE.POSTGRES_PORT,
+    ]);
+  });
+
   it('lets the worker scale: no container name, no published port', () => {
     expect(services.worker?.container_name).toBeUndefined();
     expect(services.worker?.ports).toBeUndefined();
