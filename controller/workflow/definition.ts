@@ -14,6 +14,7 @@ export interface Tuning {
   readonly applyConcurrency: number;
   readonly readConcurrency: number;
   readonly requestTimeoutMs: number;
+  readonly enqueueTimeoutMs: number;
 }
 
 /** What a step sees. Shared things (NetBox client, catalogue, pool) belong to the worker. */

@@ -60,6 +60,8 @@ export interface EventPublisher {
   publish(events: readonly WorkflowEvent[]): void;
   control(message: ControlMessage): Promise<void>;
   close(): Promise<void>;
+  /** Drops the connection at once (when close() cannot finish: Redis unreachable). */
+  disconnect(): void;
 }
 
 export function createEventPublisher(redis: AppConfig['redis'], logger: Logger, queueName?: string): EventPublisher {
@@ -79,6 +81,9 @@ export function createEventPublisher(redis: AppConfig['redis'], logger: Logger, 
     },
     async close(): Promise<void> {
       await client.quit().catch(() => client.disconnect());
+    },
+    disconnect(): void {
+      client.disconnect();
     },
   };
 }

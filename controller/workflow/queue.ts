@@ -25,6 +25,7 @@ export function resolveTuning(t: EngineTuning | undefined): Tuning {
     applyConcurrency: t?.applyConcurrency ?? 2,
     readConcurrency: t?.readConcurrency ?? 4,
     requestTimeoutMs: t?.requestTimeoutMs ?? 30_000,
+    enqueueTimeoutMs: t?.enqueueTimeoutMs ?? 10_000,
   };
 }
 

@@ -1,3 +1,4 @@
+import { redisAddress } from '../connectivity/index.ts';
 import { withTransaction } from '../db/index.ts';
 import { IntegrationError } from '../errors/index.ts';
 import { newCorrelationId } from '../logging/index.ts';
@@ -32,6 +33,46 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
   };
 
   /**
+   * Queues a process's job within `enqueueTimeoutMs`. ioredis keeps commands while Redis is
+   * unreachable (BullMQ needs that), so without a bound a caller such as `netbox-gitops run`
+   * would wait forever; a job queued after the bound finds its process finished and is dropped.
+   */
+  async function enqueueBounded(processId: string, jobId: string): Promise<void> {
+    const queued = enqueueProcess(queue, tuning, processId, jobId);
+    queued.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${redisAddress(deps.redis)} did not answer within ${Math.round(tuning.enqueueTimeoutMs / 1000)} s`)),
+        tuning.enqueueTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([queued, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Fails a process whose job could not be queued and says so in one line: what and what to check. */
+  async function failUnqueued(row: ProcessRow, error: unknown): Promise<never> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const failed = await updateProcess(deps.pool, row.id, {
+      status: 'failed',
+      completed: true,
+      error: { type: 'IntegrationError', code: 'integration_error', message: `could not queue the process: ${reason}`, transient: true, step: null, details: null },
+      events: [{ type: 'process.finished' }],
+    });
+    events.publish(eventsOf(failed));
+    throw new IntegrationError(
+      `could not queue process ${row.id}: ${reason}; check REDIS_URL (or REDIS_HOST, REDIS_PORT, REDIS_PASSWORD) and that Redis is running.` +
+        (failed ? ' The process was marked failed.' : ''),
+      { system: 'redis', transient: true },
+      { cause: error },
+    );
+  }
+
+  /**
    * Publishes a new process's process.created, then queues its job: published after the job,
    * a worker's first events could overtake it. A process whose job cannot be queued is failed,
    * not left dangling.
@@ -39,16 +80,9 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
   async function enqueueNew(row: ProcessRow & { events: EventRow[] }): Promise<ProcessRecord> {
     events.publish(eventsOf(row));
     try {
-      await enqueueProcess(queue, tuning, row.id, typeof row.state.jobId === 'string' ? row.state.jobId : row.id);
+      await enqueueBounded(row.id, typeof row.state.jobId === 'string' ? row.state.jobId : row.id);
     } catch (error) {
-      const failed = await updateProcess(deps.pool, row.id, {
-        status: 'failed',
-        completed: true,
-        error: { type: 'IntegrationError', code: 'integration_error', message: `could not queue the process: ${String(error)}`, transient: true, step: null, details: null },
-        events: [{ type: 'process.finished' }],
-      });
-      events.publish(eventsOf(failed));
-      throw new IntegrationError(`Could not queue process ${row.id} on Redis; check REDIS_* and that Redis is up. ${failed ? 'The process was marked failed.' : ''}`, { system: 'redis', transient: true }, { cause: error });
+      return failUnqueued(row, error);
     }
     return toProcessRecord(row);
   }
@@ -182,13 +216,36 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
       });
       // Before the job is queued, so the worker's events cannot overtake it.
       events.publish(eventsOf(row));
-      await enqueueProcess(queue, tuning, row.id, String(row.state.jobId));
+      try {
+        await enqueueBounded(row.id, String(row.state.jobId));
+      } catch (error) {
+        return failUnqueued(row, error);
+      }
       return toProcessRecord(row);
     },
 
     async close() {
-      await queue.close().catch(() => undefined);
-      await events.close();
+      // Bounded: closing waits for Redis to take the QUIT, which an unreachable Redis never does.
+      const bound = Math.min(2_000, tuning.enqueueTimeoutMs);
+      await Promise.all([closeWithin(bound, () => queue.close(), () => queue.disconnect()), closeWithin(bound, () => events.close(), () => events.disconnect())]);
     },
   };
+}
+
+/** Runs `close`, and `force` when it has not finished within `ms` (or failed). */
+async function closeWithin(ms: number, close: () => Promise<void>, force: () => Promise<void> | void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = close().then(
+    () => true,
+    () => false,
+  );
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+  });
+  try {
+    if (!(await Promise.race([closed, late]))) await Promise.resolve(force()).catch(() => undefined);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -74,6 +74,11 @@ export interface EngineTuning {
   readonly readConcurrency?: number;
   /** NetBox request timeout (NETBOX_TIMEOUT); a bulk write's grows with its chunk. Default 30,000 ms. */
   readonly requestTimeoutMs?: number;
+  /**
+   * How long starting or retrying a process waits for Redis to take its job; after it the
+   * process is marked failed and the caller gets an error saying to check Redis. Default 10,000 ms.
+   */
+  readonly enqueueTimeoutMs?: number;
 }
 
 /**
