@@ -42,6 +42,7 @@ const EVERYTHING_ON = {
     },
   },
   serviceMonitor: { enabled: true, labels: { release: 'prometheus' } },
+  prometheusRule: { enabled: true, labels: { release: 'prometheus' } },
 };
 
 const SECRET_VARIABLES = ['NETBOX_TOKEN', 'DATABASE_URL', 'DATABASE_PASSWORD', 'REDIS_URL', 'REDIS_PASSWORD', 'GIT_TOKEN', 'GIT_WEBHOOK_SECRET'];
@@ -352,15 +353,16 @@ describe('templates with every option on', () => {
         'Ingress/nbg-api',
         'ServiceMonitor/nbg-api',
         'ServiceMonitor/nbg-worker',
+        'PrometheusRule/nbg',
         'Role/nbg-leader-election',
       ]),
     );
     expect(kinds.filter((k) => k.startsWith('Secret/'))).toEqual([]);
   });
 
-  it('every object fits its API type (ServiceMonitor checked by hand)', () => {
+  it('every object fits its API type (ServiceMonitor checked by hand, PrometheusRule in alerts.test.ts)', () => {
     for (const { file, ...object } of chart.objects) {
-      if (object.kind === 'ServiceMonitor') continue;
+      if (object.kind === 'ServiceMonitor' || object.kind === 'PrometheusRule') continue;
       expect(checkShape(object, object.apiVersion, object.kind), file).toEqual([]);
     }
     for (const [component, port] of [['api', 'http'], ['worker', 'metrics']] as const) {
