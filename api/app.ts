@@ -14,6 +14,7 @@ import { HttpError, installErrorHandlers } from './errors.ts';
 import type { NotFoundFallback } from './errors.ts';
 import { registerGraphql } from './graphql/index.ts';
 import { createHealthMonitor } from './health.ts';
+import { gitopsLoopRoutes } from './routes/gitops-loop.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { intentRoutes } from './routes/intents.ts';
@@ -162,6 +163,7 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
         { name: 'intents', description: 'intents, drift' },
         { name: 'audit' },
         { name: 'onboarding', description: 'NetBox against the devicetype-library' },
+        { name: 'notifications', description: 'the notification delivery log' },
         { name: 'tokens', description: 'admin only' },
         { name: 'hooks' },
         { name: 'health' },
@@ -185,6 +187,7 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
       await tokenRoutes(scope, ctx);
       await meRoutes(scope, ctx);
       await libraryRoutes(scope, ctx);
+      await gitopsLoopRoutes(scope, ctx);
     },
     { prefix: '/api/v1' },
   );

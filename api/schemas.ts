@@ -2,6 +2,7 @@
 // without leaking fields that are not listed) and generate the OpenAPI document at /api/docs.
 import { PROCESS_STATUSES, STEP_STATUSES } from '../controller/workflow/index.ts';
 import { ROLES } from '../controller/auth/index.ts';
+import { NOTIFICATION_EVENTS } from '../controller/config/index.ts';
 import { errorSchema } from './errors.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -417,6 +418,75 @@ export const tokenSchema = {
   },
 } as const;
 
+const actionCounts = { type: 'object', description: 'Operations by action (create, update, delete, ...)', additionalProperties: { type: 'integer' } } as const;
+
+export const libraryUpgradeSchema = {
+  $id: 'LibraryUpgrade',
+  type: 'object',
+  description: 'A devicetype-library revision newer than the one an intent pins, previewed and not applied ("upgrade available")',
+  required: ['id', 'intent', 'fromRevision', 'toRevision', 'status', 'effect', 'changes', 'processId', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    intent: { type: 'object', required: ['kind', 'name'], properties: { kind: { type: 'string' }, name: { type: 'string' } } },
+    fromRevision: { type: 'string', description: 'the revision the intent uses (its pin)' },
+    toRevision: { type: 'string', description: 'the newer revision upstream' },
+    status: { type: 'string', enum: ['available', 'superseded'], description: 'superseded: a newer revision was previewed since' },
+    effect: {
+      type: 'object',
+      description: 'What taking the upgrade would do to the intent',
+      additionalProperties: true,
+      properties: {
+        intent: { type: 'string' },
+        from: { type: 'string' },
+        planAtNew: actionCounts,
+        introduced: actionCounts,
+        resolved: { type: 'integer' },
+        sample: { type: 'array', items: { type: 'string' } },
+        error: { type: 'string' },
+      },
+    },
+    changes: { ...jsonObject, description: "The library's own changes between the two revisions: files added, removed, renamed, models whose templates changed" },
+    processId: { ...nullableString, description: 'the preview_library_upgrade process that recorded it' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const libraryUpgradePageSchema = {
+  $id: 'LibraryUpgradePage',
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: { $ref: 'LibraryUpgrade#' } }, nextCursor: { ...nullableString, description: 'Pass as `cursor` for the next (older) page; null on the last page' } },
+} as const;
+
+export const notificationDeliverySchema = {
+  $id: 'NotificationDelivery',
+  type: 'object',
+  description: 'One notification for one channel in the delivery log',
+  required: ['id', 'channel', 'eventType', 'intent', 'event', 'status', 'attempts', 'nextAttemptAt', 'lastStatus', 'lastError', 'createdAt', 'deliveredAt'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    channel: { type: 'string', description: '`env` for NOTIFY_WEBHOOK_URL, else the Notification resource' },
+    eventType: { type: 'string', enum: [...NOTIFICATION_EVENTS, 'test'] },
+    intent: intentRef,
+    event: { ...jsonObject, description: 'The event as a JSON webhook receives it (type, at, summary, intent, processId, details); never secrets' },
+    status: { type: 'string', enum: ['pending', 'delivered', 'failed', 'suppressed'], description: 'suppressed: over the channel\'s rate limit, not sent' },
+    attempts: { type: 'integer' },
+    nextAttemptAt: nullableDateTime,
+    lastStatus: { type: ['integer', 'null'], description: "the receiver's last HTTP status" },
+    lastError: { ...nullableString, description: 'why the last attempt failed (never the URL)' },
+    createdAt: { type: 'string', format: 'date-time' },
+    deliveredAt: nullableDateTime,
+  },
+} as const;
+
+export const notificationDeliveryPageSchema = {
+  $id: 'NotificationDeliveryPage',
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: { $ref: 'NotificationDelivery#' } }, nextCursor: { ...nullableString, description: 'Pass as `cursor` for the next (older) page; null on the last page' } },
+} as const;
+
 /** Shared schemas, added to the app so routes can `$ref` them and OpenAPI lists them as components. */
 export const SHARED_SCHEMAS = [
   errorSchema,
@@ -439,6 +509,10 @@ export const SHARED_SCHEMAS = [
   libraryVendorsSchema,
   deviceTypePreviewSchema,
   tokenSchema,
+  libraryUpgradeSchema,
+  libraryUpgradePageSchema,
+  notificationDeliverySchema,
+  notificationDeliveryPageSchema,
 ] as const;
 
 /** `$ref` of a shared schema. */

@@ -8,6 +8,7 @@ export { migrate, readMigrationStatus } from './migrator.ts';
 export type { MigrateOptions, MigrateResult, MigrationStatus } from './migrator.ts';
 export { loadMigrations, defaultMigrationsDirectory, checksumOf } from './migration-files.ts';
 export type { Migration } from './migration-files.ts';
+export { decodeKeysetCursor, encodeKeysetCursor, keysetTimestampSql } from './keyset.ts';
 export { assertSupportedPostgres, MINIMUM_POSTGRES_MAJOR } from './postgres-version.ts';
 export { MigrationError, UnsupportedPostgresError } from './errors.ts';
 export type { Pool, PoolClient } from 'pg';

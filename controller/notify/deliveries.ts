@@ -1,5 +1,5 @@
 // The delivery log (notification_deliveries): the only place that speaks SQL on that table.
-import { withTransaction } from '../db/index.ts';
+import { decodeKeysetCursor, encodeKeysetCursor, keysetTimestampSql, withTransaction } from '../db/index.ts';
 import type { Pool } from '../db/index.ts';
 import type { Channel, NotificationEvent } from './types.ts';
 
@@ -127,6 +127,40 @@ export interface DeliveryFilter {
   readonly limit?: number;
 }
 
+/** A page of the delivery log, newest first, for the API: a filter plus the cursor of the page before. */
+export interface DeliveryPageFilter {
+  readonly channel?: string;
+  readonly status?: DeliveryStatus;
+  readonly eventType?: string;
+  readonly intentKind?: string;
+  readonly intentName?: string;
+  /** 1 to 500; default 50. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/**
+ * One page of the delivery log, newest first (keyset on created_at, id: the
+ * idx_notification_deliveries_created order), with the cursor of the next page.
+ */
+export async function pageDeliveries(pool: Pool, filter: DeliveryPageFilter = {}): Promise<{ items: DeliveryRecord[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+  const after = filter.cursor !== undefined ? decodeKeysetCursor(filter.cursor) : null;
+  const { rows } = await pool.query<DeliveryRow & { cursor_ts: string }>(
+    `SELECT *, ${keysetTimestampSql('created_at')} AS cursor_ts FROM notification_deliveries
+      WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR event_type = $3)
+        AND ($4::text IS NULL OR intent_kind = $4) AND ($5::text IS NULL OR intent_name = $5)
+        AND ($6::timestamptz IS NULL OR (created_at, id) < ($6::timestamptz, $7::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $8`,
+    [filter.channel ?? null, filter.status ?? null, filter.eventType ?? null, filter.intentKind ?? null, filter.intentName ?? null, after?.timestamp ?? null, after?.id ?? null, limit + 1],
+  );
+  const kept = rows.slice(0, limit);
+  const last = kept.at(-1);
+  return { items: kept.map(toRecord), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.cursor_ts, last.id) : null };
+}
+
+/** The delivery log, newest first (`notify deliveries`): the first `limit` rows of a filter. */
 export async function listDeliveries(pool: Pool, filter: DeliveryFilter = {}): Promise<DeliveryRecord[]> {
   const { rows } = await pool.query<DeliveryRow>(
     `SELECT * FROM notification_deliveries

@@ -7,8 +7,8 @@
  */
 export { ENV_CHANNEL, channelFromEnv, channelFromSpec, channelWants, channelsFromResources, loadChannels, syncNotificationChannels } from './channels.ts';
 export type { ChannelLoad } from './channels.ts';
-export { claimDueDeliveries, enqueueDelivery, finishAttempt, listDeliveries } from './deliveries.ts';
-export type { DeliveryFilter, DeliveryRecord, DeliveryStatus } from './deliveries.ts';
+export { claimDueDeliveries, enqueueDelivery, finishAttempt, listDeliveries, pageDeliveries } from './deliveries.ts';
+export type { DeliveryFilter, DeliveryPageFilter, DeliveryRecord, DeliveryStatus } from './deliveries.ts';
 export { createDispatcher, retryDelayMs } from './dispatcher.ts';
 export type { Dispatcher, DispatcherOptions } from './dispatcher.ts';
 export { buildEvent, createNotifier, intentLink } from './notifier.ts';

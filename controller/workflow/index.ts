@@ -15,8 +15,8 @@ export type { OrderedEventStream, OrderedEventsOptions } from './ordered-events.
 export { DEFAULT_QUEUE } from './queue.ts';
 export { RECONCILE_WORKFLOW, WORKFLOWS, formSchemaOf } from './registry.ts';
 export { skipped } from './definition.ts';
-export { listLibraryUpgrades, recordLibraryUpgrade } from './library-upgrades.ts';
-export type { LibraryUpgradeRecord } from './library-upgrades.ts';
+export { listLibraryUpgrades, pageLibraryUpgrades, recordLibraryUpgrade } from './library-upgrades.ts';
+export type { LibraryUpgradePageFilter, LibraryUpgradeRecord } from './library-upgrades.ts';
 export { describeReadiness, readDriftObjects, readIntentStates } from './intent-states.ts';
 export type { IntentProcessSummary, IntentReadiness, IntentState } from './intent-states.ts';
 export type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';

@@ -1,5 +1,5 @@
 // "Upgrade available" entries (library_upgrades): the only place that speaks SQL on that table.
-import { withTransaction } from '../db/index.ts';
+import { decodeKeysetCursor, encodeKeysetCursor, keysetTimestampSql, withTransaction } from '../db/index.ts';
 import type { Pool } from '../db/index.ts';
 import type { LibraryChanges, UpgradeEffect } from '../report/index.ts';
 
@@ -90,4 +90,33 @@ export async function listLibraryUpgrades(
     [status, filter.intent?.kind ?? null, filter.intent?.name ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 500)],
   );
   return rows.map(toRecord);
+}
+
+/** A page of "upgrade available" entries for the API. */
+export interface LibraryUpgradePageFilter {
+  /** Default `available`. */
+  readonly status?: 'available' | 'superseded' | 'all';
+  readonly intentKind?: string;
+  readonly intentName?: string;
+  /** 1 to 500; default 50. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/** One page of entries, newest first (keyset on created_at, id), with the cursor of the next page. */
+export async function pageLibraryUpgrades(pool: Pool, filter: LibraryUpgradePageFilter = {}): Promise<{ items: LibraryUpgradeRecord[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+  const after = filter.cursor !== undefined ? decodeKeysetCursor(filter.cursor) : null;
+  const { rows } = await pool.query<UpgradeRow & { cursor_ts: string }>(
+    `SELECT u.*, i.kind, i.name, ${keysetTimestampSql('u.created_at')} AS cursor_ts
+       FROM library_upgrades u JOIN intents i ON i.id = u.intent_id
+      WHERE ($1 = 'all' OR u.status = $1) AND ($2::text IS NULL OR i.kind = $2) AND ($3::text IS NULL OR i.name = $3)
+        AND ($4::timestamptz IS NULL OR (u.created_at, u.id) < ($4::timestamptz, $5::uuid))
+      ORDER BY u.created_at DESC, u.id DESC LIMIT $6`,
+    [filter.status ?? 'available', filter.intentKind ?? null, filter.intentName ?? null, after?.timestamp ?? null, after?.id ?? null, limit + 1],
+  );
+  const kept = rows.slice(0, limit);
+  const last = kept.at(-1);
+  return { items: kept.map(toRecord), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.cursor_ts, last.id) : null };
 }
