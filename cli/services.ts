@@ -31,3 +31,17 @@ export function waitForServicesOption(): Option {
 export async function servicesReady(ctx: CliContext, waitMs: number): Promise<void> {
   await waitForServices(ctx.config(), { timeoutMs: waitMs, logger: ctx.logger(), hint: '(or wait longer with --wait-for-services)' });
 }
+
+/** Default of `--wait-for-netbox`. */
+export const DEFAULT_NETBOX_WAIT_MS = 120_000;
+
+/**
+ * The `--wait-for-netbox <duration>` option of the commands that talk to NetBox (plan, apply):
+ * how long each request may wait for an unreachable NetBox to come back (the client sleeps
+ * until its circuit breaker's next probe instead of failing), before the command fails.
+ */
+export function waitForNetBoxOption(): Option {
+  return new Option('--wait-for-netbox <duration>', 'how long to wait for NetBox when it is down or unreachable before failing (30s, 2m, or seconds; 0 fails at once)')
+    .argParser(parseWait)
+    .default(DEFAULT_NETBOX_WAIT_MS, '2m');
+}

@@ -57,6 +57,12 @@ export interface FaultConfig {
   down: boolean;
   /** How a down emulator fails requests. */
   downMode: 'status' | 'drop';
+  /**
+   * An outage of this many milliseconds, starting when it is set: `down` is true until it ends,
+   * then false by itself (reading the faults gives the milliseconds left, or null). Setting
+   * `down` ends it early.
+   */
+  downForMs: number | null;
   /** Cost model: milliseconds per object written. */
   writeMsPerObject: number;
   /** Cost model: milliseconds per object read. */

@@ -11,6 +11,7 @@ import type { DesiredIntent } from '../../controller/resolve/index.ts';
 import { renderPlan } from '../../controller/report/index.ts';
 import type { PlanFormat } from '../../controller/report/index.ts';
 import { ExitCode } from '../context.ts';
+import { waitForNetBoxOption } from '../services.ts';
 import type { CliContext } from '../context.ts';
 import { hasErrors, loadDesired } from './desired.ts';
 import { isReviewPlan, planFormatOption, reviewOptions, runReviewPlan } from './plan-review.ts';
@@ -79,11 +80,15 @@ interface PlanOptions extends SourceOptions, ReviewPlanOptions {
   readonly json?: boolean;
   readonly format?: PlanFormat;
   readonly detailedExitcode?: boolean;
+  /** --wait-for-netbox, in ms. */
+  readonly waitForNetbox?: number;
 }
 
 interface ApplyOptions extends SourceOptions {
   readonly yes?: boolean;
   readonly json?: boolean;
+  /** --wait-for-netbox, in ms. */
+  readonly waitForNetbox?: number;
 }
 
 /**
@@ -102,9 +107,9 @@ async function desiredFor(ctx: CliContext, options: SourceOptions): Promise<Desi
   return desired.intents.filter((i) => !suspended.has(`${i.ref.kind}/${i.ref.name}`));
 }
 
-function clientFor(ctx: CliContext): NetBoxClient {
+function clientFor(ctx: CliContext, waitForNetBoxMs = 0): NetBoxClient {
   const config = ctx.config();
-  return createNetBoxClient(netBoxClientOptionsFromConfig(config.netbox, { logger: ctx.logger() }));
+  return createNetBoxClient(netBoxClientOptionsFromConfig(config.netbox, { logger: ctx.logger(), waitForNetBoxMs }));
 }
 
 /** `netbox-gitops plan`: what apply would change in NetBox, as a readable diff, a pull-request comment or JSON. */
@@ -117,12 +122,13 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print the plan as JSON (what apply executes); the same as --format json')
     .addOption(planFormatOption())
     .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none, 1 on error')
-    .option('--out <file>', 'also save the plan to FILE; `apply FILE` applies exactly it, or refuses if NetBox changed since');
+    .option('--out <file>', 'also save the plan to FILE; `apply FILE` applies exactly it, or refuses if NetBox changed since')
+    .addOption(waitForNetBoxOption());
   for (const option of reviewOptions()) command.addOption(option);
   command.action(async (options: PlanOptions) => {
       if (isReviewPlan(options)) return runReviewPlan(ctx, options);
       const intents = await desiredFor(ctx, options);
-      const client = clientFor(ctx);
+      const client = clientFor(ctx, options.waitForNetbox);
       try {
         const { plan } = await planIntents(netBoxPortFor(client), intents);
         ctx.out.write(renderPlan(plan, options.json ? 'json' : (options.format ?? 'text')));
@@ -207,10 +213,11 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     .option('--library <dir>', 'devicetype-library folder (default: LIBRARY_PATH)')
     .option('--yes', 'apply without asking')
     .option('--json', 'print the plan and the result as JSON')
+    .addOption(waitForNetBoxOption())
     .action(async (planFile: string | undefined, options: ApplyOptions) => {
       const saved = planFile !== undefined ? await readSavedPlan(ctx, planFile) : undefined;
       const intents = await desiredFor(ctx, options);
-      const client = clientFor(ctx);
+      const client = clientFor(ctx, options.waitForNetbox);
       try {
         const api = netBoxPortFor(client);
         const { plan } = await planIntents(api, intents);

@@ -56,8 +56,16 @@ export interface NetBoxClientOptions {
   readonly retryMaxDelayMs?: number;
   /** Cap on a server's Retry-After in ms (default 60 000). */
   readonly maxRetryAfterMs?: number;
-  /** Circuit breaker: opens after `threshold` consecutive failures, probes after `halfOpenAfterMs`. */
+  /** Circuit breaker: opens after `threshold` consecutive failures, probes after `halfOpenAfterMs` (default 5 failures, 5 s). */
   readonly breaker?: { readonly threshold: number; readonly halfOpenAfterMs: number };
+  /**
+   * How long each call may wait for an unreachable NetBox to come back (default 0: fail at once
+   * with CircuitOpenError once the breaker opens). With a budget, a call sleeps until the
+   * breaker's half-open probe is due and tries again, and fails only when the budget is spent
+   * (CircuitOpenError saying how long it waited, or the last NetBoxError). The CLI's
+   * `--wait-for-netbox` sets it; workers use a short one and wait as a process (`waiting`).
+   */
+  readonly waitForNetBoxMs?: number;
   /** Longest request URL; list filters with long id lists are split to stay under it (default 4000). */
   readonly maxUrlLength?: number;
   /**
@@ -129,7 +137,7 @@ const DEFAULTS = {
   retryBaseMs: 250,
   retryMaxDelayMs: 10_000,
   maxRetryAfterMs: 60_000,
-  breaker: { threshold: 5, halfOpenAfterMs: 30_000 },
+  breaker: { threshold: 5, halfOpenAfterMs: 5_000 },
   maxUrlLength: 4000,
 } as const;
 
@@ -181,6 +189,7 @@ class HttpNetBoxClient implements NetBoxClient {
       maxRetryAfterMs: Math.max(0, options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs),
       breakerThreshold: positive(breaker.threshold, DEFAULTS.breaker.threshold),
       halfOpenAfterMs: Math.max(0, breaker.halfOpenAfterMs),
+      waitForRecoveryMs: Math.max(0, options.waitForNetBoxMs ?? 0),
       origin: this.#transport.origin,
       onBreakerStateChange: (state) => {
         if (state === 'open') this.#log?.error({ origin: this.#transport.origin }, 'NetBox circuit breaker opened: failing fast');

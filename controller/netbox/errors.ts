@@ -148,20 +148,33 @@ export class FilterIgnoredError extends IntegrationError {
 /** The circuit breaker is open: NetBox failed repeatedly, so the client fails fast for a while. */
 export class CircuitOpenError extends IntegrationError {
   override readonly code = 'netbox_circuit_open';
+  /** How long the call waited for NetBox to come back before giving up (0: it did not wait). */
+  readonly waitedMs: number;
   constructor(
     readonly origin: string,
     readonly halfOpenAfterMs: number,
     readonly method: string,
     readonly path: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; waitedMs?: number },
   ) {
+    const waited = options?.waitedMs;
     super(
-      `NetBox at ${origin} failed too many times in a row, so the client is not calling it (${method} ${path}) ` +
-        `for ${Math.round(halfOpenAfterMs / 1000)} s (circuit open). Check that NetBox is up; the first call after that probes it.`,
+      waited !== undefined
+        ? `NetBox at ${origin} did not answer (${method} ${path}): waited ${formatWait(waited)} for it to come back ` +
+            `(the client probes it every ${Math.round(halfOpenAfterMs / 1000)} s while the circuit is open). Check that NetBox is up.`
+        : `NetBox at ${origin} failed too many times in a row, so the client is not calling it (${method} ${path}) ` +
+            `for ${Math.round(halfOpenAfterMs / 1000)} s (circuit open). Check that NetBox is up; the first call after that probes it.`,
       { system: 'netbox', method, path, transient: true },
-      options,
+      options?.cause !== undefined ? { cause: options.cause } : undefined,
     );
+    this.waitedMs = waited ?? 0;
   }
+}
+
+/** `45 s`, `2 min 5 s`. */
+function formatWait(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
 }
 
 /** One front port whose rear-port mapping NetBox did not keep. */

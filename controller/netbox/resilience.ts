@@ -20,6 +20,13 @@ export interface ResilienceOptions {
   readonly maxRetryAfterMs: number;
   readonly breakerThreshold: number;
   readonly halfOpenAfterMs: number;
+  /**
+   * How long one call may wait for NetBox to come back (the caller's budget, 0 = fail at once):
+   * while the breaker is open the call sleeps until its half-open probe is due and tries again,
+   * instead of failing with CircuitOpenError; a call whose retries ran out on NetBox being
+   * unreachable sleeps a backoff and starts again. Past the budget, the last error is thrown.
+   */
+  readonly waitForRecoveryMs?: number;
   readonly origin: string;
   readonly onBreakerStateChange?: (state: BreakerState) => void;
   readonly onRetry?: (event: { error: unknown; delayMs: number; attempt: number }) => void;
@@ -47,12 +54,43 @@ export function isBreakerFailure(error: unknown): boolean {
   return error.transient || (error.outcomeUnknown && error.status !== 500);
 }
 
+/** NetBox down or unreachable (not a NetBox bug: a 500 is not waited out, nor a 429: it says when to come back). */
+function isOutage(error: unknown): boolean {
+  return isRetryable(error) && isBreakerFailure(error) && (error as NetBoxError).status !== 500;
+}
+
 export function createResilience(options: ResilienceOptions): Resilience {
   const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isBreakerFailure), {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
-  breaker.onStateChange((state) => options.onBreakerStateChange?.(stateName(state)));
+  // When the breaker last opened, to sleep until its half-open probe is due; and who waits for a change.
+  let openedAt = 0;
+  const waiters = new Set<() => void>();
+  breaker.onStateChange((state) => {
+    if (state === CircuitState.Open) openedAt = Date.now();
+    for (const wake of [...waiters]) wake();
+    options.onBreakerStateChange?.(stateName(state));
+  });
+  const budget = Math.max(0, options.waitForRecoveryMs ?? 0);
+
+  /** Sleeps until the breaker may let a probe through (or changes state), at most `maxMs`. */
+  const waitForProbe = (maxMs: number, signal: AbortSignal | undefined): Promise<void> => {
+    const due = breaker.state === CircuitState.Open ? openedAt + options.halfOpenAfterMs - Date.now() : options.retryMaxDelayMs;
+    // A few ms past the due time: cockatiel lets the probe through only once the delay has passed.
+    const ms = Math.max(5, Math.min(maxMs, due + 5));
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  };
 
   const backoff = new RetryAfterBackoff(
     new ExponentialBackoff({ initialDelay: options.retryBaseMs, maxDelay: options.retryMaxDelayMs }),
@@ -65,16 +103,27 @@ export function createResilience(options: ResilienceOptions): Resilience {
 
   return {
     async run<T>(attemptFn: (attempt: number) => Promise<T>, meta: { method: string; path: string }, signal?: AbortSignal): Promise<T> {
-      try {
-        return await retryPolicy.execute(({ attempt }) => breaker.execute(() => attemptFn(attempt + 1)), signal);
-      } catch (error) {
-        if (isBrokenCircuitError(error)) {
-          const last = breaker.lastFailure;
-          throw new CircuitOpenError(options.origin, options.halfOpenAfterMs, meta.method, meta.path, {
-            cause: last && 'error' in last ? last.error : undefined,
-          });
+      const started = Date.now();
+      let attempts = 0;
+      for (;;) {
+        try {
+          return await retryPolicy.execute(() => breaker.execute(() => attemptFn(++attempts)), signal);
+        } catch (error) {
+          const left = started + budget - Date.now();
+          // NetBox down or unreachable: within the budget, wait for the probe and go again.
+          if (left > 0 && !signal?.aborted && (isBrokenCircuitError(error) || isOutage(error))) {
+            await waitForProbe(left, signal);
+            continue;
+          }
+          if (isBrokenCircuitError(error)) {
+            const last = breaker.lastFailure;
+            throw new CircuitOpenError(options.origin, options.halfOpenAfterMs, meta.method, meta.path, {
+              cause: last && 'error' in last ? last.error : undefined,
+              ...(budget > 0 ? { waitedMs: Date.now() - started } : {}),
+            });
+          }
+          throw error;
         }
-        throw error;
       }
     },
     breakerState(): BreakerState {

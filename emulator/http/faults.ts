@@ -26,6 +26,7 @@ export const DEFAULT_FAULTS: Readonly<FaultConfig> = {
   dropRate: 0,
   down: false,
   downMode: 'status',
+  downForMs: null,
   writeMsPerObject: 0,
   readMsPerObject: 0,
   workers: 3,
@@ -46,6 +47,8 @@ export class FaultInjector {
   private requestCount = 0;
   private burstLeft = 0;
   private nextError = 0;
+  /** When the outage set by `downForMs` ends (epoch ms), or null. */
+  private downUntil: number | null = null;
 
   constructor(
     initial: Partial<FaultConfig>,
@@ -56,8 +59,10 @@ export class FaultInjector {
   }
 
   current(): FaultConfig {
+    this.endOutage();
     return {
       ...this.config,
+      downForMs: this.downUntil === null ? null : Math.max(0, this.downUntil - Date.now()),
       errorStatuses: [...this.config.errorStatuses],
       rateLimit: this.config.rateLimit ? { ...this.config.rateLimit } : null,
       writeCostFactors: { ...this.config.writeCostFactors },
@@ -80,6 +85,9 @@ export class FaultInjector {
       throw new FaultConfigError('errorStatuses must be a non-empty list of HTTP error statuses (400-599)', 'errorStatuses');
     }
     if (typeof next.down !== 'boolean') throw new FaultConfigError('down must be true or false', 'down');
+    if (next.downForMs !== null && (!isNonNegative(next.downForMs) || next.downForMs === 0)) {
+      throw new FaultConfigError('downForMs must be null or a number of milliseconds (more than 0)', 'downForMs');
+    }
     if (next.downMode !== 'status' && next.downMode !== 'drop') throw new FaultConfigError("downMode must be 'status' or 'drop'", 'downMode');
     const limit = next.rateLimit;
     if (limit !== null) {
@@ -119,7 +127,21 @@ export class FaultInjector {
       this.requestCount = 0;
       this.burstLeft = 0;
     }
-    this.config = { ...next, errorStatuses: [...next.errorStatuses], writeCostFactors: { ...next.writeCostFactors } };
+    if (typeof partial.downForMs === 'number') {
+      this.downUntil = Date.now() + partial.downForMs;
+      next.down = true;
+    } else if (partial.down !== undefined || partial.downForMs === null) {
+      this.downUntil = null;
+    }
+    this.config = { ...next, downForMs: null, errorStatuses: [...next.errorStatuses], writeCostFactors: { ...next.writeCostFactors } };
+  }
+
+  /** Ends an outage set by `downForMs` once its time is up. */
+  private endOutage(): void {
+    if (this.downUntil !== null && Date.now() >= this.downUntil) {
+      this.downUntil = null;
+      this.config = { ...this.config, down: false };
+    }
   }
 
   /** The cost-model factor of writes to one endpoint (1 when not listed). */
@@ -158,6 +180,7 @@ export class FaultInjector {
   }
 
   decide(request: { readonly method: string; readonly endpoint: string }): FaultDecision {
+    this.endOutage();
     const config = this.config;
     if (config.down) {
       this.injected.down += 1;

@@ -83,13 +83,57 @@ describe('plan and apply commands', () => {
   it('says what it wrote when the apply stops half-way, instead of "nothing was written"', async () => {
     // The writes go through; re-reading the templates afterwards fails (and is not retried here).
     emulator.setFaults({ errorRate: 1, errorStatuses: [503], errorOn: { methods: ['GET'], endpoints: ['interface-templates'] } });
-    const apply = await runCli(['apply', ...source(), '--yes'], { ...env(), NETBOX_MAX_RETRIES: '0' });
+    const apply = await runCli(['apply', ...source(), '--yes', '--wait-for-netbox', '0'], { ...env(), NETBOX_MAX_RETRIES: '0' });
     expect(apply.code).toBe(1);
     expect(apply.err).toMatch(/error: NetBox failed GET \/api\/dcim\/interface-templates\/ \(503\)/);
     expect(apply.err).toMatch(/apply stopped: \d{2,} change\(s\) were applied before the failure \(\d+ create\)/);
     expect(apply.err).not.toMatch(/Nothing was written/i);
     expect(emulator.store.count('interface-templates')).toBeGreaterThan(0);
   });
+
+  it('rides out a 6 s NetBox outage in the middle of an apply (--wait-for-netbox, default 2m)', async () => {
+    // Slow writes, so that the outage starts while the apply is writing.
+    emulator.setFaults({ writeMsPerObject: 20 });
+    let outageAt = -1;
+    const watch = setInterval(() => {
+      const posts = emulator.stats().requests.byMethod.POST ?? 0;
+      if (outageAt < 0 && posts >= 2) {
+        outageAt = posts;
+        emulator.setFaults({ downForMs: 6_000 });
+      }
+    }, 5);
+    let apply;
+    try {
+      apply = await runCli(['apply', ...source(), '--yes'], env());
+    } finally {
+      clearInterval(watch);
+    }
+    expect(outageAt).toBeGreaterThan(0);
+    expect(emulator.stats().faultsInjected.down).toBeGreaterThan(0);
+    expect(apply.err).toBe('');
+    expect(apply.code).toBe(0);
+    expect(apply.out).toMatch(/verify: 0 to create, 0 to update, 0 to delete/);
+  }, 60_000);
+
+  it('fails with the wait it gave up after when NetBox stays down longer than --wait-for-netbox', async () => {
+    emulator.setFaults({ down: true });
+    const failure = await runCli(['plan', ...source(), '--wait-for-netbox', '2s'], env()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/^NetBox at http:\/\/127\.0\.0\.1:\d+ did not answer \(GET \/api\/status\/\): waited \d+ s for it to come back/);
+  }, 30_000);
+
+  it('a 500 on a write fails that chunk only: the rest of the apply goes on', async () => {
+    // NetBox bugs are not transient: interface template writes fail with 500, everything else lands.
+    emulator.setFaults({ errorRate: 1, errorStatuses: [500], errorOn: { methods: ['POST'], endpoints: ['interface-templates'] } });
+    const apply = await runCli(['apply', ...source(), '--yes'], env());
+    expect(apply.code).toBe(1);
+    expect(apply.out).toMatch(/failed: create interface-template \S+: NetBox failed POST \/api\/dcim\/interface-templates\/ \(500\)/);
+    expect(emulator.store.count('interface-templates')).toBe(0);
+    expect(emulator.store.count('device-types')).toBe(4);
+    for (const kind of ['console-port-templates', 'module-bay-templates'] as const) expect(emulator.store.count(kind)).toBeGreaterThan(0);
+    // One request per interface chunk: a 500 is not sent again.
+    expect(emulator.stats().faultsInjected.errors).toBe(emulator.stats().requests.byEndpoint['POST /api/dcim/interface-templates/']);
+  }, 60_000);
 
   it('plan --out saves a plan; apply FILE applies exactly it, and refuses it once NetBox changed', async () => {
     const file = path.join(intents, '..', `${path.basename(intents)}.plan.json`);

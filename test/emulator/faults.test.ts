@@ -51,6 +51,21 @@ describe('emulator fault switches', () => {
     expect((await call(emu, 'GET', '/api/status/')).status).toBe(200);
   });
 
+  it('has outages of a given length (downForMs): down until it ends, then up by itself', async () => {
+    emu.setFaults({ downForMs: 300 });
+    expect(emu.faults().down).toBe(true);
+    expect(emu.faults().downForMs).toBeGreaterThan(0);
+    expect((await call(emu, 'GET', '/api/status/')).status).toBe(503);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await call(emu, 'GET', '/api/status/')).status).toBe(200);
+    expect(emu.faults()).toMatchObject({ down: false, downForMs: null });
+    // Setting `down` ends an outage early.
+    emu.setFaults({ downForMs: 60_000 });
+    emu.setFaults({ down: false });
+    expect((await call(emu, 'GET', '/api/status/')).status).toBe(200);
+    expect(() => emu.setFaults({ downForMs: -1 })).toThrow(/downForMs must be null or a number of milliseconds/);
+  });
+
   it('goes down (503 or dropped connections) and comes back up', async () => {
     emu.setFaults({ down: true });
     expect((await call(emu, 'GET', '/api/status/')).status).toBe(503);

@@ -194,6 +194,42 @@ describe('NetBox client under faults (emulator)', () => {
     expect(served(emu, MANUFACTURERS)).toBe(3);
   });
 
+  it('with a budget, waits for the half-open probe instead of failing while the breaker is open (a 1.5 s outage is ridden out)', async () => {
+    const states: BreakerState[] = [];
+    const { client } = make({
+      maxRetries: 2,
+      retryBaseMs: 20,
+      breaker: { threshold: 3, halfOpenAfterMs: 400 },
+      waitForNetBoxMs: 10_000,
+      onBreakerStateChange: (s) => states.push(s),
+    });
+    emu.setFaults({ downForMs: 1_500 });
+    // Several calls at once: all wait; none fails, and NetBox is not hammered meanwhile.
+    const lists = await Promise.all([client.list('manufacturers'), client.list('manufacturers'), client.list('manufacturers')]);
+    for (const list of lists) expect(list).toHaveLength(1);
+    expect(states[0]).toBe('open');
+    expect(states.at(-1)).toBe('closed');
+    // Failed attempts: three to open the breaker, then about one probe per 400 ms of the outage.
+    expect(emu.stats().faultsInjected.down).toBeLessThan(15);
+  });
+
+  it('with a budget, gives up when it is spent: CircuitOpenError says how long it waited', async () => {
+    const { client } = make({ maxRetries: 1, retryBaseMs: 20, breaker: { threshold: 2, halfOpenAfterMs: 200 }, waitForNetBoxMs: 1_000 });
+    emu.setFaults({ down: true });
+    const error = await caught(client.list('manufacturers'));
+    expect(error).toBeInstanceOf(CircuitOpenError);
+    expect((error as CircuitOpenError).waitedMs).toBeGreaterThanOrEqual(1_000);
+    expect((error as Error).message).toMatch(/^NetBox at http:\/\/127\.0\.0\.1:\d+ did not answer \(GET \/api\/dcim\/manufacturers\/\): waited 1 s for it to come back/);
+  });
+
+  it('with a budget, does not wait out a 500 (a NetBox bug, not an outage)', async () => {
+    const { client } = make({ maxRetries: 1, retryBaseMs: 20, breaker: { threshold: 100, halfOpenAfterMs: 200 }, waitForNetBoxMs: 60_000 });
+    emu.setFaults({ errorRate: 1, errorStatuses: [500] });
+    const error = await caught(client.list('manufacturers'));
+    expect(error).toMatchObject({ status: 500 });
+    expect(served(emu, MANUFACTURERS)).toBe(2);
+  });
+
   it('does not count 429s towards opening the breaker', async () => {
     const { client } = make({ maxRetries: 4, maxRetryAfterMs: 0, breaker: { threshold: 2, halfOpenAfterMs: 60_000 } });
     // The first request passes; the second starts a burst of three 429s.
