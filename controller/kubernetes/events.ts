@@ -17,7 +17,7 @@ export interface EventSpec {
   readonly reason: string;
   /** What the controller did, CamelCase, e.g. Reconcile, Prune, Validate. */
   readonly action: string;
-  /** Human-readable; cut at 1 kB as the API requires. */
+  /** Human-readable; cut to 1 kB of UTF-8 as the API requires. */
   readonly note: string;
 }
 
@@ -57,7 +57,24 @@ interface SeriesState {
   timer?: NodeJS.Timeout;
 }
 
-const MAX_NOTE = 1_024;
+/** The API's limit on `note`, in bytes of UTF-8. */
+const MAX_NOTE_BYTES = 1_024;
+
+/** Cuts a note to what the API accepts (1 kB of UTF-8), ending it with "…" when cut. */
+function cutNote(note: string): string {
+  if (Buffer.byteLength(note) <= MAX_NOTE_BYTES) return note;
+  const room = MAX_NOTE_BYTES - Buffer.byteLength('…');
+  let cut = '';
+  let bytes = 0;
+  // By code point, so a character of several bytes (or a surrogate pair) is never split.
+  for (const char of note) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > room) break;
+    cut += char;
+    bytes += size;
+  }
+  return `${cut}…`;
+}
 
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
   const burst = options.burst ?? 25;
@@ -108,14 +125,17 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
       if (closed) return;
       const now = Date.now();
       const { namespace = 'default', name, uid = '' } = resource.metadata;
-      const note = event.note.length <= MAX_NOTE ? event.note : `${event.note.slice(0, MAX_NOTE - 1)}…`;
+      const note = cutNote(event.note);
       const key = [uid, event.type, event.reason, event.action, note].join('\0');
       const existing = series.get(key);
       if (existing !== undefined && now - existing.lastSeen <= windowMs) {
         // An isomorphic event: count it on the Event already written.
         existing.count += 1;
         existing.lastSeen = now;
-        if (existing.timer === undefined) existing.timer = setTimeout(() => writeSeries(existing), Math.max(0, existing.lastWritten + heartbeatMs - now));
+        // As client-go: the first repeat turns the Event into a series at once; later counts are
+        // written on the heartbeat, so a hot loop costs one PATCH per heartbeat, not one per repeat.
+        if (existing.writtenCount === 1 && existing.timer === undefined) writeSeries(existing);
+        else if (existing.timer === undefined) existing.timer = setTimeout(() => writeSeries(existing), Math.max(0, existing.lastWritten + heartbeatMs - now));
         return;
       }
       if (!take(uid, now)) {

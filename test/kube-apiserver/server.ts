@@ -29,7 +29,10 @@ export interface StandInOptions {
 export interface FaultRule {
   readonly method?: string;
   readonly path: string | RegExp;
+  /** true: only watch requests (`?watch=true`); false: only the others; absent: both. */
+  readonly watch?: boolean;
   readonly status: number;
+  /** How many requests fail; default 1. `Infinity` until clearFaults(). */
   readonly count?: number;
   readonly message?: string;
 }
@@ -43,14 +46,16 @@ export interface StandInStats {
   bookmarks: number;
   /** Requests by `METHOD kind[/subresource]`, e.g. `PATCH devicetypesets/status`. */
   readonly byVerb: Record<string, number>;
+  /** Watch requests by user (see addUser; the default token's user is `admin`). */
+  readonly watchesByUser: Record<string, number>;
 }
 
 export interface StandInApiServer {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
   readonly token: string;
-  /** A kubeconfig (YAML) whose current context points here. */
-  kubeconfig(namespace?: string): string;
+  /** A kubeconfig (YAML) whose current context points here, as `user` (default: the main token). */
+  kubeconfig(namespace?: string, user?: string): string;
   readonly stats: StandInStats;
   /** Ends every open watch: `close` as a server timeout does, `reset` as a dropped connection. Returns how many. */
   dropWatches(how: 'close' | 'reset'): number;
@@ -58,6 +63,18 @@ export interface StandInApiServer {
   compact(): void;
   /** Makes matching requests fail with `status` (Status body) until `count` of them did. */
   fail(rule: FaultRule): void;
+  /** Forgets every fault rule, spent or not. */
+  clearFaults(): void;
+  /**
+   * Another user with a token of its own (`kubeconfig(namespace, user)` uses it): lets a test
+   * cut one client off with partition() while the others go on.
+   */
+  addUser(name: string): string;
+  /**
+   * Cuts a user off (`true`) as a network partition or a dead node would: its open watches are
+   * reset and every further request of it has its connection reset, until `false`.
+   */
+  partition(user: string, cut: boolean): void;
   /** The stored objects of a resource (plural, e.g. `events` or `devicetypesets`). */
   objects(plural: string, namespace?: string): Json[];
   /** The current resourceVersion. */
@@ -88,6 +105,7 @@ interface WatchEvent {
 }
 
 interface Watcher {
+  readonly user: string;
   readonly resource: string;
   readonly namespace: string | undefined;
   readonly res: ServerResponse;
@@ -106,6 +124,9 @@ class ApiError extends Error {
     super(message);
   }
 }
+
+/** The Status reason a real API server gives with these codes. */
+const FAULT_REASONS: Record<number, string> = { 409: 'Conflict', 410: 'Expired', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
 
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -190,7 +211,10 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
   const history: WatchEvent[] = [];
   const watchers = new Set<Watcher>();
   const faults: { rule: FaultRule; left: number }[] = [];
-  const stats: StandInStats = { requests: 0, lists: 0, watches: 0, expired: 0, bookmarks: 0, byVerb: {} };
+  const stats: StandInStats = { requests: 0, lists: 0, watches: 0, expired: 0, bookmarks: 0, byVerb: {}, watchesByUser: {} };
+  /** token → user name. */
+  const users = new Map<string, string>([[token, 'admin']]);
+  const partitioned = new Set<string>();
   let rv = 1;
   /** Watches from a resourceVersion below this are too old. */
   let oldestWatchable = 1;
@@ -412,10 +436,11 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     return { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.listKind, metadata: { resourceVersion: String(rv) }, items };
   };
 
-  const watch = (type: ResourceType, namespace: string | undefined, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void => {
+  const watch = (user: string, type: ResourceType, namespace: string | undefined, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void => {
     stats.watches += 1;
+    stats.watchesByUser[user] = (stats.watchesByUser[user] ?? 0) + 1;
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-    const watcher: Watcher = { resource: type.plural, namespace, res, socket: req.socket, bookmarks: query.get('allowWatchBookmarks') === 'true', timers: [] };
+    const watcher: Watcher = { user, resource: type.plural, namespace, res, socket: req.socket, bookmarks: query.get('allowWatchBookmarks') === 'true', timers: [] };
     const from = query.get('resourceVersion');
     const inScope = (event: WatchEvent): boolean => event.resource === type.plural && (namespace === undefined || event.namespace === namespace);
     if (from === null || from === '' || from === '0') {
@@ -514,15 +539,27 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     stats.requests += 1;
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const method = req.method ?? 'GET';
-    if (req.headers.authorization !== `Bearer ${token}`) {
+    const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const user = users.get(bearer);
+    if (user === undefined) {
       reply(res, 401, status(new ApiError(401, 'Unauthorized', 'Unauthorized')));
       return;
     }
+    if (partitioned.has(user)) {
+      // Unreachable: the client sees its connection reset, not an answer.
+      req.socket.destroy();
+      return;
+    }
+    const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
     for (const fault of faults) {
-      const matches = (fault.rule.method === undefined || fault.rule.method === method) && (typeof fault.rule.path === 'string' ? url.pathname.includes(fault.rule.path) : fault.rule.path.test(url.pathname));
+      const matches =
+        (fault.rule.method === undefined || fault.rule.method === method) &&
+        (fault.rule.watch === undefined || fault.rule.watch === isWatch) &&
+        (typeof fault.rule.path === 'string' ? url.pathname.includes(fault.rule.path) : fault.rule.path.test(url.pathname));
       if (matches && fault.left > 0) {
         fault.left -= 1;
-        reply(res, fault.rule.status, status(new ApiError(fault.rule.status, fault.rule.status >= 500 ? 'InternalError' : 'BadRequest', fault.rule.message ?? 'injected fault')));
+        const reason = FAULT_REASONS[fault.rule.status] ?? (fault.rule.status >= 500 ? 'InternalError' : 'BadRequest');
+        reply(res, fault.rule.status, status(new ApiError(fault.rule.status, reason, fault.rule.message ?? 'injected fault')));
         return;
       }
     }
@@ -540,7 +577,7 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     const fieldValidation = (url.searchParams.get('fieldValidation') ?? 'Warn') as FieldValidation;
     if (name === undefined) {
       if (method === 'GET') {
-        if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') watch(type, target.namespace, url.searchParams, req, res);
+        if (isWatch) watch(user, type, target.namespace, url.searchParams, req, res);
         else reply(res, 200, list(type, target.namespace));
         return;
       }
@@ -612,7 +649,9 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     get resourceVersion(): number {
       return rv;
     },
-    kubeconfig(namespace = 'default'): string {
+    kubeconfig(namespace = 'default', user = 'admin'): string {
+      const userToken = [...users.entries()].find(([, name]) => name === user)?.[0];
+      if (userToken === undefined) throw new Error(`no user ${user}: addUser() it first`);
       return [
         'apiVersion: v1',
         'kind: Config',
@@ -625,7 +664,7 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
         'users:',
         '  - name: stand-in',
         '    user:',
-        `      token: ${token}`,
+        `      token: ${userToken}`,
         'contexts:',
         '  - name: stand-in',
         '    context:',
@@ -647,6 +686,24 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     },
     fail(rule): void {
       faults.push({ rule, left: rule.count ?? 1 });
+    },
+    clearFaults(): void {
+      faults.length = 0;
+    },
+    addUser(name): string {
+      const existing = [...users.entries()].find(([, user]) => user === name)?.[0];
+      if (existing !== undefined) return existing;
+      const userToken = randomBytes(16).toString('hex');
+      users.set(userToken, name);
+      return userToken;
+    },
+    partition(user, cut): void {
+      if (!cut) {
+        partitioned.delete(user);
+        return;
+      }
+      partitioned.add(user);
+      for (const watcher of [...watchers]) if (watcher.user === user) endWatch(watcher, 'reset');
     },
     objects(plural, namespace): Json[] {
       return [...objectsOf(plural).entries()].filter(([key]) => namespace === undefined || key.startsWith(`${namespace}/`)).map(([, object]) => structuredClone(object));

@@ -32,6 +32,11 @@ export interface TestCluster {
   readonly kubeConfig: KubeConfig;
   /** The controller's API wrapper on this cluster. */
   readonly api: KubernetesApi;
+  /**
+   * The API as a user of its own (stand-in only, so that the stand-in's partition() can cut this
+   * one client off); the shared `api` on a real cluster.
+   */
+  apiAs(user: string): KubernetesApi;
   readonly namespace: string;
   /** `kubectl apply` of a new object (a 422 from admission is thrown). */
   create(resource: { kind: IntentKind; metadata: { name: string } & Record<string, unknown>; spec: unknown }): Promise<IntentResource>;
@@ -75,6 +80,13 @@ export async function connectCluster(options: StandInOptions = {}): Promise<Test
     kubeconfigPath,
     kubeConfig,
     api: createKubernetesApi(kubeConfig),
+    apiAs(user) {
+      if (!standIn) return cluster.api;
+      standIn.addUser(user);
+      const own = new KubeConfig();
+      own.loadFromString(standIn.kubeconfig(namespace, user));
+      return createKubernetesApi(own);
+    },
     namespace,
     async create(resource) {
       const body = { apiVersion: 'netbox-gitops.io/v1alpha1', ...resource, metadata: { ...resource.metadata, namespace } };

@@ -48,9 +48,11 @@ export async function startKubeFixture(): Promise<KubeFixture> {
   const handles: ControllerHandle[] = [];
 
   const startController = async (identity = `controller-${randomBytes(3).toString('hex')}`): Promise<ControllerHandle> => {
+    // Each controller talks as a user of its own: the stand-in can then cut one off (partition).
+    const api = cluster.apiAs(identity);
     const source = createKubernetesSource({
       pool: engine.db.pool,
-      api: cluster.api,
+      api,
       engine: engine.service,
       namespace: cluster.namespace,
       identity,
@@ -74,7 +76,7 @@ export async function startKubeFixture(): Promise<KubeFixture> {
       syncChannel: `sync-${suffix}`,
       election: (hooks) =>
         createLeaseElection({
-          api: cluster.api,
+          api,
           namespace: cluster.namespace,
           name: leaseName,
           identity,
