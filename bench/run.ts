@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { benchApi } from './api.ts';
 import { benchCatalogue } from './catalogue.ts';
 import { benchCli } from './cli.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchBulkCreate, benchEmulatorListing } from './emulator.ts';
 import { benchEngine } from './engine.ts';
 import { benchOnboarding } from './onboarding.ts';
@@ -55,4 +56,11 @@ await section('api', async () => {
 });
 await section('onboarding', async () => {
   print('onboarding: init over the whole library loaded into the emulator like the community importer (--latency-ms 20, 3 workers)', 'under 60 s, under 300 requests', await benchOnboarding({ library }));
+});
+await section('dashboard', async () => {
+  print(
+    'dashboard: overview first load in Chromium (100 intents, 100,000 processes; cold = new browser context, warm = reload; navigation start → the 100 rows painted)',
+    'under 1 s',
+    await benchDashboard(),
+  );
 });

@@ -1,6 +1,6 @@
 // Data of each view through TanStack Query: cached per key, refetched when live events mark it
 // stale (see useLiveInvalidation), retried on network errors but never on 4xx.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { api, query } from './client.ts';
@@ -38,8 +38,29 @@ export const keys = {
   preview: (vendor: string, filter: string) => ['library', 'preview', vendor, filter] as const,
 };
 
+/**
+ * The overview's queries as options, for useQuery and for prefetching beside the session check.
+ * `token` is only for that prefetch (before the session keeps the token); views leave it out.
+ */
+export const overviewQueries = {
+  intents: (token?: string) =>
+    queryOptions({ queryKey: keys.intents, queryFn: async ({ signal }) => (await api<{ items: IntentSummary[] }>('/api/v1/intents', { signal, ...(token ? { token } : {}) })).items }),
+  driftHistory: (window: TimeWindow, token?: string) =>
+    queryOptions({
+      queryKey: keys.driftHistory(`${window.from}/${window.to}/${window.buckets}`),
+      queryFn: ({ signal }) => api<DriftHistory>(`/api/v1/drift/history${query({ ...window })}`, { signal, ...(token ? { token } : {}) }),
+      placeholderData: keepPreviousData,
+    }),
+  outcomes: (window: TimeWindow, token?: string) =>
+    queryOptions({
+      queryKey: keys.outcomes(`${window.from}/${window.to}/${window.buckets}`),
+      queryFn: ({ signal }) => api<ProcessOutcomes>(`/api/v1/processes/outcomes${query({ ...window, workflow: 'reconcile_intent' })}`, { signal, ...(token ? { token } : {}) }),
+      placeholderData: keepPreviousData,
+    }),
+};
+
 export function useIntents(): UseQueryResult<readonly IntentSummary[]> {
-  return useQuery({ queryKey: keys.intents, queryFn: async ({ signal }) => (await api<{ items: IntentSummary[] }>('/api/v1/intents', { signal })).items });
+  return useQuery(overviewQueries.intents());
 }
 
 export function useIntent(kind: string, name: string): UseQueryResult<IntentDetail> {
@@ -75,19 +96,11 @@ export interface TimeWindow {
 }
 
 export function useDriftHistory(window: TimeWindow): UseQueryResult<DriftHistory> {
-  return useQuery({
-    queryKey: keys.driftHistory(`${window.from}/${window.to}/${window.buckets}`),
-    queryFn: ({ signal }) => api<DriftHistory>(`/api/v1/drift/history${query({ ...window })}`, { signal }),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery(overviewQueries.driftHistory(window));
 }
 
 export function useOutcomes(window: TimeWindow): UseQueryResult<ProcessOutcomes> {
-  return useQuery({
-    queryKey: keys.outcomes(`${window.from}/${window.to}/${window.buckets}`),
-    queryFn: ({ signal }) => api<ProcessOutcomes>(`/api/v1/processes/outcomes${query({ ...window, workflow: 'reconcile_intent' })}`, { signal }),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery(overviewQueries.outcomes(window));
 }
 
 export interface ProcessFilter {

@@ -11,18 +11,26 @@ export const WINDOWS = [
 ] as const;
 export type WindowId = (typeof WINDOWS)[number]['id'];
 
+/** The default chart window of the overview. */
+export const DEFAULT_WINDOW: WindowId = '24h';
+
+const currentMinute = (): number => Math.ceil(Date.now() / 60_000);
+
+/** The window `id` ending at the end of `minute` (minutes since the epoch; default the current one). */
+export function timeWindow(id: WindowId, buckets = 48, minute = currentMinute()): TimeWindow {
+  const span = WINDOWS.find((w) => w.id === id)?.ms ?? 24 * 3_600_000;
+  const to = minute * 60_000;
+  return { from: new Date(to - span).toISOString(), to: new Date(to).toISOString(), buckets };
+}
+
 /** The chart window ending now, moved on each minute (so its query key stays put in between). */
 export function useTimeWindow(id: WindowId, buckets = 48): TimeWindow {
-  const [minute, setMinute] = useState(() => Math.ceil(Date.now() / 60_000));
+  const [minute, setMinute] = useState(currentMinute);
   useEffect(() => {
-    const timer = setInterval(() => setMinute(Math.ceil(Date.now() / 60_000)), 15_000);
+    const timer = setInterval(() => setMinute(currentMinute()), 15_000);
     return () => clearInterval(timer);
   }, []);
-  return useMemo(() => {
-    const span = WINDOWS.find((w) => w.id === id)?.ms ?? 24 * 3_600_000;
-    const to = minute * 60_000;
-    return { from: new Date(to - span).toISOString(), to: new Date(to).toISOString(), buckets };
-  }, [id, minute, buckets]);
+  return useMemo(() => timeWindow(id, buckets, minute), [id, minute, buckets]);
 }
 
 export function TimeWindowSelect({ value, onChange }: { readonly value: WindowId; readonly onChange: (id: WindowId) => void }): ReactNode {

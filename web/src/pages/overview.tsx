@@ -1,11 +1,12 @@
+import type { QueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useDriftHistory, useIntents, useOutcomes } from '../api/hooks.ts';
+import { overviewQueries, useDriftHistory, useIntents, useOutcomes } from '../api/hooks.ts';
 import type { IntentSummary } from '../api/types.ts';
 import { ACTION_ORDER, DriftCounts, ModeBadge, ReadyBadge, sortActions, StatusBadge } from '../components/badges.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
-import { TimeWindowSelect, useTimeWindow } from '../components/time-window.tsx';
+import { DEFAULT_WINDOW, timeWindow, TimeWindowSelect, useTimeWindow } from '../components/time-window.tsx';
 import type { WindowId } from '../components/time-window.tsx';
 import { formatCount, formatDateTime, formatRelative } from '../format.ts';
 
@@ -127,9 +128,21 @@ function IntentTable({ intents }: { readonly intents: readonly IntentSummary[] }
   );
 }
 
+/**
+ * Starts the overview's three API calls with a token not yet checked (beside the session's /me),
+ * so the table does not wait for the check, the page's render and then its own requests in turn.
+ * A refused token leaves failed entries that the page, once signed in, fetches again.
+ */
+export function prefetchOverview(client: QueryClient, token: string): void {
+  const window = timeWindow(DEFAULT_WINDOW);
+  void client.prefetchQuery(overviewQueries.intents(token));
+  void client.prefetchQuery(overviewQueries.driftHistory(window, token));
+  void client.prefetchQuery(overviewQueries.outcomes(window, token));
+}
+
 export default function OverviewPage(): ReactNode {
   const intents = useIntents();
-  const [windowId, setWindowId] = useState<WindowId>('24h');
+  const [windowId, setWindowId] = useState<WindowId>(DEFAULT_WINDOW);
   const window = useTimeWindow(windowId);
   const history = useDriftHistory(window);
   const outcomes = useOutcomes(window);

@@ -146,6 +146,39 @@ describe('sign-in', () => {
   });
 });
 
+describe('overview first load', () => {
+  it('with a kept token, asks for the overview’s data beside the /me check instead of after it', async () => {
+    window.sessionStorage.setItem('netbox-gitops.token', 'good-token');
+    const seen = fakeApi(routes());
+    render(<App queryClient={createQueryClient()} />);
+    expect(await screen.findByRole('link', { name: 'datacenter-switches' })).toBeTruthy();
+    const paths = seen.map((r) => r.url.pathname);
+    // /me first, then the three overview calls at once, not after /me's answer and the page's render; each once.
+    expect(paths.slice(0, 4)).toEqual(['/api/v1/me', '/api/v1/intents', '/api/v1/drift/history', '/api/v1/processes/outcomes']);
+    expect(paths.filter((p) => p === '/api/v1/intents')).toHaveLength(1);
+    expect(paths.filter((p) => p === '/api/v1/drift/history')).toHaveLength(1);
+    for (const r of seen) expect(r.headers.get('authorization')).toBe('Bearer good-token');
+  });
+
+  it('without a kept token or away from the overview, nothing is asked before signing in', async () => {
+    window.history.replaceState(null, '', '/processes');
+    window.sessionStorage.setItem('netbox-gitops.token', 'good-token');
+    const elsewhere = fakeApi({ ...routes(), 'GET /api/v1/processes': () => ({ body: { items: [], nextCursor: null } }) });
+    render(<App queryClient={createQueryClient()} />);
+    await screen.findByTestId('principal');
+    expect(elsewhere[0]?.url.pathname).toBe('/api/v1/me');
+    expect(elsewhere.some((r) => r.url.pathname === '/api/v1/intents')).toBe(false);
+    cleanup();
+
+    window.sessionStorage.clear();
+    window.history.replaceState(null, '', '/');
+    const none = fakeApi(routes());
+    render(<App queryClient={createQueryClient()} />);
+    await screen.findByLabelText('API token');
+    expect(none.map((r) => r.url.pathname)).toEqual(['/api/v1/me']);
+  });
+});
+
 describe('workflow forms generated from JSON Schema', () => {
   it('vendor multi-select: "all" by default, or chosen vendors', async () => {
     window.sessionStorage.setItem('netbox-gitops.token', 'good-token');
