@@ -14,7 +14,7 @@ export interface MetricsServer {
 export type ReadinessCheck = () => { readonly ready: boolean } & Record<string, unknown>;
 
 /**
- * Serves this process's metrics on `GET /metrics` (and `GET /livez`, and `GET /readyz` when a
+ * Serves this process's metrics on `GET /metrics` (and `GET /livez` or `/healthz`, and `GET /readyz` when a
  * readiness check is given) on its own port: how a worker or the controller, which have no
  * API, are scraped by Prometheus and probed by Kubernetes. Port 0 picks a free port.
  */
@@ -30,7 +30,8 @@ export async function startMetricsServer(options: {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/livez') {
+    // /healthz is the name controller-runtime and most charts probe; the same answer as /livez.
+    if (path === '/livez' || path === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
       return;
     }

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { CHART_DIR, REPO_ROOT, mergeValues, readDefaultValues, renderChart } from './chart.ts';
 import type { RenderedChart, RenderedObject } from './chart.ts';
 import { checkShape, isKnownKind } from './k8s-shape.ts';
+import { loadConfig } from '../../controller/config/index.ts';
+import { startMetricsServer } from '../../controller/metrics/index.ts';
 
 /** Every option switched away from its default, so each optional template renders. */
 const EVERYTHING_ON = {
@@ -51,7 +53,7 @@ interface Container {
   name: string;
   image: string;
   args?: string[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; fieldRef?: { apiVersion?: string; fieldPath: string } } }[];
   envFrom?: { configMapRef?: { name: string } }[];
   ports?: { name: string; containerPort: number }[];
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
@@ -59,6 +61,7 @@ interface Container {
   resources?: Record<string, unknown>;
   livenessProbe?: { httpGet?: { path: string; port: string | number } };
   readinessProbe?: { httpGet?: { path: string; port: string | number } };
+  startupProbe?: { httpGet?: { path: string; port: string | number }; periodSeconds?: number; failureThreshold?: number };
 }
 
 interface PodSpec {
@@ -139,6 +142,9 @@ describe('values', () => {
       ['negative replicas', { ...values, worker: { ...(values.worker as object), replicas: -1 } }],
       ['token in config', { ...values, config: { ...(values.config as object), NETBOX_TOKEN: 'x' } }],
       ['CACHE_DIR in config', { ...values, config: { ...(values.config as object), CACHE_DIR: '/x' } }],
+      ['POD_NAME in config (the downward API sets it)', { ...values, config: { ...(values.config as object), POD_NAME: 'x' } }],
+      ['HEALTH_PORT in config (controller.healthPort sets it)', { ...values, config: { ...(values.config as object), HEALTH_PORT: 9000 } }],
+      ['controller probe without httpGet', { ...values, controller: { ...(values.controller as object), readinessProbe: { periodSeconds: 5 } } }],
       ['bad rbac scope', { ...values, rbac: { create: true, scope: 'everywhere' } }],
       ['map in config', { ...values, config: { ...(values.config as object), NETBOX_URL: { url: 'x' } } }],
     ];
@@ -152,7 +158,7 @@ describe('values', () => {
   it('every variable of controller/config/config.ts is in values.yaml and the chart README', () => {
     const values = readDefaultValues() as { config: Record<string, unknown>; secrets: { keys: Record<string, string>; values: Record<string, string> } };
     const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
-    const chartManaged = new Set(['CACHE_DIR', 'API_PORT', 'METRICS_PORT']);
+    const chartManaged = new Set(['CACHE_DIR', 'API_PORT', 'METRICS_PORT', 'HEALTH_PORT', 'POD_NAME', 'POD_NAMESPACE']);
     const variables = configVariables();
     expect(variables.length).toBeGreaterThan(30);
     for (const variable of variables) {
@@ -241,6 +247,42 @@ describe('templates with the default values', () => {
     expect(api.env?.find((e) => e.name === 'API_PORT')?.value).toBe('8080');
     expect(api.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'http' });
     expect(api.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+  });
+
+  it('the controller gets its Lease identity and namespace from the downward API, HEALTH_PORT from controller.healthPort, and probes on that port', () => {
+    const controller = container(find(chart, 'Deployment', 'demo-netbox-gitops-controller'));
+    const env = new Map(controller.env?.map((e) => [e.name, e]));
+    expect(env.get('POD_NAME')?.valueFrom?.fieldRef).toEqual({ apiVersion: 'v1', fieldPath: 'metadata.name' });
+    expect(env.get('POD_NAMESPACE')?.valueFrom?.fieldRef).toEqual({ apiVersion: 'v1', fieldPath: 'metadata.namespace' });
+    expect(env.get('HEALTH_PORT')?.value).toBe('8081');
+    expect(controller.ports).toEqual([{ name: 'health', containerPort: 8081, protocol: 'TCP' }]);
+    expect(controller.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    expect(controller.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(controller.startupProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    // Migration and first connections come before the health server: at least a minute of grace.
+    expect((controller.startupProbe?.periodSeconds ?? 10) * (controller.startupProbe?.failureThreshold ?? 3)).toBeGreaterThanOrEqual(60);
+    // The downward API's values win over a ConfigMap entry of the same name (env beats envFrom).
+    expect(controller.envFrom?.length).toBe(1);
+  });
+
+  it("the controller's probe paths are what its health server answers, on the port its configuration reads", async () => {
+    const controller = container(find(chart, 'Deployment', 'demo-netbox-gitops-controller'));
+    const env = Object.fromEntries((controller.env ?? []).flatMap((e) => (e.value !== undefined ? [[e.name, e.value]] : [])));
+    const config = loadConfig({ ...env, POD_NAME: 'demo-netbox-gitops-controller-7d9f-abcde', POD_NAMESPACE: 'netbox' });
+    expect(config.healthPort).toBe(controller.ports?.[0]?.containerPort);
+    expect(config.kubernetes).toMatchObject({ identity: 'demo-netbox-gitops-controller-7d9f-abcde', leaseNamespace: 'netbox' });
+    let ready = false;
+    const server = await startMetricsServer({ port: 0, host: '127.0.0.1', readiness: () => ({ ready }) });
+    try {
+      const base = server.url.replace(/\/metrics$/, '');
+      for (const probe of [controller.livenessProbe, controller.startupProbe]) expect((await fetch(`${base}${probe?.httpGet?.path ?? ''}`)).status).toBe(200);
+      const readiness = `${base}${controller.readinessProbe?.httpGet?.path ?? ''}`;
+      expect((await fetch(readiness)).status).toBe(503);
+      ready = true;
+      expect((await fetch(readiness)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it('each worker serves /metrics on METRICS_PORT behind a headless Service, and /livez for its probe', () => {

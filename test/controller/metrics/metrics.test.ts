@@ -165,6 +165,24 @@ describe('scrape-time collectors', () => {
   });
 });
 
+describe('metrics server (controller probes)', () => {
+  it('/readyz answers 200 or 503 as the readiness check says, with its details', async () => {
+    let report: { ready: boolean; problems: string[] } = { ready: false, problems: ['VendorSet: not listed yet'] };
+    const server = await startMetricsServer({ port: 0, host: '127.0.0.1', readiness: () => report });
+    try {
+      const readyz = server.url.replace('/metrics', '/readyz');
+      const unready = await fetch(readyz);
+      expect(unready.status).toBe(503);
+      expect(await unready.json()).toEqual(report);
+      report = { ready: true, problems: [] };
+      expect((await fetch(readyz)).status).toBe(200);
+      expect((await fetch(server.url.replace('/metrics', '/healthz'))).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('metrics server (workers)', () => {
   it('serves /metrics and /livez on its own port', async () => {
     const server = await startMetricsServer({ port: 0, host: '127.0.0.1' });
@@ -176,6 +194,9 @@ describe('metrics server (workers)', () => {
       expect(sample(await metrics.text(), 'netbox_gitops_reconciles_total', { intent_name: 'served', result: 'completed' })).toBe(1);
       const livez = await fetch(server.url.replace('/metrics', '/livez'));
       expect(await livez.text()).toBe('ok\n');
+      expect(await (await fetch(server.url.replace('/metrics', '/healthz'))).text()).toBe('ok\n');
+      // Without a readiness check there is no /readyz (a worker has none).
+      expect((await fetch(server.url.replace('/metrics', '/readyz'))).status).toBe(404);
       expect((await fetch(server.url.replace('/metrics', '/other'))).status).toBe(404);
       expect((await fetch(server.url, { method: 'POST' })).status).toBe(405);
     } finally {
