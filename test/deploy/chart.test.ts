@@ -45,6 +45,7 @@ const EVERYTHING_ON = {
   },
   serviceMonitor: { enabled: true, labels: { release: 'prometheus' } },
   prometheusRule: { enabled: true, labels: { release: 'prometheus' } },
+  grafanaDashboard: { enabled: true },
 };
 
 const SECRET_VARIABLES = ['NETBOX_TOKEN', 'DATABASE_URL', 'DATABASE_PASSWORD', 'REDIS_URL', 'REDIS_PASSWORD', 'GIT_TOKEN', 'GIT_WEBHOOK_SECRET'];
@@ -396,6 +397,7 @@ describe('templates with every option on', () => {
         'ServiceMonitor/nbg-api',
         'ServiceMonitor/nbg-worker',
         'PrometheusRule/nbg',
+        'ConfigMap/nbg-dashboard',
         'Role/nbg-leader-election',
       ]),
     );

@@ -1,6 +1,6 @@
 // Renders charts/netbox-gitops the way `helm template` would (values.yaml merged with
 // overrides, every template sharing the `define`d helpers), with the go-template.ts subset.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
@@ -38,6 +38,13 @@ export function readDefaultValues(): Values {
   return parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as Values;
 }
 
+/** A chart file as Helm's .Files.Get reads it: "" when missing or under templates/. */
+function chartFile(name: string): string {
+  const path = join(CHART_DIR, name);
+  if (name.startsWith('templates/') || name.includes('..') || !existsSync(path)) return '';
+  return readFileSync(path, 'utf8');
+}
+
 /** Helm's coalescing: maps merge key by key, anything else replaces, null removes the key. */
 export function mergeValues(base: Values, overrides: Values): Values {
   const merged: Values = { ...base };
@@ -73,6 +80,8 @@ export function renderChart(overrides: Values = {}, release: ReleaseOptions = {}
     },
     Chart: { Name: chart.name, Version: chart.version, AppVersion: chart.appVersion, Description: chart.description },
     Capabilities: { KubeVersion: { Version: 'v1.30.0', Major: '1', Minor: '30' } },
+    // Helm's .Files: the chart's files outside templates/ (Get answers "" for a missing one).
+    Files: { Get: (name: unknown) => chartFile(String(name)) },
   };
   const files = new Map<string, string>();
   const objects: RenderedObject[] = [];

@@ -26,6 +26,13 @@ describe('go-template', () => {
     expect(() => render('{{ .Values.missing.deeper }}', data)).toThrow(TemplateError);
   });
 
+  it('calls a function-valued field with the arguments, as Go calls a method (.Files.Get)', () => {
+    const data = { Files: { Get: (name: unknown) => (name === 'a.json' ? '{"a": 1}' : '') } };
+    expect(render('{{ .Files.Get "a.json" }}|{{ .Files.Get "missing" }}', data)).toBe('{"a": 1}|');
+    expect(render('{{ .Files.Get "a.json" | indent 2 }}', data)).toBe('  {"a": 1}');
+    expect(() => render('{{ .Values.x "arg" }}', { Values: { x: 'text' } })).toThrow(/not a function/);
+  });
+
   it('ranges over maps in key order with $key, $value', () => {
     expect(render('{{ range $k, $v := .m }}{{ $k }}={{ $v }};{{ end }}', { m: { b: 2, a: 1 } })).toBe('a=1;b=2;');
   });

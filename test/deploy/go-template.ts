@@ -16,8 +16,10 @@
 // - functions other than SUPPORTED_FUNCTIONS: notably tpl, lookup, dict/list/merge/set, len,
 //   regex*, b64enc/b64dec, semverCompare, date functions, squote, toYaml's Helm-only relatives
 //   (fromYaml, toToml), required/fail inside `tpl`;
-// - the .Files, .Capabilities and .Template objects (only what the data given to render has:
-//   the chart tests pass .Values, .Release and .Chart);
+// - the .Files, .Capabilities and .Template objects beyond what the data given to render has
+//   (the chart tests pass .Values, .Release, .Chart, .Capabilities.KubeVersion, .Template and
+//   .Files.Get: a function-valued field is called with the command's arguments, as Go calls a
+//   method);
 // - {{block}}, {{break}}, {{continue}}; `and`/`or` evaluate every argument (Go short-circuits
 //   since 1.18: no difference unless an argument fails);
 // - printf verbs other than %s %v %d %q %% and any width/precision flags;
@@ -473,6 +475,13 @@ class Evaluator {
       if (fn === undefined) this.fail(`function "${head.name}" is not supported by this renderer`);
       const args = [...rest.map((arg) => this.evaluateArg(arg, dot, scopes)), ...piped];
       return (fn as TemplateFunction)(...args);
+    }
+    if (head?.kind === 'field') {
+      // A method of the data (.Files.Get "x"): Go calls it with the command's arguments.
+      const value = this.evaluateArg(head, dot, scopes);
+      if (typeof value === 'function') return (value as TemplateFunction)(...rest.map((arg) => this.evaluateArg(arg, dot, scopes)), ...piped);
+      if (command.length !== 1 || piped.length > 0) this.fail('arguments given to a value that is not a function');
+      return value;
     }
     if (command.length !== 1 || piped.length > 0) this.fail('arguments given to a value that is not a function');
     return this.evaluateArg(head as Arg, dot, scopes);
