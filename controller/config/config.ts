@@ -121,6 +121,7 @@ const envSchema = z.object({
     .int({ message: 'expects a number of retries (0 or more)' })
     .min(0, { message: 'expects a number of retries (0 or more)' })
     .default(5),
+  NETBOX_OUTAGE_BUDGET: duration.default(15 * 60_000),
 
   DEBUG: booleanText.default(false),
   LOG_LEVEL: z
@@ -252,6 +253,8 @@ export interface AppConfig {
     /** Bulk writes in flight at most; NetBox queues requests beyond its gunicorn workers. */
     readonly writeConcurrency: number;
     readonly maxRetries: number;
+    /** NETBOX_OUTAGE_BUDGET: how long a worker's process waits for NetBox while it is down before failing. */
+    readonly outageBudgetMs: number;
   };
   readonly intentsPath: string;
   readonly library: {
@@ -400,6 +403,7 @@ export function loadConfig(env: Env): AppConfig {
       concurrency: e.NETBOX_CONCURRENCY,
       writeConcurrency: e.NETBOX_WRITE_CONCURRENCY,
       maxRetries: e.NETBOX_MAX_RETRIES,
+      outageBudgetMs: e.NETBOX_OUTAGE_BUDGET,
     },
     intentsPath: e.INTENTS_PATH,
     library: { path: e.LIBRARY_PATH, gitUrl: e.LIBRARY_GIT_URL, gitRef: e.LIBRARY_GIT_REF, pin: e.LIBRARY_PIN },

@@ -15,6 +15,8 @@ export interface Tuning {
   readonly readConcurrency: number;
   readonly requestTimeoutMs: number;
   readonly enqueueTimeoutMs: number;
+  readonly outageBudgetMs: number;
+  readonly outageMaxDelayMs: number;
 }
 
 /** What a step sees. Shared things (NetBox client, catalogue, pool) belong to the worker. */

@@ -8,6 +8,9 @@ import { netBoxPortFor } from '../reconcile/index.ts';
 import { createDbIntentStore, createFolderLibraryProvider } from './providers.ts';
 import type { EngineDeps } from './types.ts';
 
+/** How long a worker's NetBox calls wait for NetBox inside a step before the process waits instead. */
+const WORKER_NETBOX_WAIT_MS = 10_000;
+
 /** EngineDeps built from the configuration, plus close() for what it opened. */
 export interface DefaultDeps extends EngineDeps {
   close(): Promise<void>;
@@ -26,6 +29,9 @@ export function createDefaultDeps(config: AppConfig, logger: Logger, overrides: 
     client ??= createNetBoxClient(
       netBoxClientOptionsFromConfig(config.netbox, {
         logger: logger.child({ component: 'netbox' }),
+        // One or two breaker probes inside a step; a longer outage is waited out by the process
+        // (`waiting`, up to NETBOX_OUTAGE_BUDGET), where the API shows it.
+        waitForNetBoxMs: Math.min(WORKER_NETBOX_WAIT_MS, config.netbox.outageBudgetMs),
         onRequest: recordNetBoxRequest,
         onBreakerStateChange: recordBreakerState,
       }),
@@ -45,6 +51,7 @@ export function createDefaultDeps(config: AppConfig, logger: Logger, overrides: 
       applyConcurrency: config.netbox.writeConcurrency,
       readConcurrency: config.netbox.concurrency,
       requestTimeoutMs: config.netbox.timeoutMs,
+      outageBudgetMs: config.netbox.outageBudgetMs,
       ...overrides.tuning,
     },
     async close(): Promise<void> {

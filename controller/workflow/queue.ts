@@ -26,6 +26,8 @@ export function resolveTuning(t: EngineTuning | undefined): Tuning {
     readConcurrency: t?.readConcurrency ?? 4,
     requestTimeoutMs: t?.requestTimeoutMs ?? 30_000,
     enqueueTimeoutMs: t?.enqueueTimeoutMs ?? 10_000,
+    outageBudgetMs: t?.outageBudgetMs ?? 15 * 60_000,
+    outageMaxDelayMs: t?.outageMaxDelayMs ?? 60_000,
   };
 }
 

@@ -10,6 +10,7 @@ import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
 import { unwrapSkipped } from './definition.ts';
 import type { StepContext, Tuning, WorkflowDefinition } from './definition.ts';
 import { ApplyRejectedError, NotConvergedError, StepCancelledError, StepInterruptedError } from './errors.ts';
+import { decideOutage, isNetBoxOutage } from './outage.ts';
 import { EVENTS_COLUMN, eventsCte, eventsOf, stepEvent } from './event-log.ts';
 import type { EventDraft, EventRow } from './event-log.ts';
 import type { EventPublisher } from './events.ts';
@@ -72,7 +73,9 @@ export type RunOutcome =
   /** The worker is shutting down: put the job back in the queue. */
   | { readonly kind: 'hand-back' }
   /** A transient fault: let BullMQ retry the job with backoff (the process is `waiting`). */
-  | { readonly kind: 'retry'; readonly error: Error };
+  | { readonly kind: 'retry'; readonly error: Error }
+  /** NetBox is down: run the job again after `delayMs` (the process is `waiting` for NetBox). */
+  | { readonly kind: 'wait'; readonly delayMs: number };
 
 const ignored: RunOutcome = { kind: 'done', status: 'ignored', intent: null, followers: [] };
 const MAX_DETAIL_ITEMS = 100;
@@ -368,6 +371,19 @@ async function onStepError(
   const described = describeError(error, step.name);
   const finish = finishOf(step, 'failed', {}, described);
   const logger = env.logger.child({ processId: row.id, step: step.name });
+  if (isNetBoxOutage(error)) {
+    // Waited out within NETBOX_OUTAGE_BUDGET (outage.ts), not within the job's attempts.
+    const outage = decideOutage(row, step.position, step.attempt, described, env.tuning);
+    if (outage.kind === 'give-up') {
+      logger.error({ err: error }, 'NetBox stayed unreachable past the outage budget; the process failed');
+      return finishProcess(env, row, 'failed', { ...revisions, error: outage.error, statePatch: outage.state }, finish);
+    }
+    logger.warn({ err: error, delayMs: outage.delayMs }, 'NetBox is down or unreachable; the process waits and tries again');
+    const events = [...draftsOf(revisions, finish), { type: 'process.updated' } as const];
+    const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', error: outage.error, statePatch: outage.state, finish, events });
+    env.events.publish(eventsOf(updated));
+    return { kind: 'wait', delayMs: outage.delayMs };
+  }
   if (described.transient && job.attemptsMade + 1 < job.attempts) {
     logger.warn({ err: error, attempt: job.attemptsMade + 1, of: job.attempts }, 'step failed on a transient fault; the job is retried with backoff');
     const events = [...draftsOf(revisions, finish), { type: 'process.updated' } as const];

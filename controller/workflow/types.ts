@@ -79,6 +79,13 @@ export interface EngineTuning {
    * process is marked failed and the caller gets an error saying to check Redis. Default 10,000 ms.
    */
   readonly enqueueTimeoutMs?: number;
+  /**
+   * How long a process waits (`waiting`, retried with backoff) for NetBox while it is down or
+   * unreachable before it fails (NETBOX_OUTAGE_BUDGET); default 15 minutes.
+   */
+  readonly outageBudgetMs?: number;
+  /** Longest pause between tries while waiting for NetBox; default 60,000 ms (the first is `backoffMs`). */
+  readonly outageMaxDelayMs?: number;
 }
 
 /**

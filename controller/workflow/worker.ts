@@ -85,6 +85,10 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
             throw new DelayedError();
           case 'retry':
             throw outcome.error;
+          case 'wait':
+            // Not a failed attempt: an outage is bounded by NETBOX_OUTAGE_BUDGET, not by `attempts`.
+            await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+            throw new DelayedError();
           case 'done':
             // Processes queued behind this one for its intent wait in `delayed`; run them now.
             if (outcome.followers.length > 0) await promoteJobs(queue, outcome.followers, logger);

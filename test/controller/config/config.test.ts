@@ -83,6 +83,13 @@ describe('loadConfig', () => {
     expect(error.variable).toBe(variable);
   });
 
+  it('reads NETBOX_OUTAGE_BUDGET as a duration (default 15 minutes)', () => {
+    expect(loadConfig({}).netbox.outageBudgetMs).toBe(15 * 60_000);
+    expect(loadConfig({ NETBOX_OUTAGE_BUDGET: '40s' }).netbox.outageBudgetMs).toBe(40_000);
+    expect(loadConfig({ NETBOX_OUTAGE_BUDGET: '1h' }).netbox.outageBudgetMs).toBe(3_600_000);
+    expect(configError({ NETBOX_OUTAGE_BUDGET: 'soon' }).message).toContain('NETBOX_OUTAGE_BUDGET');
+  });
+
   it('reports every invalid variable in one message', () => {
     const error = configError({ DATABASE_PORT: 'x', NETBOX_TIMEOUT: 'y' });
     expect(error.message).toContain('DATABASE_PORT');

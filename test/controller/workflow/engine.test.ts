@@ -195,7 +195,8 @@ describe('reconcile_intent', () => {
       const p = await engine.service.startWorkflow('reconcile_intent', ref);
       const waiting = await waitForStatus(engine.service, p.id, ['waiting', 'failed', 'completed']);
       expect(waiting.status).toBe('waiting');
-      expect(waiting.error).toMatchObject({ transient: true, step: 'snapshot' });
+      expect(waiting.error).toMatchObject({ transient: true, step: 'snapshot', code: 'netbox_outage' });
+      expect(waiting.error?.message).toMatch(/^waiting for NetBox to answer again/);
       engine.nb.emulator.setFaults({ errorRate: 0 });
       const done = await waitForStatus(engine.service, p.id, ['completed', 'failed']);
       expect(done.status).toBe('completed');
@@ -215,9 +216,9 @@ describe('reconcile_intent', () => {
     }
   });
 
-  it('fails a step for good once the transient retries are used up', async () => {
+  it('fails a step for good once the transient retries are used up (429s: NetBox is up, so not an outage to wait out)', async () => {
     const ref = await putIntent(engine.db, vendorIntent('down', 1));
-    engine.nb.emulator.setFaults({ down: true });
+    engine.nb.emulator.setFaults({ errorRate: 1, errorStatuses: [429] });
     try {
       const p = await engine.service.startWorkflow('reconcile_intent', ref);
       const done = await waitForStatus(engine.service, p.id, ['completed', 'failed']);
@@ -225,7 +226,7 @@ describe('reconcile_intent', () => {
       expect(stepsNamed(done, 'snapshot')).toHaveLength(6);
       expect(done.error).toMatchObject({ transient: true, step: 'snapshot' });
     } finally {
-      engine.nb.emulator.setFaults({ down: false });
+      engine.nb.emulator.setFaults({ errorRate: 0 });
     }
   });
 
