@@ -226,6 +226,8 @@ export interface AppConfig {
   readonly debug: boolean;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly corsOrigins: readonly string[];
+  /** Whether DATABASE_URL or DATABASE_HOST was set: only then does `apply` record its process. */
+  readonly databaseConfigured: boolean;
   readonly database: {
     readonly host: string;
     readonly port: number;
@@ -379,6 +381,7 @@ export function loadConfig(env: Env): AppConfig {
     debug: e.DEBUG,
     logLevel: e.LOG_LEVEL ?? (e.DEBUG ? 'debug' : 'info'),
     corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    databaseConfigured: relevant.DATABASE_URL !== undefined || relevant.DATABASE_HOST !== undefined,
     database: {
       host: database?.host ?? e.DATABASE_HOST,
       port: database?.port ?? e.DATABASE_PORT,

@@ -46,6 +46,8 @@ export async function hashLocalImages(intents: readonly DesiredIntent[]): Promis
 export interface PlanResult {
   readonly plan: Plan;
   readonly snapshot: Snapshot;
+  /** sha256 of the local images the intents upload, by file (what the plan compared). */
+  readonly imageHashes: Map<string, string>;
   /** CPU time spent diffing and planning, in milliseconds. */
   readonly planCpuMs: number;
 }
@@ -60,7 +62,7 @@ export async function planIntents(api: NetBoxPort, intents: readonly DesiredInte
   const cpu = process.cpuUsage();
   const plan = buildPlan(intents, snapshot, { localImageHashes });
   const used = process.cpuUsage(cpu);
-  return { plan, snapshot, planCpuMs: (used.user + used.system) / 1000 };
+  return { plan, snapshot, imageHashes: localImageHashes, planCpuMs: (used.user + used.system) / 1000 };
 }
 
 export interface ReconcileResult {

@@ -39,7 +39,12 @@ export interface StepContext {
   /** Aborted on a cancel request or a worker shutdown; apply passes it on between chunks. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
-  readonly pool: Pool;
+  /**
+   * The engine's Postgres pool, for steps that record beyond audit rows (drift, upgrades).
+   * @throws NoDatabaseError where the steps run without a database (`netbox-gitops apply` with
+   * no DATABASE_URL), so only steps that need it call it.
+   */
+  db(): Pool;
   readonly netbox: NetBoxPort;
   readonly library: LibraryProvider;
   readonly intents: IntentStore;
@@ -72,6 +77,11 @@ export interface WorkflowDefinition<Form = unknown> {
   readonly steps: readonly StepDefinition[];
   /** The intent a process of this workflow works on, from its form; such processes never overlap per intent. */
   intentOf?(form: Form): WorkflowIntentRef | undefined;
+  /**
+   * Every intent the process holds the run lock of, when it works on several at once (default:
+   * `intentOf`'s). No process of any of them runs beside it.
+   */
+  intentsOf?(form: Form): readonly WorkflowIntentRef[];
 }
 
 const SKIPPED = '__skipped';

@@ -77,3 +77,11 @@ export class NotConvergedError extends WorkflowError {
     );
   }
 }
+
+/** A step that records to Postgres ran where there is no database (`apply` without DATABASE_URL). */
+export class NoDatabaseError extends WorkflowError {
+  override readonly code = 'no_database';
+  constructor(readonly needs: string) {
+    super(`${needs} needs the Postgres database; set DATABASE_URL (or DATABASE_HOST) and run \`netbox-gitops migrate\`.`);
+  }
+}

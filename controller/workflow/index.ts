@@ -15,6 +15,10 @@ export type { OrderedEventStream, OrderedEventsOptions } from './ordered-events.
 export { DEFAULT_QUEUE } from './queue.ts';
 export { RECONCILE_WORKFLOW, WORKFLOWS, formSchemaOf } from './registry.ts';
 export { skipped } from './definition.ts';
+export { runWorkflowHere, runWorkflowInMemory } from './local-run.ts';
+export type { InMemoryDeps, InMemoryRunResult, LocalRunOptions, LocalRunResult, LockHolder } from './local-run.ts';
+export { APPLY_INTENTS_WORKFLOW, reconcileMemory } from './reconcile-workflows.ts';
+export type { ReconcileMemory } from './reconcile-workflows.ts';
 export { listLibraryUpgrades, pageLibraryUpgrades, recordLibraryUpgrade } from './library-upgrades.ts';
 export type { LibraryUpgradePageFilter, LibraryUpgradeRecord } from './library-upgrades.ts';
 export { describeReadiness, readDriftObjects, readIntentStates } from './intent-states.ts';
@@ -26,6 +30,7 @@ export { driftHistory, listDrift, MAX_DRIFT_PAGE } from './drift.ts';
 export type { DriftEntry, DriftHistoryPoint, DriftPageFilter, TimeSeriesQuery } from './drift.ts';
 export {
   ApplyRejectedError,
+  NoDatabaseError,
   NotConvergedError,
   ProcessNotFoundError,
   ProcessStateError,

@@ -1,6 +1,9 @@
-// The reconcile workflows: reconcile_intent (an intent from the store) and the seed's two
-// import forms (an intent generated from the form), sharing the steps
-// resolve → snapshot → diff → apply (enforce only) → verify → record.
+// The reconcile pipeline — resolve → snapshot → diff → apply (enforce only) → verify → record —
+// as one set of typed steps, for every way into NetBox: reconcile_intent (an intent from the
+// store, what the controller schedules), the seed's two import forms (an intent generated from
+// the form), and apply_intents (`netbox-gitops apply`: the intents of a folder, recorded like any
+// other process). The step outputs are the checkpoint a resumed process continues from; what a
+// run keeps in memory (desired state, NetBox state, plans) is rebuilt from them when needed.
 import { z } from 'zod';
 import { ResourceError, ValidationError, formatIssue } from '../errors/index.ts';
 import {
@@ -14,18 +17,19 @@ import {
 } from '../intents/index.ts';
 import type { DeviceTypeImportFormInput, Intent, VendorImportFormInput } from '../intents/index.ts';
 import { applyAndVerify, buildPlan, driftCount, hashLocalImages, planIntents, scopeOf, takeSnapshot } from '../reconcile/index.ts';
-import type { ChangeRecord, Plan, Snapshot } from '../reconcile/index.ts';
-import { resolveIntents } from '../resolve/index.ts';
+import type { ChangeRecord, Plan, ReconcileResult, Snapshot } from '../reconcile/index.ts';
+import type { Catalogue } from '../catalogue/index.ts';
+import { resolvePinned } from '../resolve/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
 import { skipped } from './definition.ts';
 import type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
 import { replaceDrift } from './drift.ts';
 import { driftNotices } from './drift-notices.ts';
-import { catalogueFor } from './library-pin.ts';
+import { catalogueAt, catalogueFor } from './library-pin.ts';
 import { ApplyRejectedError, NotConvergedError, StepCancelledError } from './errors.ts';
 import type { JsonObject, JsonValue, WorkflowIntentRef } from './types.ts';
 
-/** Where a reconcile's intent comes from: the store, or a form. */
+/** Where a reconcile's intents come from: the store, a form, or the CLI's folder. */
 interface IntentSource {
   readonly intent: Intent;
   readonly revision: string | null;
@@ -36,66 +40,134 @@ interface IntentSource {
   readonly stored: boolean;
 }
 
-type LoadIntent = (ctx: StepContext) => Promise<IntentSource>;
+type LoadIntents = (ctx: StepContext) => Promise<readonly IntentSource[]>;
 
-const DESIRED = 'desired';
-const SNAPSHOT = 'snapshot';
-const IMAGE_HASHES = 'imageHashes';
-const PLAN = 'plan';
-const VERIFY_PLAN = 'verifyPlan';
 const WRITES = new Set(['create', 'update', 'delete']);
 const MAX_WARNINGS = 50;
 
 const json = (value: unknown): JsonValue => value as JsonValue;
 
-function refOf(intent: Intent): WorkflowIntentRef {
+function refOf(intent: Pick<Intent, 'kind' | 'metadata'>): WorkflowIntentRef {
   return { kind: intent.kind, name: intent.metadata.name };
 }
 
-/** The resolve step's output, which later steps (and resumed attempts) read. */
-interface ResolveOutput {
-  readonly suspended: boolean;
-  readonly mode: 'observe' | 'enforce';
-  readonly stored: boolean;
-  readonly intent: WorkflowIntentRef;
+/**
+ * What one run of the pipeline keeps in memory between its steps. Empty after a resume (another
+ * worker, a restart): every step can rebuild what it needs from the step outputs. The CLI seeds
+ * it with what it already read for the plan it showed, and reads the result from it afterwards.
+ */
+export interface ReconcileMemory {
+  desired?: readonly DesiredIntent[];
+  /** NetBox's state for the intents' scope, as the snapshot step read it. */
+  netboxState?: Snapshot;
+  imageHashes?: Map<string, string>;
+  plan?: Plan;
+  /** The plan after applying (the apply step's last re-plan), which verify checks. */
+  verifyPlan?: Plan;
+  /** Every apply round's records and the failures left, for the caller to report. */
+  result?: ReconcileResult;
+  /** Told how many of the plan's writes are done. */
+  onProgress?: (done: number, total: number) => void;
+  /** Told of every change NetBox accepted, after its audit rows are written. */
+  onRecords?: (records: readonly ChangeRecord[]) => void;
 }
 
+const MEMORY = 'reconcile';
+
+/** The pipeline's typed view of a run's memory (the runner's map holds it under one key). */
+export function reconcileMemory(memory: Map<string, unknown>): ReconcileMemory {
+  let found = memory.get(MEMORY) as ReconcileMemory | undefined;
+  if (!found) {
+    found = {};
+    memory.set(MEMORY, found);
+  }
+  return found;
+}
+
+const IntentOutline = z.object({
+  kind: z.enum(INTENT_KINDS),
+  name: z.string(),
+  revision: z.string().nullable(),
+  status: z.string(),
+  stored: z.boolean(),
+  mode: z.enum(['observe', 'enforce']),
+  prune: z.boolean(),
+});
+
+/**
+ * The resolve step's output: the checkpoint later steps (and resumed attempts, zod-checked when
+ * read back from Postgres) work from — the intent documents exactly as resolved.
+ */
+const ResolveOutput = z.looseObject({
+  intents: z.array(IntentOutline).min(1),
+  documents: z.array(z.unknown()),
+  suspended: z.boolean(),
+  /** Whether any intent enforces (only then does apply write). */
+  enforce: z.boolean(),
+  libraryRevision: z.string(),
+});
+type ResolveOutput = z.output<typeof ResolveOutput>;
+
+/** Reads the resolve step's checkpoint, also from processes recorded before it held a list. */
 function resolveOutput(ctx: StepContext): ResolveOutput {
   const out = ctx.outputs.get('resolve');
   if (!out) throw new Error('the resolve step has no output; steps run in order');
-  return out as unknown as ResolveOutput;
+  const legacy = out.document !== undefined && out.intents === undefined;
+  const parsed = ResolveOutput.safeParse(
+    legacy
+      ? {
+          ...out,
+          intents: [{ ...(out.intent as JsonObject), revision: out.intentRevision ?? null, status: out.intentStatus ?? 'active', stored: out.stored, mode: out.mode, prune: out.prune ?? false }],
+          documents: [out.document],
+          enforce: out.mode === 'enforce',
+        }
+      : out,
+  );
+  if (!parsed.success) throw new Error(`the resolve step's recorded output does not match this version of the pipeline: ${parsed.error.message}`);
+  return parsed.data;
 }
 
-/** Resolves one intent; a removed intent wants nothing (its owned objects go only if it said prune). */
-function resolveOne(source: IntentSource, catalogue: Parameters<typeof resolveIntents>[1]): { desired: DesiredIntent; warnings: string[] } {
-  const state = resolveIntents([{ intent: source.intent }], catalogue);
-  const desired = state.intents[0] as DesiredIntent;
-  if (source.status === 'removed') return { desired: { ...desired, manufacturers: [], deviceTypes: [], moduleTypes: [] }, warnings: [] };
+/**
+ * Resolves the intents together, each at the library revision it pins. A removed intent wants
+ * nothing (its owned objects go only if it said prune), so its resolve problems do not matter.
+ */
+async function resolveSources(ctx: StepContext, sources: readonly IntentSource[]): Promise<{ desired: DesiredIntent[]; warnings: string[]; libraryRevision: string }> {
+  const current = await ctx.library.current();
+  const at = (ref: string): Promise<Catalogue> => catalogueAt(ctx.library, ref, 'these intents');
+  const live = sources.filter((s) => s.status !== 'removed');
+  const removed = sources.filter((s) => s.status === 'removed');
+  const state = await resolvePinned(live.map((s) => ({ intent: s.intent })), current, at);
   const errors = state.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
-    throw new ValidationError(
-      `intent ${intentKey(source.intent)} does not resolve against the devicetype-library at ${catalogue.revision}: ${errors.slice(0, 5).map(formatIssue).join('; ')}`,
-      errors,
-    );
+    const names = live.map((s) => intentKey(s.intent)).join(', ');
+    throw new ValidationError(`intent ${names} does not resolve against the devicetype-library at ${current.revision}: ${errors.slice(0, 5).map(formatIssue).join('; ')}`, errors);
   }
-  return { desired, warnings: state.issues.filter((i) => i.severity === 'warning').map(formatIssue) };
+  const gone = removed.length > 0 ? (await resolvePinned(removed.map((s) => ({ intent: s.intent })), current, at)).intents : [];
+  const desired = [...state.intents, ...gone.map((d) => ({ ...d, manufacturers: [], deviceTypes: [], moduleTypes: [] }))];
+  // One pinning intent reports the revision it was resolved at; a set reports the current one.
+  const only = sources.length === 1 ? (sources[0] as IntentSource).intent : undefined;
+  const libraryRevision = only ? (await catalogueFor(ctx.library, only)).revision : current.revision;
+  return { desired, warnings: state.issues.filter((i) => i.severity === 'warning').map(formatIssue), libraryRevision };
 }
 
-/** The desired state, from this run's memory or rebuilt from the resolve step's stored intent. */
-async function desiredOf(ctx: StepContext): Promise<DesiredIntent> {
-  const kept = ctx.memory.get(DESIRED) as DesiredIntent | undefined;
-  if (kept) return kept;
-  const out = ctx.outputs.get('resolve') ?? {};
-  const { intent } = validateIntentObject(out.document);
-  if (!intent) throw new Error('the resolve step output holds no valid intent document');
-  const catalogue = await catalogueFor(ctx.library, intent);
-  const { desired } = resolveOne({ intent, revision: null, status: String(out.intentStatus ?? 'active'), stored: false }, catalogue);
-  ctx.memory.set(DESIRED, desired);
+/** The desired state, from this run's memory or rebuilt from the resolve step's checkpoint. */
+async function desiredOf(ctx: StepContext): Promise<readonly DesiredIntent[]> {
+  const memory = reconcileMemory(ctx.memory);
+  if (memory.desired) return memory.desired;
+  const out = resolveOutput(ctx);
+  const sources = out.documents.map((document, index): IntentSource => {
+    const { intent } = validateIntentObject(document);
+    if (!intent) throw new Error('the resolve step output holds an intent document that no longer validates');
+    const outline = out.intents[index];
+    return { intent, revision: outline?.revision ?? null, status: outline?.status ?? 'active', stored: outline?.stored ?? false };
+  });
+  const { desired } = await resolveSources(ctx, sources);
+  memory.desired = desired;
   return desired;
 }
 
 async function freshPlan(ctx: StepContext): Promise<Plan> {
-  const { plan } = await planIntents(ctx.netbox, [await desiredOf(ctx)], { concurrency: ctx.tuning.readConcurrency });
+  const { plan } = await planIntents(ctx.netbox, await desiredOf(ctx), { concurrency: ctx.tuning.readConcurrency });
   return plan;
 }
 
@@ -125,164 +197,196 @@ function stopReason(ctx: StepContext): Error {
   return reason instanceof Error ? reason : new StepCancelledError(null);
 }
 
-function reconcileSteps(load: LoadIntent): StepDefinition[] {
-  const skipIf = (ctx: StepContext): JsonObject | undefined => {
-    const r = resolveOutput(ctx);
-    return r.suspended ? skipped('the intent is suspended') : undefined;
-  };
-  return [
-    {
-      name: 'resolve',
-      async run(ctx): Promise<JsonObject> {
-        const source = await load(ctx);
-        const ref = refOf(source.intent);
-        if (source.status === 'invalid') {
-          throw new ValidationError(`intent ${ref.kind}/${ref.name} is invalid: ${source.statusMessage ?? 'see its source'}`);
-        }
-        const catalogue = await catalogueFor(ctx.library, source.intent);
-        await ctx.setRevisions({ libraryRevision: catalogue.revision, intentRevision: source.revision });
-        const suspended = source.status === 'suspended' || source.intent.spec.suspend;
-        const base: JsonObject = {
-          intent: { kind: ref.kind, name: ref.name },
-          intentRevision: source.revision,
-          intentStatus: source.status,
-          stored: source.stored,
-          suspended,
-          mode: source.intent.spec.mode,
-          prune: source.intent.spec.prune,
-          libraryRevision: catalogue.revision,
-          // Kept so that a resumed process works on the same version of the intent.
-          document: json(source.intent),
-        };
-        if (suspended) return base;
-        const { desired, warnings } = resolveOne(source, catalogue);
-        ctx.memory.set(DESIRED, desired);
-        return {
-          ...base,
-          manufacturers: desired.manufacturers.length,
-          deviceTypes: desired.deviceTypes.length,
-          moduleTypes: desired.moduleTypes.length,
-          warnings: warnings.slice(0, MAX_WARNINGS),
-        };
-      },
-    },
-    {
-      name: 'snapshot',
-      async run(ctx): Promise<JsonObject> {
-        const skip = skipIf(ctx);
-        if (skip) return skip;
-        const desired = await desiredOf(ctx);
-        const [snapshot, hashes] = await Promise.all([
-          takeSnapshot(ctx.netbox, { ...scopeOf([desired]), concurrency: ctx.tuning.readConcurrency }),
-          hashLocalImages([desired]),
-        ]);
-        ctx.memory.set(SNAPSHOT, snapshot);
-        ctx.memory.set(IMAGE_HASHES, hashes);
-        let templates = 0;
-        for (const byKind of snapshot.templates.values()) for (const byName of byKind.values()) templates += byName.size;
-        return {
-          netboxVersion: snapshot.netboxVersion,
-          tags: snapshot.tags.size,
-          manufacturers: snapshot.manufacturers.size,
-          deviceTypes: snapshot.deviceTypes.size,
-          moduleTypes: snapshot.moduleTypes.size,
-          templates,
-        };
-      },
-    },
-    {
-      name: 'diff',
-      async run(ctx): Promise<JsonObject> {
-        const skip = skipIf(ctx);
-        if (skip) return skip;
-        const desired = await desiredOf(ctx);
-        const snapshot = ctx.memory.get(SNAPSHOT) as Snapshot | undefined;
-        const plan = snapshot
-          ? buildPlan([desired], snapshot, { localImageHashes: (ctx.memory.get(IMAGE_HASHES) as Map<string, string> | undefined) ?? new Map() })
-          : await freshPlan(ctx);
-        ctx.memory.set(PLAN, plan);
-        return planOutput(plan, ctx.tuning.maxStoredOperations);
-      },
-    },
-    {
-      name: 'apply',
-      async run(ctx): Promise<JsonObject> {
-        const skip = skipIf(ctx);
-        if (skip) return skip;
-        if (resolveOutput(ctx).mode !== 'enforce') return skipped('observe mode: drift is reported, NetBox is not changed');
-        // A resumed attempt (after a fault, a crash or on another worker) re-reads NetBox first:
-        // what an earlier attempt created is found and not created twice.
-        const replanned = ctx.attempt > 1 || !ctx.memory.has(PLAN);
-        const plan = replanned ? await freshPlan(ctx) : (ctx.memory.get(PLAN) as Plan);
-        ctx.memory.set(PLAN, plan);
-        const planned = plan.operations.filter((op) => op.enforce && WRITES.has(op.action)).length;
-        if (planned === 0) return { applied: 0, planned, replanned, requests: 0 };
-        // Rounds: after the plan, NetBox is re-read and what is still missing is applied again
-        // (a shared object another reconcile created meanwhile is found instead of refused).
-        const result = await applyAndVerify(ctx.netbox, [await desiredOf(ctx)], plan, {
-          signal: ctx.signal,
-          onRecords: (records: readonly ChangeRecord[]) => ctx.recordChanges(records),
-          tuning: { maxChunk: ctx.tuning.applyChunkSize, concurrency: ctx.tuning.applyConcurrency, baseTimeoutMs: ctx.tuning.requestTimeoutMs },
-          readConcurrency: ctx.tuning.readConcurrency,
-        });
-        const records = result.apply.records;
-        if (result.apply.cancelled) throw stopReason(ctx);
-        // The last round's re-plan is what verify checks (this run wrote and read it).
-        ctx.memory.set(VERIFY_PLAN, result.verify);
-        if (result.apply.failures.length > 0) throw new ApplyRejectedError(result.apply.failures, records.length);
-        return {
-          applied: records.length,
-          planned,
-          replanned,
-          requests: result.apply.requests,
-          rounds: result.rounds,
-          unknownOutcomes: result.apply.unknownOutcomes,
-          readBacks: result.apply.readBacks,
-          byAction: countBy(records, (r) => r.action),
-          byKind: countBy(records, (r) => r.kind),
-          byConfirmation: countBy(records, (r) => r.confirmedBy),
-        };
-      },
-    },
-    {
-      name: 'verify',
-      async run(ctx): Promise<JsonObject> {
-        const skip = skipIf(ctx);
-        if (skip) return skip;
-        if (resolveOutput(ctx).mode !== 'enforce') return skipped('observe mode: nothing was applied, so the diff is the drift');
-        const applied = Number(ctx.outputs.get('apply')?.applied ?? 0);
-        // The apply step's last re-plan, or (nothing written in this run) the plan just made, is
-        // the proof: no second read needed. A resumed run reads NetBox again.
-        const afterApply = ctx.memory.get(VERIFY_PLAN) as Plan | undefined;
-        const reused = afterApply !== undefined || (applied === 0 && ctx.memory.has(PLAN));
-        const plan = afterApply ?? (reused ? (ctx.memory.get(PLAN) as Plan) : await freshPlan(ctx));
-        ctx.memory.set(VERIFY_PLAN, plan);
-        const remaining = plan.operations.filter((op) => op.enforce && WRITES.has(op.action));
-        if (remaining.length > 0) {
-          await recordDrift(ctx, plan);
-          throw new NotConvergedError(remaining);
-        }
-        return { ...planOutput(plan, ctx.tuning.maxStoredOperations), reused, converged: true };
-      },
-    },
-    {
-      name: 'record',
-      async run(ctx): Promise<JsonObject> {
-        const skip = skipIf(ctx);
-        if (skip) return skip;
-        const plan = (ctx.memory.get(VERIFY_PLAN) as Plan | undefined) ?? (ctx.memory.get(PLAN) as Plan | undefined) ?? (await freshPlan(ctx));
-        return recordDrift(ctx, plan);
-      },
-    },
-  ];
+function skipIf(ctx: StepContext): JsonObject | undefined {
+  return resolveOutput(ctx).suspended ? skipped('the intent is suspended') : undefined;
 }
 
+function resolveStep(load: LoadIntents): StepDefinition {
+  return {
+    name: 'resolve',
+    async run(ctx): Promise<JsonObject> {
+      const sources = await load(ctx);
+      const invalid = sources.find((s) => s.status === 'invalid');
+      if (invalid) throw new ValidationError(`intent ${intentKey(invalid.intent)} is invalid: ${invalid.statusMessage ?? 'see its source'}`);
+      const first = sources[0] as IntentSource;
+      const single = sources.length === 1;
+      const suspended = sources.every((s) => s.status === 'suspended' || s.intent.spec.suspend);
+      const outlines = sources.map((s) => ({
+        ...refOf(s.intent),
+        revision: s.revision,
+        status: s.status,
+        stored: s.stored,
+        mode: s.intent.spec.mode,
+        prune: s.intent.spec.prune,
+      }));
+      const base: JsonObject = {
+        intents: outlines,
+        suspended,
+        enforce: sources.some((s) => s.intent.spec.mode === 'enforce'),
+        // Kept so that a resumed process works on the same version of the intents.
+        documents: json(sources.map((s) => s.intent)),
+        // The single intent's fields at the top, as people read a process of one intent.
+        ...(single ? { intent: { ...refOf(first.intent) }, intentRevision: first.revision, mode: first.intent.spec.mode, prune: first.intent.spec.prune } : {}),
+      };
+      if (suspended) {
+        const revision = (await catalogueFor(ctx.library, first.intent)).revision;
+        await ctx.setRevisions({ libraryRevision: revision, intentRevision: single ? first.revision : null });
+        return { ...base, libraryRevision: revision };
+      }
+      const active = sources.filter((s) => !(s.status === 'suspended' || s.intent.spec.suspend));
+      const { desired, warnings, libraryRevision } = await resolveSources(ctx, active);
+      await ctx.setRevisions({ libraryRevision, intentRevision: single ? first.revision : null });
+      reconcileMemory(ctx.memory).desired = desired;
+      return {
+        ...base,
+        // Suspended intents of a set are left out, as `plan` leaves them out.
+        documents: json(active.map((s) => s.intent)),
+        intents: outlines.filter((o) => active.some((s) => s.intent.kind === o.kind && s.intent.metadata.name === o.name)),
+        libraryRevision,
+        manufacturers: desired.reduce((n, d) => n + d.manufacturers.length, 0),
+        deviceTypes: desired.reduce((n, d) => n + d.deviceTypes.length, 0),
+        moduleTypes: desired.reduce((n, d) => n + d.moduleTypes.length, 0),
+        warnings: warnings.slice(0, MAX_WARNINGS),
+      };
+    },
+  };
+}
+
+const snapshotStep: StepDefinition = {
+  name: 'snapshot',
+  async run(ctx): Promise<JsonObject> {
+    const skip = skipIf(ctx);
+    if (skip) return skip;
+    const memory = reconcileMemory(ctx.memory);
+    const desired = await desiredOf(ctx);
+    if (!memory.netboxState || !memory.imageHashes) {
+      const [state, hashes] = await Promise.all([takeSnapshot(ctx.netbox, { ...scopeOf(desired), concurrency: ctx.tuning.readConcurrency }), hashLocalImages(desired)]);
+      memory.netboxState = state;
+      memory.imageHashes = hashes;
+    }
+    const state = memory.netboxState;
+    let templates = 0;
+    for (const byKind of state.templates.values()) for (const byName of byKind.values()) templates += byName.size;
+    return {
+      netboxVersion: state.netboxVersion,
+      tags: state.tags.size,
+      manufacturers: state.manufacturers.size,
+      deviceTypes: state.deviceTypes.size,
+      moduleTypes: state.moduleTypes.size,
+      templates,
+    };
+  },
+};
+
+const diffStep: StepDefinition = {
+  name: 'diff',
+  async run(ctx): Promise<JsonObject> {
+    const skip = skipIf(ctx);
+    if (skip) return skip;
+    const memory = reconcileMemory(ctx.memory);
+    const desired = await desiredOf(ctx);
+    const plan = memory.netboxState ? buildPlan(desired, memory.netboxState, { localImageHashes: memory.imageHashes ?? new Map() }) : await freshPlan(ctx);
+    memory.plan = plan;
+    return planOutput(plan, ctx.tuning.maxStoredOperations);
+  },
+};
+
+const applyStep: StepDefinition = {
+  name: 'apply',
+  async run(ctx): Promise<JsonObject> {
+    const skip = skipIf(ctx);
+    if (skip) return skip;
+    if (!resolveOutput(ctx).enforce) return skipped('observe mode: drift is reported, NetBox is not changed');
+    const memory = reconcileMemory(ctx.memory);
+    // A resumed attempt (after a fault, a crash or on another worker) re-reads NetBox first:
+    // what an earlier attempt created is found and not created twice.
+    const replanned = ctx.attempt > 1 || !memory.plan;
+    const plan = replanned || !memory.plan ? await freshPlan(ctx) : memory.plan;
+    memory.plan = plan;
+    const planned = plan.operations.filter((op) => op.enforce && WRITES.has(op.action)).length;
+    if (planned === 0) return { applied: 0, planned, replanned, requests: 0 };
+    // Rounds: after the plan, NetBox is re-read and what is still missing is applied again
+    // (a shared object another reconcile created meanwhile is found instead of refused).
+    const result = await applyAndVerify(ctx.netbox, await desiredOf(ctx), plan, {
+      signal: ctx.signal,
+      onRecords: async (records: readonly ChangeRecord[]) => {
+        await ctx.recordChanges(records);
+        memory.onRecords?.(records);
+      },
+      ...(memory.onProgress ? { onProgress: memory.onProgress } : {}),
+      tuning: { maxChunk: ctx.tuning.applyChunkSize, concurrency: ctx.tuning.applyConcurrency, baseTimeoutMs: ctx.tuning.requestTimeoutMs },
+      readConcurrency: ctx.tuning.readConcurrency,
+    });
+    memory.result = result;
+    const records = result.apply.records;
+    if (result.apply.cancelled) throw stopReason(ctx);
+    // The last round's re-plan is what verify checks (this run wrote and read it).
+    memory.verifyPlan = result.verify;
+    if (result.apply.failures.length > 0) throw new ApplyRejectedError(result.apply.failures, records.length);
+    return {
+      applied: records.length,
+      planned,
+      replanned,
+      requests: result.apply.requests,
+      rounds: result.rounds,
+      unknownOutcomes: result.apply.unknownOutcomes,
+      readBacks: result.apply.readBacks,
+      byAction: countBy(records, (r) => r.action),
+      byKind: countBy(records, (r) => r.kind),
+      byConfirmation: countBy(records, (r) => r.confirmedBy),
+    };
+  },
+};
+
+const verifyStep: StepDefinition = {
+  name: 'verify',
+  async run(ctx): Promise<JsonObject> {
+    const skip = skipIf(ctx);
+    if (skip) return skip;
+    if (!resolveOutput(ctx).enforce) return skipped('observe mode: nothing was applied, so the diff is the drift');
+    const memory = reconcileMemory(ctx.memory);
+    const applied = Number(ctx.outputs.get('apply')?.applied ?? 0);
+    // The apply step's last re-plan, or (nothing written in this run) the plan just made, is
+    // the proof: no second read needed. A resumed run reads NetBox again.
+    const reused = memory.verifyPlan !== undefined || (applied === 0 && memory.plan !== undefined);
+    const plan = memory.verifyPlan ?? (applied === 0 ? memory.plan : undefined) ?? (await freshPlan(ctx));
+    memory.verifyPlan = plan;
+    const remaining = plan.operations.filter((op) => op.enforce && WRITES.has(op.action));
+    if (remaining.length > 0) {
+      await recordDrift(ctx, plan);
+      throw new NotConvergedError(remaining);
+    }
+    return { ...planOutput(plan, ctx.tuning.maxStoredOperations), reused, converged: true };
+  },
+};
+
+const recordStep: StepDefinition = {
+  name: 'record',
+  async run(ctx): Promise<JsonObject> {
+    const skip = skipIf(ctx);
+    if (skip) return skip;
+    const memory = reconcileMemory(ctx.memory);
+    const plan = memory.verifyPlan ?? memory.plan ?? (await freshPlan(ctx));
+    return recordDrift(ctx, plan);
+  },
+};
+
+/** The pipeline's steps, reading their intents with `load`. */
+function reconcileSteps(load: LoadIntents): StepDefinition[] {
+  return [resolveStep(load), snapshotStep, diffStep, applyStep, verifyStep, recordStep];
+}
+
+/** Drift is kept per stored intent: a process of one intent from the store records it. */
 async function recordDrift(ctx: StepContext, plan: Plan): Promise<JsonObject> {
-  const r = resolveOutput(ctx);
-  if (!r.stored) return { recorded: false, reason: 'the intent is not in the intent store (generated from a form)', drift: driftCount(plan) };
-  const result = await replaceDrift(ctx.pool, r.intent, plan, ctx.process.id);
-  if (result.added + result.removed + result.modified > 0) ctx.driftChanged(r.intent);
-  for (const notice of driftNotices(r.intent, r.mode, plan, result)) await ctx.notice(notice);
+  const out = resolveOutput(ctx);
+  const only = out.intents.length === 1 ? out.intents[0] : undefined;
+  if (!only?.stored) {
+    return { recorded: false, reason: out.intents.length === 1 ? 'the intent is not in the intent store (generated from a form)' : 'drift is recorded per intent by its reconcile', drift: driftCount(plan) };
+  }
+  const ref: WorkflowIntentRef = { kind: only.kind, name: only.name };
+  const result = await replaceDrift(ctx.db(), ref, plan, ctx.process.id);
+  if (result.added + result.removed + result.modified > 0) ctx.driftChanged(ref);
+  for (const notice of driftNotices(ref, only.mode, plan, result)) await ctx.notice(notice);
   return { ...result, drift: driftCount(plan) };
 }
 
@@ -294,14 +398,13 @@ const IntentRefForm = z
   .meta({ title: 'Reconcile an intent', description: 'Diff one intent against NetBox and, in enforce mode, apply the changes' });
 type IntentRefFormValue = z.output<typeof IntentRefForm>;
 
-function fromStore(ctx: StepContext): Promise<IntentSource> {
+async function fromStore(ctx: StepContext): Promise<readonly IntentSource[]> {
   const ref = ctx.form as IntentRefFormValue;
-  return ctx.intents.get(ref.kind, ref.name).then((found) => {
-    if (!found) {
-      throw new ResourceError(`intent ${ref.kind}/${ref.name} is not in the intent store; check its source (Git, folder) and the controller's log`, `${ref.kind}/${ref.name}`);
-    }
-    return { ...found, stored: true };
-  });
+  const found = await ctx.intents.get(ref.kind, ref.name);
+  if (!found) {
+    throw new ResourceError(`intent ${ref.kind}/${ref.name} is not in the intent store; check its source (Git, folder) and the controller's log`, `${ref.kind}/${ref.name}`);
+  }
+  return [{ ...found, stored: true }];
 }
 
 export const reconcileIntentWorkflow: WorkflowDefinition<IntentRefFormValue> = {
@@ -318,9 +421,7 @@ export const importVendorsWorkflow: WorkflowDefinition<z.output<typeof VendorImp
   target: 'CREATE',
   description: 'Import vendors from the devicetype-library into NetBox as manufacturers (an enforce VendorSet)',
   form: VendorImportForm,
-  steps: reconcileSteps((ctx) =>
-    Promise.resolve({ intent: intentFromVendorImportForm(ctx.form as VendorImportFormInput), revision: null, status: 'active', stored: false }),
-  ),
+  steps: reconcileSteps((ctx) => Promise.resolve([{ intent: intentFromVendorImportForm(ctx.form as VendorImportFormInput), revision: null, status: 'active', stored: false }])),
   intentOf: (form) => refOf(intentFromVendorImportForm(form)),
 };
 
@@ -329,8 +430,66 @@ export const importDeviceTypesWorkflow: WorkflowDefinition<z.output<typeof Devic
   target: 'CREATE',
   description: "Import a vendor's device types from the devicetype-library into NetBox, filtered by a regular expression (an enforce DeviceTypeSet)",
   form: DeviceTypeImportForm,
-  steps: reconcileSteps((ctx) =>
-    Promise.resolve({ intent: intentFromDeviceTypeImportForm(ctx.form as DeviceTypeImportFormInput), revision: null, status: 'active', stored: false }),
-  ),
+  steps: reconcileSteps((ctx) => Promise.resolve([{ intent: intentFromDeviceTypeImportForm(ctx.form as DeviceTypeImportFormInput), revision: null, status: 'active', stored: false }])),
   intentOf: (form) => refOf(intentFromDeviceTypeImportForm(form)),
 };
+
+/** The documents of an apply_intents form, validated (the form keeps them as plain JSON). */
+function intentsOfDocuments(documents: readonly unknown[]): Intent[] {
+  return documents.map((document, index) => {
+    const { intent, issues } = validateIntentObject(document);
+    if (!intent) {
+      throw new ValidationError(
+        `intents[${index}] is not a valid intent: ${issues.slice(0, 3).map(formatIssue).join('; ')}`,
+        issues.map((i) => ({ ...i, path: `intents[${index}]${i.path ? `.${i.path}` : ''}` })),
+      );
+    }
+    return intent;
+  });
+}
+
+const ApplyIntentsForm = z
+  .strictObject({
+    intents: z
+      .array(z.record(z.string(), z.unknown()))
+      .min(1, { error: 'list at least one intent document' })
+      .max(1000)
+      .describe('Intent documents (VendorSet, DeviceTypeSet), applied together as `netbox-gitops apply` applies a folder')
+      .refine(
+        (documents) => {
+          try {
+            const keys = intentsOfDocuments(documents).map(intentKey);
+            return new Set(keys).size === keys.length;
+          } catch {
+            return false;
+          }
+        },
+        { error: 'every document must be a valid VendorSet or DeviceTypeSet, each kind/name once' },
+      ),
+    origin: z.string().max(200).default('api').describe('Who applies: `cli` for `netbox-gitops apply`'),
+  })
+  .meta({ title: 'Apply intents', description: 'Resolve the given intents together, diff them against NetBox, apply, verify' });
+type ApplyIntentsFormValue = z.output<typeof ApplyIntentsForm>;
+
+/**
+ * `netbox-gitops apply` as a recorded process: the intents of a folder, resolved together, through
+ * the same steps as a scheduled reconcile, holding every intent's run lock so that it never runs
+ * beside a reconcile of one of them.
+ */
+export const applyIntentsWorkflow: WorkflowDefinition<ApplyIntentsFormValue> = {
+  name: 'apply_intents',
+  target: 'RECONCILE',
+  description: 'Resolve a set of intents against the devicetype-library, diff them against NetBox, apply, verify (what `netbox-gitops apply` records)',
+  form: ApplyIntentsForm,
+  steps: reconcileSteps((ctx) =>
+    Promise.resolve(intentsOfDocuments((ctx.form as ApplyIntentsFormValue).intents).map((intent) => ({ intent, revision: null, status: 'active', stored: false }))),
+  ),
+  intentOf: (form) => {
+    const intents = intentsOfDocuments(form.intents);
+    return intents.length === 1 ? refOf(intents[0] as Intent) : undefined;
+  },
+  intentsOf: (form) => intentsOfDocuments(form.intents).map(refOf),
+};
+
+/** The workflow `netbox-gitops apply` runs. */
+export const APPLY_INTENTS_WORKFLOW = applyIntentsWorkflow.name;

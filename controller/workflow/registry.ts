@@ -5,7 +5,7 @@ import { formatFieldPath } from '../intents/index.ts';
 import type { PathSegment } from '../intents/index.ts';
 import type { WorkflowDefinition } from './definition.ts';
 import { WorkflowNotFoundError } from './errors.ts';
-import { importDeviceTypesWorkflow, importVendorsWorkflow, reconcileIntentWorkflow } from './reconcile-workflows.ts';
+import { applyIntentsWorkflow, importDeviceTypesWorkflow, importVendorsWorkflow, reconcileIntentWorkflow } from './reconcile-workflows.ts';
 import type { JsonObject, WorkflowInfo } from './types.ts';
 import { previewLibraryUpgradeWorkflow } from './upgrade-workflow.ts';
 
@@ -35,7 +35,7 @@ export const RECONCILE_WORKFLOW = reconcileIntentWorkflow.name;
 
 /** Every workflow the engine runs, by name. */
 export const WORKFLOWS: ReadonlyMap<string, WorkflowDefinition> = new Map(
-  ([reconcileIntentWorkflow, importVendorsWorkflow, importDeviceTypesWorkflow, refreshLibraryWorkflow, previewLibraryUpgradeWorkflow] as WorkflowDefinition[]).map((w) => [w.name, w]),
+  ([reconcileIntentWorkflow, importVendorsWorkflow, importDeviceTypesWorkflow, applyIntentsWorkflow, refreshLibraryWorkflow, previewLibraryUpgradeWorkflow] as WorkflowDefinition[]).map((w) => [w.name, w]),
 );
 
 /** @throws WorkflowNotFoundError */

@@ -1,52 +1,66 @@
 import type { Pool } from '../db/index.ts';
 import type { ProcessRow } from './store.ts';
+import type { WorkflowIntentRef } from './types.ts';
 
-/** Held while a worker runs a process; release() when the run ends (it also ends with the connection). */
+/** Held while a process runs; release() when the run ends (it also ends with the connection). */
 export interface RunLock {
   release(): Promise<void>;
 }
 
+/** How a process names the intents it holds, in `processes.state.lockedIntents`. */
+export function lockName(intent: WorkflowIntentRef): string {
+  return `${intent.kind}/${intent.name}`;
+}
+
 /**
- * Takes the right to run a process. For a process bound to an intent: a session-level Postgres
- * advisory lock keyed by the intent (held on its own connection for the whole run, so a dead
- * worker's lock goes with its connection), and no other process of that intent may be running
- * or waiting for a retry — a process keeps its intent from its first step to its end, so runs
- * of one intent never overlap, even across a retry's backoff. Returns undefined when busy.
+ * Takes the right to run a process. For a process bound to intents: a session-level Postgres
+ * advisory lock per intent (held on one connection for the whole run, so a dead worker's locks go
+ * with its connection), and no other process of any of those intents may be running or waiting
+ * for a retry — a process keeps its intents from its first step to its end, so runs of one
+ * intent never overlap, even across a retry's backoff, and a CLI apply of a folder never runs
+ * beside a scheduled reconcile of one of its intents. Returns undefined when busy.
  */
-export async function acquireRunLock(pool: Pool, row: ProcessRow): Promise<RunLock | undefined> {
-  const key = row.intent_kind !== null ? `netbox-gitops:intent:${row.intent_kind}/${row.intent_name ?? ''}` : `netbox-gitops:process:${row.id}`;
+export async function acquireRunLock(pool: Pool, row: ProcessRow, intents: readonly WorkflowIntentRef[]): Promise<RunLock | undefined> {
+  const names = [...new Set(intents.map(lockName))].sort();
+  const keys = names.length > 0 ? names.map((n) => `netbox-gitops:intent:${n}`) : [`netbox-gitops:process:${row.id}`];
   const client = await pool.connect();
-  let locked = false;
+  const held: string[] = [];
+  const unlockHeld = async (): Promise<void> => {
+    for (const key of held.splice(0)) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+  };
   try {
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
-    locked = rows[0]?.ok === true;
-    if (locked && row.intent_kind !== null) {
-      // A separate statement, so its snapshot is taken after the lock: whoever held the lock before
+    for (const key of keys) {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key]);
+      if (rows[0]?.ok !== true) break;
+      held.push(key);
+    }
+    if (held.length === keys.length && names.length > 0) {
+      // A separate statement, so its snapshot is taken after the locks: whoever held them before
       // has committed its status by then.
       const other = await client.query(
         `SELECT 1 FROM processes
-          WHERE intent_kind = $1 AND intent_name = $2 AND status IN ('running', 'waiting') AND id <> $3
+          WHERE id <> $1 AND status IN ('running', 'waiting')
+            AND (intent_kind || '/' || intent_name = ANY($2::text[]) OR state->'lockedIntents' ?| $2::text[])
           LIMIT 1`,
-        [row.intent_kind, row.intent_name, row.id],
+        [row.id, names],
       );
-      if ((other.rowCount ?? 0) > 0) {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
-        locked = false;
-      }
+      if ((other.rowCount ?? 0) > 0) await unlockHeld();
+    } else if (held.length < keys.length) {
+      await unlockHeld();
     }
   } catch (error) {
-    // Dropping the connection releases a lock taken on it.
+    // Dropping the connection releases the locks taken on it.
     client.release(error instanceof Error ? error : new Error(String(error)));
     throw error;
   }
-  if (!locked) {
+  if (held.length === 0) {
     client.release();
     return undefined;
   }
   return {
     async release(): Promise<void> {
       try {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+        await unlockHeld();
         client.release();
       } catch (error) {
         client.release(error instanceof Error ? error : new Error(String(error)));

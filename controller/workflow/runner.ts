@@ -164,8 +164,26 @@ function cancelled(env: RunnerEnv, row: ProcessRow, by: string | null, pending?:
   );
 }
 
+/** What a caller running a process in its own process (the CLI) adds. */
+export interface RunOptions {
+  /**
+   * The run's memory to start from (what the caller already read, e.g. the plan it showed) and
+   * to read afterwards; a fresh map otherwise.
+   */
+  readonly memory?: Map<string, unknown>;
+}
+
+/** The intents a process holds while it runs: its workflow's `intentsOf`, else its own intent. */
+function lockedIntentsOf(workflow: WorkflowDefinition, row: ProcessRow): readonly WorkflowIntentRef[] {
+  const own = intentRef(row);
+  if (!workflow.intentsOf) return own ? [own] : [];
+  const parsed = workflow.form.safeParse(row.form_data);
+  // An invalid form fails in runSteps, with the process's own intent held meanwhile.
+  return parsed.success ? workflow.intentsOf(parsed.data) : own ? [own] : [];
+}
+
 /** Runs (or resumes) the process of one job attempt. */
-export async function runProcess(env: RunnerEnv, processId: string, job: JobAttempt, signal: AbortSignal): Promise<RunOutcome> {
+export async function runProcess(env: RunnerEnv, processId: string, job: JobAttempt, signal: AbortSignal, options: RunOptions = {}): Promise<RunOutcome> {
   const row = await selectProcess(env.pool, processId);
   if (!row) {
     env.logger.warn({ processId, jobId: job.id }, 'a job names a process that does not exist; dropping it');
@@ -178,10 +196,10 @@ export async function runProcess(env: RunnerEnv, processId: string, job: JobAtte
   if (!workflow) {
     return finishProcess(env, row, 'failed', { error: describeError(new Error(`this worker does not know workflow ${row.workflow_name}; run a newer worker`), null) });
   }
-  const lock = await acquireRunLock(env.pool, row);
+  const lock = await acquireRunLock(env.pool, row, lockedIntentsOf(workflow, row));
   if (!lock) return { kind: 'busy' };
   try {
-    return await withCorrelationId(row.correlation_id ?? row.id, () => runSteps(env, workflow, row, job, signal));
+    return await withCorrelationId(row.correlation_id ?? row.id, () => runSteps(env, workflow, row, job, signal, options.memory ?? new Map()));
   } finally {
     await lock.release();
   }
@@ -217,7 +235,7 @@ interface StepJson {
   readonly output: JsonObject;
 }
 
-async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: ProcessRow, job: JobAttempt, signal: AbortSignal): Promise<RunOutcome> {
+async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: ProcessRow, job: JobAttempt, signal: AbortSignal, memory: Map<string, unknown>): Promise<RunOutcome> {
   const row = await markRunning(env.pool, initial.id);
   if (!row) return ignored;
   env.events.publish(eventsOf(row));
@@ -241,7 +259,6 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
   const latest = new Map<number, StepJson>();
   for (const s of row.history) latest.set(s.position, s);
   const outputs = new Map<string, JsonObject>();
-  const memory = new Map<string, unknown>();
   const process = toProcessRecord(row);
   const logger = env.logger.child({ processId: row.id, workflow: row.workflow_name });
   const audit = { processId: row.id, intent: intentRef(row), correlationId: row.correlation_id, userId: row.created_by };
@@ -298,7 +315,7 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
       memory,
       signal,
       logger: logger.child({ step: definition.name }),
-      pool: env.pool,
+      db: () => env.pool,
       netbox: env.netbox,
       library: env.library,
       intents: env.intents,

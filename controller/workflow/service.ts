@@ -6,6 +6,7 @@ import { ProcessNotFoundError, ProcessStateError } from './errors.ts';
 import { createEventPublisher } from './events.ts';
 import { listAudit, listProcesses } from './listing.ts';
 import { createQueue, enqueueProcess, resolveTuning } from './queue.ts';
+import { lockName } from './run-lock.ts';
 import { parseForm, readWorkflows, RECONCILE_WORKFLOW, registerWorkflows, workflowNamed } from './registry.ts';
 import { eventsOf, selectEvents } from './event-log.ts';
 import type { EventRow } from './event-log.ts';
@@ -97,6 +98,7 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
       const workflow = workflowNamed(name);
       const parsed = parseForm(workflow, form);
       const intent = workflow.intentOf?.(parsed);
+      const locked = workflow.intentsOf?.(parsed);
       await ensureRegistered();
       const row = await insertProcess(deps.pool, {
         workflowName: workflow.name,
@@ -104,7 +106,7 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
         correlationId: options.correlationId ?? newCorrelationId(),
         createdBy: options.createdBy ?? null,
         form: parsed as JsonObject,
-        state: options.reason ? { reason: options.reason } : {},
+        state: { ...(options.reason ? { reason: options.reason } : {}), ...(locked ? { lockedIntents: locked.map(lockName) } : {}) },
       });
       return enqueueNew(row);
     },

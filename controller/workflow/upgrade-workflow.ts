@@ -47,7 +47,7 @@ async function targetCatalogue(ctx: StepContext, ref: string | undefined): Promi
 
 async function chosenIntents(ctx: StepContext, form: PreviewFormValue): Promise<{ kind: string; name: string }[]> {
   if (form.intents) return form.intents;
-  const { rows } = await ctx.pool.query<{ kind: string; name: string }>(`SELECT kind, name FROM intents WHERE status = 'active' ORDER BY kind, name`);
+  const { rows } = await ctx.db().query<{ kind: string; name: string }>(`SELECT kind, name FROM intents WHERE status = 'active' ORDER BY kind, name`);
   return rows;
 }
 
@@ -115,7 +115,7 @@ export const previewLibraryUpgradeWorkflow: WorkflowDefinition<PreviewFormValue>
           if (effect.from === report.to) continue;
           const [kind, name] = effect.intent.split('/') as [string, string];
           const changes = changesByFrom[effect.from] ?? report.changes;
-          const result = await recordLibraryUpgrade(ctx.pool, { intent: { kind, name }, from: effect.from, to: report.to, effect, changes, processId: ctx.process.id });
+          const result = await recordLibraryUpgrade(ctx.db(), { intent: { kind, name }, from: effect.from, to: report.to, effect, changes, processId: ctx.process.id });
           if (!result.recorded) continue;
           recorded += 1;
           if (!result.created) continue;

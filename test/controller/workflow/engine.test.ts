@@ -318,7 +318,7 @@ describe('starting workflows', () => {
 
   it('lists the workflows with their JSON Schema forms and steps', async () => {
     const list = await engine.service.listWorkflows();
-    expect(list.map((w) => w.name)).toEqual(['preview_library_upgrade', 'reconcile_intent', 'task_import_device_types', 'task_import_vendors', 'task_refresh_library']);
+    expect(list.map((w) => w.name)).toEqual(['apply_intents', 'preview_library_upgrade', 'reconcile_intent', 'task_import_device_types', 'task_import_vendors', 'task_refresh_library']);
     const vendors = list.find((w) => w.name === 'task_import_vendors');
     expect(vendors?.formSchema).toMatchObject({ type: 'object', properties: { selected_vendors: { type: 'array', default: ['all'] } } });
     expect(vendors?.steps).toEqual(['resolve', 'snapshot', 'diff', 'apply', 'verify', 'record']);

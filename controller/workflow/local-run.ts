@@ -1,0 +1,213 @@
+// Running a workflow in the calling process instead of on a worker: what `netbox-gitops apply`
+// does, so that a CLI apply is the same recorded process (steps, audit rows, run locks) as a
+// scheduled reconcile. With a database the run goes through the runner and Postgres; without
+// one, the same step definitions run in memory and nothing is recorded.
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from '../db/index.ts';
+import { newCorrelationId } from '../logging/index.ts';
+import type { Logger } from '../logging/index.ts';
+import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
+import { unwrapSkipped } from './definition.ts';
+import type { StepContext } from './definition.ts';
+import { NoDatabaseError } from './errors.ts';
+import { eventsOf } from './event-log.ts';
+import { createEventPublisher } from './events.ts';
+import { resolveTuning } from './queue.ts';
+import { parseForm, registerWorkflows, workflowNamed } from './registry.ts';
+import { describeError, runProcess } from './runner.ts';
+import type { RunnerEnv } from './runner.ts';
+import { lockName } from './run-lock.ts';
+import { insertProcess, selectProcess, toProcessRecord, updateProcess } from './store.ts';
+import type { EngineDeps, EngineTuning, IntentStore, JsonObject, LibraryProvider, ProcessRecord, ProcessStatus } from './types.ts';
+
+/** A process that holds an intent this run needs. */
+export interface LockHolder {
+  readonly processId: string;
+  readonly workflow: string;
+  readonly intent: string;
+}
+
+/** What a run in this process is told about and can pass in. */
+export interface LocalRunOptions {
+  /** The run's memory: seeded by the caller (what it already read), read back afterwards. */
+  readonly memory?: Map<string, unknown>;
+  readonly signal?: AbortSignal;
+  /** Who starts it, for `processes.created_by` (e.g. `cli:alice@host`). */
+  readonly createdBy?: string;
+  /** How long to wait while another process holds one of the intents; default 5 minutes. */
+  readonly lockTimeoutMs?: number;
+  /** The process row exists: say its id before anything is written. */
+  onCreated?(process: ProcessRecord): void;
+  /** Another process holds an intent; called once per holder. */
+  onWaiting?(holder: LockHolder): void;
+}
+
+/** How a recorded run in this process ended. */
+export interface LocalRunResult {
+  readonly process: ProcessRecord;
+  readonly status: ProcessStatus;
+}
+
+const LOCK_POLL_MS = 1_000;
+
+async function holderOf(pool: Pool, processId: string, intents: readonly string[]): Promise<LockHolder | undefined> {
+  const { rows } = await pool.query<{ id: string; workflow_name: string; intent: string | null }>(
+    `SELECT id, workflow_name, coalesce(intent_kind || '/' || intent_name, state->'lockedIntents'->>0) AS intent
+       FROM processes
+      WHERE id <> $1 AND status IN ('running', 'waiting')
+        AND (intent_kind || '/' || intent_name = ANY($2::text[]) OR state->'lockedIntents' ?| $2::text[])
+      ORDER BY created_at LIMIT 1`,
+    [processId, intents],
+  );
+  const row = rows[0];
+  return row ? { processId: row.id, workflow: row.workflow_name, intent: row.intent ?? '' } : undefined;
+}
+
+/**
+ * Creates a process of `workflowName` and runs it here, through the same runner and run locks as
+ * a worker (it is never queued). While another process holds one of its intents it waits, up to
+ * `lockTimeoutMs`, then ends cancelled saying so. Events are published on the workflow queue's
+ * channel, so dashboards follow it live.
+ */
+export async function runWorkflowHere(deps: EngineDeps, workflowName: string, form: unknown, options: LocalRunOptions = {}): Promise<LocalRunResult> {
+  const workflow = workflowNamed(workflowName);
+  const parsed = parseForm(workflow, form);
+  const locked = (workflow.intentsOf?.(parsed) ?? []).map(lockName);
+  await registerWorkflows(deps.pool);
+  const logger = deps.logger.child({ component: 'local-run' });
+  const events = createEventPublisher(deps.redis, logger, deps.queueName);
+  try {
+    const created = await insertProcess(deps.pool, {
+      workflowName: workflow.name,
+      intent: workflow.intentOf?.(parsed),
+      correlationId: newCorrelationId(),
+      createdBy: options.createdBy ?? null,
+      form: parsed as JsonObject,
+      state: { origin: 'local', worker: `${hostname()}:${process.pid}`, ...(locked.length > 0 ? { lockedIntents: locked } : {}) },
+    });
+    events.publish(eventsOf(created));
+    options.onCreated?.(toProcessRecord(created));
+    const env: RunnerEnv = {
+      pool: deps.pool,
+      logger,
+      netbox: deps.netbox(),
+      library: deps.library,
+      intents: deps.intents,
+      tuning: resolveTuning(deps.tuning),
+      events,
+      workerId: `local:${hostname()}:${process.pid}`,
+      isClosing: () => false,
+    };
+    const signal = options.signal ?? new AbortController().signal;
+    const job = { id: String(created.state.jobId ?? created.id), attemptsMade: 0, attempts: 1 };
+    const deadline = Date.now() + (options.lockTimeoutMs ?? 300_000);
+    const told = new Set<string>();
+    for (;;) {
+      const outcome = await runProcess(env, created.id, job, signal, options.memory ? { memory: options.memory } : {});
+      if (outcome.kind !== 'busy') break;
+      const holder = await holderOf(deps.pool, created.id, locked);
+      if (holder && !told.has(holder.processId)) {
+        told.add(holder.processId);
+        options.onWaiting?.(holder);
+      }
+      if (Date.now() >= deadline || signal.aborted) {
+        const waited = `gave up waiting for ${holder ? `process ${holder.processId} (${holder.workflow}) to release ${holder.intent}` : 'the intents’ run locks'}`;
+        const ended = await updateProcess(deps.pool, created.id, {
+          status: 'cancelled',
+          completed: true,
+          error: { ...describeError(new Error(waited), null), type: 'LockTimeout', code: 'lock_timeout' },
+          events: [{ type: 'process.finished' }],
+        });
+        events.publish(eventsOf(ended));
+        break;
+      }
+      await sleep(LOCK_POLL_MS, undefined, { signal }).catch(() => undefined);
+    }
+    const row = await selectProcess(deps.pool, created.id);
+    if (!row) throw new Error(`process ${created.id} disappeared while it ran`);
+    return { process: toProcessRecord(row), status: row.status };
+  } finally {
+    await Promise.race([events.close(), sleep(2_000)]);
+  }
+}
+
+/** What the steps need when they run without a database. */
+export interface InMemoryDeps {
+  readonly logger: Logger;
+  readonly netbox: NetBoxPort;
+  readonly library: LibraryProvider;
+  readonly tuning?: EngineTuning;
+}
+
+/** How an unrecorded run ended: the failing step and its error, if any. */
+export interface InMemoryRunResult {
+  readonly failedStep?: string;
+  readonly error?: unknown;
+  readonly outputs: ReadonlyMap<string, JsonObject>;
+}
+
+const NO_INTENT_STORE: IntentStore = {
+  get: () => Promise.reject(new NoDatabaseError('reading the intent store')),
+};
+
+/**
+ * Runs a workflow's steps here with no database: the same step definitions as a recorded run, but
+ * no process row, no audit rows, no run locks. `netbox-gitops apply` without DATABASE_URL.
+ */
+export async function runWorkflowInMemory(deps: InMemoryDeps, workflowName: string, form: unknown, options: Pick<LocalRunOptions, 'memory' | 'signal'> = {}): Promise<InMemoryRunResult> {
+  const workflow = workflowNamed(workflowName);
+  const parsed = parseForm(workflow, form);
+  const outputs = new Map<string, JsonObject>();
+  const memory = options.memory ?? new Map<string, unknown>();
+  const now = new Date().toISOString();
+  const process: ProcessRecord = {
+    id: 'unrecorded',
+    workflowId: 'unrecorded',
+    workflowName: workflow.name,
+    status: 'running',
+    intent: workflow.intentOf?.(parsed) ?? null,
+    correlationId: null,
+    createdBy: null,
+    form: parsed as JsonObject,
+    state: {},
+    error: null,
+    attempts: 1,
+    eventSeq: 0,
+    libraryRevision: null,
+    intentRevision: null,
+    currentStep: null,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: now,
+    completedAt: null,
+  };
+  for (const step of workflow.steps) {
+    const ctx: StepContext = {
+      process,
+      form: parsed,
+      attempt: 1,
+      outputs,
+      memory,
+      signal: options.signal ?? new AbortController().signal,
+      logger: deps.logger.child({ step: step.name }),
+      db: () => {
+        throw new NoDatabaseError(`the ${step.name} step`);
+      },
+      netbox: deps.netbox,
+      library: deps.library,
+      intents: NO_INTENT_STORE,
+      tuning: resolveTuning(deps.tuning),
+      recordChanges: (_records: readonly ChangeRecord[]) => Promise.resolve(),
+      setRevisions: () => Promise.resolve(),
+      driftChanged: () => undefined,
+      notice: () => Promise.resolve(),
+    };
+    try {
+      outputs.set(step.name, unwrapSkipped(await step.run(ctx)).output);
+    } catch (error) {
+      return { failedStep: step.name, error, outputs };
+    }
+  }
+  return { outputs };
+}
