@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { useActions, useDrift, useIntent } from '../api/hooks.ts';
 import type { IntentDetail } from '../api/types.ts';
 import { DriftCounts, ModeBadge, ReadyBadge, StatusBadge } from '../components/badges.tsx';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { OperatorButton } from '../components/operator-button.tsx';
 import { Tabs } from '../components/tabs.tsx';
@@ -79,6 +80,8 @@ function Controls({ intent }: { readonly intent: IntentDetail }): ReactNode {
   const busy = actions.reconcile.isPending || actions.suspend.isPending || actions.resume.isPending;
   const error = actions.reconcile.error ?? actions.suspend.error ?? actions.resume.error;
   const operatorSuspended = intent.status === 'suspended' && intent.suspendedBy !== null;
+  const [suspending, setSuspending] = useState(false);
+  const [reason, setReason] = useState('');
   return (
     <div className="controls">
       <OperatorButton
@@ -98,11 +101,29 @@ function Controls({ intent }: { readonly intent: IntentDetail }): ReactNode {
           Resume
         </OperatorButton>
       ) : (
-        <OperatorButton disabled={busy} disabledReason={intent.status === 'removed' ? 'The intent was removed from its source.' : undefined} onClick={() => actions.suspend.mutate(ref)}>
-          Suspend
+        <OperatorButton disabled={busy} disabledReason={intent.status === 'removed' ? 'The intent was removed from its source.' : undefined} aria-haspopup="dialog" onClick={() => setSuspending(true)}>
+          Suspend…
         </OperatorButton>
       )}
       {error ? <ErrorPanel error={error} /> : null}
+      <ConfirmDialog
+        open={suspending}
+        title={`Suspend ${intent.name}?`}
+        confirmLabel="Suspend"
+        busy={actions.suspend.isPending}
+        onClose={() => setSuspending(false)}
+        onConfirm={() => {
+          const message = reason.trim();
+          actions.suspend.mutate({ ...ref, ...(message ? { message } : {}) }, { onSettled: () => setReason('') });
+          setSuspending(false);
+        }}
+      >
+        <p>No reconciles or scheduled checks until it is resumed (it stays suspended across source syncs); NetBox is left as it is.</p>
+        <label className="block-label">
+          Reason (optional, shown with the intent)
+          <textarea rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+        </label>
+      </ConfirmDialog>
     </div>
   );
 }

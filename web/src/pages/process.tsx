@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { keys, useActions, useAudit, useProcess } from '../api/hooks.ts';
@@ -7,6 +8,7 @@ import type { LiveProcess } from '../api/live.ts';
 import type { ProcessDetail, Step } from '../api/types.ts';
 import { usePrincipal } from '../auth/session.tsx';
 import { StatusBadge } from '../components/badges.tsx';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { JsonView } from '../components/json-view.tsx';
 import { OperatorButton } from '../components/operator-button.tsx';
@@ -76,6 +78,7 @@ export default function ProcessPage(): ReactNode {
   const active = process.data ? ACTIVE.has(process.data.status) : true;
   const now = useNow(1_000, active);
   const audit = useAudit({ processId: id }, null, 100);
+  const [confirming, setConfirming] = useState(false);
 
   // While it runs, each change arrives whole; a snapshot older than the one shown (lower eventSeq) is ignored.
   useProcessUpdates(token, id, active, (live) => {
@@ -109,7 +112,8 @@ export default function ProcessPage(): ReactNode {
               className="danger"
               disabled={actions.cancel.isPending}
               disabledReason={cancelRequested ? 'Cancel already requested: the process stops at its next step or apply chunk.' : undefined}
-              onClick={() => actions.cancel.mutate(p.id)}
+              aria-haspopup="dialog"
+              onClick={() => setConfirming(true)}
             >
               Cancel
             </OperatorButton>
@@ -121,6 +125,23 @@ export default function ProcessPage(): ReactNode {
           ) : null}
         </div>
       </div>
+      <ConfirmDialog
+        open={confirming}
+        title="Cancel this process?"
+        confirmLabel="Cancel the process"
+        cancelLabel="Keep it running"
+        danger
+        busy={actions.cancel.isPending}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => {
+          actions.cancel.mutate(p.id);
+          setConfirming(false);
+        }}
+      >
+        <p>
+          {p.workflowName} stops at its next step or apply chunk. What it already wrote to NetBox stays (the NetBox changes below).
+        </p>
+      </ConfirmDialog>
       {mutationError ? <ErrorPanel error={mutationError} /> : null}
       <dl className="facts">
         <div>

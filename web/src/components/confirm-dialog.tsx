@@ -1,0 +1,75 @@
+import { useEffect, useId, useRef } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+
+/**
+ * A modal confirmation on the browser's own <dialog>: showModal() makes the rest of the page inert
+ * and closes on Escape; focus starts on the first field (or the safe button) and goes back to the
+ * control that opened it, so keyboard users land where they were.
+ */
+export function ConfirmDialog({ open, title, confirmLabel, cancelLabel = 'Back', danger = false, busy = false, onConfirm, onClose, children }: {
+  readonly open: boolean;
+  readonly title: string;
+  readonly confirmLabel: string;
+  readonly cancelLabel?: string;
+  readonly danger?: boolean;
+  readonly busy?: boolean;
+  readonly onConfirm: () => void;
+  /** Called on Escape, the cancel button, or after confirming. */
+  readonly onClose: () => void;
+  readonly children?: ReactNode;
+}): ReactNode {
+  const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
+  const titleId = useId();
+  const cancel = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      opener.current = document.activeElement;
+      dialog.showModal();
+      // A field first (typing is what the dialog asks for), else the harmless button.
+      const field = dialog.querySelector<HTMLElement>('input, textarea, select');
+      (field ?? cancel.current)?.focus();
+    } else if (!open && dialog.open) {
+      dialog.close();
+    }
+  }, [open]);
+
+  const restoreFocus = (): void => {
+    const target = opener.current;
+    opener.current = null;
+    if (target instanceof HTMLElement && target.isConnected) target.focus();
+  };
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    onConfirm();
+  };
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onClose={() => {
+        restoreFocus();
+        if (open) onClose();
+      }}
+    >
+      <form onSubmit={submit}>
+        <h2 id={titleId}>{title}</h2>
+        {children}
+        <div className="dialog-buttons">
+          <button type="button" ref={cancel} onClick={onClose}>
+            {cancelLabel}
+          </button>
+          <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>
+            {confirmLabel}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
