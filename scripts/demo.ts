@@ -3,8 +3,9 @@
 // of them by hand, adds one object nobody manages, then runs the real commands: validate,
 // plan, apply, and plan again to show that no drift is left. Then it runs the controller as a
 // service would: migrate a fresh demo database, start a worker and the controller on intents/,
-// drift NetBox again by hand, and show the recorded processes that found and repaired it;
-// finally start the API and print its URL, the dashboard's URL and a token (on a terminal,
+// drift NetBox again by hand, and show the recorded processes that found and repaired it; then
+// the Kubernetes source (scripts/demo-kubernetes.ts): the controller against a stand-in API
+// server, custom resources applied and shown Ready as `kubectl get` prints them; finally start the API and print its URL, the dashboard's URL and a token (on a terminal,
 // everything keeps running until Ctrl-C). The dashboard is built first when web/dist is missing.
 // First it checks Postgres and Redis (a few seconds at most). One that is not running but is
 // installed here is started privately for the demo (scripts/local-services.ts) and removed at
@@ -30,6 +31,7 @@ import { applyPlan, netBoxPortFor, planIntents } from '../controller/reconcile/i
 import { resolveIntents } from '../controller/resolve/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import type { Emulator } from '../emulator/index.ts';
+import { runKubernetesDemo } from './demo-kubernetes.ts';
 import { findPostgres, freePort, onPath, startPrivatePostgres, startPrivateRedis } from './local-services.ts';
 import type { PrivateServer } from './local-services.ts';
 
@@ -355,7 +357,10 @@ async function main(): Promise<void> {
     const repaired = await firstProcessWithAudit(serviceEnv);
     if (repaired) await cli(['process', repaired], serviceEnv);
 
-    banner('7. the API: REST, GraphQL, /health and /metrics, with a token');
+    banner('7. Kubernetes: VendorSet/DeviceTypeSet custom resources, with a stand-in API server (no cluster needed)');
+    await runKubernetesDemo({ root, env: serviceEnv, service, stop, freePort, cleanup: (step) => void cleanups.push(step) });
+
+    banner('8. the API: REST, GraphQL, /health and /metrics, with a token (intents of both sources, the folder and the cluster)');
     const token = JSON.parse(await cliOutput(['token', 'create', '--name', 'demo-admin', '--role', 'admin', '--json'], serviceEnv)) as { token: string };
     const port = await freePort();
     running.push(service('api', ['api', '--port', String(port), '--host', '127.0.0.1'], serviceEnv));
