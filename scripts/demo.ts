@@ -348,7 +348,8 @@ async function main(): Promise<void> {
   // Worker metrics on a free port each, so the demo does not collide with anything running.
   const running = [
     service('worker', ['worker'], { ...serviceEnv, METRICS_PORT: String(await freePort()) }),
-    service('controller', ['controller'], serviceEnv),
+    // Its health server on a free port too: 8081 may be taken by a controller already running here.
+    service('controller', ['controller'], { ...serviceEnv, HEALTH_PORT: String(await freePort()) }),
   ];
   try {
     await waitForProcesses(serviceEnv, 4, 120_000);
