@@ -42,6 +42,12 @@ export interface ApplyOptions {
    * even when a later chunk or the process fails. `chunk` is the write they belong to.
    */
   readonly onRecords?: (records: readonly ChangeRecord[], chunk: WriteChunk) => Promise<void> | void;
+  /**
+   * Called once a chunk given to `onWrite` needs nothing more (answered, refused, or read back
+   * and its missing objects handed to new chunks). A chunk left unsettled — the process died or
+   * a fault stopped the apply — is one whose outcome only a read-back can tell.
+   */
+  readonly onSettled?: (chunk: WriteChunk) => Promise<void> | void;
   /** Cooperative cancellation: checked before each chunk starts. */
   readonly signal?: AbortSignal;
   /** Reads image files; defaults to the file system. */
@@ -223,10 +229,16 @@ class ApplyRun {
       await this.#confirm(chunk, items.map((item, i) => ({ item, actual: results[i] })), 'response');
     } catch (error) {
       if (!(error instanceof NetBoxError)) throw error;
-      if (error.outcomeUnknown) return this.#resolveUnknown(group, chunk, error);
+      if (error.outcomeUnknown) {
+        await this.#resolveUnknown(group, chunk, error);
+        return this.options.onSettled?.(chunk);
+      }
       if (error.status === undefined || error.status >= 500 || error.status === 429) throw error;
-      await this.#refused(group, items, sends, error);
+      // Refused: NetBox wrote none of it; the parts sent again are chunks of their own.
+      await this.options.onSettled?.(chunk);
+      return this.#refused(group, items, sends, error);
     }
+    await this.options.onSettled?.(chunk);
   }
 
   /**
@@ -317,13 +329,17 @@ class ApplyRun {
       const updated = await this.api.uploadImage(item.parentId ?? 0, side === 'rear' ? { rear: image } : { front: image });
       await this.#confirm(chunk, [{ item, actual: updated }], 'response');
     } catch (error) {
-      if (error instanceof NetBoxError && error.outcomeUnknown) return this.#resolveUnknown(group, chunk, error);
+      if (error instanceof NetBoxError && error.outcomeUnknown) {
+        await this.#resolveUnknown(group, chunk, error);
+        return this.options.onSettled?.(chunk);
+      }
       if (error instanceof IntegrationError && error.context.status !== undefined && error.context.status < 500 && error.context.status !== 429) {
         this.#fail(op, 'refused', describeErrors(error.context.body, error.message), error.context.body);
-        return;
+        return this.options.onSettled?.(chunk);
       }
       throw error;
     }
+    await this.options.onSettled?.(chunk);
   }
 }
 
@@ -389,6 +405,15 @@ function buildBody(op: PlanOperation, ids: ReadonlyMap<string, number>): Record<
     }
   }
   return op.action === 'update' ? { id: op.netboxId, ...fields } : fields;
+}
+
+/**
+ * The change records of a chunk's objects that a read-back found landed: how an outbox resolves
+ * writes recorded before a restart (`confirmedBy: 'restart'`).
+ */
+export function recordsOfLanded(landed: readonly { readonly item: ChunkItem; readonly actual: NetBoxRecord | undefined }[], confirmedBy: Confirmation): ChangeRecord[] {
+  const ids = new Map<string, number>();
+  return landed.map(({ item, actual }) => recordFor(item.op, actual, ids, confirmedBy));
 }
 
 function recordFor(op: PlanOperation, result: NetBoxRecord | undefined, ids: Map<string, number>, confirmedBy: Confirmation): ChangeRecord {

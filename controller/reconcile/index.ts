@@ -2,7 +2,7 @@ export { buildPlan, phaseOf } from './plan.ts';
 export type { PlanOptions } from './plan.ts';
 export { takeSnapshot, planTemplateReads } from './snapshot.ts';
 export type { Snapshot, SnapshotScope, ParentKey } from './snapshot.ts';
-export { applyPlan } from './apply.ts';
+export { applyPlan, recordsOfLanded } from './apply.ts';
 export type { ApplyOptions } from './apply.ts';
 export { readBackChunk } from './read-back.ts';
 export type { ReadBackOptions, ReadBackResult } from './read-back.ts';

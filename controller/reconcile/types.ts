@@ -80,7 +80,8 @@ export interface Plan {
  * was lost (timeout, broken connection, 5xx, "already exists") and reading NetBox back found the
  * object as written (`read-back`).
  */
-export type Confirmation = 'response' | 'read-back';
+/** How a change was known to have landed: NetBox's answer, a read-back after a lost answer, or a read-back of a write recorded before a restart. */
+export type Confirmation = 'response' | 'read-back' | 'restart';
 
 /** One change applied to NetBox: what the audit log records. */
 export interface ChangeRecord {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Pool } from '../db/index.ts';
 import type { Logger } from '../logging/index.ts';
-import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
+import type { ChangeRecord, NetBoxPort, WriteChunk } from '../reconcile/index.ts';
 import type { IntentStore, JsonObject, LibraryProvider, ProcessRecord, StepNotice, WorkflowIntentRef } from './types.ts';
 
 /** Resolved tuning values (defaults applied). */
@@ -49,8 +49,20 @@ export interface StepContext {
   readonly library: LibraryProvider;
   readonly intents: IntentStore;
   readonly tuning: Tuning;
-  /** Writes audit rows for changes NetBox accepted (call as soon as each chunk lands). */
-  recordChanges(records: readonly ChangeRecord[]): Promise<void>;
+  /**
+   * Writes audit rows for changes NetBox accepted (call as soon as each chunk lands); with the
+   * chunk, in the statement that settles its outbox row.
+   */
+  recordChanges(records: readonly ChangeRecord[], chunk?: WriteChunk): Promise<void>;
+  /** Records a bulk write in the outbox before it is sent. */
+  recordWrite(chunk: WriteChunk): Promise<void>;
+  /** Settles a write's outbox row: nothing more is needed of it. */
+  settleWrite(chunk: WriteChunk): Promise<void>;
+  /**
+   * Resolves writes left in the outbox by a killed or stopped run (this process's, and those of
+   * processes that ended): read back from NetBox, what landed audited as confirmed after a restart.
+   */
+  resolvePendingWrites(): Promise<{ readonly chunks: number; readonly records: number }>;
   /** Records revisions on the process row. */
   setRevisions(revisions: { libraryRevision?: string | null; intentRevision?: string | null }): Promise<void>;
   /** Publishes a drift.changed event for the process's intent. */

@@ -105,6 +105,12 @@ export async function runWorkflowHere(deps: EngineDeps, workflowName: string, fo
     const told = new Set<string>();
     for (;;) {
       const outcome = await runProcess(env, created.id, job, signal, options.memory ? { memory: options.memory } : {});
+      if (outcome.kind === 'wait') {
+        // NetBox is down: the process is `waiting` (within NETBOX_OUTAGE_BUDGET), as on a worker.
+        await sleep(outcome.delayMs, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) break;
+        continue;
+      }
       if (outcome.kind !== 'busy') break;
       const holder = await holderOf(deps.pool, created.id, locked);
       if (holder && !told.has(holder.processId)) {
@@ -199,6 +205,9 @@ export async function runWorkflowInMemory(deps: InMemoryDeps, workflowName: stri
       intents: NO_INTENT_STORE,
       tuning: resolveTuning(deps.tuning),
       recordChanges: (_records: readonly ChangeRecord[]) => Promise.resolve(),
+      recordWrite: () => Promise.resolve(),
+      settleWrite: () => Promise.resolve(),
+      resolvePendingWrites: () => Promise.resolve({ chunks: 0, records: 0 }),
       setRevisions: () => Promise.resolve(),
       driftChanged: () => undefined,
       notice: () => Promise.resolve(),

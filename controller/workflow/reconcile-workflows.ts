@@ -298,21 +298,27 @@ const applyStep: StepDefinition = {
     if (skip) return skip;
     if (!resolveOutput(ctx).enforce) return skipped('observe mode: drift is reported, NetBox is not changed');
     const memory = reconcileMemory(ctx.memory);
+    // Writes an earlier attempt (or a killed run) sent without seeing the answer are read back
+    // and audited first, so that audit rows match what NetBox holds.
+    const resolved = await ctx.resolvePendingWrites();
     // A resumed attempt (after a fault, a crash or on another worker) re-reads NetBox first:
     // what an earlier attempt created is found and not created twice.
-    const replanned = ctx.attempt > 1 || !memory.plan;
+    const replanned = ctx.attempt > 1 || !memory.plan || resolved.chunks > 0;
     const plan = replanned || !memory.plan ? await freshPlan(ctx) : memory.plan;
     memory.plan = plan;
     const planned = plan.operations.filter((op) => op.enforce && WRITES.has(op.action)).length;
-    if (planned === 0) return { applied: 0, planned, replanned, requests: 0 };
+    const restart: JsonObject = resolved.chunks > 0 ? { resolvedAfterRestart: { writes: resolved.chunks, changes: resolved.records } } : {};
+    if (planned === 0) return { applied: 0, planned, replanned, requests: 0, ...restart };
     // Rounds: after the plan, NetBox is re-read and what is still missing is applied again
     // (a shared object another reconcile created meanwhile is found instead of refused).
     const result = await applyAndVerify(ctx.netbox, await desiredOf(ctx), plan, {
       signal: ctx.signal,
-      onRecords: async (records: readonly ChangeRecord[]) => {
-        await ctx.recordChanges(records);
+      onWrite: (chunk) => ctx.recordWrite(chunk),
+      onRecords: async (records: readonly ChangeRecord[], chunk) => {
+        await ctx.recordChanges(records, chunk);
         memory.onRecords?.(records);
       },
+      onSettled: (chunk) => ctx.settleWrite(chunk),
       ...(memory.onProgress ? { onProgress: memory.onProgress } : {}),
       tuning: { maxChunk: ctx.tuning.applyChunkSize, concurrency: ctx.tuning.applyConcurrency, baseTimeoutMs: ctx.tuning.requestTimeoutMs },
       readConcurrency: ctx.tuning.readConcurrency,
@@ -334,6 +340,7 @@ const applyStep: StepDefinition = {
       byAction: countBy(records, (r) => r.action),
       byKind: countBy(records, (r) => r.kind),
       byConfirmation: countBy(records, (r) => r.confirmedBy),
+      ...restart,
     };
   },
 };

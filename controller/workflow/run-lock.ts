@@ -35,6 +35,18 @@ export async function acquireRunLock(pool: Pool, row: ProcessRow, intents: reado
       held.push(key);
     }
     if (held.length === keys.length && names.length > 0) {
+      // A run in a CLI holds its locks from its first step to its end, so one still `running` on
+      // these intents while we hold them was killed: end it, and its unconfirmed writes are
+      // resolved by the next apply step (the outbox).
+      await client.query(
+        `UPDATE processes
+            SET status = 'failed', completed_at = now(), updated_at = now(), current_step = NULL,
+                error = jsonb_build_object('type', 'ProcessLost', 'code', 'process_lost', 'transient', false, 'step', current_step, 'details', NULL,
+                                           'message', 'the netbox-gitops command running this process stopped (killed?) before it ended; NetBox is re-read by the next run and writes it left unconfirmed are read back')
+          WHERE id <> $1 AND status = 'running' AND state->>'origin' = 'local'
+            AND (intent_kind || '/' || intent_name = ANY($2::text[]) OR state->'lockedIntents' ?| $2::text[])`,
+        [row.id, names],
+      );
       // A separate statement, so its snapshot is taken after the locks: whoever held them before
       // has committed its status by then.
       const other = await client.query(

@@ -6,7 +6,8 @@ import { AppError, IntegrationError, ValidationError } from '../errors/index.ts'
 import type { Logger } from '../logging/index.ts';
 import { withCorrelationId } from '../logging/index.ts';
 import { CircuitOpenError, NetBoxError } from '../netbox/index.ts';
-import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
+import type { ChangeRecord, NetBoxPort, WriteChunk } from '../reconcile/index.ts';
+import { recordWrite, resolvePendingWrites, settleWrite } from './outbox.ts';
 import { unwrapSkipped } from './definition.ts';
 import type { StepContext, Tuning, WorkflowDefinition } from './definition.ts';
 import { ApplyRejectedError, NotConvergedError, StepCancelledError, StepInterruptedError } from './errors.ts';
@@ -320,7 +321,10 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
       library: env.library,
       intents: env.intents,
       tuning: env.tuning,
-      recordChanges: (records: readonly ChangeRecord[]) => insertAudit(env.pool, audit, records),
+      recordChanges: (records: readonly ChangeRecord[], chunk?: WriteChunk) => insertAudit(env.pool, audit, records, chunk?.id),
+      recordWrite: (chunk) => recordWrite(env.pool, row.id, chunk),
+      settleWrite: (chunk) => settleWrite(env.pool, chunk.id),
+      resolvePendingWrites: () => resolvePendingWrites(env.pool, row.id, env.netbox, { timeoutMs: env.tuning.requestTimeoutMs }),
       setRevisions: (found) => {
         revisions = { ...revisions, ...found };
         return Promise.resolve();

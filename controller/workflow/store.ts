@@ -344,9 +344,16 @@ export interface AuditContext {
   readonly userId: string | null;
 }
 
-/** Writes one audit row per NetBox change, in one statement (a chunk of apply). */
-export async function insertAudit(db: Queryable, context: AuditContext, records: readonly ChangeRecord[]): Promise<void> {
-  if (records.length === 0) return;
+/**
+ * Writes one audit row per NetBox change, in one statement (a chunk of apply). With `settles`,
+ * the same statement removes that write's outbox row: a write is either still in the outbox or
+ * audited, never both and never neither.
+ */
+export async function insertAudit(db: Queryable, context: AuditContext, records: readonly ChangeRecord[], settles?: string): Promise<void> {
+  if (records.length === 0) {
+    if (settles !== undefined) await db.query('DELETE FROM apply_outbox WHERE chunk_id = $1', [settles]);
+    return;
+  }
   const payload = records.map((r) => ({
     action: r.action,
     object_kind: r.kind,
@@ -357,13 +364,14 @@ export async function insertAudit(db: Queryable, context: AuditContext, records:
     details: { intents: r.intents, confirmedBy: r.confirmedBy },
   }));
   await db.query(
-    `INSERT INTO audit_log (process_id, action, object_kind, object_identity, netbox_id, before, after, details,
+    `WITH settled AS (DELETE FROM apply_outbox WHERE chunk_id = $7::uuid)
+     INSERT INTO audit_log (process_id, action, object_kind, object_identity, netbox_id, before, after, details,
                             intent_kind, intent_name, correlation_id, user_id, timestamp)
      SELECT $1, x.action, x.object_kind, x.object_identity, x.netbox_id, x.before, x.after, x.details,
             $3, $4, $5, $6, clock_timestamp()
        FROM jsonb_to_recordset($2::jsonb) AS x(action text, object_kind text, object_identity text, netbox_id bigint,
                                                 before jsonb, after jsonb, details jsonb)`,
-    [context.processId, JSON.stringify(payload), context.intent?.kind ?? null, context.intent?.name ?? null, context.correlationId, context.userId],
+    [context.processId, JSON.stringify(payload), context.intent?.kind ?? null, context.intent?.name ?? null, context.correlationId, context.userId, settles ?? null],
   );
 }
 

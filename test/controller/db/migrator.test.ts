@@ -14,7 +14,7 @@ import type { Pool } from '../../../controller/db/index.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 
-const ALL_TABLES = ['api_tokens', 'audit_log', 'drift', 'drift_history', 'intent_revisions', 'intents', 'library_upgrades', 'notification_channels', 'notification_deliveries', 'process_events', 'process_steps', 'processes', 'schema_migrations', 'workflows'];
+const ALL_TABLES = ['api_tokens', 'apply_outbox', 'audit_log', 'drift', 'drift_history', 'intent_revisions', 'intents', 'library_upgrades', 'notification_channels', 'notification_deliveries', 'process_events', 'process_steps', 'processes', 'schema_migrations', 'workflows'];
 
 /** Index name → the columns it must cover, in order (as pg_get_indexdef prints them). */
 const EXPECTED_INDEXES: Record<string, string> = {
