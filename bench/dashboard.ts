@@ -23,6 +23,7 @@ import { createToken } from '../controller/auth/index.ts';
 import { loadConfig } from '../controller/config/index.ts';
 import type { AppConfig } from '../controller/config/index.ts';
 import { createPool, migrate } from '../controller/db/index.ts';
+import { createIntentScheduler } from '../controller/sources/index.ts';
 import { createLogger } from '../controller/logging/index.ts';
 import { runAdminSql } from './admin-sql.ts';
 
@@ -180,10 +181,19 @@ export async function benchDashboard(options: { readonly processes?: number; rea
   let browser: Browser | undefined;
   try {
     await migrate(pool);
-    const deps = await createApiDeps(config, logger, { pool, queueName });
+    // Each active intent's schedule in Redis, as the controller keeps them: the "next check" column reads them.
+    const scheduleQueue = `bench-dashboard-schedules-${randomBytes(4).toString('hex')}`;
+    const scheduler = createIntentScheduler({
+      connection: { host: config.redis.host, port: config.redis.port, db: config.redis.db, ...(config.redis.password.isEmpty ? {} : { password: config.redis.password.reveal() }) },
+      queueName: scheduleQueue,
+      pool,
+      requester: { requestReconcile: async () => undefined },
+    });
+    const deps = await createApiDeps(config, logger, { pool, queueName, scheduleQueue });
     await deps.workflows.listWorkflows(); // registers the workflows rows the seed refers to
     const seedStarted = performance.now();
     await seedDashboard(pool, processes);
+    const { upserted } = await scheduler.syncSchedules();
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const { token } = await createToken(pool, { name: 'bench', role: 'viewer' });
     const app = await buildApp({ ...deps, checkNetBox: async () => ({ version: 'bench' }) }, { webRoot, rateLimit: { max: 0, windowMs: 60_000 }, scrapeCollectors: false });
@@ -240,7 +250,7 @@ export async function benchDashboard(options: { readonly processes?: number; rea
       const kb = (n: number): string => `${round(n / 1024, 1)} KiB`;
       const charts = [...files.keys()].filter((f) => f.startsWith('charts-'));
       const figures: Figures = {
-        'intents / processes': `${INTENTS} / ${processes.toLocaleString('en')}`,
+        'intents / processes / schedules': `${INTENTS} / ${processes.toLocaleString('en')} / ${upserted.length}`,
         'seed time (s)': round(seedSeconds, 1),
         runs,
         'cold: rows painted, median (ms)': round(median(cold.map((r) => r.rowsMs))),
@@ -262,6 +272,8 @@ export async function benchDashboard(options: { readonly processes?: number; rea
       await browser?.close();
       await app.close();
       await deps.close();
+      await scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+      await scheduler.close();
     }
   } finally {
     await pool.end();

@@ -146,6 +146,9 @@ export default function OverviewPage(): ReactNode {
   const window = useTimeWindow(windowId);
   const history = useDriftHistory(window);
   const outcomes = useOutcomes(window);
+  // The charts' script (the largest chunk) loads once the intents table is settled, so parsing it
+  // never holds back the rows, which are what the first load is for.
+  const tableFirst = !intents.isPending;
   const sorted = useMemo(
     () =>
       [...(intents.data ?? [])].sort(
@@ -165,12 +168,12 @@ export default function OverviewPage(): ReactNode {
         <section aria-labelledby="drift-chart-title" className="panel">
           <h2 id="drift-chart-title">Drift over time</h2>
           {history.error ? <ErrorPanel error={history.error} /> : null}
-          <Suspense fallback={<p className="loading">Loading chart…</p>}>{history.data ? <DriftChart history={history.data} /> : null}</Suspense>
+          <Suspense fallback={<p className="loading">Loading chart…</p>}>{history.data && tableFirst ? <DriftChart history={history.data} /> : null}</Suspense>
         </section>
         <section aria-labelledby="outcome-chart-title" className="panel">
           <h2 id="outcome-chart-title">Reconcile outcomes</h2>
           {outcomes.error ? <ErrorPanel error={outcomes.error} /> : null}
-          <Suspense fallback={<p className="loading">Loading chart…</p>}>{outcomes.data ? <OutcomeChart outcomes={outcomes.data} /> : null}</Suspense>
+          <Suspense fallback={<p className="loading">Loading chart…</p>}>{outcomes.data && tableFirst ? <OutcomeChart outcomes={outcomes.data} /> : null}</Suspense>
         </section>
       </div>
       <section aria-labelledby="intents-title">
