@@ -1,6 +1,9 @@
 // An informer that keeps running: client-node's ListWatch lists, then watches from the list's
 // resourceVersion (asking for bookmarks), relists on 410 Gone and re-watches when the server
 // ends a watch; on any other failure it stops by itself, so this restarts it with backoff.
+// Every watch asks the server to end it after 5-10 minutes (timeoutSeconds, as client-go's
+// reflector does) and is aborted here if it has not ended a little after that: a connection
+// that went half-open (a dead node or NAT entry, no RST) would otherwise wait forever.
 import { ListWatch, Watch } from '@kubernetes/client-node';
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { IntentKind } from '../intents/index.ts';
@@ -39,6 +42,14 @@ export interface ResourceInformerOptions {
   readonly initialBackoffMs?: number;
   /** Default 30 s. */
   readonly maxBackoffMs?: number;
+  /**
+   * Each watch asks the server to end it after a random time between this and twice this
+   * (`timeoutSeconds`); default 300 s. It is aborted here and resumed from its last
+   * resourceVersion if it is still open `watchGraceMs` after that.
+   */
+  readonly watchTimeoutSeconds?: number;
+  /** Default 30 s. */
+  readonly watchGraceMs?: number;
 }
 
 /** Creates the informer; nothing is requested until start(). */
@@ -46,6 +57,8 @@ export function createResourceInformer(options: ResourceInformerOptions): Resour
   const logger = options.logger.child({ informer: options.kind, namespace: options.namespace ?? '*' });
   const initialBackoff = options.initialBackoffMs ?? 500;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
+  const watchTimeout = Math.max(1, Math.round(options.watchTimeoutSeconds ?? 300));
+  const watchGrace = options.watchGraceMs ?? 30_000;
   const path = collectionPath(options.kind, options.namespace);
   let listed = false;
   let failing: string | undefined = 'not started';
@@ -61,15 +74,32 @@ export function createResourceInformer(options: ResourceInformerOptions): Resour
   const bookmarkingWatch = {
     watch: (watchPath: string, query: Record<string, unknown>, callback: (phase: string, obj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void) => {
       let ended = false;
+      let overdue = false;
+      let deadline: NodeJS.Timeout | undefined;
+      const timeoutSeconds = watchTimeout + Math.floor(Math.random() * (watchTimeout + 1));
       return watcher
-        .watch(watchPath, { ...query, allowWatchBookmarks: true }, callback, (err: unknown) => {
+        .watch(watchPath, { ...query, allowWatchBookmarks: true, timeoutSeconds }, callback, (err: unknown) => {
           ended = true;
+          clearTimeout(deadline);
+          if (overdue) {
+            // Our own abort of a silent watch: resume from the last resourceVersion at once, as after a server timeout.
+            logger.warn({ timeoutSeconds }, 'watch still open after its timeout (a half-open connection?); aborted, re-watching from the last resourceVersion');
+            done(null);
+            return;
+          }
           if (err === null || err === undefined) logger.debug('watch ended by the server; re-watching from the last resourceVersion');
           done(err);
         })
         .then((controller) => {
           // The watch request got its 200 and is still open: the informer is live again.
-          if (!stopped && !ended) markHealthy();
+          if (!stopped && !ended) {
+            markHealthy();
+            deadline = setTimeout(() => {
+              overdue = true;
+              controller.abort();
+            }, timeoutSeconds * 1000 + watchGrace);
+            deadline.unref();
+          }
           return controller;
         });
     },

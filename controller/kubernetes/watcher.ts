@@ -49,6 +49,8 @@ export interface IntentWatcherOptions {
   readonly retryMaxMs?: number;
   /** Backoff of the informers' restarts. */
   readonly watchBackoffMs?: { readonly initial?: number; readonly max?: number };
+  /** Server-side watch timeout (5-10 minutes by default) and the grace after which a silent watch is aborted (30 s). */
+  readonly watchTimeout?: { readonly seconds?: number; readonly graceMs?: number };
   readonly events?: Partial<Omit<EventRecorderOptions, 'api' | 'instance' | 'logger'>>;
 }
 
@@ -124,6 +126,8 @@ export function createIntentWatcher(options: IntentWatcherOptions): IntentWatche
         logger,
         ...(options.watchBackoffMs?.initial !== undefined ? { initialBackoffMs: options.watchBackoffMs.initial } : {}),
         ...(options.watchBackoffMs?.max !== undefined ? { maxBackoffMs: options.watchBackoffMs.max } : {}),
+        ...(options.watchTimeout?.seconds !== undefined ? { watchTimeoutSeconds: options.watchTimeout.seconds } : {}),
+        ...(options.watchTimeout?.graceMs !== undefined ? { watchGraceMs: options.watchTimeout.graceMs } : {}),
         onEvent: (_event, resource) => {
           const item = itemOf(resource);
           index(item);

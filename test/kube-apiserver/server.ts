@@ -59,6 +59,12 @@ export interface StandInApiServer {
   readonly stats: StandInStats;
   /** Ends every open watch: `close` as a server timeout does, `reset` as a dropped connection. Returns how many. */
   dropWatches(how: 'close' | 'reset'): number;
+  /**
+   * Makes every open watch go silent without ending, as a half-open connection does (a dead
+   * node, a dropped NAT entry): no more events or bookmarks, no server timeout, no close. Only
+   * the client can end it. Returns how many.
+   */
+  stallWatches(): number;
   /** Forgets the watch history (as etcd compaction): a watch from any resourceVersion seen so far gets 410 Gone. */
   compact(): void;
   /** Makes matching requests fail with `status` (Status body) until `count` of them did. */
@@ -210,6 +216,8 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
   const store = new Map<string, Map<string, Json>>();
   const history: WatchEvent[] = [];
   const watchers = new Set<Watcher>();
+  /** Watches stallWatches() silenced: kept open until the client gives up (or close()). */
+  const stalled = new Set<Watcher>();
   const faults: { rule: FaultRule; left: number }[] = [];
   const stats: StandInStats = { requests: 0, lists: 0, watches: 0, expired: 0, bookmarks: 0, byVerb: {}, watchesByUser: {} };
   /** token → user name. */
@@ -458,6 +466,7 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     watchers.add(watcher);
     req.on('close', () => {
       watchers.delete(watcher);
+      stalled.delete(watcher);
       for (const timer of watcher.timers) clearInterval(timer);
     });
     if (watcher.bookmarks) {
@@ -680,6 +689,15 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
       for (const watcher of open) endWatch(watcher, how);
       return open.length;
     },
+    stallWatches(): number {
+      const open = [...watchers];
+      for (const watcher of open) {
+        watchers.delete(watcher);
+        for (const timer of watcher.timers) clearInterval(timer);
+        stalled.add(watcher);
+      }
+      return open.length;
+    },
     compact(): void {
       oldestWatchable = rv + 1;
       history.length = 0;
@@ -709,7 +727,8 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
       return [...objectsOf(plural).entries()].filter(([key]) => namespace === undefined || key.startsWith(`${namespace}/`)).map(([, object]) => structuredClone(object));
     },
     async close(): Promise<void> {
-      for (const watcher of [...watchers]) endWatch(watcher, 'reset');
+      for (const watcher of [...watchers, ...stalled]) endWatch(watcher, 'reset');
+      stalled.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -88,6 +88,18 @@ describe.skipIf(real)('watch faults: nothing changed while the watch was down is
     expect(restarts(leader)).toBeGreaterThan(before);
   });
 
+  it('a watch that goes silent without ending (half-open connection) is given up after its timeout and resumed: the change is reconciled', async () => {
+    await fx.cluster.create(vendorSet('silent-a', 1));
+    await fx.waitFor('VendorSet', 'silent-a', 'to be Ready', (r) => readyAtGeneration(r, 1), WAIT);
+    const { watches } = { ...standIn().stats };
+    expect(standIn().stallWatches()).toBeGreaterThan(0);
+    // Nothing reaches the stalled watches; the server will not end them either.
+    await fx.cluster.patch('VendorSet', 'silent-a', { spec: { custom: vendorSet('silent-a', 2).spec.custom } });
+    await fx.waitFor('VendorSet', 'silent-a', 'to be Ready at generation 2', (r) => readyAtGeneration(r, 2), WAIT);
+    expect(standIn().stats.watches).toBeGreaterThan(watches);
+    expect(await manufacturerSlugs('silent-a-')).toEqual(['silent-a-0', 'silent-a-1']);
+  });
+
   it('410 Gone after compaction (an ERROR event on the watch): the informer relists and finds changes, new objects and deletions', async () => {
     await fx.cluster.create(vendorSet('gone-a', 1));
     await fx.waitFor('VendorSet', 'gone-a', 'to be Ready', (r) => readyAtGeneration(r, 1), WAIT);

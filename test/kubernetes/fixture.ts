@@ -63,6 +63,8 @@ export async function startKubeFixture(): Promise<KubeFixture> {
       retryInitialMs: 100,
       retryMaxMs: 2_000,
       watchBackoffMs: { initial: 100, max: 1_000 },
+      // Watches end after 3-6 s (the server's timeoutSeconds), and a silent one is given up 1 s later.
+      watchTimeout: { seconds: 3, graceMs: 1_000 },
     });
     const controller = createController({
       pool: engine.db.pool,
