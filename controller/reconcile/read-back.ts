@@ -45,11 +45,17 @@ export async function readBackChunk(api: NetBoxPort, chunk: WriteChunk, options:
       return actual && updateLanded(item.body, actual) ? { actual } : undefined;
     });
   }
-  const { filters, key } = createLookup(chunk);
-  const byKey = new Map<string, NetBoxRecord>();
-  for (const o of await api.list(endpoint, filters, view)) byKey.set(key.ofActual(o), o);
+  const found = new Map<ChunkItem, NetBoxRecord>();
+  for (const { items, filters, key } of createLookups(chunk)) {
+    const byKey = new Map<string, NetBoxRecord>();
+    for (const o of await api.list(endpoint, filters, view)) byKey.set(key.ofActual(o), o);
+    for (const item of items) {
+      const actual = byKey.get(key.ofItem(item));
+      if (actual) found.set(item, actual);
+    }
+  }
   return split(chunk.items, (item) => {
-    const actual = byKey.get(key.ofItem(item));
+    const actual = found.get(item);
     return actual && createLanded(chunk.kind, item.body, actual) ? { actual } : undefined;
   });
 }
@@ -69,35 +75,49 @@ function split(
 }
 
 interface Lookup {
+  /** The items this read finds. */
+  readonly items: readonly ChunkItem[];
   readonly filters: ListFilters;
   readonly key: { ofItem(item: ChunkItem): string; ofActual(actual: NetBoxRecord): string };
 }
 
-/** How to find created objects again: the filter that selects them and the identity to match on. */
-function createLookup(chunk: WriteChunk): Lookup {
+/**
+ * How to find created objects again: the filtered reads that select them and the identity to
+ * match on. Templates of one chunk may hang under device types and module types alike: each
+ * parent kind gets its own read, since NetBox answers 400 to a `module_type_id` that names a
+ * device type (and the ids of the two kinds overlap).
+ */
+function createLookups(chunk: WriteChunk): Lookup[] {
   const items = chunk.items;
   const text = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
   if (chunk.kind === 'tag' || chunk.kind === 'manufacturer') {
-    return {
-      filters: { slug: items.map((i) => text(i.body.slug)) },
-      key: { ofItem: (i) => text(i.body.slug).toLowerCase(), ofActual: (o) => text(o.slug).toLowerCase() },
-    };
+    return [
+      {
+        items,
+        filters: { slug: items.map((i) => text(i.body.slug)) },
+        key: { ofItem: (i) => text(i.body.slug).toLowerCase(), ofActual: (o) => text(o.slug).toLowerCase() },
+      },
+    ];
   }
   if (chunk.kind === 'device-type' || chunk.kind === 'module-type') {
-    return {
-      filters: { model: items.map((i) => text(i.body.model)) },
-      key: { ofItem: (i) => i.op.identity, ofActual: (o) => typeIdentity(manufacturerSlug(o.manufacturer), text(o.model)) },
-    };
+    return [
+      {
+        items,
+        filters: { model: items.map((i) => text(i.body.model)) },
+        key: { ofItem: (i) => i.op.identity, ofActual: (o) => typeIdentity(manufacturerSlug(o.manufacturer), text(o.model)) },
+      },
+    ];
   }
-  const onModules = items.some((i) => i.body.module_type !== undefined);
   const endpoint = endpointOf(chunk.kind);
   const takesModules = isEndpoint(endpoint) && templateParentFields(endpoint).includes('module_type');
-  const parentField = onModules && takesModules ? 'module_type' : 'device_type';
-  const parents = [...new Set(items.map((i) => i.parentId).filter((id): id is number => id !== undefined))];
-  return {
-    filters: { [`${parentField}_id`]: parents, name: items.map((i) => text(i.body.name)) },
+  const onModules = takesModules ? items.filter((i) => i.body.module_type !== undefined && i.body.module_type !== null) : [];
+  const onDevices = items.filter((i) => !onModules.includes(i));
+  const lookup = (parentField: 'device_type' | 'module_type', group: readonly ChunkItem[]): Lookup => ({
+    items: group,
+    filters: { [`${parentField}_id`]: [...new Set(group.map((i) => i.parentId).filter((id): id is number => id !== undefined))], name: group.map((i) => text(i.body.name)) },
     key: { ofItem: (i) => `${i.parentId ?? ''}\0${text(i.body.name)}`, ofActual: (o) => `${refId(o[parentField]) ?? ''}\0${text(o.name)}` },
-  };
+  });
+  return [...(onDevices.length > 0 ? [lookup('device_type', onDevices)] : []), ...(onModules.length > 0 ? [lookup('module_type', onModules)] : [])];
 }
 
 function manufacturerSlug(value: unknown): string {

@@ -332,6 +332,34 @@ describe('writes whose outcome is unknown', () => {
     }
   });
 
+  it('reads back a template chunk whose objects hang under device types and module types alike', async () => {
+    // One interface-template POST carries templates of a device type and of a module type; its
+    // answer is lost. NetBox answers 400 to a module_type_id naming a device type, so the
+    // read-back asks per parent kind.
+    const slow = await startNetBox({}, { timeoutMs: 300 });
+    try {
+      const intents = [
+        deviceTypeSet('lab', [deviceType('A1', { templates: { interface: [{ name: 'e0', fields: { type: '1000base-t' } }] } })]),
+      ];
+      intents[0] = {
+        ...intents[0],
+        moduleTypes: [moduleType('M1', { fields: {}, templates: { interface: [{ name: 'm0', fields: { type: '1000base-t' } }] } })],
+      } as (typeof intents)[0];
+      slow.emulator.setFaults({ commitThenTimeout: { rate: 1, max: 1, answerAfterMs: null, endpoints: ['interface-templates'] } });
+      const { plan } = await planIntents(slow.api, intents);
+      const audited: ChangeRecord[] = [];
+      const result = await applyAndVerify(slow.api, intents, plan, { tuning: { baseTimeoutMs: 300 }, onRecords: (r) => void audited.push(...r) });
+      expect(result.apply.failures).toEqual([]);
+      expect(result.apply.unknownOutcomes).toBe(1);
+      expect(audited.filter((r) => r.kind === 'interface-template').map((r) => r.confirmedBy)).toEqual(['read-back', 'read-back']);
+      expect(slow.emulator.stats().requests.byEndpoint['POST /api/dcim/interface-templates/']).toBe(1);
+      expect(slow.emulator.store.list('interface-templates')).toHaveLength(2);
+      expect(driftCount(result.verify)).toBe(0);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('converges when more writes are in flight than NetBox has workers and queued ones time out', async () => {
     // One worker, 75 ms per device type: the third chunk of four waits for two others and times out.
     const busy = await startNetBox({ workers: 1, writeMsPerObject: 30 }, { timeoutMs: 250 });
