@@ -141,7 +141,7 @@ describe.skipIf(real)('watch faults: nothing changed while the watch was down is
 });
 
 describe.skipIf(real)('two controllers on one Lease', () => {
-  it('only the leader watches and reconciles; when it stops renewing, the other takes over once the lease ran out and reconciles', async () => {
+  it('only the leader watches and reconciles; when it stops renewing, the other takes over once the lease ran out and reconciles; a graceful stop hands over at once', async () => {
     const api = fx.cluster.api;
     const namespace = fx.cluster.namespace;
     const standby = await fx.startController('controller-second');
@@ -194,5 +194,19 @@ describe.skipIf(real)('two controllers on one Lease', () => {
     expect(leader.controller.isLeader).toBe(false);
     expect(standby.controller.isLeader).toBe(true);
     expect((await api.getLease(namespace, fx.leaseName))?.spec?.holderIdentity).toBe(standby.identity);
+
+    // A graceful stop (SIGTERM, rolling update) releases the Lease: the other takes over without
+    // waiting for the lease duration to run out.
+    await standby.stop();
+    const released = await api.getLease(namespace, fx.leaseName);
+    expect(released?.spec?.holderIdentity ?? '').toBe('');
+    await waitUntil('the first controller leads again', () => leader.controller.isLeader && watching(leader)(), LEASE_DURATION_MS * 10);
+    const retaken = await api.getLease(namespace, fx.leaseName);
+    expect(retaken?.spec?.holderIdentity).toBe(leader.identity);
+    const gap = new Date(retaken?.spec?.acquireTime ?? 0).getTime() - new Date(released?.spec?.renewTime ?? 0).getTime();
+    console.info(`takeover after release: ${gap} ms (lease ${LEASE_DURATION_MS} ms, retry ${RETRY_PERIOD_MS} ms)`);
+    expect(gap).toBeLessThan(LEASE_DURATION_MS);
+    await fx.cluster.patch('VendorSet', 'lead-b', { spec: { custom: vendorSet('lead-b', 2).spec.custom } });
+    await fx.waitFor('VendorSet', 'lead-b', 'to be Ready at generation 2 (reconciled by the first controller again)', (r) => readyAtGeneration(r, 2), WAIT);
   });
 });
