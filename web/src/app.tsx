@@ -3,6 +3,7 @@ import { lazy, Suspense, useState } from 'react';
 import type { ReactNode } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiError } from './api/client.ts';
+import { intentQueries } from './api/hooks.ts';
 import { SessionProvider, useSession } from './auth/session.tsx';
 import { Layout } from './components/layout.tsx';
 import OverviewPage, { prefetchOverview } from './pages/overview.tsx';
@@ -22,6 +23,22 @@ const NotFoundPage = lazy(() => import('./pages/not-found.tsx'));
 
 function page(element: ReactNode): ReactNode {
   return <Suspense fallback={<p className="loading">Loading…</p>}>{element}</Suspense>;
+}
+
+/**
+ * With a token kept from an earlier visit, the page asked for starts its data beside the /me
+ * check: the overview's three calls, or an intent's detail and drift (25,000 rows take a few
+ * requests; they overlap the page's script and the check instead of following them).
+ */
+function prefetchLanding(client: QueryClient, token: string): void {
+  const path = window.location.pathname;
+  if (path === '/') return prefetchOverview(client, token);
+  const intent = /^\/intents\/([^/]+)\/([^/]+)$/.exec(path);
+  if (intent) {
+    const [kind, name] = [decodeURIComponent(intent[1] ?? ''), decodeURIComponent(intent[2] ?? '')];
+    void client.prefetchQuery(intentQueries.intent(kind, name, token));
+    void client.prefetchQuery(intentQueries.drift(kind, name, token));
+  }
 }
 
 export function createQueryClient(): QueryClient {
@@ -70,7 +87,7 @@ export function App({ queryClient }: { readonly queryClient: QueryClient }): Rea
   return (
     <ThemeProvider>
       <QueryClientProvider client={queryClient}>
-        <SessionProvider onStoredToken={(token) => window.location.pathname === '/' && prefetchOverview(queryClient, token)}>
+        <SessionProvider onStoredToken={(token) => prefetchLanding(queryClient, token)}>
           <Gate />
         </SessionProvider>
       </QueryClientProvider>

@@ -63,30 +63,42 @@ export function useIntents(): UseQueryResult<readonly IntentSummary[]> {
   return useQuery(overviewQueries.intents());
 }
 
-export function useIntent(kind: string, name: string): UseQueryResult<IntentDetail> {
-  return useQuery({ queryKey: keys.intent(kind, name), queryFn: ({ signal }) => api<IntentDetail>(`/api/v1/intents/${enc(kind)}/${enc(name)}?driftLimit=0`, { signal }) });
-}
-
 /** Page size of the drift download: 25,000 rows arrive in three requests. */
 export const DRIFT_PAGE = 10_000;
 
+/** The intent page's queries as options, for useQuery and for prefetching beside the session check (see overviewQueries). */
+export const intentQueries = {
+  intent: (kind: string, name: string, token?: string) =>
+    queryOptions({
+      queryKey: keys.intent(kind, name),
+      queryFn: ({ signal }) => api<IntentDetail>(`/api/v1/intents/${enc(kind)}/${enc(name)}?driftLimit=0`, { signal, ...(token ? { token } : {}) }),
+    }),
+  /** All of an intent's drift rows, page after page (the list filters them in the browser). */
+  drift: (kind: string, name: string, token?: string) =>
+    queryOptions({
+      queryKey: keys.drift(kind, name),
+      queryFn: async ({ signal }): Promise<{ rows: DriftRow[]; total: number }> => {
+        const rows: DriftRow[] = [];
+        let cursor: string | null = null;
+        let total = 0;
+        do {
+          const page: DriftPage = await api<DriftPage>(`/api/v1/intents/${enc(kind)}/${enc(name)}/drift${query({ limit: DRIFT_PAGE, cursor })}`, { signal, ...(token ? { token } : {}) });
+          rows.push(...page.items);
+          total = page.total;
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+        return { rows, total };
+      },
+    }),
+};
+
+export function useIntent(kind: string, name: string): UseQueryResult<IntentDetail> {
+  return useQuery(intentQueries.intent(kind, name));
+}
+
 /** All of an intent's drift rows, page after page (the list filters them in the browser). */
 export function useDrift(kind: string, name: string): UseQueryResult<{ rows: DriftRow[]; total: number }> {
-  return useQuery({
-    queryKey: keys.drift(kind, name),
-    queryFn: async ({ signal }) => {
-      const rows: DriftRow[] = [];
-      let cursor: string | null = null;
-      let total = 0;
-      do {
-        const page: DriftPage = await api<DriftPage>(`/api/v1/intents/${enc(kind)}/${enc(name)}/drift${query({ limit: DRIFT_PAGE, cursor })}`, { signal });
-        rows.push(...page.items);
-        total = page.total;
-        cursor = page.nextCursor;
-      } while (cursor !== null);
-      return { rows, total };
-    },
-  });
+  return useQuery(intentQueries.drift(kind, name));
 }
 
 export interface TimeWindow {

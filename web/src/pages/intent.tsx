@@ -1,8 +1,9 @@
+import { usePrefetchQuery } from '@tanstack/react-query';
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { stringify } from 'yaml';
-import { useActions, useDrift, useIntent } from '../api/hooks.ts';
+import { intentQueries, useActions, useDrift, useIntent } from '../api/hooks.ts';
 import type { IntentDetail } from '../api/types.ts';
 import { DriftCounts, ModeBadge, ReadyBadge, StatusBadge } from '../components/badges.tsx';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
@@ -256,6 +257,8 @@ function History({ intent }: { readonly intent: IntentDetail }): ReactNode {
 export default function IntentPage(): ReactNode {
   const { kind = '', name = '' } = useParams();
   const intent = useIntent(kind, name);
+  // The drift download (the page's largest) starts with the detail, not after it has rendered.
+  usePrefetchQuery(intentQueries.drift(kind, name));
   const [tab, setTab] = useState('drift');
   const yaml = useMemo(() => (intent.data ? stringify(intent.data.spec) : ''), [intent.data]);
   if (intent.error) return <ErrorPanel error={intent.error} />;

@@ -160,6 +160,35 @@ describe('overview first load', () => {
     for (const r of seen) expect(r.headers.get('authorization')).toBe('Bearer good-token');
   });
 
+  it('an intent page asks for the intent and its drift beside the /me check', async () => {
+    window.sessionStorage.setItem('netbox-gitops.token', 'good-token');
+    window.history.replaceState(null, '', '/intents/DeviceTypeSet/datacenter-switches');
+    const base = '/api/v1/intents/DeviceTypeSet/datacenter-switches';
+    const seen = fakeApi({
+      ...routes(),
+      [`GET ${base}`]: () => ({ body: { ...INTENT, spec: {}, revisions: [], driftRows: [], driftTruncated: false, recentProcesses: [] } }),
+      [`GET ${base}/drift`]: () => ({
+        body: { items: [{ objectKind: 'device-type', identity: 'arista/dcs-7050', action: 'update', diff: { u_height: { before: 1, after: 2 } }, reason: null, firstSeen: NOW, lastSeen: NOW }], total: 1, nextCursor: null },
+      }),
+    });
+    // /me answers only when let go: the page's own requests must not wait for it.
+    let letGo: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    const answer = globalThis.fetch;
+    vi.stubGlobal('fetch', async (input: string, init?: RequestInit) => {
+      if (input.endsWith('/api/v1/me')) await gate;
+      return answer(input, init);
+    });
+    render(<App queryClient={createQueryClient()} />);
+    await waitFor(() => expect(seen.map((r) => r.url.pathname)).toEqual([base, `${base}/drift`]));
+    letGo();
+    await screen.findByText('1 of 1 operations');
+    const paths = seen.map((r) => r.url.pathname);
+    expect(paths.slice(0, 3)).toEqual([base, `${base}/drift`, '/api/v1/me']);
+    expect(paths.filter((p) => p === `${base}/drift`)).toHaveLength(1);
+    expect(paths.filter((p) => p === base)).toHaveLength(1);
+  });
+
   it('without a kept token or away from the overview, nothing is asked before signing in', async () => {
     window.history.replaceState(null, '', '/processes');
     window.sessionStorage.setItem('netbox-gitops.token', 'good-token');
