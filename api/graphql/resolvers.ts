@@ -1,9 +1,9 @@
 import type { IResolvers, MercuriusContext, MercuriusLoaders } from 'mercurius';
 import { roleAllows } from '../../controller/auth/index.ts';
 import type { Role, TokenPrincipal } from '../../controller/auth/index.ts';
-import { isUuid } from './uuid.ts';
 import { INTENT_KINDS } from '../../controller/intents/index.ts';
 import type { IntentKind } from '../../controller/intents/index.ts';
+import { isUuid } from '../../controller/workflow/index.ts';
 import type { ProcessFilter, ProcessRecord, ProcessStatus, StepRecord, WorkflowEvent, WorkflowInfo } from '../../controller/workflow/index.ts';
 import type { RouteContext } from '../context.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../errors.ts';

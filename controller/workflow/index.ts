@@ -15,6 +15,7 @@ export type { OrderedEventStream, OrderedEventsOptions } from './ordered-events.
 export { DEFAULT_QUEUE } from './queue.ts';
 export { RECONCILE_WORKFLOW, WORKFLOWS, formSchemaOf } from './registry.ts';
 export { skipped } from './definition.ts';
+export { isUuid } from './store.ts';
 export { runWorkflowHere, runWorkflowInMemory } from './local-run.ts';
 export type { InMemoryDeps, InMemoryRunResult, LocalRunOptions, LocalRunResult, LockHolder } from './local-run.ts';
 export { APPLY_INTENTS_WORKFLOW, reconcileMemory } from './reconcile-workflows.ts';
