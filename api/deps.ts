@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
 import type { AppConfig } from '../controller/config/index.ts';
-import { redisErrorHandler, redisRetryDelay, watchRedisClient } from '../controller/connectivity/index.ts';
+import { redisConnectionOptions, redisErrorHandler, watchRedisClient } from '../controller/connectivity/index.ts';
 import { createPool, loadMigrations } from '../controller/db/index.ts';
 import type { Pool } from '../controller/db/index.ts';
 import type { Logger } from '../controller/logging/index.ts';
@@ -42,13 +42,7 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
   const pool = overrides.pool ?? createPool(config.database, { applicationName: 'netbox-gitops-api', logger });
   const engine = createDefaultDeps(config, logger, { pool, ...(overrides.queueName ? { queueName: overrides.queueName } : {}) });
   const workflows = createWorkflowService(engine);
-  const redisOptions = {
-    host: config.redis.host,
-    port: config.redis.port,
-    db: config.redis.db,
-    ...(config.redis.password.isEmpty ? {} : { password: config.redis.password.reveal() }),
-    retryStrategy: redisRetryDelay,
-  };
+  const redisOptions = redisConnectionOptions(config.redis);
   const redis = watchRedisClient(new Redis({ ...redisOptions, connectionName: 'netbox-gitops-api', maxRetriesPerRequest: 1 }), logger, 'API Redis connection failed; retrying', 'api');
   const queue = new Queue(engine.queueName ?? config.workflow.queue, { connection: { ...redisOptions, connectionName: 'netbox-gitops-api-queue', maxRetriesPerRequest: null } });
   queue.on('error', redisErrorHandler(logger, 'API queue connection failed; retrying', 'api queue'));

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { AppConfig } from '../config/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { Logger } from '../logging/index.ts';
+import { redisConnectionOptions } from './redis-options.ts';
 
 /** The outcome of one check. `fatal`: waiting will not help (wrong password, no such database). */
 export type ServiceCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly fatal: boolean };
@@ -86,10 +87,7 @@ export async function checkPostgres(database: AppConfig['database'], options: { 
 export async function checkRedis(redis: AppConfig['redis'], options: { readonly timeoutMs?: number } = {}): Promise<ServiceCheck> {
   const timeoutMs = options.timeoutMs ?? 2_500;
   const client = new Redis({
-    host: redis.host,
-    port: redis.port,
-    db: redis.db,
-    ...(redis.password.isEmpty ? {} : { password: redis.password.reveal() }),
+    ...redisConnectionOptions(redis),
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,

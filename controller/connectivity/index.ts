@@ -6,3 +6,5 @@ export { checkPostgres, checkRedis, isConnectionError, postgresAddress, redisAdd
 export type { ServiceCheck, UnavailableService, WaitForServicesOptions } from './checks.ts';
 export { connectionLost, connectionRestored, isConnectionDown, redisErrorHandler, redisRetryDelay, watchPool, watchRedisClient } from './connection-state.ts';
 export type { ConnectedSystem } from './connection-state.ts';
+export { redisConnectionOptions } from './redis-options.ts';
+export type { RedisConnectionOptions } from './redis-options.ts';

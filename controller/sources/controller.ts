@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/index.ts';
-import { redisRetryDelay, watchRedisClient } from '../connectivity/index.ts';
+import { redisConnectionOptions, watchRedisClient } from '../connectivity/index.ts';
 import type { Pool } from '../db/index.ts';
 import { formatIssue } from '../errors/index.ts';
 import type { IntentKind } from '../intents/index.ts';
@@ -119,7 +119,7 @@ export function createController(deps: ControllerDeps): Controller {
   const pollIntervalMs = deps.pollIntervalMs ?? 60_000;
   const libraryIntervalMs = deps.libraryRefreshIntervalMs ?? 300_000;
   const channel = deps.syncChannel ?? DEFAULT_SYNC_CHANNEL;
-  const redisOptions = redisOptionsOf(deps.redis);
+  const redisOptions = redisConnectionOptions(deps.redis);
   // BullMQ's workers block on Redis and must not give up a command after N retries.
   const connection = { ...redisOptions, maxRetriesPerRequest: null };
   const scheduler = createIntentScheduler({
@@ -232,11 +232,6 @@ export function createController(deps: ControllerDeps): Controller {
  */
 export async function requestSourceSync(redis: Redis, sourceUrl?: string, channel: string = DEFAULT_SYNC_CHANNEL): Promise<void> {
   await redis.publish(channel, JSON.stringify({ url: sourceUrl ?? null }));
-}
-
-function redisOptionsOf(redis: AppConfig['redis']): { host: string; port: number; db: number; password?: string; retryStrategy: (times: number) => number } {
-  // A lost connection is retried with exponential backoff (logged once per outage).
-  return { host: redis.host, port: redis.port, db: redis.db, ...(redis.password.isEmpty ? {} : { password: redis.password.reveal() }), retryStrategy: redisRetryDelay };
 }
 
 function parseSyncMessage(message: string): string | undefined {

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 import type { AppConfig } from '../config/index.ts';
-import { redisRetryDelay, watchRedisClient } from '../connectivity/index.ts';
+import { redisConnectionOptions, watchRedisClient } from '../connectivity/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { WorkflowEvent } from './types.ts';
 
@@ -33,21 +33,12 @@ export interface ControlMessage {
  * lost connection is retried with exponential backoff (100 ms doubling to 5 s, jittered).
  */
 export function redisOptionsFor(redis: AppConfig['redis'], connectionName = 'netbox-gitops'): RedisOptions {
-  return {
-    host: redis.host,
-    port: redis.port,
-    db: redis.db,
-    ...(redis.password.isEmpty ? {} : { password: redis.password.reveal() }),
-    maxRetriesPerRequest: null,
-    retryStrategy: redisRetryDelay,
-    connectionName,
-  };
+  return { ...redisConnectionOptions(redis), maxRetriesPerRequest: null, connectionName };
 }
 
 /** The same settings typed for BullMQ's Queue and Worker, which create their own connections. */
 export function bullConnectionFor(redis: AppConfig['redis'], connectionName: string): ConnectionOptions {
-  const { host, port, db, password, maxRetriesPerRequest } = redisOptionsFor(redis, connectionName);
-  return { host, port, db, ...(password !== undefined ? { password } : {}), maxRetriesPerRequest, retryStrategy: redisRetryDelay, connectionName };
+  return { ...redisConnectionOptions(redis), maxRetriesPerRequest: null, connectionName };
 }
 
 /**

@@ -1,0 +1,26 @@
+import type { AppConfig } from '../config/index.ts';
+import { redisRetryDelay } from './connection-state.ts';
+
+/** How every netbox-gitops connection reaches Redis, before per-use settings are added. */
+export interface RedisConnectionOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly db: number;
+  readonly password?: string;
+  readonly retryStrategy: (times: number) => number | null;
+}
+
+/**
+ * ioredis connection options for AppConfig's redis section: the one place the section is mapped.
+ * A lost connection is retried with {@link redisRetryDelay}; callers add `connectionName`,
+ * `maxRetriesPerRequest` and the like (or override `retryStrategy` for one-shot checks).
+ */
+export function redisConnectionOptions(redis: AppConfig['redis']): RedisConnectionOptions {
+  return {
+    host: redis.host,
+    port: redis.port,
+    db: redis.db,
+    ...(redis.password.isEmpty ? {} : { password: redis.password.reveal() }),
+    retryStrategy: redisRetryDelay,
+  };
+}
