@@ -119,6 +119,8 @@ export class Stack {
   readonly intentsDir = mkdtempSync(path.join(tmpdir(), 'nbg-chaos-intents-'));
   readonly cacheDir = mkdtempSync(path.join(tmpdir(), 'nbg-chaos-cache-'));
   apiUrl = '';
+  /** API answers of 5xx (or no answer) to the suite's reads, which are tried again. */
+  apiErrors = 0;
 
   private constructor(
     readonly options: StackOptions,
@@ -200,21 +202,38 @@ export class Stack {
     return api;
   }
 
+  /** Calls the API; a GET answered 5xx (or not at all) is counted and tried again, up to 10 times. */
   async apiCall<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.apiUrl}/api/v1${route}`, {
-      method,
-      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
+    for (let attempt = 1; ; attempt++) {
+      let status = 0;
+      let text = '';
+      try {
+        const res = await fetch(`${this.apiUrl}/api/v1${route}`, {
+          method,
+          ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        });
+        status = res.status;
+        text = await res.text();
+        if (res.ok) return JSON.parse(text) as T;
+      } catch (error) {
+        text = (error as Error).message;
+      }
+      const retry = method === 'GET' && (status === 0 || status >= 500) && attempt < 10;
+      if (retry) this.apiErrors += 1;
+      if (!retry) throw new Error(`${method} ${route}: ${status} ${text.slice(0, 300)}`);
+      await sleep(200);
+    }
   }
 
-  /** Writes the intent to the intents folder (for `plan` and controllers) and the intents table (for workers). */
-  async putIntent(document: Record<string, unknown>): Promise<{ kind: string; name: string }> {
+  /**
+   * Writes the intent to the intents folder (for `plan` and controllers) and, unless
+   * `fileOnly` (a controller reads the folder), the intents table (for workers).
+   */
+  async putIntent(document: Record<string, unknown>, fileOnly = false): Promise<{ kind: string; name: string }> {
     const { intent, issues } = validateIntentObject(document);
     if (!intent) throw new Error(`chaos intent is invalid: ${JSON.stringify(issues)}`);
     writeFileSync(path.join(this.intentsDir, `${intent.metadata.name}.yaml`), dump(document));
+    if (fileOnly) return { kind: intent.kind, name: intent.metadata.name };
     await this.db.pool.query(
       `INSERT INTO intents (kind, name, source, revision, spec, status, mode) VALUES ($1, $2, 'chaos', 'rev-1', $3::jsonb, 'active', $4)
        ON CONFLICT (kind, name) DO UPDATE SET spec = EXCLUDED.spec, mode = EXCLUDED.mode`,

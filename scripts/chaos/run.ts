@@ -36,6 +36,8 @@ interface Scenario {
   readonly name: string;
   readonly short?: boolean;
   readonly env?: Record<string, string>;
+  /** Intents only in the folder, for controllers to load (no intents-table rows written here). */
+  readonly fromFolder?: boolean;
   run(ctx: Context): Promise<void>;
 }
 
@@ -266,6 +268,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'two-controllers-leader-killed',
+    fromFolder: true,
     async run(ctx) {
       const env = { CONTROLLER_LEADER_TTL: '3s' };
       const controllers = [ctx.stack.spawn('controller-a', ['controller', '--intents', ctx.stack.intentsDir, '--wait-for-services', '10'], env), ctx.stack.spawn('controller-b', ['controller', '--intents', ctx.stack.intentsDir, '--wait-for-services', '10'], env)];
@@ -280,7 +283,7 @@ const SCENARIOS: Scenario[] = [
       ctx.faultAt = Date.now();
       await ctx.stack.kill9(leader);
       const more = { ...INTENT, metadata: { name: 'chaos-after-failover' }, spec: { ...INTENT.spec, include: ['^DCS-7060'] } };
-      await ctx.stack.putIntent(more);
+      await ctx.stack.putIntent(more, true);
       const standby = controllers.find((c) => c !== leader) as Child;
       await until('the standby to lead', async () => Number((await ctx.stack.redis.get('netbox-gitops:controller:leader'))?.split(':')[1]) === standby.pid, 60_000, 200);
       // Converged when every process the controllers started is finished and nothing is left to do.
@@ -302,11 +305,12 @@ async function runScenario(scenario: Scenario): Promise<Row> {
   const stack = await Stack.start({ scenario: scenario.name, ...(scenario.env ? { env: scenario.env } : {}) });
   const ctx: Context = { stack, workers: [], processIds: new Set(), faultAt: 0, notes: [] };
   try {
-    await stack.putIntent(INTENT);
+    await stack.putIntent(INTENT, scenario.fromFolder === true);
     const [a, b] = await Promise.all([stack.startWorker('worker-a'), stack.startWorker('worker-b'), stack.startApi()]);
     ctx.workers = [a, b];
     await scenario.run(ctx);
     const convergedAt = Date.now();
+    if (stack.apiErrors > 0) ctx.notes.push(`the API answered ${stack.apiErrors} read(s) with 5xx or not at all (tried again)`);
     return await measure(stack, { scenario: scenario.name, processIds: [...ctx.processIds], faultAt: ctx.faultAt || started, convergedAt, notes: ctx.notes });
   } catch (error) {
     return { scenario: scenario.name, objects: 0, duplicates: 0, drift: -1, audit: 0, lost: -1, convergeS: -1, notes: [...ctx.notes, `could not run: ${(error as Error).message}`], ok: false, ran: false };
