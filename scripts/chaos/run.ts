@@ -12,6 +12,7 @@
 // work). Output of the child processes: .cache/chaos/. Not part of `npm test`.
 import { Stack, pidOfWorkerId, sleep, until } from './harness.ts';
 import type { Child } from './harness.ts';
+import type { EmulatorOptions } from '../../emulator/index.ts';
 import { NETBOX_PATHS, measure, printHeader, printRow, printSummary } from './metrics.ts';
 import type { Row } from './metrics.ts';
 
@@ -36,6 +37,8 @@ interface Scenario {
   readonly name: string;
   readonly short?: boolean;
   readonly env?: Record<string, string>;
+  /** Emulator options on top of the stack's (cost model). */
+  readonly emulator?: EmulatorOptions;
   /** Intents only in the folder, for controllers to load (no intents-table rows written here). */
   readonly fromFolder?: boolean;
   run(ctx: Context): Promise<void>;
@@ -131,10 +134,13 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'kill9-during-verify',
+    // Reads cost 1 ms per object here, so that verify (a re-read of NetBox) lasts long enough to be caught.
+    emulator: { readMsPerObject: 1 },
     run: singleRun((ctx, id) => killWorkerWhen(ctx, id, 'the verify step', () => true, ['verify'])),
   },
   {
     name: 'kill9-during-record',
+    emulator: { readMsPerObject: 1 },
     run: singleRun(async (ctx, id) => {
       // The record step updates the intent's row: holding that row makes the step wait where it can be killed.
       await until('the verify step', () => stepRunning(ctx, id, ['verify']), 120_000, 5);
@@ -231,7 +237,6 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'commit-then-timeout',
-    short: true,
     env: { NETBOX_TIMEOUT: '2' },
     async run(ctx) {
       ctx.faultAt = Date.now();
@@ -256,6 +261,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'postgres-connections-killed',
+    short: true,
     run: singleRun(async (ctx) => {
       await until('templates being written', () => templatePosts(ctx) >= 20, 120_000, 5);
       ctx.faultAt = Date.now();
@@ -302,7 +308,7 @@ const SCENARIOS: Scenario[] = [
 
 async function runScenario(scenario: Scenario): Promise<Row> {
   const started = Date.now();
-  const stack = await Stack.start({ scenario: scenario.name, ...(scenario.env ? { env: scenario.env } : {}) });
+  const stack = await Stack.start({ scenario: scenario.name, ...(scenario.env ? { env: scenario.env } : {}), ...(scenario.emulator ? { emulator: scenario.emulator } : {}) });
   const ctx: Context = { stack, workers: [], processIds: new Set(), faultAt: 0, notes: [] };
   try {
     await stack.putIntent(INTENT, scenario.fromFolder === true);
