@@ -1,6 +1,6 @@
 // Logs a lost Postgres or Redis connection once, and its return once, however many connections
 // of the process fail and however many times they retry. ioredis reconnects with backoff
-// (retryStrategy below); pg opens a new connection for the next query. Without this, every
+// (retryStrategy in redis-options.ts); pg opens a new connection for the next query. Without this, every
 // failed attempt of every connection logged a warning with a stack.
 import type { Logger } from '../logging/index.ts';
 import { isConnectionError } from './checks.ts';
@@ -99,13 +99,4 @@ export function watchPool<T extends PoolLike>(pool: T, logger: Logger | undefine
   });
   pool.on('connect', () => connectionRestored('postgres', logger));
   return pool;
-}
-
-/**
- * ioredis `retryStrategy`: reconnect after 100 ms, doubling up to 5 s, with jitter so that many
- * clients do not reconnect in step. Never gives up: a long-running process waits for Redis.
- */
-export function redisRetryDelay(times: number): number {
-  const base = Math.min(100 * 2 ** Math.min(times - 1, 6), 5_000);
-  return Math.round(base / 2 + Math.random() * (base / 2));
 }

@@ -4,7 +4,7 @@
  */
 export { checkPostgres, checkRedis, isConnectionError, postgresAddress, redisAddress, ServiceUnavailableError, waitForServices } from './checks.ts';
 export type { ServiceCheck, UnavailableService, WaitForServicesOptions } from './checks.ts';
-export { connectionLost, connectionRestored, isConnectionDown, redisErrorHandler, redisRetryDelay, watchPool, watchRedisClient } from './connection-state.ts';
+export { connectionLost, connectionRestored, isConnectionDown, redisErrorHandler, watchPool, watchRedisClient } from './connection-state.ts';
 export type { ConnectedSystem } from './connection-state.ts';
-export { redisConnectionOptions } from './redis-options.ts';
+export { redisConnectionOptions, redisRetryDelay } from './redis-options.ts';
 export type { RedisConnectionOptions } from './redis-options.ts';

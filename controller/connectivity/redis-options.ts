@@ -1,5 +1,4 @@
 import type { AppConfig } from '../config/index.ts';
-import { redisRetryDelay } from './connection-state.ts';
 
 /** How every netbox-gitops connection reaches Redis, before per-use settings are added. */
 export interface RedisConnectionOptions {
@@ -23,4 +22,13 @@ export function redisConnectionOptions(redis: AppConfig['redis']): RedisConnecti
     ...(redis.password.isEmpty ? {} : { password: redis.password.reveal() }),
     retryStrategy: redisRetryDelay,
   };
+}
+
+/**
+ * ioredis `retryStrategy`: reconnect after 100 ms, doubling up to 5 s, with jitter so that many
+ * clients do not reconnect in step. Never gives up: a long-running process waits for Redis.
+ */
+export function redisRetryDelay(times: number): number {
+  const base = Math.min(100 * 2 ** Math.min(times - 1, 6), 5_000);
+  return Math.round(base / 2 + Math.random() * (base / 2));
 }
