@@ -26,6 +26,7 @@ export type {
   CatalogueModuleType,
   CatalogueStats,
   CatalogueVendor,
+  LibraryProvider,
   TemplateKind,
   TemplateSet,
   TemplateSpec,

@@ -116,3 +116,21 @@ export interface CatalogueStats {
   readonly moduleTypeTemplates: Readonly<Partial<Record<TemplateKind, number>>>;
   readonly durationMs: number;
 }
+
+/**
+ * The devicetype-library at its current revision, as the workflow engine and the controller
+ * consume it. Implementations keep the parsed catalogue (memoised, cached per revision): a worker
+ * calls `current()` for every process.
+ */
+export interface LibraryProvider {
+  /** The catalogue at the revision last seen by {@link LibraryProvider.refresh} (refreshing first when none was seen). */
+  current(): Promise<Catalogue>;
+  /** Fetches (Git) or re-hashes (folder) the library; `changed` when the revision differs from the last one seen. */
+  refresh(): Promise<{ readonly revision: string; readonly changed: boolean }>;
+  /**
+   * The catalogue at a Git ref (tag, branch, commit) or a content revision, for intents that pin
+   * the library (`spec.library.ref`). Providers that cannot serve other revisions leave it out.
+   * @throws ResourceError when the ref is not available.
+   */
+  at?(ref: string): Promise<Catalogue>;
+}

@@ -41,6 +41,7 @@ export type {
   Intent,
   IntentInput,
   IntentKind,
+  IntentRef,
   IntentMetadata,
   IntentPolicy,
   IntentStatus,

@@ -23,6 +23,12 @@ export const INTENT_API_VERSION = `${INTENT_GROUP}/${INTENT_VERSION}` as const;
 export const INTENT_KINDS = ['VendorSet', 'DeviceTypeSet'] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];
 
+/** The identity of one intent (`kind` + `metadata.name`): unique per kind. */
+export interface IntentRef {
+  readonly kind: IntentKind;
+  readonly name: string;
+}
+
 /** Kubernetes object names (DNS-1123 subdomain), so a file can be applied with kubectl unchanged. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

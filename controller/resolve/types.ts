@@ -1,12 +1,8 @@
 import type { TemplateSet } from '../catalogue/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
-import type { IgnoreFieldsRule } from '../intents/index.ts';
+import type { IgnoreFieldsRule, IntentRef } from '../intents/index.ts';
 
-/** Which intent an object of the desired state comes from. */
-export interface IntentRef {
-  readonly kind: 'VendorSet' | 'DeviceTypeSet';
-  readonly name: string;
-}
+export type { IntentRef } from '../intents/index.ts';
 
 /** How the engine treats an intent's objects. */
 export interface IntentPolicy {

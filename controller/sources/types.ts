@@ -1,12 +1,7 @@
-import type { Catalogue } from '../catalogue/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
-import type { IntentKind, LoadedIntent, LoadedNotification } from '../intents/index.ts';
+import type { IntentKind, IntentRef, LoadedIntent, LoadedNotification } from '../intents/index.ts';
 
-/** The identity of one intent: unique per kind. */
-export interface IntentRef {
-  readonly kind: IntentKind;
-  readonly name: string;
-}
+export type { IntentRef } from '../intents/index.ts';
 
 export interface ReconcileRequestOptions {
   readonly createdBy?: string;
@@ -24,19 +19,7 @@ export interface ReconcileRequester {
   requestReconcile(ref: IntentRef, options?: ReconcileRequestOptions): Promise<unknown>;
 }
 
-/** The devicetype-library at its current revision, as the workflow engine consumes it. */
-export interface LibraryProvider {
-  /** The catalogue at the revision last seen by {@link LibraryProvider.refresh} (refreshing first when none was seen). */
-  current(): Promise<Catalogue>;
-  /** Fetches (Git) or re-hashes (folder) the library; `changed` when the revision differs from the last one seen. */
-  refresh(): Promise<{ revision: string; changed: boolean }>;
-  /**
-   * The catalogue at a Git ref (tag, branch, commit) or a content revision, for intents that pin
-   * the library (`spec.library.ref`). Providers that cannot serve other revisions leave it out.
-   * @throws ResourceError when the ref is not available.
-   */
-  at?(ref: string): Promise<Catalogue>;
-}
+export type { LibraryProvider } from '../catalogue/index.ts';
 
 /** An intent document that failed validation but still names its kind and `metadata.name`. */
 export interface InvalidIntent {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Pool } from '../db/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ChangeRecord, NetBoxPort, WriteChunk } from '../reconcile/index.ts';
-import type { IntentStore, JsonObject, LibraryProvider, ProcessRecord, StepNotice, WorkflowIntentRef } from './types.ts';
+import type { IntentStore, JsonObject, LibraryProvider, ProcessRecord, StepNotice, IntentRef } from './types.ts';
 
 /** Resolved tuning values (defaults applied). */
 export interface Tuning {
@@ -66,7 +66,7 @@ export interface StepContext {
   /** Records revisions on the process row. */
   setRevisions(revisions: { libraryRevision?: string | null; intentRevision?: string | null }): Promise<void>;
   /** Publishes a drift.changed event for the process's intent. */
-  driftChanged(intent: WorkflowIntentRef): void;
+  driftChanged(intent: IntentRef): void;
   /** Reports something people should hear about (drift found or gone, an upgrade available); never throws. */
   notice(notice: Omit<StepNotice, 'processId'>): Promise<void>;
 }
@@ -88,12 +88,12 @@ export interface WorkflowDefinition<Form = unknown> {
   readonly form: z.ZodType<Form>;
   readonly steps: readonly StepDefinition[];
   /** The intent a process of this workflow works on, from its form; such processes never overlap per intent. */
-  intentOf?(form: Form): WorkflowIntentRef | undefined;
+  intentOf?(form: Form): IntentRef | undefined;
   /**
    * Every intent the process holds the run lock of, when it works on several at once (default:
    * `intentOf`'s). No process of any of them runs beside it.
    */
-  intentsOf?(form: Form): readonly WorkflowIntentRef[];
+  intentsOf?(form: Form): readonly IntentRef[];
 }
 
 const SKIPPED = '__skipped';

@@ -1,6 +1,6 @@
 import type { Plan } from '../reconcile/index.ts';
 import type { DriftResult } from './drift.ts';
-import type { JsonObject, StepNotice, WorkflowIntentRef } from './types.ts';
+import type { JsonObject, StepNotice, IntentRef } from './types.ts';
 
 const BLOCKED_SAMPLE = 10;
 
@@ -15,7 +15,7 @@ function countByAction(plan: Plan): Record<string, number> {
  * before differ now), drift resolved (the intent had drift and has none), prune blocked (a
  * delete NetBox would refuse appeared). Repeats of the same drift tell nothing new.
  */
-export function driftNotices(intent: WorkflowIntentRef, mode: string, plan: Plan, result: DriftResult): Omit<StepNotice, 'processId'>[] {
+export function driftNotices(intent: IntentRef, mode: string, plan: Plan, result: DriftResult): Omit<StepNotice, 'processId'>[] {
   if (!result.recorded) return [];
   const name = `${intent.kind}/${intent.name}`;
   const byAction = countByAction(plan);

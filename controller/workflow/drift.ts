@@ -1,7 +1,7 @@
 import type { Pool } from '../db/index.ts';
 import { ValidationError } from '../errors/index.ts';
 import type { Plan, PlanOperation } from '../reconcile/index.ts';
-import type { JsonObject, WorkflowIntentRef } from './types.ts';
+import type { JsonObject, IntentRef } from './types.ts';
 
 export interface DriftResult {
   /** False when the intent has no row in `intents` (e.g. an import's generated intent). */
@@ -30,7 +30,7 @@ function diffOf(op: PlanOperation): JsonObject {
  * are deleted. Also stamps intents.last_reconcile_at / last_process_id, and appends a
  * drift_history row when the counts by action differ from the intent's last one. One statement.
  */
-export async function replaceDrift(pool: Pool, intent: WorkflowIntentRef, plan: Plan, processId: string): Promise<DriftResult> {
+export async function replaceDrift(pool: Pool, intent: IntentRef, plan: Plan, processId: string): Promise<DriftResult> {
   const seen = new Map<string, { object_kind: string; identity: string; action: string; diff: JsonObject; reason: string | null }>();
   for (const op of plan.operations) {
     seen.set(`${op.kind}\0${op.identity}`, { object_kind: op.kind, identity: op.identity, action: op.action, diff: diffOf(op), reason: op.reason ?? null });

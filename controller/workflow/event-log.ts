@@ -3,7 +3,7 @@
 // row's lock until it commits, so sequence numbers follow commit order, whichever component
 // (worker, API replica, controller) wrote them; the events are published on Redis after commit.
 import type { Pool, PoolClient } from '../db/index.ts';
-import type { StepStatus, WorkflowEvent, WorkflowEventType, WorkflowIntentRef } from './types.ts';
+import type { StepStatus, WorkflowEvent, WorkflowEventType, IntentRef } from './types.ts';
 
 type Queryable = Pool | PoolClient;
 
@@ -14,7 +14,7 @@ export interface EventDraft {
   readonly status?: StepStatus;
   readonly step?: NonNullable<WorkflowEvent['step']>;
   /** drift.changed: the intent whose drift changed (default: the process's). */
-  readonly intent?: WorkflowIntentRef;
+  readonly intent?: IntentRef;
 }
 
 /** A `process_events` row as `to_jsonb` renders it inside a statement's result. */
@@ -24,7 +24,7 @@ export interface EventRow {
   readonly type: WorkflowEventType;
   readonly status: string | null;
   readonly step: WorkflowEvent['step'] | null;
-  readonly intent: WorkflowIntentRef | null;
+  readonly intent: IntentRef | null;
   readonly at: string | Date;
 }
 
@@ -60,7 +60,7 @@ export function eventsCte(source: string, drafts: readonly EventDraft[], values:
 export const EVENTS_COLUMN = `(SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.seq), '[]'::jsonb) FROM ev) AS events`;
 
 export function toWorkflowEvent(process: EventProcess, row: EventRow): WorkflowEvent {
-  const intent = row.intent ?? (process.intent_kind !== null && process.intent_name !== null ? ({ kind: process.intent_kind, name: process.intent_name } as WorkflowIntentRef) : null);
+  const intent = row.intent ?? (process.intent_kind !== null && process.intent_name !== null ? ({ kind: process.intent_kind, name: process.intent_name } as IntentRef) : null);
   return {
     type: row.type,
     seq: row.seq,

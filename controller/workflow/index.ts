@@ -65,6 +65,6 @@ export type {
   WorkflowEvent,
   WorkflowEventType,
   WorkflowInfo,
-  WorkflowIntentRef,
+  IntentRef,
   WorkflowService,
 } from './types.ts';

@@ -3,7 +3,7 @@
 // Kubernetes status writer and `netbox-gitops get`; the engine's tables, so the SQL lives here.
 import type { Pool } from '../db/index.ts';
 import { RECONCILE_WORKFLOW } from './registry.ts';
-import type { ProcessError, ProcessStatus, WorkflowIntentRef } from './types.ts';
+import type { ProcessError, ProcessStatus, IntentRef } from './types.ts';
 
 /** A reconcile process as the readiness of an intent needs it. */
 export interface IntentProcessSummary {
@@ -95,7 +95,7 @@ function processOf(json: ProcessJson | null): IntentProcessSummary | null {
  * The state of the given intents (all of them when `refs` is undefined), ordered by kind and
  * name. One statement: the lateral reads use the processes' (intent_kind, intent_name) index.
  */
-export async function readIntentStates(pool: Pool, refs?: readonly WorkflowIntentRef[]): Promise<IntentState[]> {
+export async function readIntentStates(pool: Pool, refs?: readonly IntentRef[]): Promise<IntentState[]> {
   const keys = refs === undefined ? null : refs.map((ref) => `${ref.kind}/${ref.name}`);
   const reconciles = `FROM processes p WHERE p.intent_kind = i.kind AND p.intent_name = i.name AND p.workflow_name = $2`;
   const { rows } = await pool.query<StateRow>(
@@ -135,7 +135,7 @@ export async function readIntentStates(pool: Pool, refs?: readonly WorkflowInten
 }
 
 /** Drift rows of one intent with the given action (e.g. `blocked`), as `kind identity`, oldest first. */
-export async function readDriftObjects(pool: Pool, ref: WorkflowIntentRef, action: string, limit = 50): Promise<string[]> {
+export async function readDriftObjects(pool: Pool, ref: IntentRef, action: string, limit = 50): Promise<string[]> {
   const { rows } = await pool.query<{ object_kind: string; identity: string }>(
     `SELECT d.object_kind, d.identity FROM drift d JOIN intents i ON i.id = d.intent_id
       WHERE i.kind = $1 AND i.name = $2 AND d.action = $3 ORDER BY d.first_seen, d.object_kind, d.identity LIMIT $4`,

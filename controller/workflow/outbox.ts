@@ -7,7 +7,7 @@ import { withTransaction } from '../db/index.ts';
 import { readBackChunk, recordsOfLanded } from '../reconcile/index.ts';
 import type { NetBoxPort, WriteChunk } from '../reconcile/index.ts';
 import { insertAudit } from './store.ts';
-import type { WorkflowIntentRef } from './types.ts';
+import type { IntentRef } from './types.ts';
 
 type Queryable = Pick<Pool, 'query'>;
 
@@ -66,7 +66,7 @@ export async function resolvePendingWrites(pool: Pool, processId: string, netbox
       if (!chunk) return undefined;
       const { landed } = await readBackChunk(netbox, chunk, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
       const audited = recordsOfLanded(landed, 'restart');
-      const intent = row.intent_kind !== null && row.intent_name !== null ? ({ kind: row.intent_kind, name: row.intent_name } as WorkflowIntentRef) : null;
+      const intent = row.intent_kind !== null && row.intent_name !== null ? ({ kind: row.intent_kind, name: row.intent_name } as IntentRef) : null;
       await insertAudit(client, { processId: row.process_id, intent, correlationId: row.correlation_id, userId: row.created_by }, audited, row.chunk_id);
       return audited.length;
     });

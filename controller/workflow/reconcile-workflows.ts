@@ -27,7 +27,7 @@ import { replaceDrift } from './drift.ts';
 import { driftNotices } from './drift-notices.ts';
 import { catalogueAt, catalogueFor } from './library-pin.ts';
 import { ApplyRejectedError, NotConvergedError, StepCancelledError } from './errors.ts';
-import type { JsonObject, JsonValue, WorkflowIntentRef } from './types.ts';
+import type { JsonObject, JsonValue, IntentRef } from './types.ts';
 
 /** Where a reconcile's intents come from: the store, a form, or the CLI's folder. */
 interface IntentSource {
@@ -47,7 +47,7 @@ const MAX_WARNINGS = 50;
 
 const json = (value: unknown): JsonValue => value as JsonValue;
 
-function refOf(intent: Pick<Intent, 'kind' | 'metadata'>): WorkflowIntentRef {
+function refOf(intent: Pick<Intent, 'kind' | 'metadata'>): IntentRef {
   return { kind: intent.kind, name: intent.metadata.name };
 }
 
@@ -390,7 +390,7 @@ async function recordDrift(ctx: StepContext, plan: Plan): Promise<JsonObject> {
   if (!only?.stored) {
     return { recorded: false, reason: out.intents.length === 1 ? 'the intent is not in the intent store (generated from a form)' : 'drift is recorded per intent by its reconcile', drift: driftCount(plan) };
   }
-  const ref: WorkflowIntentRef = { kind: only.kind, name: only.name };
+  const ref: IntentRef = { kind: only.kind, name: only.name };
   const result = await replaceDrift(ctx.db(), ref, plan, ctx.process.id);
   if (result.added + result.removed + result.modified > 0) ctx.driftChanged(ref);
   for (const notice of driftNotices(ref, only.mode, plan, result)) await ctx.notice(notice);

@@ -1,6 +1,6 @@
 import type { Pool } from '../db/index.ts';
 import type { ProcessRow } from './store.ts';
-import type { WorkflowIntentRef } from './types.ts';
+import type { IntentRef } from './types.ts';
 
 /** Held while a process runs; release() when the run ends (it also ends with the connection). */
 export interface RunLock {
@@ -8,7 +8,7 @@ export interface RunLock {
 }
 
 /** How a process names the intents it holds, in `processes.state.lockedIntents`. */
-export function lockName(intent: WorkflowIntentRef): string {
+export function lockName(intent: IntentRef): string {
   return `${intent.kind}/${intent.name}`;
 }
 
@@ -20,7 +20,7 @@ export function lockName(intent: WorkflowIntentRef): string {
  * intent never overlap, even across a retry's backoff, and a CLI apply of a folder never runs
  * beside a scheduled reconcile of one of its intents. Returns undefined when busy.
  */
-export async function acquireRunLock(pool: Pool, row: ProcessRow, intents: readonly WorkflowIntentRef[]): Promise<RunLock | undefined> {
+export async function acquireRunLock(pool: Pool, row: ProcessRow, intents: readonly IntentRef[]): Promise<RunLock | undefined> {
   const names = [...new Set(intents.map(lockName))].sort();
   const keys = names.length > 0 ? names.map((n) => `netbox-gitops:intent:${n}`) : [`netbox-gitops:process:${row.id}`];
   const client = await pool.connect();

@@ -21,7 +21,7 @@ import { recordProcessFinished } from '../metrics/index.ts';
 import { insertAudit, insertStep, selectProcess, toProcessRecord, updateProcess } from './store.ts';
 import type { ProcessRow, Revisions, StepFinish } from './store.ts';
 import { TERMINAL_STATUSES } from './types.ts';
-import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, StepStatus, WorkflowIntentRef, ProcessObserver } from './types.ts';
+import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, StepStatus, IntentRef, ProcessObserver } from './types.ts';
 
 /** What a step found, written with the next statement: revisions, and events (drift.changed). */
 type Carry = Revisions & { readonly events?: readonly EventDraft[] };
@@ -65,7 +65,7 @@ export type RunOutcome =
   | {
       readonly kind: 'done';
       readonly status: ProcessStatus | 'ignored';
-      readonly intent: WorkflowIntentRef | null;
+      readonly intent: IntentRef | null;
       /** Job ids of processes queued behind this one for the same intent. */
       readonly followers: readonly string[];
     }
@@ -129,8 +129,8 @@ function draftsOf(carry: Carry, pending: PendingFinish | undefined): EventDraft[
   return [...(carry.events ?? []), ...(pending ? [stepEvent(pending.ref, pending.status)] : [])];
 }
 
-function intentRef(row: ProcessRow): WorkflowIntentRef | null {
-  return row.intent_kind !== null && row.intent_name !== null ? ({ kind: row.intent_kind, name: row.intent_name } as WorkflowIntentRef) : null;
+function intentRef(row: ProcessRow): IntentRef | null {
+  return row.intent_kind !== null && row.intent_name !== null ? ({ kind: row.intent_kind, name: row.intent_name } as IntentRef) : null;
 }
 
 async function finishProcess(
@@ -175,7 +175,7 @@ export interface RunOptions {
 }
 
 /** The intents a process holds while it runs: its workflow's `intentsOf`, else its own intent. */
-function lockedIntentsOf(workflow: WorkflowDefinition, row: ProcessRow): readonly WorkflowIntentRef[] {
+function lockedIntentsOf(workflow: WorkflowDefinition, row: ProcessRow): readonly IntentRef[] {
   const own = intentRef(row);
   if (!workflow.intentsOf) return own ? [own] : [];
   const parsed = workflow.form.safeParse(row.form_data);

@@ -14,7 +14,7 @@ import type {
   StepRecord,
   StepStatus,
   WorkflowEvent,
-  WorkflowIntentRef,
+  IntentRef,
 } from './types.ts';
 
 type Queryable = Pool | PoolClient;
@@ -76,8 +76,8 @@ interface AuditRow {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-function intentOf(kind: string | null, name: string | null): WorkflowIntentRef | null {
-  return kind !== null && name !== null ? ({ kind, name } as WorkflowIntentRef) : null;
+function intentOf(kind: string | null, name: string | null): IntentRef | null {
+  return kind !== null && name !== null ? ({ kind, name } as IntentRef) : null;
 }
 
 export function toProcessRecord(row: ProcessRow): ProcessRecord {
@@ -166,7 +166,7 @@ export async function countAudit(db: Queryable, processId: string): Promise<numb
 
 export interface NewProcess {
   readonly workflowName: string;
-  readonly intent: WorkflowIntentRef | undefined;
+  readonly intent: IntentRef | undefined;
   readonly correlationId: string;
   readonly createdBy: string | null;
   readonly form: JsonObject;
@@ -339,7 +339,7 @@ export async function finishStep(
 /** The audit context of one process: who and why, copied onto each change row. */
 export interface AuditContext {
   readonly processId: string;
-  readonly intent: WorkflowIntentRef | null;
+  readonly intent: IntentRef | null;
   readonly correlationId: string | null;
   readonly userId: string | null;
 }

@@ -1,7 +1,7 @@
-import type { Catalogue } from '../catalogue/index.ts';
+import type { LibraryProvider } from '../catalogue/index.ts';
 import type { AppConfig } from '../config/index.ts';
 import type { Pool } from '../db/index.ts';
-import type { Intent, IntentKind } from '../intents/index.ts';
+import type { Intent, IntentKind, IntentRef } from '../intents/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { NetBoxPort } from '../reconcile/index.ts';
 
@@ -22,11 +22,7 @@ export const ACTIVE_STATUSES: readonly ProcessStatus[] = ['created', 'running', 
 export const STEP_STATUSES = ['created', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-/** The intent a process works on (`kind` + `metadata.name`). */
-export interface WorkflowIntentRef {
-  readonly kind: IntentKind;
-  readonly name: string;
-}
+export type { IntentRef } from '../intents/index.ts';
 
 /** An intent as the store holds it. */
 export interface StoredIntent {
@@ -44,17 +40,7 @@ export interface IntentStore {
   get(kind: IntentKind, name: string): Promise<StoredIntent | undefined>;
 }
 
-/**
- * The devicetype-library at its current revision. Implementations keep the parsed catalogue
- * (memoised, cached per revision): a worker calls `current()` for every process.
- */
-export interface LibraryProvider {
-  current(): Promise<Catalogue>;
-  /** Fetches the library source; `changed` when the revision moved. */
-  refresh(): Promise<{ readonly revision: string; readonly changed: boolean }>;
-  /** The catalogue at a Git ref or content revision (intents that pin the library); optional. */
-  at?(ref: string): Promise<Catalogue>;
-}
+export type { LibraryProvider } from '../catalogue/index.ts';
 
 /** Knobs of the engine; every field has a default. */
 export interface EngineTuning {
@@ -99,7 +85,7 @@ export interface EngineTuning {
 export interface StepNotice {
   /** e.g. `drift.detected`; the observer decides what it means. */
   readonly type: string;
-  readonly intent?: WorkflowIntentRef;
+  readonly intent?: IntentRef;
   /** One line for people. */
   readonly summary: string;
   readonly details: JsonObject;
@@ -150,7 +136,7 @@ export interface ProcessRecord {
   readonly workflowId: string;
   readonly workflowName: string;
   readonly status: ProcessStatus;
-  readonly intent: WorkflowIntentRef | null;
+  readonly intent: IntentRef | null;
   readonly correlationId: string | null;
   readonly createdBy: string | null;
   /** The validated form (defaults applied). */
@@ -210,7 +196,7 @@ export interface AuditRecord {
   readonly before: JsonValue;
   readonly after: JsonValue;
   readonly details: JsonValue;
-  readonly intent: WorkflowIntentRef | null;
+  readonly intent: IntentRef | null;
   readonly correlationId: string | null;
   readonly userId: string | null;
   readonly timestamp: string;
@@ -291,7 +277,7 @@ export interface WorkflowEvent {
   /** The process status (process.*), or the step status (step.updated). */
   readonly status?: string;
   readonly step?: { readonly name: string; readonly position: number; readonly attempt: number; readonly status: StepStatus };
-  readonly intent?: WorkflowIntentRef;
+  readonly intent?: IntentRef;
   /** ISO 8601. */
   readonly at: string;
 }
@@ -309,7 +295,7 @@ export interface WorkflowService {
    * queued process when one has not started yet; when one is running or waiting, returns a
    * follow-up process that runs once after it (one follow-up, however many requests).
    */
-  requestReconcile(intent: WorkflowIntentRef, options?: StartOptions): Promise<ProcessRecord>;
+  requestReconcile(intent: IntentRef, options?: StartOptions): Promise<ProcessRecord>;
   getProcess(id: string): Promise<ProcessDetail | undefined>;
   /** Step attempts of several processes in one query (for list views), by process id. */
   getSteps(processIds: readonly string[]): Promise<Map<string, StepRecord[]>>;
