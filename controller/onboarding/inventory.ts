@@ -1,7 +1,7 @@
 import { TEMPLATE_KINDS } from '../catalogue/index.ts';
 import type { TemplateKind } from '../catalogue/index.ts';
 import { takeSnapshot } from '../reconcile/index.ts';
-import type { NetBoxPort, NetBoxRecord, Snapshot } from '../reconcile/index.ts';
+import type { NetBoxPort, NetBoxRecord, NetBoxState } from '../reconcile/index.ts';
 import { tagSlugsOf } from './records.ts';
 import type { Inventory, InventoryManufacturer, InventoryType } from './types.ts';
 
@@ -31,7 +31,7 @@ export async function readInventory(api: NetBoxPort, options: ReadInventoryOptio
 }
 
 /** Builds the inventory of the manufacturers in `slugs` from a snapshot that covers them. */
-export function inventoryOf(snapshot: Snapshot, slugs: ReadonlySet<string>): Inventory {
+export function inventoryOf(snapshot: NetBoxState, slugs: ReadonlySet<string>): Inventory {
   const manufacturers: InventoryManufacturer[] = [...snapshot.manufacturers.entries()]
     .filter(([slug]) => slugs.has(slug))
     .map(([slug, record]) => ({

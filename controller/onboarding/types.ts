@@ -1,5 +1,5 @@
 import type { TemplateKind } from '../catalogue/index.ts';
-import type { NetBoxRecord, Snapshot } from '../reconcile/index.ts';
+import type { NetBoxRecord, NetBoxState } from '../reconcile/index.ts';
 
 /** A manufacturer as NetBox holds it. */
 export interface InventoryManufacturer {
@@ -36,7 +36,7 @@ export interface Inventory {
   readonly deviceTypes: readonly InventoryType[];
   readonly moduleTypes: readonly InventoryType[];
   /** The engine's snapshot the inventory was built from: the classification plans against it. */
-  readonly snapshot: Snapshot;
+  readonly snapshot: NetBoxState;
 }
 
 /** How a NetBox type was paired with a library definition. */

@@ -7,7 +7,7 @@ import { intentTag, typeIdentity } from './identity.ts';
 import type { NetBoxPort } from './netbox-port.ts';
 import { buildPlan } from './plan.ts';
 import { takeSnapshot } from './snapshot.ts';
-import type { Snapshot, SnapshotScope } from './snapshot.ts';
+import type { NetBoxState, SnapshotScope } from './snapshot.ts';
 import type { ApplyResult, ChangeRecord, Plan } from './types.ts';
 import { WriteGovernor } from './write-governor.ts';
 
@@ -45,7 +45,7 @@ export async function hashLocalImages(intents: readonly DesiredIntent[]): Promis
 
 export interface PlanResult {
   readonly plan: Plan;
-  readonly snapshot: Snapshot;
+  readonly snapshot: NetBoxState;
   /** sha256 of the local images the intents upload, by file (what the plan compared). */
   readonly imageHashes: Map<string, string>;
   /** CPU time spent diffing and planning, in milliseconds. */

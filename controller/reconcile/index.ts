@@ -1,7 +1,7 @@
 export { buildPlan, phaseOf } from './plan.ts';
 export type { PlanOptions } from './plan.ts';
 export { takeSnapshot, planTemplateReads } from './snapshot.ts';
-export type { Snapshot, SnapshotScope, ParentKey } from './snapshot.ts';
+export type { NetBoxState, SnapshotScope, ParentKey } from './snapshot.ts';
 export { applyPlan, recordsOfLanded } from './apply.ts';
 export type { ApplyOptions } from './apply.ts';
 export { readBackChunk } from './read-back.ts';

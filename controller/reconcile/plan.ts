@@ -7,7 +7,7 @@ import { formatIntentRef, intentTag, INTENT_TAG_PREFIX, OWNER_TAG, templateIdent
 import type { NetBoxRecord } from './netbox-port.ts';
 import { diffFields, normaliseValue, valuesEqual } from './normalise.ts';
 import { refId } from './snapshot.ts';
-import type { ParentKey, Snapshot } from './snapshot.ts';
+import type { ParentKey, NetBoxState } from './snapshot.ts';
 import type { FieldChange, ObjectKind, ParentRef, Plan, PlanAction, PlanOperation, PlanSummary } from './types.ts';
 
 interface Owners {
@@ -66,7 +66,7 @@ export interface PlanOptions {
  * Diffs the desired state of some intents against a snapshot and returns the plan: a plain,
  * stably ordered list of operations with a summary. Pure: no I/O.
  */
-export function buildPlan(intents: readonly DesiredIntent[], snapshot: Snapshot, options: PlanOptions = {}): Plan {
+export function buildPlan(intents: readonly DesiredIntent[], snapshot: NetBoxState, options: PlanOptions = {}): Plan {
   const warnings: string[] = [];
   const { manufacturers, types } = mergeIntents(intents, options.localImageHashes ?? new Map(), warnings);
   const ops: PlanOperation[] = [];
@@ -332,7 +332,7 @@ function base(kind: ObjectKind, identity: string, vendor: string, o: Owners): Pi
   return { kind, identity, vendor, intents: intentsOf(o), enforce: o.enforce };
 }
 
-function planManufacturer(m: MergedManufacturer, snapshot: Snapshot, ops: PlanOperation[], unchanged: (n?: number) => void): void {
+function planManufacturer(m: MergedManufacturer, snapshot: NetBoxState, ops: PlanOperation[], unchanged: (n?: number) => void): void {
   const actual = snapshot.manufacturers.get(m.slug);
   const desired: Record<string, unknown> = { name: m.name, slug: m.slug };
   if (m.description !== undefined) desired.description = m.description;
@@ -359,7 +359,7 @@ function unmanagedReason(kind: string): string {
 
 function planType(
   t: MergedType,
-  snapshot: Snapshot,
+  snapshot: NetBoxState,
   ops: PlanOperation[],
   unchanged: (n?: number) => void,
   references: Record<string, number>,
@@ -431,7 +431,7 @@ function planTemplates(
   t: MergedType,
   parent: ParentRef,
   parentId: number | undefined,
-  snapshot: Snapshot,
+  snapshot: NetBoxState,
   ops: PlanOperation[],
   unchanged: (n?: number) => void,
   references: Record<string, number>,
@@ -513,7 +513,7 @@ function noteReference(
 }
 
 /** Creates the ownership tags that the plan's writes put on objects, where NetBox lacks them. */
-function planTags(intents: readonly DesiredIntent[], snapshot: Snapshot, ops: PlanOperation[]): void {
+function planTags(intents: readonly DesiredIntent[], snapshot: NetBoxState, ops: PlanOperation[]): void {
   const used = new Map<string, boolean>();
   for (const op of ops) {
     const tags = (op.desired?.tags ?? op.changes?.tags?.after) as readonly string[] | undefined;
@@ -537,7 +537,7 @@ function planImages(
   t: MergedType,
   parent: ParentRef,
   actual: NetBoxRecord | undefined,
-  snapshot: Snapshot,
+  snapshot: NetBoxState,
   ops: PlanOperation[],
   unchanged: (n?: number) => void,
 ): void {
@@ -576,7 +576,7 @@ function planPrune(
   intents: readonly DesiredIntent[],
   manufacturers: ReadonlyMap<string, MergedManufacturer>,
   types: ReadonlyMap<string, MergedType>,
-  snapshot: Snapshot,
+  snapshot: NetBoxState,
   ops: PlanOperation[],
 ): void {
   const pruning = intents.filter((i) => i.policy.prune);

@@ -9,8 +9,11 @@ import type { NetBoxPort, NetBoxRecord } from './netbox-port.ts';
 /** Parent key of a template in a snapshot: `device-type:12` or `module-type:7`. */
 export type ParentKey = `${'device-type' | 'module-type'}:${number}`;
 
-/** The part of NetBox an intent covers, read in as few requests as the API allows. */
-export interface Snapshot {
+/**
+ * NetBox's state in the part the intents cover (what `takeSnapshot` reads, in as few requests as
+ * the API allows). Not an `IntentSnapshot`, which is a revision of the intents from a source.
+ */
+export interface NetBoxState {
   readonly netboxVersion: string;
   readonly tags: ReadonlyMap<string, NetBoxRecord>;
   /** By lower-case slug. */
@@ -48,7 +51,7 @@ const DEFAULT_PAGE = 1000;
 const IDS_PER_REQUEST = 200;
 
 /** Reads NetBox for the given scope. */
-export async function takeSnapshot(api: NetBoxPort, scope: SnapshotScope): Promise<Snapshot> {
+export async function takeSnapshot(api: NetBoxPort, scope: SnapshotScope): Promise<NetBoxState> {
   const limit = pLimit(scope.concurrency ?? 4);
   const [status, tagList, manufacturerList] = await Promise.all([
     api.status(),

@@ -3,4 +3,4 @@ export { findConflicts, findConflictsByIntent } from './conflicts.ts';
 export type { IntentSourceInfo } from './conflicts.ts';
 export { pinOf, resolvePinned } from './pinned.ts';
 export type { ResolverInput } from './resolver.ts';
-export type { IntentRef, IntentPolicy, DesiredManufacturer, DesiredDeviceType, DesiredModuleType, DesiredIntent, DesiredState } from './types.ts';
+export type { IntentRef, ReconcilePolicy, DesiredManufacturer, DesiredDeviceType, DesiredModuleType, DesiredIntent, DesiredState } from './types.ts';

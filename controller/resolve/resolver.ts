@@ -4,7 +4,7 @@ import type { ValidationIssue } from '../errors/index.ts';
 import { compileIntentPattern, intentKey, selectsAllVendors } from '../intents/index.ts';
 import type { DeviceTypeSetIntent, Intent, IntentPattern, LoadedIntent, VendorSetIntent } from '../intents/index.ts';
 import { findConflicts } from './conflicts.ts';
-import type { DesiredDeviceType, DesiredIntent, DesiredManufacturer, DesiredModuleType, DesiredState, IntentPolicy } from './types.ts';
+import type { DesiredDeviceType, DesiredIntent, DesiredManufacturer, DesiredModuleType, DesiredState, ReconcilePolicy } from './types.ts';
 
 type Path = readonly (string | number)[];
 
@@ -29,7 +29,7 @@ function reporterFor(source: Pick<LoadedIntent, 'file' | 'locate'> | undefined, 
   return { error: (p, m) => at('error', p, m), warning: (p, m) => at('warning', p, m) };
 }
 
-function policyOf(intent: Intent): IntentPolicy {
+function policyOf(intent: Intent): ReconcilePolicy {
   const s = intent.spec;
   return {
     mode: s.mode,

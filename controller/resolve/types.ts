@@ -1,14 +1,14 @@
 import type { TemplateSet } from '../catalogue/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
-import type { IgnoreFieldsRule, IntentRef } from '../intents/index.ts';
+import type { IgnoreFieldsRule, IntentPolicy, IntentRef } from '../intents/index.ts';
 
 export type { IntentRef } from '../intents/index.ts';
 
-/** How the engine treats an intent's objects. */
-export interface IntentPolicy {
-  readonly mode: 'observe' | 'enforce';
-  readonly prune: boolean;
-  readonly adopt: boolean;
+/**
+ * How the engine treats an intent's objects: the intent's own policy fields the diff reads (see
+ * the intent's `IntentPolicy`), plus what a DeviceTypeSet manages of its types.
+ */
+export interface ReconcilePolicy extends Pick<IntentPolicy, 'mode' | 'prune' | 'adopt'> {
   /** Reconcile component templates of the device and module types. */
   readonly components: boolean;
   /** Upload front/rear elevation images where the library has them. */
@@ -53,7 +53,7 @@ export interface DesiredModuleType {
 /** What one intent asks NetBox to hold: the resolver's output, the diff engine's input. */
 export interface DesiredIntent {
   readonly ref: IntentRef;
-  readonly policy: IntentPolicy;
+  readonly policy: ReconcilePolicy;
   readonly manufacturers: readonly DesiredManufacturer[];
   readonly deviceTypes: readonly DesiredDeviceType[];
   readonly moduleTypes: readonly DesiredModuleType[];

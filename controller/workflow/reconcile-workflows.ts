@@ -17,7 +17,7 @@ import {
 } from '../intents/index.ts';
 import type { DeviceTypeImportFormInput, Intent, VendorImportFormInput } from '../intents/index.ts';
 import { applyAndVerify, buildPlan, driftCount, hashLocalImages, planIntents, scopeOf, takeSnapshot } from '../reconcile/index.ts';
-import type { ChangeRecord, Plan, ReconcileResult, Snapshot } from '../reconcile/index.ts';
+import type { ChangeRecord, Plan, ReconcileResult, NetBoxState } from '../reconcile/index.ts';
 import type { Catalogue } from '../catalogue/index.ts';
 import { resolvePinned } from '../resolve/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
@@ -59,7 +59,7 @@ function refOf(intent: Pick<Intent, 'kind' | 'metadata'>): IntentRef {
 export interface ReconcileMemory {
   desired?: readonly DesiredIntent[];
   /** NetBox's state for the intents' scope, as the snapshot step read it. */
-  netboxState?: Snapshot;
+  netboxState?: NetBoxState;
   imageHashes?: Map<string, string>;
   plan?: Plan;
   /** The plan after applying (the apply step's last re-plan), which verify checks. */

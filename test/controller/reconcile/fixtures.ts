@@ -1,5 +1,5 @@
 import type { TemplateSet } from '../../../controller/catalogue/index.ts';
-import type { DesiredDeviceType, DesiredIntent, DesiredModuleType, IntentPolicy } from '../../../controller/resolve/index.ts';
+import type { DesiredDeviceType, DesiredIntent, DesiredModuleType, ReconcilePolicy } from '../../../controller/resolve/index.ts';
 
 /** A small device type with every kind of reference the engine must order. */
 export function deviceType(model: string, overrides: Partial<DesiredDeviceType> = {}): DesiredDeviceType {
@@ -44,16 +44,16 @@ export function moduleType(model: string, overrides: Partial<DesiredModuleType> 
   };
 }
 
-export function policy(overrides: Partial<IntentPolicy> = {}): IntentPolicy {
+export function policy(overrides: Partial<ReconcilePolicy> = {}): ReconcilePolicy {
   return { mode: 'enforce', prune: false, adopt: false, components: true, images: false, ignoreFields: [], ...overrides };
 }
 
-export function deviceTypeSet(name: string, deviceTypes: readonly DesiredDeviceType[], p: Partial<IntentPolicy> = {}): DesiredIntent {
+export function deviceTypeSet(name: string, deviceTypes: readonly DesiredDeviceType[], p: Partial<ReconcilePolicy> = {}): DesiredIntent {
   const manufacturers = [...new Set(deviceTypes.map((d) => d.manufacturer))].map((slug) => ({ slug, name: slug === 'acme' ? 'Acme' : slug, managed: false }));
   return { ref: { kind: 'DeviceTypeSet', name }, policy: policy(p), manufacturers, deviceTypes, moduleTypes: [] };
 }
 
-export function vendorSet(name: string, manufacturers: { slug: string; name: string; description?: string }[], p: Partial<IntentPolicy> = {}): DesiredIntent {
+export function vendorSet(name: string, manufacturers: { slug: string; name: string; description?: string }[], p: Partial<ReconcilePolicy> = {}): DesiredIntent {
   return {
     ref: { kind: 'VendorSet', name },
     policy: policy({ components: false, ...p }),
