@@ -108,7 +108,8 @@ export async function applyAndVerify(api: NetBoxPort, intents: readonly DesiredI
   while (rounds < maxRounds) {
     rounds += 1;
     last = await applyPlan(api, current, { ...options, governor });
-    records.push(...last.records);
+    // Not push(...records): a whole-library import has more records than a call has arguments.
+    for (const record of last.records) records.push(record);
     totals = { requests: totals.requests + last.requests, unknownOutcomes: totals.unknownOutcomes + last.unknownOutcomes, readBacks: totals.readBacks + last.readBacks };
     if (last.cancelled) break;
     verify = (await planIntents(api, intents, replanOptions)).plan;
