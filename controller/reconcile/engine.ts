@@ -97,7 +97,8 @@ const WRITES: ReadonlySet<string> = new Set(['create', 'update', 'delete']);
  */
 export async function applyAndVerify(api: NetBoxPort, intents: readonly DesiredIntent[], plan: Plan, options: RoundsOptions = {}): Promise<ReconcileResult> {
   const governor = options.governor ?? new WriteGovernor(options.tuning);
-  const maxRounds = Math.max(1, options.maxRounds ?? 4);
+  // Nothing to write: the plan is its own verification (NetBox was read for it just now).
+  const maxRounds = pendingWrites(plan) === 0 ? 0 : Math.max(1, options.maxRounds ?? 4);
   const records: ChangeRecord[] = [];
   let totals = { requests: 0, unknownOutcomes: 0, readBacks: 0 };
   let current = plan;
