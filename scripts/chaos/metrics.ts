@@ -74,6 +74,13 @@ export async function measure(
   }
   const auditRows = Number(audit[0]?.n ?? 0);
   if (auditRows !== objects) notes.push(`audit ${auditRows < objects ? 'misses' : 'exceeds'} objects by ${Math.abs(auditRows - objects)}`);
+  if (auditRows > objects) {
+    const { rows: twice } = await stack.db.pool.query<{ what: string; n: string }>(
+      `SELECT object_kind || ' ' || object_identity AS what, count(*) AS n FROM audit_log WHERE action = 'create'
+        GROUP BY object_kind, object_identity HAVING count(*) > 1 ORDER BY count(*) DESC, 1 LIMIT 3`,
+    );
+    if (twice.length > 0) notes.push(`create audited more than once: ${twice.map((t) => `${t.what} ×${t.n}`).join(', ')}`);
+  }
   if (Number(audit[0]?.other ?? 0) > 0) notes.push(`+${audit[0]?.other} update/delete audit rows`);
   return {
     scenario: run.scenario,

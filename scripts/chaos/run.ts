@@ -118,7 +118,29 @@ async function untilCompleted(ctx: Context, rounds: number): Promise<void> {
 
 // ------------------------------------------------------------------ scenarios
 
+/** Puts the workload's intent and two more on other Arista series (all three want the Arista manufacturer). */
+async function threeIntents(ctx: Context): Promise<string[]> {
+  const names = [INTENT.metadata.name];
+  for (const [i, include] of SECOND_INTENTS.entries()) {
+    const intent = { ...INTENT, metadata: { name: `chaos-more-${i}` }, spec: { ...INTENT.spec, include: [include] } };
+    names.push((await ctx.stack.putIntent(intent)).name);
+  }
+  return names;
+}
+
 const SCENARIOS: Scenario[] = [
+  {
+    // No fault: what three concurrent reconciles of overlapping intents give by themselves.
+    name: 'no-fault-three-intents',
+    async run(ctx) {
+      const ids = await Promise.all((await threeIntents(ctx)).map((n) => startReconcile(ctx, n)));
+      ctx.faultAt = Date.now();
+      for (const id of ids) {
+        const end = await waitTerminal(ctx, id);
+        if (end.status !== 'completed') ctx.notes.push(`${end.status}: ${end.error?.message.slice(0, 120) ?? ''}`);
+      }
+    },
+  },
   {
     name: 'kill9-before-first-write',
     run: singleRun((ctx, id) => killWorkerWhen(ctx, id, 'the diff or apply step before any write', () => allWrites(ctx) === 0, ['diff', 'apply'])),
@@ -158,12 +180,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'sigterm-under-load',
     async run(ctx) {
-      const names = [INTENT.metadata.name];
-      for (const [i, include] of SECOND_INTENTS.entries()) {
-        const intent = { ...INTENT, metadata: { name: `chaos-more-${i}` }, spec: { ...INTENT.spec, include: [include] } };
-        names.push((await ctx.stack.putIntent(intent)).name);
-      }
-      const ids = await Promise.all(names.map((n) => startReconcile(ctx, n)));
+      const ids = await Promise.all((await threeIntents(ctx)).map((n) => startReconcile(ctx, n)));
       await until('templates being written', () => templatePosts(ctx) >= 20, 120_000, 5);
       const victim = ctx.workers[0] as Child;
       ctx.faultAt = Date.now();
