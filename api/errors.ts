@@ -4,7 +4,7 @@ import { AppError, ConfigurationError, IntegrationError, ResourceError, Validati
 import type { ValidationIssue } from '../controller/errors/index.ts';
 import { ProcessNotFoundError, ProcessStateError, WorkflowNotFoundError } from '../controller/workflow/index.ts';
 
-/** The seed's error body (section 7.3), returned for every error of the REST API. */
+/** The error body `{error, message, details, timestamp, request_id}`, returned for every error of the REST API. */
 export interface ErrorBody {
   /** Machine-readable code, e.g. validation_error, not_found, unauthorized. */
   readonly error: string;
@@ -121,7 +121,7 @@ export function errorResponse(error: unknown, requestId: string): { readonly sta
 export const errorSchema = {
   $id: 'Error',
   type: 'object',
-  description: "The seed's error format: every 4xx/5xx answer of the REST API",
+  description: 'The error format of every 4xx/5xx answer of the REST API',
   required: ['error', 'message', 'details', 'timestamp', 'request_id'],
   properties: {
     error: { type: 'string', description: 'machine-readable code: validation_error, not_found, unauthorized, forbidden, conflict, rate_limited, ...' },

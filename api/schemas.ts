@@ -520,7 +520,7 @@ export function ref(id: (typeof SHARED_SCHEMAS)[number]['$id']): { readonly $ref
   return { $ref: `${id}#` };
 }
 
-/** Error responses a route may give, all in the seed's format. */
+/** Error responses a route may give, all with the one error body (`ErrorBody`, api/errors.ts). */
 export function errorResponses(...codes: readonly number[]): Record<number, { readonly $ref: string; readonly description: string }> {
   const descriptions: Record<number, string> = {
     401: 'missing, unknown or revoked token',

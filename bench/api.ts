@@ -164,7 +164,7 @@ export async function benchApi(options: { readonly processes?: number; readonly 
   try {
     await migrate(pool);
     const deps = await createApiDeps(config, logger, { pool, queueName });
-    await deps.workflows.listWorkflows(); // registers the workflows rows the seed refers to
+    await deps.workflows.listWorkflows(); // registers the workflows rows processes refer to
     const seedSeconds = await seedProcesses(pool, count);
     const { token } = await createToken(pool, { name: 'bench', role: 'viewer' });
     // No rate limit: the load comes from one address. NetBox is not part of this benchmark.

@@ -190,7 +190,7 @@ export async function benchDashboard(options: { readonly processes?: number; rea
       requester: { requestReconcile: async () => undefined },
     });
     const deps = await createApiDeps(config, logger, { pool, queueName, scheduleQueue });
-    await deps.workflows.listWorkflows(); // registers the workflows rows the seed refers to
+    await deps.workflows.listWorkflows(); // registers the workflows rows processes refer to
     const seedStarted = performance.now();
     await seedDashboard(pool, processes);
     const { upserted } = await scheduler.syncSchedules();

@@ -1,7 +1,8 @@
 /**
  * A NetBox emulator for tests, benchmarks and demos: it speaks the NetBox REST API for the
  * dcim catalogue endpoints netbox-gitops uses, with switchable latency, a cost model and faults.
- * It is not NetBox; NetBox's recorded behaviour (../shared/netbox/) is its specification.
+ * It is not NetBox; what a real NetBox 4.5.10 answered (recorded requests and its OpenAPI schema,
+ * replayed by test/emulator/recordings.test.ts) is its specification.
  */
 export { startEmulator, EmulatorOptionError, EmulatorSeedError } from './server.ts';
 export type { Emulator, EmulatorOptions, EmulatorStats, EmulatorStore, FaultConfig } from './types.ts';

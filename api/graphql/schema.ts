@@ -1,5 +1,5 @@
 /**
- * The GraphQL schema: the seed's section 5.2 (Workflow, Process, ProcessStep, ProcessStatus,
+ * The GraphQL schema: orchestrator-core's shape (Workflow, Process, ProcessStep, ProcessStatus,
  * queries workflows / workflow / processes / process, mutations startWorkflow / cancelProcess,
  * subscriptions processUpdates / workflowEvents) plus WAITING, step statuses (SKIPPED), paging,
  * retry and reconcile mutations, intents and drift.

@@ -15,7 +15,7 @@ const idParams = {
 
 const OPERATOR = { access: 'operator' } as const;
 
-/** Workflows and processes: the seed's section 5.1, under /api/v1. */
+/** Workflows and processes (list, start, read, cancel, retry, steps, events), under /api/v1. */
 export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { workflows } = ctx.deps;
 

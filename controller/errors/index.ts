@@ -1,8 +1,8 @@
 /**
  * Named error classes shared by every part of netbox-gitops. Each carries readonly context
  * fields and a message that says what to do; wrap lower-level failures with `{ cause }`.
- * The seed's classification (WorkflowError, ValidationError, IntegrationError, ResourceError,
- * ConfigurationError) is kept; AppError is their common base.
+ * Five classes (WorkflowError, ValidationError, IntegrationError, ResourceError,
+ * ConfigurationError) classify every failure; AppError is their common base.
  */
 export class AppError extends Error {
   /** Stable machine-readable code, used by the API's error format. */

@@ -1,5 +1,5 @@
 /**
- * The seed's two import forms (orchestrator-core FormPages), kept as the input of the
+ * The two import forms, VendorImportForm and DeviceTypeImportForm (orchestrator-core FormPages), kept as the input of the
  * `task_import_vendors` / `task_import_device_types` workflows and mapped onto intents so an
  * import is just a reconcile of a generated intent.
  */
@@ -51,7 +51,7 @@ export interface FormIntentOptions {
  */
 export function intentFromVendorImportForm(form: VendorImportFormInput, options: FormIntentOptions = {}): VendorSetIntent {
   const { selected_vendors: selected } = parseForm(VendorImportForm, form);
-  // "all" anywhere in the selection means every vendor (the seed's form allows it beside others).
+  // "all" anywhere in the selection means every vendor (the form allows it beside others).
   const all = selected.includes(ALL_VENDORS);
   const vendors = all ? [ALL_VENDORS] : selected;
   const name = options.name ?? (all ? 'import-vendors-all' : `import-vendors-${shortHash([...vendors].sort().join('\n'))}`);

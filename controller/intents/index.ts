@@ -1,6 +1,6 @@
 /**
  * Intents: the declarative format (VendorSet, DeviceTypeSet) shared by Git files, Kubernetes
- * custom resources and API bodies — its zod schema, loader with source positions, the seed's
+ * custom resources and API bodies — its zod schema, loader with source positions, the two
  * import forms, and the generated JSON Schema and CRDs.
  */
 export {

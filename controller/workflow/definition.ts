@@ -82,7 +82,7 @@ export interface StepDefinition {
 
 export interface WorkflowDefinition<Form = unknown> {
   readonly name: string;
-  /** The seed's target: CREATE, MODIFY, RECONCILE, SYSTEM... (at most 50 characters). */
+  /** What the workflow does to NetBox, as orchestrator-core's targets: CREATE, MODIFY, RECONCILE, SYSTEM... (at most 50 characters). */
   readonly target: string;
   readonly description: string;
   readonly form: z.ZodType<Form>;

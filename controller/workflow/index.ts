@@ -1,5 +1,5 @@
 /**
- * The workflow engine (the seed's orchestrator-core on BullMQ + Postgres): workflows registered
+ * The workflow engine (orchestrator-core's model on BullMQ + Postgres): workflows registered
  * by name with a zod form and ordered steps; processes recorded with their steps and audit
  * rows; workers that run them with retries, cancellation, crash takeover and per-intent
  * serialisation; events recorded per process in commit order and published on Redis pub/sub.

@@ -1,6 +1,6 @@
 // The reconcile pipeline — resolve → snapshot → diff → apply (enforce only) → verify → record —
 // as one set of typed steps, for every way into NetBox: reconcile_intent (an intent from the
-// store, what the controller schedules), the seed's two import forms (an intent generated from
+// store, what the controller schedules), the two import forms (an intent generated from
 // the form), and apply_intents (`netbox-gitops apply`: the intents of a folder, recorded like any
 // other process). The step outputs are the checkpoint a resumed process continues from; what a
 // run keeps in memory (desired state, NetBox state, plans) is rebuilt from them when needed.

@@ -40,7 +40,7 @@ async function gql(role: Role | null, query: string, variables: Record<string, u
 const PROCESS_FIELDS = 'id workflowId workflowName status formData state intent { kind name } correlationId createdBy currentStep error attempts createdAt updatedAt startedAt completedAt';
 
 describe('queries and mutations', () => {
-  it('starts a workflow (operator) and reads it back with the seed’s field names', async () => {
+  it('starts a workflow (operator) and reads it back with orchestrator-core’s field names', async () => {
     const started = await gql('operator', `mutation($f: JSON!) { startWorkflow(name: "task_import_vendors", formData: $f) { ${PROCESS_FIELDS} steps { stepName } } }`, { f: { selected_vendors: ['acme'] } }, { 'x-correlation-id': 'gql-start-1' });
     expect(started.errors).toBeUndefined();
     const process = started.data?.startWorkflow as Record<string, unknown>;

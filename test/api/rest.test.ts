@@ -21,7 +21,7 @@ function expectErrorBody(body: Record<string, unknown>, code: string, requestId?
 }
 
 describe('error format and correlation id', () => {
-  it('answers an unknown route with 404 in the seed format, request_id = X-Correlation-ID', async () => {
+  it('answers an unknown route with 404 in the error format, request_id = X-Correlation-ID', async () => {
     const r = await api.request('viewer', { url: '/api/v1/nope', headers: { 'x-correlation-id': 'trace-404.a_b' } });
     expect(r.statusCode).toBe(404);
     expect(r.headers['x-correlation-id']).toBe('trace-404.a_b');

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     expect(c.corsOrigins).toEqual([]);
   });
 
-  it("reads the seed's variables", () => {
+  it('reads the documented variables', () => {
     const c = loadConfig({
       DATABASE_HOST: 'db',
       DATABASE_PORT: '6543',

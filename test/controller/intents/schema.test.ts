@@ -173,7 +173,7 @@ describe('validateIntentObject', () => {
   });
 });
 
-describe('the seed import forms', () => {
+describe('the import forms', () => {
   it('maps VendorImportForm, defaulting to all vendors', () => {
     const all = intentFromVendorImportForm({});
     expect(all).toMatchObject({ kind: 'VendorSet', metadata: { name: 'import-vendors-all' }, spec: { vendors: ['all'], mode: 'enforce', prune: false } });

@@ -109,7 +109,7 @@ describe('resolveIntents', () => {
     expect(intent.moduleTypes.length).toBe(catalogue.moduleTypes.length);
   });
 
-  it('reads vendors: [all] (the list form, as in CRs and the seed form) like vendors: all', async () => {
+  it('reads vendors: [all] (the list form, as in CRs and the import form) like vendors: all', async () => {
     const state = await resolveText(`${header('VendorSet', 'all')}  vendors: [all]
 `);
     expect(state.issues.filter((i) => i.severity === 'error')).toEqual([]);

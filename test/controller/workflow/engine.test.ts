@@ -326,7 +326,7 @@ describe('starting workflows', () => {
     expect(list.every((w) => typeof w.id === 'string')).toBe(true);
   });
 
-  it('imports vendors and device types from the library through the seed forms', async () => {
+  it('imports vendors and device types from the library through the import forms', async () => {
     const vendors = await engine.service.startWorkflow('task_import_vendors', { selected_vendors: ['Nabu Casa'] });
     expect(vendors.intent?.kind).toBe('VendorSet');
     const v = await waitForStatus(engine.service, vendors.id, ['completed', 'failed']);
