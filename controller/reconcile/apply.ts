@@ -300,7 +300,14 @@ class ApplyRun {
   async #existing(group: Group, refused: readonly { item: ChunkItem; errors: unknown }[], sends: number, error: NetBoxError): Promise<void> {
     const chunk: WriteChunk = { id: randomUUID(), kind: group.kind, action: 'create', attempt: sends, items: refused.map((r) => r.item) };
     const { landed, missing } = await this.#readBack(chunk);
-    await this.#confirm(chunk, landed, 'read-back');
+    if (sends > 1) {
+      // Sent before, with the answer lost: what NetBox holds is that earlier write of ours.
+      await this.#confirm(chunk, landed, 'read-back');
+    } else {
+      // Never sent before: another run (a reconcile of an overlapping intent) wrote it and
+      // audited it. Use it, but record no change of ours — audit rows stay equal to writes.
+      for (const { item, actual } of landed) if (actual?.id !== undefined) this.ids.set(`${item.op.kind}:${item.op.identity}`, actual.id);
+    }
     const left = new Set(missing);
     for (const r of refused) if (left.has(r.item)) this.#fail(r.item.op, 'refused', describeErrors(r.errors, error.message), r.errors);
   }
