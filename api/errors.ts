@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenNameTakenError, TokenNotFoundError } from '../controller/auth/index.ts';
+import { isConnectionError } from '../controller/connectivity/index.ts';
 import { AppError, ConfigurationError, IntegrationError, ResourceError, ValidationError, WorkflowError } from '../controller/errors/index.ts';
 import type { ValidationIssue } from '../controller/errors/index.ts';
 import { ProcessNotFoundError, ProcessStateError, WorkflowNotFoundError } from '../controller/workflow/index.ts';
@@ -101,6 +102,11 @@ function mapError(error: unknown, requestId: string): Mapped {
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
   if (status === 413) return { status, code: 'payload_too_large', message: fastifyError.message ?? 'request body is too large', details: null };
   if (status === 429) return { status, code: 'rate_limited', message: fastifyError.message ?? 'too many requests', details: null };
+  if (isConnectionError(error)) {
+    // Postgres or Redis went away under the request (restart, pg_terminate_backend, failover): the
+    // pool drops that connection and the next request gets a new one, so the client may retry.
+    return { status: 503, code: 'service_unavailable', message: `a connection to the database or queue was lost; try again (request_id ${requestId})`, details: null };
+  }
   if (status >= 400 && status < 500) {
     // fastify's own client errors (bad JSON, unsupported media type...): their messages describe the request only.
     return { status, code: status === 415 ? 'unsupported_media_type' : 'bad_request', message: fastifyError.message ?? 'bad request', details: null };
