@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/program.ts';
 import type { CliContext } from '../../cli/context.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 /** A CLI context whose output the test can read; the emulator command needs no configuration. */
 function testContext(): { ctx: CliContext; output: () => string } {
@@ -23,10 +24,6 @@ function testContext(): { ctx: CliContext; output: () => string } {
   return { ctx, output: () => text };
 }
 
-async function waitFor(predicate: () => boolean): Promise<void> {
-  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 /** The program with exits turned into exceptions, also on the subcommand (commander copies settings at creation). */
 async function program(ctx: CliContext, args: readonly string[]): Promise<Command> {
   const root = (await buildProgram(ctx, args)).exitOverride();
@@ -39,7 +36,7 @@ describe('netbox-gitops emulator', () => {
     const { ctx, output } = testContext();
     const args = ['emulator', '--port', '0', '--version', '4.1', '--token', 'cli-test-token', '--latency-ms', '5', '--workers', '2'];
     const done = (await program(ctx, args)).parseAsync(args, { from: 'user' });
-    await waitFor(() => output().includes('\n'));
+    await waitUntil('the line with the URL', () => output().includes('\n'), 30_000, 10);
     const line = output().split('\n')[0] ?? '';
     expect(line).toMatch(/^NetBox emulator \(not NetBox; for tests and demos\) serving the NetBox 4\.1\.11 API at http:\/\/127\.0\.0\.1:\d+ — token cli-test-token/);
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0] ?? '';

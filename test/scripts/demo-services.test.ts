@@ -14,6 +14,7 @@ import { Secret } from '../../controller/config/index.ts';
 import { checkPostgres, checkRedis } from '../../controller/connectivity/index.ts';
 import { findPostgres, onPath } from '../../scripts/local-services.ts';
 import { closedPort } from '../helpers/tcp-proxy.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const redisServer = await onPath('redis-server', process.env.PATH);
@@ -58,14 +59,6 @@ function demo(env: Record<string, string>): DemoRun {
   return { child, out: () => out, err: () => err, exited };
 }
 
-async function until(what: string, check: () => boolean, ms = 90_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('npm run demo: Postgres and Redis first', () => {
   it('with Redis not running and redis-server not installed: says what is missing and how to get it, exits 1', async () => {
     const port = await closedPort();
@@ -87,7 +80,7 @@ describe('npm run demo: Postgres and Redis first', () => {
     const tools = { node: process.execPath, ...(npm ? { npm } : {}) };
     const run = demo({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), PATH: pathWith({ 'redis-server': redisServer as string, ...tools }) });
     const started = /started a private Redis \(.*\) on 127\.0\.0\.1:(\d+) in (\S+), removed at the end/;
-    await until('the private Redis', () => started.test(run.out()) || run.child.exitCode !== null);
+    await waitUntil('the private Redis', () => started.test(run.out()) || run.child.exitCode !== null, 90_000, 100);
     const [, privatePort, dir] = started.exec(run.out()) as RegExpExecArray;
     const privateRedis = { host: '127.0.0.1', port: Number(privatePort), db: 0, password: new Secret('') };
     expect(await checkRedis(privateRedis)).toEqual({ ok: true });
@@ -105,7 +98,7 @@ describe('npm run demo: Postgres and Redis first', () => {
     const port = await closedPort();
     const run = demo({ DATABASE_HOST: '127.0.0.1', DATABASE_PORT: String(port) });
     const started = /started a private Postgres \(.*\) on 127\.0\.0\.1:(\d+) in (\S+), removed at the end/;
-    await until('the private Postgres', () => started.test(run.out()) || run.child.exitCode !== null);
+    await waitUntil('the private Postgres', () => started.test(run.out()) || run.child.exitCode !== null, 90_000, 100);
     const [, privatePort, dir] = started.exec(run.out()) as RegExpExecArray;
     const privatePostgres = { host: '127.0.0.1', port: Number(privatePort), name: 'postgres', user: 'postgres', password: new Secret(''), poolSize: 1 };
     expect(await checkPostgres(privatePostgres)).toEqual({ ok: true });

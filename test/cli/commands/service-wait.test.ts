@@ -14,7 +14,8 @@ import type { TestDatabase } from '../../helpers/database.ts';
 import { LIBRARY_PATH } from '../../helpers/library.ts';
 import { closedPort, createTcpProxy } from '../../helpers/tcp-proxy.ts';
 import type { TcpProxy } from '../../helpers/tcp-proxy.ts';
-import { tempDir, uniqueName, waitFor } from '../../controller/sources/helpers.ts';
+import { tempDir, uniqueName } from '../../controller/sources/helpers.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/netbox-gitops.js');
 const config = loadConfig(process.env);
@@ -136,10 +137,10 @@ describe('start-up with Postgres or Redis unreachable', () => {
     const postgres = await createTcpProxy({ host: db.database.host, port: db.database.port });
     proxies.push(postgres);
     const worker = start(['worker', '--wait-for-services', '60'], { DATABASE_URL: databaseUrlOn(postgres.port) });
-    await waitFor(() => worker.logs(/^waiting up to 60 s for Postgres/).length === 1 || worker.child.exitCode !== null, 30_000, 'the worker to wait');
+    await waitUntil('the worker to wait', () => worker.logs(/^waiting up to 60 s for Postgres/).length === 1 || worker.child.exitCode !== null, 30_000, 50);
     expect(worker.child.exitCode).toBeNull();
     await postgres.start();
-    await waitFor(() => worker.logs(/workflow worker ready/).length === 1 || worker.child.exitCode !== null, 60_000, 'the worker to start');
+    await waitUntil('the worker to start', () => worker.logs(/workflow worker ready/).length === 1 || worker.child.exitCode !== null, 60_000, 50);
     expect(worker.logs(/^Postgres and Redis answer; starting$/)).toHaveLength(1);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
@@ -154,11 +155,11 @@ describe('a connection lost while running', () => {
     proxies.push(redis);
     await redis.start();
     const worker = start(['worker'], { DATABASE_URL: db.url, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis.port) });
-    await waitFor(() => worker.logs(/workflow worker ready/).length === 1 || worker.child.exitCode !== null, 60_000, 'the worker to start');
+    await waitUntil('the worker to start', () => worker.logs(/workflow worker ready/).length === 1 || worker.child.exitCode !== null, 60_000, 50);
     expect(worker.child.exitCode).toBeNull();
 
     await redis.stop();
-    await waitFor(() => worker.logs(/^Redis connection lost/).length > 0, 30_000, 'the loss to be logged');
+    await waitUntil('the loss to be logged', () => worker.logs(/^Redis connection lost/).length > 0, 30_000, 50);
     // Its five connections keep retrying (100 ms, doubling to 5 s); none of that is logged again.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(worker.logs(/^Redis connection lost/)).toHaveLength(1);
@@ -167,7 +168,7 @@ describe('a connection lost while running', () => {
     expect(worker.logs(/^(?!Redis connection lost).*(Connection is closed|ECONNREFUSED|Redis)/)).toEqual([]);
 
     await redis.start();
-    await waitFor(() => worker.logs(/^Redis connection restored/).length > 0, 30_000, 'the return to be logged');
+    await waitUntil('the return to be logged', () => worker.logs(/^Redis connection restored/).length > 0, 30_000, 50);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(worker.logs(/^Redis connection restored/)).toHaveLength(1);
     expect(worker.logs(/^Redis connection lost/)).toHaveLength(1);

@@ -8,7 +8,8 @@ import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, waitFor, writeFile } from './helpers.ts';
+import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, writeFile } from './helpers.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 let db: TestDatabase;
 let library: ScratchLibrary;
@@ -55,8 +56,8 @@ describe('conflicting intents under the controller', () => {
       syncChannel: uniqueName('sync'),
     });
     await controller.start();
-    await waitFor(() => controller?.isLeader === true, 15_000, 'leadership');
-    await waitFor(async () => (await db.pool.query(`SELECT 1 FROM intents WHERE source = $1`, [source.id])).rowCount === 4, 15_000, 'the first sync');
+    await waitUntil('leadership', () => controller?.isLeader === true, 15_000, 50);
+    await waitUntil('the first sync', async () => (await db.pool.query(`SELECT 1 FROM intents WHERE source = $1`, [source.id])).rowCount === 4, 15_000, 50);
 
     const rows = await db.pool.query<{ name: string; status: string; status_message: string | null }>(
       `SELECT name, status, status_message FROM intents WHERE source = $1 ORDER BY name`,

@@ -3,7 +3,8 @@ import { createController, createFolderIntentSource, hashIntentFolder } from '..
 import type { Controller, IntentSnapshot, IntentSource } from '../../../controller/sources/index.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
+import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 let db: TestDatabase;
 const folders: ReturnType<typeof tempDir>[] = [];
@@ -45,7 +46,7 @@ describe('folder intent source', () => {
     });
     try {
       for (let i = 0; i < 5; i += 1) writeFile(dir, `burst-${i}.yaml`, vendorSetYaml(`burst-${i}`));
-      await waitFor(() => calls > 0, 10_000, 'the debounced change');
+      await waitUntil('the debounced change', () => calls > 0, 10_000, 50);
       // Well past another debounce period: a second call would have come by now.
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       expect(calls).toBe(1);
@@ -88,12 +89,12 @@ describe('folder intent source', () => {
         syncChannel: uniqueName('sync'),
       });
       await controller.start();
-      await waitFor(() => controller?.isLeader === true, 15_000, 'leadership');
+      await waitUntil('leadership', () => controller?.isLeader === true, 15_000, 50);
       expect(loads).toHaveLength(1);
       expect(requester.keys()).toEqual(['VendorSet/seed']);
 
       for (let i = 0; i < 5; i += 1) writeFile(dir, `new-${i}.yaml`, vendorSetYaml(`new-${i}`));
-      await waitFor(() => loads.length > 1, 10_000, 'the sync after the burst');
+      await waitUntil('the sync after the burst', () => loads.length > 1, 10_000, 50);
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       expect(loads).toHaveLength(2);
       expect(loads[1]?.intents).toHaveLength(6);

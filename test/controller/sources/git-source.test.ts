@@ -13,7 +13,8 @@ import { createScratchLibrary } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
+import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 let db: TestDatabase;
 let scratch: ReturnType<typeof tempDir>;
@@ -94,7 +95,7 @@ beforeAll(async () => {
     syncChannel: uniqueName('sync'),
   });
   await controller.start();
-  await waitFor(() => controller.isLeader, 15_000, 'leadership');
+  await waitUntil('leadership', () => controller.isLeader, 15_000, 50);
 });
 
 afterAll(async () => {

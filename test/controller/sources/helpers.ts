@@ -9,6 +9,7 @@ import type { AppConfig } from '../../../controller/config/index.ts';
 import { createLogger } from '../../../controller/logging/index.ts';
 import type { Logger } from '../../../controller/logging/index.ts';
 import type { IntentRef, ReconcileRequester, ReconcileRequestOptions } from '../../../controller/sources/index.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 /** The Redis the tests use (REDIS_* from the environment, or 127.0.0.1:6379). */
 export function redisConfig(): AppConfig['redis'] {
@@ -90,11 +91,10 @@ export function git(cwd: string, ...args: string[]): string {
   }).trim();
 }
 
-/** Polls `check` until it returns true; fails after `timeoutMs` (a bound, not a timing assertion). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/**
+ * The old argument order of {@link waitUntil} (test/helpers/wait.ts), kept only for
+ * test/cli/commands/controller.test.ts while the Kubernetes work edits it; use waitUntil.
+ */
+export function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  return waitUntil(what, check, timeoutMs, 50);
 }

@@ -4,7 +4,8 @@ import { createController, createFolderIntentSource, createLeaderElection, reque
 import type { Controller, IntentSource } from '../../../controller/sources/index.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
+import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 let db: TestDatabase;
 let folder: ReturnType<typeof tempDir>;
@@ -60,7 +61,7 @@ describe('leader election', () => {
     );
     try {
       await Promise.all(controllers.map((controller) => controller.start()));
-      await waitFor(() => controllers.some((controller) => controller.isLeader), 15_000, 'a leader');
+      await waitUntil('a leader', () => controllers.some((controller) => controller.isLeader), 15_000, 50);
       // Several renew periods in which the standby keeps trying.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const leaderIndex = controllers.findIndex((controller) => controller.isLeader);
@@ -73,11 +74,11 @@ describe('leader election', () => {
 
       // A webhook that reached the standby is forwarded to the leader over Redis.
       await controllers[standbyIndex]!.triggerSourceSync();
-      await waitFor(() => sources[leaderIndex]!.loads === 2, 10_000, 'the forwarded sync');
+      await waitUntil('the forwarded sync', () => sources[leaderIndex]!.loads === 2, 10_000, 50);
       expect(sources[standbyIndex]!.loads).toBe(0);
 
       await controllers[leaderIndex]!.stop();
-      await waitFor(() => controllers[standbyIndex]!.isLeader, 10_000, 'the standby taking over');
+      await waitUntil('the standby taking over', () => controllers[standbyIndex]!.isLeader, 10_000, 50);
       expect(await redis.get(names.leaderKey)).toBe(`controller-${standbyIndex}`);
       expect(sources[standbyIndex]!.loads).toBe(1);
     } finally {
@@ -107,7 +108,7 @@ describe('leader election', () => {
     firstClient.on('error', () => undefined);
     const first = contender('first', firstClient);
     first.start();
-    await waitFor(() => first.isLeader, 5_000, 'first elected');
+    await waitUntil('first elected', () => first.isLeader, 5_000, 50);
     const second = contender('second', redis);
     second.start();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -115,8 +116,8 @@ describe('leader election', () => {
 
     // The leader loses Redis as a dead or partitioned process would: no renewal, no release.
     firstClient.disconnect();
-    await waitFor(() => second.isLeader, 5_000, 'second taking over after the TTL');
-    await waitFor(() => !first.isLeader, 5_000, 'first stepping down on its own');
+    await waitUntil('second taking over after the TTL', () => second.isLeader, 5_000, 50);
+    await waitUntil('first stepping down on its own', () => !first.isLeader, 5_000, 50);
     expect(await redis.get(key)).toBe('second');
     expect(events).toEqual(expect.arrayContaining(['first elected', 'first deposed', 'second elected']));
     expect(events.indexOf('first elected')).toBe(0);
@@ -142,10 +143,10 @@ describe('leader election', () => {
     });
     try {
       await controller.start();
-      await waitFor(() => controller.isLeader, 15_000, 'leadership');
+      await waitUntil('leadership', () => controller.isLeader, 15_000, 50);
       expect(source.loads).toBe(1);
       await requestSourceSync(redis, undefined, channel);
-      await waitFor(() => source.loads === 2, 10_000, 'the requested sync');
+      await waitUntil('the requested sync', () => source.loads === 2, 10_000, 50);
     } finally {
       await controller.stop();
       await controller.scheduler.queue.obliterate({ force: true }).catch(() => undefined);

@@ -10,7 +10,8 @@ import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
-import { git, memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
+import { git, memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 describe('a library in Git, pinned to a ref', () => {
   let library: ScratchLibrary;
@@ -126,7 +127,7 @@ describe('the controller and pinned intents', () => {
       syncChannel: uniqueName('sync'),
     });
     await controller.start();
-    await waitFor(() => controller.isLeader, 15_000, 'leadership');
+    await waitUntil('leadership', () => controller.isLeader, 15_000, 50);
   });
 
   afterAll(async () => {

@@ -6,7 +6,8 @@ import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from './helpers.ts';
+import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 let db: TestDatabase;
 let folder: ReturnType<typeof tempDir>;
@@ -39,7 +40,7 @@ beforeAll(async () => {
     syncChannel: uniqueName('sync'),
   });
   await controller.start();
-  await waitFor(() => controller.isLeader, 15_000, 'leadership');
+  await waitUntil('leadership', () => controller.isLeader, 15_000, 50);
 });
 
 afterAll(async () => {
@@ -104,7 +105,7 @@ describe('intent schedules', () => {
     writeFile(folder.path, 'fast.yaml', vendorSetYaml('fast', { interval: '1s' }));
     await controller.syncNow();
     expect(requester.keys()).toEqual(['VendorSet/fast']);
-    await waitFor(() => requester.requests.some((request) => request.options?.createdBy === 'schedule'), 20_000, 'a scheduled request');
+    await waitUntil('a scheduled request', () => requester.requests.some((request) => request.options?.createdBy === 'schedule'), 20_000, 50);
     const scheduled = requester.requests.filter((request) => request.options?.createdBy === 'schedule');
     expect(scheduled.map((request) => `${request.ref.kind}/${request.ref.name}`)).toContain('VendorSet/fast');
   });

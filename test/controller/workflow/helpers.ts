@@ -23,6 +23,7 @@ import type { TestDatabase } from '../../helpers/database.ts';
 import { LIBRARY_PATH } from '../../helpers/library.ts';
 import { startNetBox } from '../../helpers/netbox.ts';
 import type { NetBoxFixture } from '../../helpers/netbox.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 let library: LibraryProvider | undefined;
 /** The real library snapshot, parsed once per test file. */
@@ -119,16 +120,7 @@ export function vendorIntent(name: string, count: number, options: { mode?: 'obs
   };
 }
 
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+export { waitFor } from '../../helpers/wait.ts';
 
 /** Waits until a process reaches one of `statuses`; returns its detail. */
 export function waitForStatus(service: WorkflowService, id: string, statuses: readonly ProcessStatus[], timeoutMs = 30_000): Promise<ProcessDetail> {
