@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { isApiVersion, startEmulator } from '../../emulator/index.ts';
+import { requestJson, sendForm } from '../helpers/http.ts';
+import type { Reply } from '../helpers/http.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,11 +15,7 @@ declare module 'vitest' {
   }
 }
 
-export interface Reply<T = unknown> {
-  readonly status: number;
-  readonly body: T;
-  readonly headers: Headers;
-}
+export type { Reply } from '../helpers/http.ts';
 
 /** A NetBox (or the emulator) with the token to use and the version it reports. */
 export interface Target {
@@ -49,20 +47,9 @@ export async function connectTarget(): Promise<Target> {
   const token = givenUrl ? givenToken : (emulator?.token ?? '');
   const readOnlyToken = givenUrl ? inject('netboxReadOnlyToken') || null : emulatorReadOnly;
   const authFor = (t: string): string => (/^nbt_[^.\s]+\.\S+$/.test(t) ? `Bearer ${t}` : `Token ${t}`);
-  const call = async <T>(method: string, path: string, body?: unknown, auth?: string | null): Promise<Reply<T>> => {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const authorization = auth === undefined ? authFor(token) : auth;
-    if (authorization !== null) headers.authorization = authorization;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await response.text();
-    return { status: response.status, body: (text ? parseJson(text) : null) as T, headers: response.headers };
-  };
-  const send = async <T>(method: string, path: string, body: FormData): Promise<Reply<T>> => {
-    const response = await fetch(url + path, { method, headers: { accept: 'application/json', authorization: authFor(token) }, body });
-    const text = await response.text();
-    return { status: response.status, body: (text ? parseJson(text) : null) as T, headers: response.headers };
-  };
+  const call = <T>(method: string, path: string, body?: unknown, auth?: string | null): Promise<Reply<T>> =>
+    requestJson<T>(url, method, path, body, auth === undefined ? authFor(token) : auth);
+  const send = <T>(method: string, path: string, body: FormData): Promise<Reply<T>> => sendForm<T>(url, method, path, body, authFor(token));
   const status = await call<{ 'netbox-version': string }>('GET', '/api/status/');
   if (status.status !== 200) throw new Error(`GET ${url}/api/status/ answered ${status.status}; check NETBOX_URL and NETBOX_TOKEN`);
   const version = status.body['netbox-version'].split('.').slice(0, 2).join('.');
@@ -80,14 +67,6 @@ export async function connectTarget(): Promise<Target> {
       await emulator?.close();
     },
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /** True when the target's NetBox version is at least `major.minor`. */

@@ -1,28 +1,12 @@
 import type { Emulator, Json } from '../../emulator/index.ts';
+import { requestJson } from '../helpers/http.ts';
+import type { Reply } from '../helpers/http.ts';
 
-export interface Reply<T = unknown> {
-  readonly status: number;
-  readonly body: T;
-  readonly headers: Headers;
-}
+export type { Reply } from '../helpers/http.ts';
 
 /** A JSON request to the emulator with its write token (or `auth`; null sends none). */
-export async function call<T = unknown>(emu: Emulator, method: string, path: string, body?: unknown, auth?: string | null): Promise<Reply<T>> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const authorization = auth === undefined ? `Token ${emu.token}` : auth;
-  if (authorization !== null) headers.authorization = authorization;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(emu.url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await response.text();
-  let parsed: unknown = null;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-  }
-  return { status: response.status, body: parsed as T, headers: response.headers };
+export function call<T = unknown>(emu: Emulator, method: string, path: string, body?: unknown, auth?: string | null): Promise<Reply<T>> {
+  return requestJson<T>(emu.url, method, path, body, auth === undefined ? `Token ${emu.token}` : auth);
 }
 
 /** Seeds one manufacturer and one device type; returns their ids. */
