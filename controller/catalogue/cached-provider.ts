@@ -5,7 +5,7 @@ import { deserialize, serialize } from 'node:v8';
 import { checkoutDirectory, readGitRevision, redactUrl } from './git-source.ts';
 import { loadCatalogue } from './load.ts';
 import { indexCatalogue } from './lookup.ts';
-import type { Catalogue } from './types.ts';
+import type { Catalogue, LibraryProvider } from './types.ts';
 import type { Secret } from '../config/index.ts';
 import { ResourceError } from '../errors/index.ts';
 import type { Logger } from '../logging/index.ts';
@@ -53,7 +53,7 @@ export interface LibraryCacheStats {
  * The devicetype-library as the workflow engine and the controller consume it (their
  * LibraryProvider), parsing each revision once per machine, not once per reconcile.
  */
-export interface CachedLibraryProvider {
+export interface CachedLibraryProvider extends LibraryProvider {
   /** The catalogue at the revision last seen by refresh() (refreshing first when none was seen), or at the pin. */
   current(): Promise<Catalogue>;
   /** Fetches (Git) or re-hashes (folder) the library; `changed` when the revision differs from the last one seen. */
