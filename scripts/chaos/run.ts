@@ -155,10 +155,26 @@ const SCENARIOS: Scenario[] = [
     run: singleRun((ctx, id) => killWorkerWhen(ctx, id, 'templates being written', () => templatePosts(ctx) >= 20, ['apply'])),
   },
   {
+    // Verification is the re-read of NetBox after the last write (the apply step's last re-plan,
+    // which the verify step reuses, or the verify step's own read on a resumed run). Reads cost
+    // 1 ms per object here so that it lasts long enough to be caught: the kill comes once writes
+    // have stopped for 400 ms while apply or verify runs.
     name: 'kill9-during-verify',
-    // Reads cost 1 ms per object here, so that verify (a re-read of NetBox) lasts long enough to be caught.
     emulator: { readMsPerObject: 1 },
-    run: singleRun((ctx, id) => killWorkerWhen(ctx, id, 'the verify step', () => true, ['verify'])),
+    run: singleRun((ctx, id) => {
+      let seen = -1;
+      let since = Date.now();
+      const writesStopped = (): boolean => {
+        const writes = allWrites(ctx);
+        if (writes !== seen) {
+          seen = writes;
+          since = Date.now();
+          return false;
+        }
+        return writes > 0 && Date.now() - since > 400;
+      };
+      return killWorkerWhen(ctx, id, 'the re-read of NetBox after the last write', writesStopped, ['apply', 'verify']);
+    }),
   },
   {
     name: 'kill9-during-record',
