@@ -19,7 +19,7 @@ import type { CliContext } from '../context.ts';
 import type { SourceOptions } from './desired.ts';
 import { openLibrary } from './library.ts';
 import { applicableIntents, clientFor, readSavedPlan, refuseStalePlan } from './plan.ts';
-import { parseWait, waitForNetBoxOption } from '../services.ts';
+import { parseWait, waitForNetBoxOption } from '../durations.ts';
 
 interface ApplyOptions extends SourceOptions {
   readonly yes?: boolean;

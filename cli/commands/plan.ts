@@ -11,7 +11,7 @@ import type { DesiredIntent } from '../../controller/resolve/index.ts';
 import { renderPlan } from '../../controller/report/index.ts';
 import type { PlanFormat } from '../../controller/report/index.ts';
 import { ExitCode } from '../context.ts';
-import { waitForNetBoxOption } from '../services.ts';
+import { waitForNetBoxOption } from '../durations.ts';
 import type { CliContext } from '../context.ts';
 import { hasErrors, loadDesired } from './desired.ts';
 import { isReviewPlan, planFormatOption, reviewOptions, runReviewPlan } from './plan-review.ts';
