@@ -78,6 +78,20 @@ export default tseslint.config(
   },
   ...boundaryBlocks(),
   {
+    // ...nor writes SQL text: queries live in controller/store (intents, drift), controller/db
+    // (the migration ledger) and beside the workflow engine's tables.
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query'][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+          message: 'api/ does not speak SQL: add a typed function to controller/store (or the folder that owns the table) and call it.',
+        },
+      ],
+    },
+  },
+  {
     // The dashboard: React's rules of hooks (and the compiler-era checks of react-hooks 7).
     files: ['web/**/*.ts', 'web/**/*.tsx'],
     ...reactHooks.configs.flat.recommended,

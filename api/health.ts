@@ -1,3 +1,4 @@
+import { pingDatabase, readSchemaVersion } from '../controller/db/index.ts';
 import type { Logger } from '../controller/logging/index.ts';
 import { withTimeout } from '../controller/metrics/index.ts';
 import type { ApiDeps } from './types.ts';
@@ -85,7 +86,7 @@ export function createHealthMonitor(deps: ApiDeps, options: { readonly cacheMs: 
       }
     });
   const database = probe('database', async () => {
-    await deps.pool.query('SELECT 1');
+    await pingDatabase(deps.pool);
   });
   const redis = probe('redis', () => deps.pingRedis());
   const netbox = probe('netbox', async () => {
@@ -93,8 +94,7 @@ export function createHealthMonitor(deps: ApiDeps, options: { readonly cacheMs: 
     return version ? { version } : {};
   });
   const migrations = probe('migrations', async () => {
-    const { rows } = await deps.pool.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
-    const current = rows[0]?.version ?? 0;
+    const current = await readSchemaVersion(deps.pool);
     if (current < deps.schemaVersion) throw new CheckFailure(`schema version ${current}, this build needs ${deps.schemaVersion}: run \`netbox-gitops migrate\``);
   });
 

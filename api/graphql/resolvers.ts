@@ -7,8 +7,8 @@ import { isUuid } from '../../controller/workflow/index.ts';
 import type { ProcessFilter, ProcessRecord, ProcessStatus, StepRecord, WorkflowEvent, WorkflowInfo } from '../../controller/workflow/index.ts';
 import type { RouteContext } from '../context.ts';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { getIntent, intentExists, listIntents, summariseDrift } from '../intent-queries.ts';
-import type { DriftCounts, IntentSummary } from '../intent-queries.ts';
+import { getIntent, getIntentDocument, intentExists, listIntents, summariseDrift } from '../../controller/store/index.ts';
+import type { DriftCounts, IntentSummary } from '../../controller/store/index.ts';
 import { ALL_EVENTS, processTopic } from './pubsub.ts';
 import { DateTimeScalar, JsonScalar } from './scalars.ts';
 
@@ -171,8 +171,7 @@ export function createResolvers(route: RouteContext): IResolvers {
       drift: (i: IntentSummary) => countsList(i.drift),
       spec: async (i: IntentSummary & { spec?: unknown }) => {
         if (i.spec !== undefined) return i.spec;
-        const { rows } = await pool.query<{ spec: unknown }>('SELECT spec FROM intents WHERE kind = $1 AND name = $2', [i.kind, i.name]);
-        return rows[0]?.spec ?? {};
+        return getIntentDocument(pool, i.kind, i.name);
       },
       driftRows: async (i: IntentSummary, args: { limit?: number }) => (await getIntent(pool, i.kind, i.name, Math.min(Math.max(args.limit ?? 100, 0), 10_000)))?.driftRows ?? [],
       processes: async (i: IntentSummary, args: { limit?: number }) => (await workflows.listProcesses({ intentKind: i.kind, intentName: i.name, limit: args.limit ?? 10 })).items,

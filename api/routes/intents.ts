@@ -8,7 +8,7 @@ import { auditCsv } from '../audit-csv.ts';
 import { requireRole } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { HttpError, NotFoundError } from '../errors.ts';
-import { getIntent, intentExists, listIntents, summariseDrift } from '../intent-queries.ts';
+import { getIntent, intentExists, listIntents, summariseDrift } from '../../controller/store/index.ts';
 import { errorResponses, ref } from '../schemas.ts';
 import { timeRange, timeSeriesQuerystring } from './time-series.ts';
 

@@ -4,7 +4,7 @@
  */
 export { createPool, withTransaction } from './pool.ts';
 export type { PoolOptions } from './pool.ts';
-export { migrate, readMigrationStatus } from './migrator.ts';
+export { migrate, pingDatabase, readMigrationStatus, readSchemaVersion } from './migrator.ts';
 export type { MigrateOptions, MigrateResult, MigrationStatus } from './migrator.ts';
 export { loadMigrations, defaultMigrationsDirectory, checksumOf } from './migration-files.ts';
 export type { Migration } from './migration-files.ts';

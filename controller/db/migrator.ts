@@ -219,3 +219,14 @@ function locate(script: string, error: unknown): string {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The newest migration version the database records (0 before the first), for readiness checks. */
+export async function readSchemaVersion(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+  return rows[0]?.version ?? 0;
+}
+
+/** One round trip to the database: throws when it does not answer. */
+export async function pingDatabase(pool: Pool): Promise<void> {
+  await pool.query('SELECT 1');
+}

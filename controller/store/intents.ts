@@ -1,6 +1,6 @@
 // Reads of the intents, intent_revisions and drift tables for the drift and history views.
 // The workflow engine writes these tables; the API only reads them.
-import type { Pool } from '../controller/db/index.ts';
+import type { Pool } from '../db/index.ts';
 
 export type DriftCounts = Record<string, number>;
 
@@ -257,4 +257,10 @@ export async function summariseDrift(pool: Pool, filter: { readonly kind?: strin
     byObjectKind: [...byKind.values()].sort((a, b) => a.objectKind.localeCompare(b.objectKind) || a.action.localeCompare(b.action)),
     intents: [...intents.values()].sort((a, b) => b.driftTotal - a.driftTotal || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name)),
   };
+}
+
+/** The stored intent document (apiVersion, kind, metadata, spec), or `{}` when there is none. */
+export async function getIntentDocument(pool: Pool, kind: string, name: string): Promise<unknown> {
+  const { rows } = await pool.query<{ spec: unknown }>('SELECT spec FROM intents WHERE kind = $1 AND name = $2', [kind, name]);
+  return rows[0]?.spec ?? {};
 }
