@@ -14,7 +14,10 @@ const TOP_FOLDERS = ['api', 'cli', 'emulator'];
 function crossFolderPatterns(top, depth) {
   const up = '\\.\\./'.repeat(depth + 1);
   const others = TOP_FOLDERS.filter((t) => t !== top).join('|');
-  return [DEEP_CONTROLLER, { regex: `^${up}(${others})/(?!index\\.ts$)`, message: `Import ${others.replaceAll('|', '/, ')}/ through its index.ts, not a file inside it.` }];
+  return [
+    DEEP_CONTROLLER,
+    { regex: `^${up}(${others})/(?!index\\.ts$)`, message: `Import ${others.replaceAll('|', '/, ')}/ through its index.ts, not a file inside it.` },
+  ];
 }
 
 // api/ never speaks SQL itself (pg, or the transaction and keyset helpers): it goes through the
@@ -40,7 +43,10 @@ function boundaryBlocks() {
           'error',
           {
             patterns: [
-              { regex: '^\\.\\./[^./][^/]*/(?!index\\.ts$)', message: 'Import another controller folder through its index.ts (its public surface), not a file inside it.' },
+              {
+                regex: '^\\.\\./[^./][^/]*/(?!index\\.ts$)',
+                message: 'Import another controller folder through its index.ts (its public surface), not a file inside it.',
+              },
               { regex: '^(\\.\\./)+(api|cli|web)/', message: 'controller/ must not depend on api/, cli/ or web/.' },
             ],
           },

@@ -97,7 +97,8 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
   // Postgres cannot store NUL in text and refuses it with an error that would surface as 500:
   // a NUL anywhere in the query string, path or a JSON body is the client's mistake (400).
   app.addHook('preValidation', async (request) => {
-    const where = nulPath(request.query, 'query') ?? nulPath(request.params, 'path') ?? nulPath(Buffer.isBuffer(request.body) ? undefined : request.body, 'body');
+    const where =
+      nulPath(request.query, 'query') ?? nulPath(request.params, 'path') ?? nulPath(Buffer.isBuffer(request.body) ? undefined : request.body, 'body');
     if (where !== undefined) throw new HttpError(400, 'bad_request', `The request holds a NUL character (\\u0000) in ${where}; remove it.`, { field: where });
   });
 
@@ -134,10 +135,15 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
       max: limit.max,
       timeWindow: limit.windowMs,
       errorResponseBuilder: (_request, context) =>
-        new HttpError(429, 'rate_limited', `Too many requests: at most ${context.max} per ${context.after} per client; retry after ${Math.ceil(context.ttl / 1000)} s.`, {
-          limit: context.max,
-          retry_after_seconds: Math.ceil(context.ttl / 1000),
-        }),
+        new HttpError(
+          429,
+          'rate_limited',
+          `Too many requests: at most ${context.max} per ${context.after} per client; retry after ${Math.ceil(context.ttl / 1000)} s.`,
+          {
+            limit: context.max,
+            retry_after_seconds: Math.ceil(context.ttl / 1000),
+          },
+        ),
     });
   }
   installAuth(app, verifier, { disabled: options.authDisabled === true });
@@ -207,14 +213,19 @@ export async function buildApp(deps: ApiDeps, options: ApiOptions = {}): Promise
   // Engine events from Redis feed the GraphQL subscriptions of this replica.
   let unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
   app.addHook('onReady', async () => {
-    unsubscribe = deps.subscribeEvents((event) => pubsub.feed(event)).catch((error: unknown) => {
-      app.log.error({ err: error }, 'could not subscribe to workflow events; GraphQL subscriptions get no updates');
-      return undefined;
-    });
+    unsubscribe = deps
+      .subscribeEvents((event) => pubsub.feed(event))
+      .catch((error: unknown) => {
+        app.log.error({ err: error }, 'could not subscribe to workflow events; GraphQL subscriptions get no updates');
+        return undefined;
+      });
     // A Redis that is down must not keep the API from starting (and /health from saying so);
     // the subscription completes when Redis answers.
     let timer: NodeJS.Timeout | undefined;
-    const waited = await Promise.race([unsubscribe.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), EVENTS_WAIT_MS)))]);
+    const waited = await Promise.race([
+      unsubscribe.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), EVENTS_WAIT_MS))),
+    ]);
     clearTimeout(timer);
     if (!waited) app.log.warn('not yet subscribed to workflow events (Redis not answering); GraphQL subscriptions start receiving once it does');
   });

@@ -9,7 +9,13 @@ import type { Logger } from '../controller/logging/index.ts';
 import { authorizationHeader } from '../controller/netbox/index.ts';
 import { ResourceError } from '../controller/errors/index.ts';
 import { createOnboardingReporter } from '../controller/onboarding/index.ts';
-import { createCachedLibraryProvider, DEFAULT_SCHEDULE_QUEUE, DEFAULT_SYNC_CHANNEL, nextScheduledChecks, requestSourceSync } from '../controller/sources/index.ts';
+import {
+  createCachedLibraryProvider,
+  DEFAULT_SCHEDULE_QUEUE,
+  DEFAULT_SYNC_CHANNEL,
+  nextScheduledChecks,
+  requestSourceSync,
+} from '../controller/sources/index.ts';
 import { createDefaultDeps, createWorkflowService, subscribeOrderedEvents } from '../controller/workflow/index.ts';
 import { CheckFailure } from './health.ts';
 import type { ApiDeps, ApiOptions } from './types.ts';
@@ -43,8 +49,15 @@ export async function createApiDeps(config: AppConfig, logger: Logger, overrides
   const engine = createDefaultDeps(config, logger, { pool, ...(overrides.queueName ? { queueName: overrides.queueName } : {}) });
   const workflows = createWorkflowService(engine);
   const redisOptions = redisConnectionOptions(config.redis);
-  const redis = watchRedisClient(new Redis({ ...redisOptions, connectionName: 'netbox-gitops-api', maxRetriesPerRequest: 1 }), logger, 'API Redis connection failed; retrying', 'api');
-  const queue = new Queue(engine.queueName ?? config.workflow.queue, { connection: { ...redisOptions, connectionName: 'netbox-gitops-api-queue', maxRetriesPerRequest: null } });
+  const redis = watchRedisClient(
+    new Redis({ ...redisOptions, connectionName: 'netbox-gitops-api', maxRetriesPerRequest: 1 }),
+    logger,
+    'API Redis connection failed; retrying',
+    'api',
+  );
+  const queue = new Queue(engine.queueName ?? config.workflow.queue, {
+    connection: { ...redisOptions, connectionName: 'netbox-gitops-api-queue', maxRetriesPerRequest: null },
+  });
   queue.on('error', redisErrorHandler(logger, 'API queue connection failed; retrying', 'api queue'));
   const netboxAgent = new Agent({ connect: { timeout: 2_000, rejectUnauthorized: config.netbox.verifySsl }, keepAliveTimeout: 10_000 });
   const netboxAuthorization = authorizationHeader(config.netbox.token);

@@ -79,25 +79,47 @@ function mapError(error: unknown, requestId: string): Mapped {
   const hidden = `internal error; see the logs with request_id ${requestId}`;
   if (error instanceof HttpError) return { status: error.statusCode, code: error.code, message: error.message, details: error.details };
   if (error instanceof ValidationError) return { status: 422, code: error.code, message: error.message, details: issuesDetails(error.issues) };
-  if (error instanceof WorkflowNotFoundError) return { status: 404, code: 'not_found', message: error.message, details: { workflow: error.workflowName, known: [...error.known] } };
+  if (error instanceof WorkflowNotFoundError)
+    return { status: 404, code: 'not_found', message: error.message, details: { workflow: error.workflowName, known: [...error.known] } };
   if (error instanceof ProcessNotFoundError) return { status: 404, code: 'not_found', message: error.message, details: { process_id: error.processId } };
   if (error instanceof TokenNotFoundError) return { status: 404, code: 'not_found', message: error.message, details: { name: error.tokenName } };
   if (error instanceof ProcessStateError) {
-    return { status: 409, code: 'conflict', message: error.message, details: { process_id: error.processId, status: error.status, operation: error.operation } };
+    return {
+      status: 409,
+      code: 'conflict',
+      message: error.message,
+      details: { process_id: error.processId, status: error.status, operation: error.operation },
+    };
   }
   if (error instanceof TokenNameTakenError) return { status: 409, code: 'conflict', message: error.message, details: { name: error.tokenName } };
-  if (error instanceof WorkflowError) return { status: 409, code: error.code, message: error.message, details: error.workflow ? { workflow: error.workflow } : null };
+  if (error instanceof WorkflowError)
+    return { status: 409, code: error.code, message: error.message, details: error.workflow ? { workflow: error.workflow } : null };
   if (error instanceof IntegrationError) {
-    return { status: 502, code: 'integration_error', message: `${error.context.system} failed; see the logs with request_id ${requestId}`, details: { system: error.context.system } };
+    return {
+      status: 502,
+      code: 'integration_error',
+      message: `${error.context.system} failed; see the logs with request_id ${requestId}`,
+      details: { system: error.context.system },
+    };
   }
   if (error instanceof ResourceError) {
-    return { status: 503, code: 'resource_unavailable', message: `${error.resource} is not available; see the logs with request_id ${requestId}`, details: null };
+    return {
+      status: 503,
+      code: 'resource_unavailable',
+      message: `${error.resource} is not available; see the logs with request_id ${requestId}`,
+      details: null,
+    };
   }
   if (error instanceof ConfigurationError) return { status: 500, code: 'internal_error', message: hidden, details: null };
   const fastifyError = error as Partial<FastifyError>;
   if (Array.isArray(fastifyError.validation)) {
     const issues = schemaIssues(error as FastifyError);
-    return { status: 422, code: 'validation_error', message: `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, details: issuesDetails(issues) };
+    return {
+      status: 422,
+      code: 'validation_error',
+      message: `invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      details: issuesDetails(issues),
+    };
   }
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
   if (status === 413) return { status, code: 'payload_too_large', message: fastifyError.message ?? 'request body is too large', details: null };
@@ -105,7 +127,12 @@ function mapError(error: unknown, requestId: string): Mapped {
   if (isConnectionError(error)) {
     // Postgres or Redis went away under the request (restart, pg_terminate_backend, failover): the
     // pool drops that connection and the next request gets a new one, so the client may retry.
-    return { status: 503, code: 'service_unavailable', message: `a connection to the database or queue was lost; try again (request_id ${requestId})`, details: null };
+    return {
+      status: 503,
+      code: 'service_unavailable',
+      message: `a connection to the database or queue was lost; try again (request_id ${requestId})`,
+      details: null,
+    };
   }
   if (status >= 400 && status < 500) {
     // fastify's own client errors (bad JSON, unsupported media type...): their messages describe the request only.

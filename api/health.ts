@@ -72,7 +72,10 @@ function cached<T>(ttlMs: number, fn: () => Promise<T>): () => Promise<T> {
 }
 
 /** The checks of /health (seed 12.2) and /readyz, each cached for `cacheMs`. */
-export function createHealthMonitor(deps: ApiDeps, options: { readonly cacheMs: number; readonly timeoutMs: number; readonly version: string; readonly logger: Logger }): HealthMonitor {
+export function createHealthMonitor(
+  deps: ApiDeps,
+  options: { readonly cacheMs: number; readonly timeoutMs: number; readonly version: string; readonly logger: Logger },
+): HealthMonitor {
   const { timeoutMs, logger } = options;
   const probe = (name: string, fn: () => Promise<{ version?: string } | void>): (() => Promise<CheckResult>) =>
     cached(options.cacheMs, async () => {
@@ -95,7 +98,8 @@ export function createHealthMonitor(deps: ApiDeps, options: { readonly cacheMs: 
   });
   const migrations = probe('migrations', async () => {
     const current = await readSchemaVersion(deps.pool);
-    if (current < deps.schemaVersion) throw new CheckFailure(`schema version ${current}, this build needs ${deps.schemaVersion}: run \`netbox-gitops migrate\``);
+    if (current < deps.schemaVersion)
+      throw new CheckFailure(`schema version ${current}, this build needs ${deps.schemaVersion}: run \`netbox-gitops migrate\``);
   });
 
   return {

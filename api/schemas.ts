@@ -109,7 +109,12 @@ export const workflowEventSchema = {
     step: {
       type: 'object',
       required: ['name', 'position', 'attempt', 'status'],
-      properties: { name: { type: 'string' }, position: { type: 'integer' }, attempt: { type: 'integer' }, status: { type: 'string', enum: [...STEP_STATUSES] } },
+      properties: {
+        name: { type: 'string' },
+        position: { type: 'integer' },
+        attempt: { type: 'integer' },
+        status: { type: 'string', enum: [...STEP_STATUSES] },
+      },
     },
     intent: intentRef,
     at: { type: 'string', format: 'date-time' },
@@ -146,7 +151,21 @@ export const auditSchema = {
   $id: 'AuditRecord',
   type: 'object',
   description: 'One NetBox change made by a process',
-  required: ['id', 'processId', 'action', 'objectKind', 'objectIdentity', 'netboxId', 'before', 'after', 'details', 'intent', 'correlationId', 'userId', 'timestamp'],
+  required: [
+    'id',
+    'processId',
+    'action',
+    'objectKind',
+    'objectIdentity',
+    'netboxId',
+    'before',
+    'after',
+    'details',
+    'intent',
+    'correlationId',
+    'userId',
+    'timestamp',
+  ],
   properties: {
     id: { type: 'string', format: 'uuid' },
     processId: nullableString,
@@ -195,7 +214,8 @@ const intentProperties = {
   },
   ready: {
     type: 'object',
-    description: 'Like a Kubernetes Ready condition: True when the last reconcile succeeded, False when it failed or the intent is invalid or removed, Unknown while suspended, running or never reconciled',
+    description:
+      'Like a Kubernetes Ready condition: True when the last reconcile succeeded, False when it failed or the intent is invalid or removed, Unknown while suspended, running or never reconciled',
     required: ['status', 'reason', 'message'],
     properties: { status: { type: 'string', enum: ['True', 'False', 'Unknown'] }, reason: { type: 'string' }, message: { type: 'string' } },
   },
@@ -203,7 +223,10 @@ const intentProperties = {
   schedule: { ...nullableString, description: 'spec.schedule, a 5-field cron expression in UTC' },
   suspendedBy: { ...nullableString, description: 'Who suspended the intent through the API (null when not, or when suspended by spec.suspend)' },
   suspendedAt: nullableDateTime,
-  nextCheckAt: { ...nullableDateTime, description: 'When the next scheduled drift check is due (null when not scheduled, or when the controller has not scheduled it yet)' },
+  nextCheckAt: {
+    ...nullableDateTime,
+    description: 'When the next scheduled drift check is due (null when not scheduled, or when the controller has not scheduled it yet)',
+  },
   createdAt: { type: 'string', format: 'date-time' },
   updatedAt: { type: 'string', format: 'date-time' },
 } as const;
@@ -445,7 +468,10 @@ export const libraryUpgradeSchema = {
         error: { type: 'string' },
       },
     },
-    changes: { ...jsonObject, description: "The library's own changes between the two revisions: files added, removed, renamed, models whose templates changed" },
+    changes: {
+      ...jsonObject,
+      description: "The library's own changes between the two revisions: files added, removed, renamed, models whose templates changed",
+    },
     processId: { ...nullableString, description: 'the preview_library_upgrade process that recorded it' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
@@ -456,7 +482,10 @@ export const libraryUpgradePageSchema = {
   $id: 'LibraryUpgradePage',
   type: 'object',
   required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: { $ref: 'LibraryUpgrade#' } }, nextCursor: { ...nullableString, description: 'Pass as `cursor` for the next (older) page; null on the last page' } },
+  properties: {
+    items: { type: 'array', items: { $ref: 'LibraryUpgrade#' } },
+    nextCursor: { ...nullableString, description: 'Pass as `cursor` for the next (older) page; null on the last page' },
+  },
 } as const;
 
 export const notificationDeliverySchema = {
@@ -470,7 +499,7 @@ export const notificationDeliverySchema = {
     eventType: { type: 'string', enum: [...NOTIFICATION_EVENTS, 'test'] },
     intent: intentRef,
     event: { ...jsonObject, description: 'The event as a JSON webhook receives it (type, at, summary, intent, processId, details); never secrets' },
-    status: { type: 'string', enum: ['pending', 'delivered', 'failed', 'suppressed'], description: 'suppressed: over the channel\'s rate limit, not sent' },
+    status: { type: 'string', enum: ['pending', 'delivered', 'failed', 'suppressed'], description: "suppressed: over the channel's rate limit, not sent" },
     attempts: { type: 'integer' },
     nextAttemptAt: nullableDateTime,
     lastStatus: { type: ['integer', 'null'], description: "the receiver's last HTTP status" },
@@ -484,7 +513,10 @@ export const notificationDeliveryPageSchema = {
   $id: 'NotificationDeliveryPage',
   type: 'object',
   required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: { $ref: 'NotificationDelivery#' } }, nextCursor: { ...nullableString, description: 'Pass as `cursor` for the next (older) page; null on the last page' } },
+  properties: {
+    items: { type: 'array', items: { $ref: 'NotificationDelivery#' } },
+    nextCursor: { ...nullableString, description: 'Pass as `cursor` for the next (older) page; null on the last page' },
+  },
 } as const;
 
 /** Shared schemas, added to the app so routes can `$ref` them and OpenAPI lists them as components. */

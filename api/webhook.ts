@@ -39,10 +39,18 @@ export function checkWebhook(headers: IncomingHttpHeaders, body: Buffer, secret:
   // Gitea also sends X-Hub-Signature-256 (GitHub compatibility); its own header decides the provider.
   const gitea = header(headers, 'x-gitea-signature') ?? header(headers, 'x-gogs-signature');
   if (gitea !== undefined) {
-    return { provider: 'gitea', valid: safeEqual(gitea.trim().toLowerCase(), hmacHex(secret, body)), event: header(headers, 'x-gitea-event') ?? header(headers, 'x-gogs-event') ?? '' };
+    return {
+      provider: 'gitea',
+      valid: safeEqual(gitea.trim().toLowerCase(), hmacHex(secret, body)),
+      event: header(headers, 'x-gitea-event') ?? header(headers, 'x-gogs-event') ?? '',
+    };
   }
   if (github !== undefined) {
-    return { provider: 'github', valid: safeEqual(github.trim().toLowerCase(), `sha256=${hmacHex(secret, body)}`), event: header(headers, 'x-github-event') ?? '' };
+    return {
+      provider: 'github',
+      valid: safeEqual(github.trim().toLowerCase(), `sha256=${hmacHex(secret, body)}`),
+      event: header(headers, 'x-github-event') ?? '',
+    };
   }
   const gitlab = header(headers, 'x-gitlab-token');
   if (gitlab !== undefined) return { provider: 'gitlab', valid: safeEqual(gitlab, secret), event: header(headers, 'x-gitlab-event') ?? '' };
@@ -80,7 +88,10 @@ function stringAt(value: unknown, ...path: string[]): string | undefined {
 export function readPush(provider: GitProvider, payload: unknown): PushInfo | undefined {
   const repositoryUrl =
     provider === 'gitlab'
-      ? (stringAt(payload, 'project', 'git_http_url') ?? stringAt(payload, 'repository', 'git_http_url') ?? stringAt(payload, 'project', 'web_url') ?? stringAt(payload, 'repository', 'homepage'))
+      ? (stringAt(payload, 'project', 'git_http_url') ??
+        stringAt(payload, 'repository', 'git_http_url') ??
+        stringAt(payload, 'project', 'web_url') ??
+        stringAt(payload, 'repository', 'homepage'))
       : (stringAt(payload, 'repository', 'clone_url') ?? stringAt(payload, 'repository', 'html_url') ?? stringAt(payload, 'repository', 'ssh_url'));
   if (repositoryUrl === undefined) return undefined;
   return { repositoryUrl, ref: stringAt(payload, 'ref') ?? null, after: stringAt(payload, 'after') ?? stringAt(payload, 'checkout_sha') ?? null };

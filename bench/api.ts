@@ -106,7 +106,12 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     errors,
     statuses,
     seconds,
-    latenciesMs: { p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? Number.NaN) },
+    latenciesMs: {
+      p50: round(percentile(sorted, 50)),
+      p90: round(percentile(sorted, 90)),
+      p99: round(percentile(sorted, 99)),
+      max: round(sorted[sorted.length - 1] ?? Number.NaN),
+    },
   };
 }
 
@@ -123,7 +128,6 @@ function loadFromChild(spec: LoadSpec): Promise<LoadResult> {
     });
   });
 }
-
 
 /** 100,000 processes over the last ~30 days, mixed workflows, statuses and intents, in one statement. */
 async function seedProcesses(db: pg.Pool, count: number): Promise<number> {
@@ -176,20 +180,37 @@ export async function benchApi(options: { readonly processes?: number; readonly 
       const page = (await sample.json()) as { items: unknown[]; nextCursor: string | null };
       if (sample.status !== 200 || page.items.length !== 50) throw new Error(`unexpected first page: ${sample.status}`);
 
-      const list = await loadFromChild({ origin, path: '/api/v1/processes?limit=50', headers, mode: 'rate', rate: 200, connections: 16, durationMs, warmupMs: 2_000 });
+      const list = await loadFromChild({
+        origin,
+        path: '/api/v1/processes?limit=50',
+        headers,
+        mode: 'rate',
+        rate: 200,
+        connections: 16,
+        durationMs,
+        warmupMs: 2_000,
+      });
       const health = await loadFromChild({ origin, path: '/health', headers: {}, mode: 'max', connections: 32, durationMs, warmupMs: 2_000 });
       return {
         'processes seeded': count,
         'seed time (s)': round(seedSeconds),
         'list: requests (200 req/s, 10 s)': list.requests,
-        'list: non-200 or errors': list.errors + Object.entries(list.statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0),
+        'list: non-200 or errors':
+          list.errors +
+          Object.entries(list.statuses)
+            .filter(([s]) => s !== '200')
+            .reduce((n, [, c]) => n + c, 0),
         'list: achieved req/s': round(list.requests / list.seconds, 1),
         'list: p50 (ms)': list.latenciesMs.p50,
         'list: p90 (ms)': list.latenciesMs.p90,
         'list: p99 (ms)': list.latenciesMs.p99,
         'list: max (ms)': list.latenciesMs.max,
         'health: requests/s (32 conns)': round(health.requests / health.seconds, 0),
-        'health: non-200 or errors': health.errors + Object.entries(health.statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0),
+        'health: non-200 or errors':
+          health.errors +
+          Object.entries(health.statuses)
+            .filter(([s]) => s !== '200')
+            .reduce((n, [, c]) => n + c, 0),
         'health: p50 (ms)': health.latenciesMs.p50,
         'health: p99 (ms)': health.latenciesMs.p99,
       };

@@ -184,7 +184,12 @@ export async function benchDashboard(options: { readonly processes?: number; rea
     // Each active intent's schedule in Redis, as the controller keeps them: the "next check" column reads them.
     const scheduleQueue = `bench-dashboard-schedules-${randomBytes(4).toString('hex')}`;
     const scheduler = createIntentScheduler({
-      connection: { host: config.redis.host, port: config.redis.port, db: config.redis.db, ...(config.redis.password.isEmpty ? {} : { password: config.redis.password.reveal() }) },
+      connection: {
+        host: config.redis.host,
+        port: config.redis.port,
+        db: config.redis.db,
+        ...(config.redis.password.isEmpty ? {} : { password: config.redis.password.reveal() }),
+      },
       queueName: scheduleQueue,
       pool,
       requester: { requestReconcile: async () => undefined },
@@ -196,7 +201,10 @@ export async function benchDashboard(options: { readonly processes?: number; rea
     const { upserted } = await scheduler.syncSchedules();
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const { token } = await createToken(pool, { name: 'bench', role: 'viewer' });
-    const app = await buildApp({ ...deps, checkNetBox: async () => ({ version: 'bench' }) }, { webRoot, rateLimit: { max: 0, windowMs: 60_000 }, scrapeCollectors: false });
+    const app = await buildApp(
+      { ...deps, checkNetBox: async () => ({ version: 'bench' }) },
+      { webRoot, rateLimit: { max: 0, windowMs: 60_000 }, scrapeCollectors: false },
+    );
     try {
       const origin = await app.listen({ port: 0, host: '127.0.0.1' });
       browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
@@ -246,7 +254,12 @@ export async function benchDashboard(options: { readonly processes?: number; rea
       // What the cold overview fetched of the bundle before the intents arrived (the charts start only after).
       const first = cold[0];
       const intentsAt = first?.resources.find((r) => r.name === '/api/v1/intents')?.end ?? Number.POSITIVE_INFINITY;
-      const fetched = new Set(first?.resources.filter((r) => r.start < intentsAt).map((r) => r.name.replace(/^\/assets\//, '')).filter((n) => files.has(n)) ?? []);
+      const fetched = new Set(
+        first?.resources
+          .filter((r) => r.start < intentsAt)
+          .map((r) => r.name.replace(/^\/assets\//, ''))
+          .filter((n) => files.has(n)) ?? [],
+      );
       const sum = (names: Iterable<string>, key: 'raw' | 'gzip'): number => [...names].reduce((n, f) => n + (files.get(f)?.[key] ?? 0), 0);
       const kb = (n: number): string => `${round(n / 1024, 1)} KiB`;
       const charts = [...files.keys()].filter((f) => f.startsWith('charts-'));

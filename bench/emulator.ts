@@ -11,7 +11,9 @@ import type { Emulator, Json } from '../emulator/index.ts';
 const PAGE = 1000;
 
 /** Seeds 100,000 interface templates over 2,000 device types, then lists them all over HTTP. */
-export async function benchEmulatorListing(options: { templates?: number; deviceTypes?: number; inFlight?: number } = {}): Promise<Record<string, number | string>> {
+export async function benchEmulatorListing(
+  options: { templates?: number; deviceTypes?: number; inFlight?: number } = {},
+): Promise<Record<string, number | string>> {
   const templates = options.templates ?? 100_000;
   const deviceTypes = options.deviceTypes ?? 2_000;
   const inFlight = options.inFlight ?? 4;
@@ -85,7 +87,11 @@ async function seedTemplates(emulator: Emulator, deviceTypes: number, templates:
   );
   const types = emulator.store.seed(
     'device-types',
-    Array.from({ length: deviceTypes }, (_, i) => ({ manufacturer: manufacturers[i % manufacturers.length]?.id ?? 0, model: `Model ${i}`, slug: `model-${i}` })),
+    Array.from({ length: deviceTypes }, (_, i) => ({
+      manufacturer: manufacturers[i % manufacturers.length]?.id ?? 0,
+      model: `Model ${i}`,
+      slug: `model-${i}`,
+    })),
   );
   const perType = Math.ceil(templates / deviceTypes);
   const batch: Json[] = [];

@@ -109,7 +109,10 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Rec
 
     // Warm-up (not measured): parse the library, bring every intent in sync, open connections.
     const warm = await Promise.all(intents.map((ref) => service.startWorkflow('reconcile_intent', ref, { createdBy: 'bench-warmup' })));
-    await waitAllFinished(serviceDeps.pool, warm.map((p) => p.id));
+    await waitAllFinished(
+      serviceDeps.pool,
+      warm.map((p) => p.id),
+    );
 
     const started = performance.now();
     const ids: string[] = new Array<string>(total);
@@ -134,7 +137,9 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Rec
       const due = pacedStart + (i * 1000) / pacedRate;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      pacedIds.push((await service.startWorkflow('reconcile_intent', intents[i % intents.length] as (typeof intents)[number], { createdBy: 'bench-paced' })).id);
+      pacedIds.push(
+        (await service.startWorkflow('reconcile_intent', intents[i % intents.length] as (typeof intents)[number], { createdBy: 'bench-paced' })).id,
+      );
     }
     await waitAllFinished(serviceDeps.pool, pacedIds);
     const paced = await latenciesOf(serviceDeps.pool, pacedIds);
@@ -209,7 +214,12 @@ async function seedIntents(pool: Pool, count: number): Promise<{ kind: 'VendorSe
   const rows = refs.map((ref, i) => ({
     kind: ref.kind,
     name: ref.name,
-    spec: { apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: ref.name }, spec: { mode: 'enforce', custom: [{ name: `Bench Vendor ${i}`, slug: `bench-vendor-${i}` }] } },
+    spec: {
+      apiVersion: 'netbox-gitops.io/v1alpha1',
+      kind: 'VendorSet',
+      metadata: { name: ref.name },
+      spec: { mode: 'enforce', custom: [{ name: `Bench Vendor ${i}`, slug: `bench-vendor-${i}` }] },
+    },
   }));
   await pool.query(
     `INSERT INTO intents (kind, name, source, revision, spec, mode)
@@ -221,7 +231,10 @@ async function seedIntents(pool: Pool, count: number): Promise<{ kind: 'VendorSe
 
 async function waitAllFinished(pool: Pool, ids: readonly string[]): Promise<void> {
   for (;;) {
-    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM processes WHERE id = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed', 'cancelled')`, [ids]);
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM processes WHERE id = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed', 'cancelled')`,
+      [ids],
+    );
     if (Number(rows[0]?.n) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -239,7 +252,6 @@ function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
 }
-
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // `npx tsx bench/engine.ts --processes` runs the two workers as child processes.

@@ -21,7 +21,11 @@ export async function benchOnboarding(options: { library: string }): Promise<Rec
     await importLikeCommunityImporter(netBoxPortFor(seeder), catalogue.deviceTypes, catalogue.moduleTypes);
     const seedMs = performance.now() - seedStart;
     await seeder.close();
-    await fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 20 }) });
+    await fetch(`${emulator.url}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 20 }),
+    });
     await emulator.resetStats();
 
     const client = createNetBoxClient({ url: emulator.url, token: new Secret(TOKEN), timeoutMs: 120_000 });
@@ -39,7 +43,7 @@ export async function benchOnboarding(options: { library: string }): Promise<Rec
       'seeded (importer-like)': `${inventory.deviceTypes.length} device types, ${inventory.moduleTypes.length} module types in ${(seedMs / 1000).toFixed(1)} s`,
       'init wall time': `${(wallMs / 1000).toFixed(1)} s (NetBox reads ${(readMs / 1000).toFixed(1)} s, classify + write ${((wallMs - readMs) / 1000).toFixed(1)} s)`,
       'init CPU': `${((used.user + used.system) / 1e6).toFixed(1)} s`,
-      'requests': stats.requests.total,
+      requests: stats.requests.total,
       'types classified identical': `${identical} of ${inventory.deviceTypes.length + inventory.moduleTypes.length}`,
       'intent files written': files.length,
     };

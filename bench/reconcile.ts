@@ -55,7 +55,9 @@ export async function spawnEmulator(args: readonly string[]): Promise<EmulatorPr
     child.on('exit', (code) => reject(new Error(`emulator exited with ${code}: ${seen}`)));
   });
   const control = async (method: string, route: string, body?: unknown): Promise<unknown> =>
-    (await fetch(`${url}${route}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) })).json();
+    (
+      await fetch(`${url}${route}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) })
+    ).json();
   return {
     url,
     child,
@@ -87,14 +89,21 @@ interface Figures {
   [key: string]: number | string;
 }
 
-async function reconcileOnce(api: NetBoxPort, emu: EmulatorProcess, intents: readonly DesiredIntent[], tuning: { concurrency: number; baseTimeoutMs: number }): Promise<Figures> {
+async function reconcileOnce(
+  api: NetBoxPort,
+  emu: EmulatorProcess,
+  intents: readonly DesiredIntent[],
+  tuning: { concurrency: number; baseTimeoutMs: number },
+): Promise<Figures> {
   await emu.resetStats();
   const started = performance.now();
   const { plan, planCpuMs } = await planIntents(api, intents, { concurrency: 4 });
   const result = await applyAndVerify(api, intents, plan, { tuning: { maxChunk: 1000, ...tuning }, readConcurrency: 4 });
   const wall = performance.now() - started;
   const stats = await emu.stats();
-  const writes = Object.entries(stats.requests.byMethod).filter(([m]) => m !== 'GET').reduce((n, [, c]) => n + c, 0);
+  const writes = Object.entries(stats.requests.byMethod)
+    .filter(([m]) => m !== 'GET')
+    .reduce((n, [, c]) => n + c, 0);
   const busyPerWorker = stats.busyMs / stats.workers;
   const writeFloor = stats.writeBusyMs / stats.workers;
   return {
@@ -107,7 +116,7 @@ async function reconcileOnce(api: NetBoxPort, emu: EmulatorProcess, intents: rea
     'unknown outcomes': result.apply.unknownOutcomes,
     'read-backs': result.apply.readBacks,
     'confirmed by read-back': result.apply.records.filter((r) => r.confirmedBy === 'read-back').length,
-    'failures': result.apply.failures.length,
+    failures: result.apply.failures.length,
     'changes left after verify': pendingWrites(result.verify),
     'most requests queued': stats.maxQueued,
     'wall s': +(wall / 1000).toFixed(2),
@@ -124,18 +133,36 @@ async function reconcileOnce(api: NetBoxPort, emu: EmulatorProcess, intents: rea
  * writes committed but never answered, so the ambiguous-write path is measured too.
  */
 export async function benchReconcile(
-  options: { library?: string; latencyMs?: number; writeMsPerObject?: number; workers?: number; writeConcurrency?: number; timeoutMs?: number; lateAnswerRate?: number } = {},
+  options: {
+    library?: string;
+    latencyMs?: number;
+    writeMsPerObject?: number;
+    workers?: number;
+    writeConcurrency?: number;
+    timeoutMs?: number;
+    lateAnswerRate?: number;
+  } = {},
 ): Promise<Record<string, Figures>> {
   const library = options.library ?? path.resolve(ROOT, '../shared/devicetype-library');
   const workers = options.workers ?? 3;
   const timeoutMs = options.timeoutMs ?? 2_000;
   const tuning = { concurrency: options.writeConcurrency ?? workers + 1, baseTimeoutMs: timeoutMs };
-  const emu = await spawnEmulator(['--latency-ms', String(options.latencyMs ?? 20), '--write-ms-per-object', String(options.writeMsPerObject ?? 1), '--workers', String(workers)]);
+  const emu = await spawnEmulator([
+    '--latency-ms',
+    String(options.latencyMs ?? 20),
+    '--write-ms-per-object',
+    String(options.writeMsPerObject ?? 1),
+    '--workers',
+    String(workers),
+  ]);
   const client = createNetBoxClient({ url: emu.url, token: new Secret(TOKEN), writeChunk: 1000, concurrency: 4, timeoutMs });
   const api = netBoxPortFor(client);
   try {
     const catalogue = await loadCatalogue({ root: library });
-    const desired = resolveIntents(wholeLibraryIntents().map((intent) => ({ intent })), catalogue).intents;
+    const desired = resolveIntents(
+      wholeLibraryIntents().map((intent) => ({ intent })),
+      catalogue,
+    ).intents;
     await emu.setFaults({ commitThenTimeout: { rate: options.lateAnswerRate ?? 0.02, answerAfterMs: null } });
     const full = await reconcileOnce(api, emu, desired, tuning);
     await emu.setFaults({ commitThenTimeout: null });
@@ -147,7 +174,10 @@ export async function benchReconcile(
     const types = await client.list('device-types', {});
     // (Child device types must stay 0U, so the edits go to the others.)
     const drifted = types.filter((t) => t.subdevice_role?.value !== 'child').slice(0, Math.ceil(types.length / 100));
-    await client.bulkUpdate('device-types', drifted.map((t) => ({ id: t.id, u_height: Number(t.u_height) + 1, description: 'edited by hand' })));
+    await client.bulkUpdate(
+      'device-types',
+      drifted.map((t) => ({ id: t.id, u_height: Number(t.u_height) + 1, description: 'edited by hand' })),
+    );
     const repair = await reconcileOnce(api, emu, desired, tuning);
     repair['device types drifted'] = drifted.length;
     return { '1 full import (queueing, 2 s timeout, 2% answers lost)': full, '2 no-op': noop, '3 drift repair (1%)': repair };

@@ -28,7 +28,11 @@ async function section(name: string, run: () => Promise<void>): Promise<void> {
 }
 
 await section('cli', async () => {
-  print('CLI start-up (node bin/netbox-gitops.js, compiled dist/; the sources through tsx for comparison)', '--version under 0.15 s and 80 MB peak RSS; validate of the example intents under 1 s', await benchCli(library));
+  print(
+    'CLI start-up (node bin/netbox-gitops.js, compiled dist/; the sources through tsx for comparison)',
+    '--version under 0.15 s and 80 MB peak RSS; validate of the example intents under 1 s',
+    await benchCli(library),
+  );
 });
 await section('catalogue', async () => {
   print('library load + validation (whole snapshot, cold, child process)', 'under 3 s wall and 400 MB peak RSS', await benchCatalogue(library));
@@ -49,13 +53,25 @@ await section('reconcile', async () => {
   }
 });
 await section('engine', async () => {
-  print('workflow engine: 1,000 no-op reconcile processes, two workers, BullMQ + Postgres', 'at least 50 processes/s; p50/p99 enqueue → completed reported', await benchEngine());
+  print(
+    'workflow engine: 1,000 no-op reconcile processes, two workers, BullMQ + Postgres',
+    'at least 50 processes/s; p50/p99 enqueue → completed reported',
+    await benchEngine(),
+  );
 });
 await section('api', async () => {
-  print('API: GET /api/v1/processes?limit=50 over 100,000 processes at 200 req/s, and GET /health throughput (load from a second process)', 'p99 under 50 ms at 200 req/s; /health at least 5,000 req/s', await benchApi());
+  print(
+    'API: GET /api/v1/processes?limit=50 over 100,000 processes at 200 req/s, and GET /health throughput (load from a second process)',
+    'p99 under 50 ms at 200 req/s; /health at least 5,000 req/s',
+    await benchApi(),
+  );
 });
 await section('onboarding', async () => {
-  print('onboarding: init over the whole library loaded into the emulator like the community importer (--latency-ms 20, 3 workers)', 'under 60 s, under 300 requests', await benchOnboarding({ library }));
+  print(
+    'onboarding: init over the whole library loaded into the emulator like the community importer (--latency-ms 20, 3 workers)',
+    'under 60 s, under 300 requests',
+    await benchOnboarding({ library }),
+  );
 });
 await section('dashboard', async () => {
   print(

@@ -19,7 +19,13 @@ function sourcesChangedSince(since) {
     const base = new URL(`${dir}/`, root);
     if (!existsSync(base)) continue;
     for (const entry of readdirSync(base, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs > since) return true;
+      if (
+        entry.isFile() &&
+        entry.name.endsWith('.ts') &&
+        !entry.name.endsWith('.test.ts') &&
+        statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs > since
+      )
+        return true;
     }
   }
   return false;
@@ -29,7 +35,9 @@ if (existsSync(compiled) && !(existsSync(source) && sourcesChangedSince(statSync
   await import(compiled.href);
 } else if (existsSync(source)) {
   const { register } = await import('tsx/esm/api').catch((error) => {
-    process.stderr.write(`error: dist/ is missing or older than the sources, and tsx (a dev dependency) is not installed: run \`npm ci\` then \`npm run build\` (${error.message})\n`);
+    process.stderr.write(
+      `error: dist/ is missing or older than the sources, and tsx (a dev dependency) is not installed: run \`npm ci\` then \`npm run build\` (${error.message})\n`,
+    );
     process.exit(1);
   });
   register();

@@ -20,7 +20,10 @@ export const DEFAULT_NETBOX_WAIT_MS = 120_000;
  * until its circuit breaker's next probe instead of failing), before the command fails.
  */
 export function waitForNetBoxOption(): Option {
-  return new Option('--wait-for-netbox <duration>', 'how long to wait for NetBox when it is down or unreachable before failing (30s, 2m, or seconds; 0 fails at once)')
+  return new Option(
+    '--wait-for-netbox <duration>',
+    'how long to wait for NetBox when it is down or unreachable before failing (30s, 2m, or seconds; 0 fails at once)',
+  )
     .argParser(parseWait)
     .default(DEFAULT_NETBOX_WAIT_MS, '2m');
 }

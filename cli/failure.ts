@@ -49,7 +49,8 @@ export function describeFailure(error: unknown, debug: boolean): string {
   const connection = connectionError(error);
   const system = systemOf(connection ?? error);
   if (connection) {
-    const where = connection.address !== undefined ? ` at ${String(connection.address)}${connection.port !== undefined ? `:${String(connection.port)}` : ''}` : '';
+    const where =
+      connection.address !== undefined ? ` at ${String(connection.address)}${connection.port !== undefined ? `:${String(connection.port)}` : ''}` : '';
     const what = system ?? 'a server';
     return `error: cannot reach ${what}${where} (${String(connection.code)}); ${system ? HINTS[system] : 'check the address and that the server is running'}. Run with --debug for details.`;
   }

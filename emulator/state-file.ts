@@ -59,7 +59,10 @@ export async function loadStateFile(store: Store, apiVersion: ApiVersion, file: 
     throw new StateFileError(`${file} is not an emulator state file (format ${FORMAT} v1); delete it or pass another --state`, file);
   }
   if (doc.apiVersion !== apiVersion) {
-    throw new StateFileError(`emulator state file ${file} was written by a NetBox ${doc.apiVersion} emulator; start with --version ${doc.apiVersion} or delete the file`, file);
+    throw new StateFileError(
+      `emulator state file ${file} was written by a NetBox ${doc.apiVersion} emulator; start with --version ${doc.apiVersion} or delete the file`,
+      file,
+    );
   }
   const known = new Set<string>(store.tableNames());
   for (const [name, table] of Object.entries(doc.tables)) {
@@ -67,6 +70,7 @@ export async function loadStateFile(store: Store, apiVersion: ApiVersion, file: 
     for (const row of table.rows) store.restore(name as TableName, row);
     store.table(name as TableName).nextId = Math.max(store.table(name as TableName).nextId, table.nextId);
   }
-  for (const [path, media] of Object.entries(doc.media ?? {})) store.media.set(path, { contentType: media.contentType, data: Buffer.from(media.data, 'base64') });
+  for (const [path, media] of Object.entries(doc.media ?? {}))
+    store.media.set(path, { contentType: media.contentType, data: Buffer.from(media.data, 'base64') });
   return true;
 }

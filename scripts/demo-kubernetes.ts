@@ -81,7 +81,11 @@ export async function runKubernetesDemo(ctx: KubernetesDemoContext): Promise<voi
 
   write('$ kubectl apply -f crds/\n');
   for (const kind of ['vendorsets', 'devicetypesets']) {
-    await request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', readFileSync(path.join(ctx.root, 'crds', `${kind}.netbox-gitops.io.yaml`), 'utf8'));
+    await request(
+      'POST',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      readFileSync(path.join(ctx.root, 'crds', `${kind}.netbox-gitops.io.yaml`), 'utf8'),
+    );
     write(`customresourcedefinition.apiextensions.k8s.io/${kind}.netbox-gitops.io created\n`);
   }
   await request('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }), 'application/json');
@@ -108,7 +112,11 @@ export async function runKubernetesDemo(ctx: KubernetesDemoContext): Promise<voi
       const { kind, name } = OBJECTS.find((o) => document.includes(`kind: ${o.kind}\n`) && document.includes(`name: ${o.name}\n`)) ?? {};
       if (kind === undefined || name === undefined) continue;
       const { plural, group, version } = resourceOf(kind);
-      await request('POST', `/apis/${group}/${version}/namespaces/${NAMESPACE}/${plural}?fieldValidation=Strict&fieldManager=kubectl-client-side-apply`, document);
+      await request(
+        'POST',
+        `/apis/${group}/${version}/namespaces/${NAMESPACE}/${plural}?fieldValidation=Strict&fieldManager=kubectl-client-side-apply`,
+        document,
+      );
       write(`${kind.toLowerCase()}.${group}/${name} created\n`);
     }
 
@@ -128,14 +136,22 @@ export async function runKubernetesDemo(ctx: KubernetesDemoContext): Promise<voi
     for (;;) {
       const resources = await Promise.all(OBJECTS.map(({ kind, name }) => get(kind, name)));
       for (const resource of resources) {
-        const cells = [qualified(resource), readyOf(resource.status)?.status ?? '', String(resource.spec?.mode ?? ''), resource.status?.drift?.total === undefined ? '' : String(resource.status.drift.total)];
+        const cells = [
+          qualified(resource),
+          readyOf(resource.status)?.status ?? '',
+          String(resource.spec?.mode ?? ''),
+          resource.status?.drift?.total === undefined ? '' : String(resource.status.drift.total),
+        ];
         const key = cells.join('|');
         if (seen.get(resource.metadata.name) === key) continue;
         seen.set(resource.metadata.name, key);
         write(line([...cells, formatAge(Date.now() - Date.parse(resource.metadata.creationTimestamp ?? ''))]));
       }
       if (resources.every(isReady)) break;
-      if (Date.now() > deadline) throw new Error(`the custom resources were not Ready in time: ${resources.map((r) => `${r.metadata.name}: ${readyOf(r.status)?.message ?? 'no status'}`).join('; ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the custom resources were not Ready in time: ${resources.map((r) => `${r.metadata.name}: ${readyOf(r.status)?.message ?? 'no status'}`).join('; ')}`,
+        );
       await sleep(200);
     }
 
@@ -152,7 +168,15 @@ export async function runKubernetesDemo(ctx: KubernetesDemoContext): Promise<voi
     write(`  Last Process Id:                ${status?.lastProcessId ?? ''}\n`);
     write(`  Drift:                          ${JSON.stringify(status?.drift ?? {})}\n`);
     write('  Conditions:\n');
-    write(indent(renderTable(['TYPE', 'STATUS', 'REASON', 'LAST TRANSITION', 'MESSAGE'], (status?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.lastTransitionTime, c.message ?? ''])), 4));
+    write(
+      indent(
+        renderTable(
+          ['TYPE', 'STATUS', 'REASON', 'LAST TRANSITION', 'MESSAGE'],
+          (status?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.lastTransitionTime, c.message ?? '']),
+        ),
+        4,
+      ),
+    );
     // The controller writes Events in the background, right after the status: wait for the last one.
     const eventsOf = (name: string): Record<string, unknown>[] =>
       apiServer
@@ -169,14 +193,23 @@ export async function runKubernetesDemo(ctx: KubernetesDemoContext): Promise<voi
           ['TYPE', 'REASON', 'AGE', 'FROM', 'MESSAGE'],
           events.map((event) => {
             const count = (event.series as { count?: number } | undefined)?.count;
-            return [String(event.type), String(event.reason), `${formatAge(now - Date.parse(String(event.eventTime)))}${count ? ` (x${count})` : ''}`, String(event.reportingController), String(event.note)];
+            return [
+              String(event.type),
+              String(event.reason),
+              `${formatAge(now - Date.parse(String(event.eventTime)))}${count ? ` (x${count})` : ''}`,
+              String(event.reportingController),
+              String(event.note),
+            ];
           }),
         ),
         2,
       ),
     );
-    const lease = apiServer.objects('leases', NAMESPACE)[0] as { metadata: { name: string }; spec: { holderIdentity?: string; leaseDurationSeconds?: number } } | undefined;
-    write(`\nLease ${NAMESPACE}/${lease?.metadata.name ?? '?'}: held by ${lease?.spec.holderIdentity ?? 'nobody'} (${lease?.spec.leaseDurationSeconds ?? '?'}s, renewed while it leads)\n`);
+    const lease = apiServer.objects('leases', NAMESPACE)[0] as
+      { metadata: { name: string }; spec: { holderIdentity?: string; leaseDurationSeconds?: number } } | undefined;
+    write(
+      `\nLease ${NAMESPACE}/${lease?.metadata.name ?? '?'}: held by ${lease?.spec.holderIdentity ?? 'nobody'} (${lease?.spec.leaseDurationSeconds ?? '?'}s, renewed while it leads)\n`,
+    );
   } finally {
     await ctx.stop(controller);
   }
@@ -184,7 +217,11 @@ export async function runKubernetesDemo(ctx: KubernetesDemoContext): Promise<voi
 
 function isReady(resource: IntentResource): boolean {
   const ready = readyOf(resource.status);
-  return ready?.status === 'True' && resource.status?.observedGeneration === resource.metadata.generation && !(resource.status?.conditions ?? []).some((c) => c.type === 'Reconciling');
+  return (
+    ready?.status === 'True' &&
+    resource.status?.observedGeneration === resource.metadata.generation &&
+    !(resource.status?.conditions ?? []).some((c) => c.type === 'Reconciling')
+  );
 }
 
 function indent(text: string, width: number): string {

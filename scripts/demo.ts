@@ -122,7 +122,13 @@ function stop(child: ChildProcess): Promise<void> {
 /** Runs the CLI and returns what it printed on stdout. */
 function cliOutput(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, [path.join(root, 'bin/netbox-gitops.js'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }));
+    const child = track(
+      spawn(process.execPath, [path.join(root, 'bin/netbox-gitops.js'), ...args], {
+        cwd: root,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
@@ -133,7 +139,10 @@ function cliOutput(args: string[], env: Record<string, string>): Promise<string>
 async function waitForHttp(url: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(250);
   }
@@ -232,7 +241,10 @@ interface DemoServices {
  * get it, and returns undefined.
  */
 async function prepareServices(): Promise<DemoServices | undefined> {
-  const [postgres, redis] = await Promise.all([checkPostgres(config.database, { databaseName: 'postgres', timeoutMs: 2_500 }), checkRedis(config.redis, { timeoutMs: 2_500 })]);
+  const [postgres, redis] = await Promise.all([
+    checkPostgres(config.database, { databaseName: 'postgres', timeoutMs: 2_500 }),
+    checkRedis(config.redis, { timeoutMs: 2_500 }),
+  ]);
   const env: Record<string, string> = {};
   const missing: { readonly what: 'postgres' | 'redis'; readonly line: string }[] = [];
   const lines: string[] = [];
@@ -243,8 +255,14 @@ async function prepareServices(): Promise<DemoServices | undefined> {
     if (binaries) {
       const started = await startPrivate('Postgres', () => startPrivatePostgres(binaries));
       server = { ...config.database, host: '127.0.0.1', port: started.port, user: 'postgres', password: new Secret('') };
-      lines.push(`${postgresAddress(config.database)}: ${postgres.reason}; started a private Postgres (${path.dirname(binaries.postgres)}) on 127.0.0.1:${started.port} in ${started.dir}, removed at the end`);
-    } else missing.push({ what: 'postgres', line: `${postgresAddress(config.database)}: ${postgres.reason}${postgres.fatal ? '' : ', and no Postgres server (initdb + postgres) is installed here to start one'}` });
+      lines.push(
+        `${postgresAddress(config.database)}: ${postgres.reason}; started a private Postgres (${path.dirname(binaries.postgres)}) on 127.0.0.1:${started.port} in ${started.dir}, removed at the end`,
+      );
+    } else
+      missing.push({
+        what: 'postgres',
+        line: `${postgresAddress(config.database)}: ${postgres.reason}${postgres.fatal ? '' : ', and no Postgres server (initdb + postgres) is installed here to start one'}`,
+      });
   }
 
   if (redis.ok) lines.push(`${redisAddress(config.redis)}: running`);
@@ -253,8 +271,14 @@ async function prepareServices(): Promise<DemoServices | undefined> {
     if (redisServer) {
       const started = await startPrivate('Redis', () => startPrivateRedis(redisServer));
       env.REDIS_URL = started.url;
-      lines.push(`${redisAddress(config.redis)}: ${redis.reason}; started a private Redis (${redisServer}) on 127.0.0.1:${started.port} in ${started.dir}, removed at the end`);
-    } else missing.push({ what: 'redis', line: `${redisAddress(config.redis)}: ${redis.reason}${redis.fatal ? '' : ', and redis-server is not installed here to start one'}` });
+      lines.push(
+        `${redisAddress(config.redis)}: ${redis.reason}; started a private Redis (${redisServer}) on 127.0.0.1:${started.port} in ${started.dir}, removed at the end`,
+      );
+    } else
+      missing.push({
+        what: 'redis',
+        line: `${redisAddress(config.redis)}: ${redis.reason}${redis.fatal ? '' : ', and redis-server is not installed here to start one'}`,
+      });
   }
 
   if (missing.length > 0) {
@@ -282,7 +306,9 @@ async function startPrivate(what: string, start: () => Promise<PrivateServer>): 
 function howToGet(missing: readonly { what: 'postgres' | 'redis'; line: string }[], running: readonly string[]): string {
   const names = missing.map((m) => m.what);
   const packages = names.map((n) => (n === 'postgres' ? 'postgresql' : 'redis-server')).join(' ');
-  const urls = names.map((n) => (n === 'postgres' ? 'DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/netbox_gitops' : 'REDIS_URL=redis://HOST:6379/0')).join(' ');
+  const urls = names
+    .map((n) => (n === 'postgres' ? 'DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/netbox_gitops' : 'REDIS_URL=redis://HOST:6379/0'))
+    .join(' ');
   const compose = ['docker-compose.yml', 'compose.yaml', 'compose.yml', 'docker-compose.yaml'].find((f) => existsSync(path.join(root, f)));
   const ways = [
     `install ${names.length > 1 ? 'them' : 'it'} (Debian/Ubuntu): sudo apt-get install ${packages}   (the demo then starts a private one by itself)`,
@@ -372,7 +398,10 @@ async function main(): Promise<void> {
       items: { kind: string; name: string; mode: string; status: string; driftTotal: number; lastReconcileAt: string | null }[];
     };
     process.stdout.write(`GET /health → ${health.status}\nGET /api/v1/intents →\n`);
-    for (const i of listed.items) process.stdout.write(`  ${`${i.kind}/${i.name}`.padEnd(36)} ${i.mode.padEnd(8)} ${i.status.padEnd(8)} drift ${i.driftTotal}, last reconcile ${i.lastReconcileAt ?? 'never'}\n`);
+    for (const i of listed.items)
+      process.stdout.write(
+        `  ${`${i.kind}/${i.name}`.padEnd(36)} ${i.mode.padEnd(8)} ${i.status.padEnd(8)} drift ${i.driftTotal}, last reconcile ${i.lastReconcileAt ?? 'never'}\n`,
+      );
     process.stdout.write(
       [
         '',
@@ -421,6 +450,8 @@ try {
   await main();
 } catch (error) {
   // A failed step says what failed; the stack helps only when debugging the demo itself.
-  process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n${process.env.DEBUG === 'true' && error instanceof Error ? `${error.stack ?? ''}\n` : ''}`);
+  process.stderr.write(
+    `\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n${process.env.DEBUG === 'true' && error instanceof Error ? `${error.stack ?? ''}\n` : ''}`,
+  );
   await end(1);
 }

@@ -96,7 +96,9 @@ function run(file: string, args: string[], options: { uid?: number; gid?: number
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(file)} exited with ${code}: ${output.trim().split('\n').slice(-3).join(' / ')}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(file)} exited with ${code}: ${output.trim().split('\n').slice(-3).join(' / ')}`)),
+    );
   });
 }
 
@@ -156,7 +158,22 @@ export async function startPrivatePostgres(binaries: PostgresBinaries): Promise<
     const data = path.join(dir, 'data');
     await run(binaries.initdb, ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { cwd: dir, ...account });
     const port = await freePort();
-    const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+    const args = [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ];
     // Its own process group: a Ctrl-C in the terminal reaches the demo, which stops things in order.
     const child = spawn(binaries.postgres, args, { cwd: dir, ...account, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const stop = stopper(child, 'SIGINT', dir);

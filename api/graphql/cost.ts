@@ -85,7 +85,12 @@ function fieldOf(schema: GraphQLSchema, parent: GraphQLNamedType | undefined, na
  * its `limit` argument (or that argument's default), else a per-field guess (introspection
  * lists: the schema's own averages). Unknown fields cost 1 (graphql's own rules reject them).
  */
-export function selectionCost(input: CostInput, parent: GraphQLNamedType | undefined, selections: SelectionSetNode, seen: ReadonlySet<string> = new Set()): number {
+export function selectionCost(
+  input: CostInput,
+  parent: GraphQLNamedType | undefined,
+  selections: SelectionSetNode,
+  seen: ReadonlySet<string> = new Set(),
+): number {
   let cost = 0;
   for (const selection of selections.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -128,7 +133,9 @@ const introspectionBudgets = new WeakMap<GraphQLSchema, number>();
 function introspectionBudget(schema: GraphQLSchema): number {
   let budget = introspectionBudgets.get(schema);
   if (budget === undefined) {
-    const document = parse(getIntrospectionQuery({ descriptions: true, directiveIsRepeatable: true, inputValueDeprecation: true, specifiedByUrl: true, schemaDescription: true }));
+    const document = parse(
+      getIntrospectionQuery({ descriptions: true, directiveIsRepeatable: true, inputValueDeprecation: true, specifiedByUrl: true, schemaDescription: true }),
+    );
     const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
     const input: CostInput = { schema, fragments: (name) => fragments.get(name), variables: {} };
     for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION) selectionCost(input, schema.getQueryType() ?? undefined, d.selectionSet);
@@ -151,12 +158,21 @@ export function costLimitRule(maxCost: number, variables: Record<string, unknown
       const input: CostInput = { schema, fragments: (name) => context.getFragment(name) ?? undefined, variables };
       const cost = selectionCost(input, root ?? undefined, node.selectionSet);
       if (cost > maxCost) {
-        context.reportError(new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}: ask for fewer fields or smaller limits, or page with cursor.`, { nodes: [node] }));
+        context.reportError(
+          new GraphQLError(`Query cost ${cost} exceeds the limit of ${maxCost}: ask for fewer fields or smaller limits, or page with cursor.`, {
+            nodes: [node],
+          }),
+        );
       }
       const introspection = input.introspectionCost ?? 0;
       const budget = introspectionBudget(schema);
       if (introspection > budget) {
-        context.reportError(new GraphQLError(`Introspection cost ${introspection} exceeds the limit of ${budget} (one standard introspection query): introspect the schema once.`, { nodes: [node] }));
+        context.reportError(
+          new GraphQLError(
+            `Introspection cost ${introspection} exceeds the limit of ${budget} (one standard introspection query): introspect the schema once.`,
+            { nodes: [node] },
+          ),
+        );
       }
     },
   });
@@ -178,7 +194,8 @@ export function nulCharacterRule(variables: Record<string, unknown>): Validation
       if (bad) context.reportError(new GraphQLError(`Variable $${bad[0]} holds a NUL character (\\u0000); remove it.`, { nodes: [node] }));
     },
     StringValue(node): void {
-      if (node.value.includes('\u0000')) context.reportError(new GraphQLError('A string argument holds a NUL character (\\u0000); remove it.', { nodes: [node] }));
+      if (node.value.includes('\u0000'))
+        context.reportError(new GraphQLError('A string argument holds a NUL character (\\u0000); remove it.', { nodes: [node] }));
     },
   });
 }

@@ -7,4 +7,15 @@ import type * as GraphQL from 'graphql';
 
 const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
-export const { GraphQLError, GraphQLScalarType, Kind, NoSchemaIntrospectionCustomRule, getIntrospectionQuery, getNamedType, getNullableType, isListType, isObjectType, parse } = graphql;
+export const {
+  GraphQLError,
+  GraphQLScalarType,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  getIntrospectionQuery,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  parse,
+} = graphql;

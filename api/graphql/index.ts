@@ -32,7 +32,10 @@ function payloadToken(payload: unknown): string | undefined {
  * Formats GraphQL errors: errors thrown by our code get the REST API's code, a message safe to
  * show (5xx hidden) and the request id in `extensions`; graphql's own errors pass unchanged.
  */
-function formatErrors(execution: ExecutionResult & { readonly errors: readonly GraphQLErrorType[]; readonly statusCode?: number }, context: MercuriusContext): { statusCode: number; response: FormattedExecutionResult } {
+function formatErrors(
+  execution: ExecutionResult & { readonly errors: readonly GraphQLErrorType[]; readonly statusCode?: number },
+  context: MercuriusContext,
+): { statusCode: number; response: FormattedExecutionResult } {
   const request = (context as Partial<MercuriusContext>).reply?.request;
   const requestId = request?.id ?? (context as Partial<GraphqlContext>).correlationId ?? 'websocket';
   let firstStatus: number | undefined;
@@ -41,7 +44,8 @@ function formatErrors(execution: ExecutionResult & { readonly errors: readonly G
     const original = error.originalError as (Error & { errors?: unknown }) | undefined;
     if (original && Array.isArray(original.errors)) {
       // mercurius wraps validation failures (depth, cost, unknown fields) in one error.
-      for (const inner of original.errors as GraphQLErrorType[]) errors.push(inner instanceof GraphQLError ? inner.toJSON() : { message: String((inner as Error).message) });
+      for (const inner of original.errors as GraphQLErrorType[])
+        errors.push(inner instanceof GraphQLError ? inner.toJSON() : { message: String((inner as Error).message) });
       firstStatus ??= 400;
       continue;
     }

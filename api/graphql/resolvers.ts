@@ -25,7 +25,10 @@ export type GraphqlContext = MercuriusContext;
 
 function authorize(ctx: GraphqlContext, role: Role): TokenPrincipal {
   const principal = ctx.principal;
-  if (!principal) throw new AuthenticationError('This needs an API token: send "Authorization: Bearer <token>" (HTTP) or {"authorization": "Bearer <token>"} in connection_init (WebSocket).');
+  if (!principal)
+    throw new AuthenticationError(
+      'This needs an API token: send "Authorization: Bearer <token>" (HTTP) or {"authorization": "Bearer <token>"} in connection_init (WebSocket).',
+    );
   if (!roleAllows(principal.role, role)) throw new ForbiddenError(principal.role, role);
   return principal;
 }
@@ -60,7 +63,8 @@ const countsList = (counts: DriftCounts): { action: string; count: number }[] =>
     .sort((a, b) => a.action.localeCompare(b.action));
 
 function intentKind(kind: string): IntentKind {
-  if (!(INTENT_KINDS as readonly string[]).includes(kind)) throw new NotFoundError(`There is no intent kind "${kind}"; the kinds are ${INTENT_KINDS.join(', ')}.`);
+  if (!(INTENT_KINDS as readonly string[]).includes(kind))
+    throw new NotFoundError(`There is no intent kind "${kind}"; the kinds are ${INTENT_KINDS.join(', ')}.`);
   return kind as IntentKind;
 }
 
@@ -133,7 +137,8 @@ export function createResolvers(route: RouteContext): IResolvers {
       processUpdates: {
         subscribe: async (_root: unknown, args: { processId: string }, ctx: GraphqlContext) => {
           authorize(ctx, 'viewer');
-          if (!isUuid(args.processId) || !(await workflows.getProcess(args.processId))) throw new NotFoundError(`There is no process with id ${args.processId}.`);
+          if (!isUuid(args.processId) || !(await workflows.getProcess(args.processId)))
+            throw new NotFoundError(`There is no process with id ${args.processId}.`);
           return ctx.pubsub.subscribe(processTopic(args.processId));
         },
         resolve: async (event: WorkflowEvent) => {
@@ -152,7 +157,15 @@ export function createResolvers(route: RouteContext): IResolvers {
     },
     Workflow: {
       processes: async (workflow: WorkflowInfo, args: { status?: string; limit?: number }) =>
-        (await workflows.listProcesses(processFilter({ workflow: workflow.name, ...(args.status ? { status: args.status } : {}), ...(args.limit !== undefined ? { limit: args.limit } : {}) }))).items,
+        (
+          await workflows.listProcesses(
+            processFilter({
+              workflow: workflow.name,
+              ...(args.status ? { status: args.status } : {}),
+              ...(args.limit !== undefined ? { limit: args.limit } : {}),
+            }),
+          )
+        ).items,
     },
     Process: {
       status: (p: ProcessRecord) => p.status.toUpperCase(),
@@ -173,8 +186,10 @@ export function createResolvers(route: RouteContext): IResolvers {
         if (i.spec !== undefined) return i.spec;
         return getIntentDocument(pool, i.kind, i.name);
       },
-      driftRows: async (i: IntentSummary, args: { limit?: number }) => (await getIntent(pool, i.kind, i.name, Math.min(Math.max(args.limit ?? 100, 0), 10_000)))?.driftRows ?? [],
-      processes: async (i: IntentSummary, args: { limit?: number }) => (await workflows.listProcesses({ intentKind: i.kind, intentName: i.name, limit: args.limit ?? 10 })).items,
+      driftRows: async (i: IntentSummary, args: { limit?: number }) =>
+        (await getIntent(pool, i.kind, i.name, Math.min(Math.max(args.limit ?? 100, 0), 10_000)))?.driftRows ?? [],
+      processes: async (i: IntentSummary, args: { limit?: number }) =>
+        (await workflows.listProcesses({ intentKind: i.kind, intentName: i.name, limit: args.limit ?? 10 })).items,
     },
     IntentDrift: {
       drift: (i: { drift: DriftCounts }) => countsList(i.drift),

@@ -172,8 +172,26 @@ export const SCHEMA = /* GraphQL */ `
     workflows: [Workflow!]!
     workflow(name: String!): Workflow
     "Newest first; at most 500"
-    processes(status: ProcessStatus, workflow: String, intentKind: String, intentName: String, from: DateTime, to: DateTime, limit: Int = 50, cursor: String): [Process!]!
-    processPage(status: ProcessStatus, workflow: String, intentKind: String, intentName: String, from: DateTime, to: DateTime, limit: Int = 50, cursor: String): ProcessPage!
+    processes(
+      status: ProcessStatus
+      workflow: String
+      intentKind: String
+      intentName: String
+      from: DateTime
+      to: DateTime
+      limit: Int = 50
+      cursor: String
+    ): [Process!]!
+    processPage(
+      status: ProcessStatus
+      workflow: String
+      intentKind: String
+      intentName: String
+      from: DateTime
+      to: DateTime
+      limit: Int = 50
+      cursor: String
+    ): ProcessPage!
     process(id: ID!): Process
     "Recorded events of a process with seq above after, oldest first (at most 1,000)"
     processEvents(processId: ID!, after: Int = 0, limit: Int = 100): [WorkflowEvent!]!

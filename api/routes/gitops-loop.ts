@@ -31,7 +31,8 @@ export async function gitopsLoopRoutes(app: FastifyInstance, ctx: RouteContext):
     {
       schema: {
         tags: ['intents'],
-        summary: '"Upgrade available" entries: library revisions newer than an intent pins, with what taking them would do (preview_library_upgrade), newest first, in pages',
+        summary:
+          '"Upgrade available" entries: library revisions newer than an intent pins, with what taking them would do (preview_library_upgrade), newest first, in pages',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -52,7 +53,8 @@ export async function gitopsLoopRoutes(app: FastifyInstance, ctx: RouteContext):
     {
       schema: {
         tags: ['notifications'],
-        summary: 'The notification delivery log (webhook, Slack, Teams): each event per channel with its status, attempts and last answer, newest first, in pages',
+        summary:
+          'The notification delivery log (webhook, Slack, Teams): each event per channel with its status, attempts and last answer, newest first, in pages',
         querystring: {
           type: 'object',
           additionalProperties: false,

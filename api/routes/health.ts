@@ -48,7 +48,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
       config: PROBE,
       schema: {
         tags: ['health'],
-        summary: "System health (seed 12.2): Postgres, Redis and NetBox with response times; results are reused for up to ~1.5 s",
+        summary: 'System health (seed 12.2): Postgres, Redis and NetBox with response times; results are reused for up to ~1.5 s',
         security: [],
         response: { 200: healthBody, 503: healthBody },
       },
@@ -61,7 +61,15 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
 
   app.get(
     '/livez',
-    { config: PROBE, schema: { tags: ['health'], summary: 'Liveness: the process serves requests', security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
+    {
+      config: PROBE,
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the process serves requests',
+        security: [],
+        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
 
@@ -69,7 +77,12 @@ export async function healthRoutes(app: FastifyInstance, ctx: RouteContext): Pro
     '/readyz',
     {
       config: PROBE,
-      schema: { tags: ['health'], summary: 'Readiness: migrations applied, Postgres and Redis reachable', security: [], response: { 200: readyBody, 503: readyBody } },
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: migrations applied, Postgres and Redis reachable',
+        security: [],
+        response: { 200: readyBody, 503: readyBody },
+      },
     },
     async (_request, reply) => {
       const report = await ctx.health.ready();

@@ -47,7 +47,8 @@ export async function hookRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       config: { access: 'public' },
       schema: {
         tags: ['hooks'],
-        summary: 'Git push webhook (GitHub X-Hub-Signature-256, Gitea X-Gitea-Signature, GitLab X-Gitlab-Token); triggers a fetch and sync of the matching intent source',
+        summary:
+          'Git push webhook (GitHub X-Hub-Signature-256, Gitea X-Gitea-Signature, GitLab X-Gitlab-Token); triggers a fetch and sync of the matching intent source',
         security: [],
         response: { 200: accepted, 202: accepted, ...errorResponses(401, 413, 422, 429), 503: { $ref: 'Error#' } },
       },
@@ -55,11 +56,16 @@ export async function hookRoutes(app: FastifyInstance, ctx: RouteContext): Promi
     async (request, reply) => {
       const secret = ctx.options.gitWebhookSecret;
       if (!secret || secret.isEmpty) {
-        throw new HttpError(503, 'webhook_disabled', 'The Git webhook is off: set GIT_WEBHOOK_SECRET on the API and the same secret in the Git server webhook.');
+        throw new HttpError(
+          503,
+          'webhook_disabled',
+          'The Git webhook is off: set GIT_WEBHOOK_SECRET on the API and the same secret in the Git server webhook.',
+        );
       }
       const body = bodyBytes(request.body);
       const check = checkWebhook(request.headers, body, secret.reveal());
-      if (!check) throw new AuthenticationError('No webhook signature: expected X-Hub-Signature-256 (GitHub), X-Gitea-Signature (Gitea) or X-Gitlab-Token (GitLab).');
+      if (!check)
+        throw new AuthenticationError('No webhook signature: expected X-Hub-Signature-256 (GitHub), X-Gitea-Signature (Gitea) or X-Gitlab-Token (GitLab).');
       if (!check.valid) {
         request.log.warn({ provider: check.provider }, 'Git webhook with a bad signature refused');
         throw new AuthenticationError(`The ${check.provider} webhook signature does not match: check that the webhook secret equals GIT_WEBHOOK_SECRET.`);
@@ -71,7 +77,9 @@ export async function hookRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       try {
         payload = JSON.parse(payloadText(body, request.headers['content-type']));
       } catch {
-        throw new HttpError(422, 'validation_error', 'The webhook body is not JSON.', { issues: [{ path: 'body', message: 'expects a JSON push payload', severity: 'error' }] });
+        throw new HttpError(422, 'validation_error', 'The webhook body is not JSON.', {
+          issues: [{ path: 'body', message: 'expects a JSON push payload', severity: 'error' }],
+        });
       }
       const push = readPush(check.provider, payload);
       if (!push) {
@@ -81,14 +89,20 @@ export async function hookRoutes(app: FastifyInstance, ctx: RouteContext): Promi
       }
       const configured = ctx.options.gitRepositories ?? [];
       if (!configured.some((url) => sameRepository(url, push.repositoryUrl))) {
-        request.log.info({ provider: check.provider, repository: redactUrl(push.repositoryUrl) }, 'Git push for a repository that is not an intent source; ignored');
+        request.log.info(
+          { provider: check.provider, repository: redactUrl(push.repositoryUrl) },
+          'Git push for a repository that is not an intent source; ignored',
+        );
         return reply.code(202).send({
           accepted: false,
           provider: check.provider,
           event: check.event,
           repository: redactUrl(push.repositoryUrl),
           ref: push.ref,
-          reason: configured.length === 0 ? 'no Git intent source is configured (INTENTS_SOURCE=git with GIT_URL)' : 'the repository is not a configured intent source (GIT_URL); nothing to sync',
+          reason:
+            configured.length === 0
+              ? 'no Git intent source is configured (INTENTS_SOURCE=git with GIT_URL)'
+              : 'the repository is not a configured intent source (GIT_URL); nothing to sync',
         });
       }
       await ctx.deps.requestSourceSync(push.repositoryUrl);

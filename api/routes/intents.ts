@@ -43,10 +43,13 @@ export async function intentRoutes(app: FastifyInstance, ctx: RouteContext): Pro
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ReadonlyMap<string, Date>>((resolve) => (timer = setTimeout(() => resolve(new Map()), NEXT_CHECK_WAIT_MS)));
     try {
-      return await Promise.race([ctx.deps.nextChecks().catch((error: unknown) => {
-        app.log.warn({ err: error }, 'could not read the intent schedules; next checks are left out');
-        return new Map<string, Date>();
-      }), timeout]);
+      return await Promise.race([
+        ctx.deps.nextChecks().catch((error: unknown) => {
+          app.log.warn({ err: error }, 'could not read the intent schedules; next checks are left out');
+          return new Map<string, Date>();
+        }),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -70,7 +73,10 @@ export async function intentRoutes(app: FastifyInstance, ctx: RouteContext): Pro
             source: { type: 'string', maxLength: 2000 },
           },
         },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('IntentSummary') } } }, ...errorResponses(401, 403, 422, 429) },
+        response: {
+          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('IntentSummary') } } },
+          ...errorResponses(401, 403, 422, 429),
+        },
       },
     },
     async (request) => {
@@ -89,7 +95,15 @@ export async function intentRoutes(app: FastifyInstance, ctx: RouteContext): Pro
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { driftLimit: { type: 'integer', minimum: 0, maximum: 10_000, default: 1000, description: 'most drift rows returned (driftTruncated tells when there are more)' } },
+          properties: {
+            driftLimit: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 10_000,
+              default: 1000,
+              description: 'most drift rows returned (driftTruncated tells when there are more)',
+            },
+          },
         },
         response: { 200: ref('IntentDetail'), ...errorResponses(401, 403, 404, 422, 429) },
       },
@@ -152,7 +166,12 @@ export async function intentRoutes(app: FastifyInstance, ctx: RouteContext): Pro
       const { kind, name } = request.params;
       const result = await suspendIntent(pool, { kind, name }, principal.name, request.body?.message ?? null);
       if (!result) throw new NotFoundError(`There is no ${kind} named "${name}".`, { kind, name });
-      if (result.status === 'removed') throw new HttpError(409, 'conflict', `${kind}/${name} was removed from its source; there is nothing to suspend.`, { kind, name, status: result.status });
+      if (result.status === 'removed')
+        throw new HttpError(409, 'conflict', `${kind}/${name} was removed from its source; there is nothing to suspend.`, {
+          kind,
+          name,
+          status: result.status,
+        });
       request.log.info({ intent: `${kind}/${name}`, by: principal.name }, 'intent suspended');
       return summaryOf(kind, name);
     },
@@ -194,7 +213,8 @@ export async function intentRoutes(app: FastifyInstance, ctx: RouteContext): Pro
     {
       schema: {
         tags: ['intents'],
-        summary: 'Drift over time: for each time bucket, the sum of every intent’s drift counts by action at its end (default: the last 24 hours in 48 buckets)',
+        summary:
+          'Drift over time: for each time bucket, the sum of every intent’s drift counts by action at its end (default: the last 24 hours in 48 buckets)',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -209,7 +229,11 @@ export async function intentRoutes(app: FastifyInstance, ctx: RouteContext): Pro
     },
     async (request) => {
       const range = timeRange(request.query);
-      const points = await driftHistory(pool, { ...range, ...(request.query.kind ? { kind: request.query.kind } : {}), ...(request.query.name ? { name: request.query.name } : {}) });
+      const points = await driftHistory(pool, {
+        ...range,
+        ...(request.query.kind ? { kind: request.query.kind } : {}),
+        ...(request.query.name ? { name: request.query.name } : {}),
+      });
       return { from: range.from.toISOString(), to: range.to.toISOString(), points };
     },
   );

@@ -63,12 +63,17 @@ export async function libraryRoutes(app: FastifyInstance, ctx: RouteContext): Pr
       const library = await catalogue();
       const known = findVendor(library, vendor);
       if (!known) {
-        throw new ValidationError(`The devicetype-library has no vendor "${vendor}".`, [{ path: 'selected_vendor', message: `unknown vendor "${vendor}"`, severity: 'error' }]);
+        throw new ValidationError(`The devicetype-library has no vendor "${vendor}".`, [
+          { path: 'selected_vendor', message: `unknown vendor "${vendor}"`, severity: 'error' },
+        ]);
       }
       const resolved = resolveIntents([{ intent }], library);
       const errors = resolved.issues.filter((i) => i.severity === 'error');
       if (errors.length > 0) {
-        throw new ValidationError(`The form does not resolve: ${errors.map((e) => e.message).join('; ')}`, errors.map((e) => ({ ...e, path: 'device_type_filter' })));
+        throw new ValidationError(
+          `The form does not resolve: ${errors.map((e) => e.message).join('; ')}`,
+          errors.map((e) => ({ ...e, path: 'device_type_filter' })),
+        );
       }
       const desired = resolved.intents[0];
       const deviceTypes = [...(desired?.deviceTypes ?? [])].sort((a, b) => a.model.localeCompare(b.model, 'en', { numeric: true }));
@@ -78,7 +83,9 @@ export async function libraryRoutes(app: FastifyInstance, ctx: RouteContext): Pr
         filter: filter === undefined || filter === '' ? null : filter,
         count: deviceTypes.length,
         moduleTypes: desired?.moduleTypes.length ?? 0,
-        items: deviceTypes.slice(0, limit).map((d) => ({ model: d.model, slug: d.slug, partNumber: typeof d.fields.part_number === 'string' ? d.fields.part_number : null })),
+        items: deviceTypes
+          .slice(0, limit)
+          .map((d) => ({ model: d.model, slug: d.slug, partNumber: typeof d.fields.part_number === 'string' ? d.fields.part_number : null })),
         truncated: deviceTypes.length > limit,
       };
     },

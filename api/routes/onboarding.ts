@@ -17,7 +17,20 @@ const counts = (keys: readonly string[]) =>
 const typeReportSchema = {
   type: 'object',
   description: 'One NetBox device or module type against its library counterpart (differences read NetBox → library)',
-  required: ['kind', 'netboxId', 'manufacturer', 'manufacturerName', 'model', 'classification', 'fields', 'templates', 'counts', 'owned', 'ownedBy', 'notExpressible'],
+  required: [
+    'kind',
+    'netboxId',
+    'manufacturer',
+    'manufacturerName',
+    'model',
+    'classification',
+    'fields',
+    'templates',
+    'counts',
+    'owned',
+    'ownedBy',
+    'notExpressible',
+  ],
   properties: {
     kind: { type: 'string', enum: ['device-type', 'module-type'] },
     netboxId: { type: 'integer' },
@@ -43,7 +56,12 @@ const typeReportSchema = {
       items: {
         type: 'object',
         required: ['kind', 'name', 'change'],
-        properties: { kind: { type: 'string' }, name: { type: 'string' }, change: { type: 'string', enum: ['missing', 'extra', 'differs'] }, fields: { type: 'array', items: difference } },
+        properties: {
+          kind: { type: 'string' },
+          name: { type: 'string' },
+          change: { type: 'string', enum: ['missing', 'extra', 'differs'] },
+          fields: { type: 'array', items: difference },
+        },
       },
     },
     counts: counts(['same', 'differing', 'missing', 'extra']),
@@ -128,7 +146,8 @@ export async function onboardingRoutes(app: FastifyInstance, ctx: RouteContext):
     {
       schema: {
         tags: ['onboarding'],
-        summary: "What NetBox's catalogue holds against the devicetype-library: per type identical, differs, extra/missing templates, renamed or not in the library",
+        summary:
+          "What NetBox's catalogue holds against the devicetype-library: per type identical, differs, extra/missing templates, renamed or not in the library",
         description:
           'The report `netbox-gitops init` prints and writes. Reading all of NetBox takes a while, so a report is kept for a few minutes; ' +
           '`refresh=true` reads NetBox again (concurrent requests share one read). `manufacturer` and `classification` narrow the type lists, not the summary.',

@@ -18,9 +18,14 @@ const MAX_RANGE_MS = 400 * DAY_MS;
 export function timeRange(query: { readonly from?: string; readonly to?: string; readonly buckets: number }): { from: Date; to: Date; buckets: number } {
   const to = query.to !== undefined ? new Date(query.to) : new Date();
   const from = query.from !== undefined ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
-  if (!(from.getTime() < to.getTime())) throw new ValidationError('invalid time range: "from" must be before "to"', [{ path: 'querystring.from', message: 'must be before "to"', severity: 'error' }]);
+  if (!(from.getTime() < to.getTime()))
+    throw new ValidationError('invalid time range: "from" must be before "to"', [
+      { path: 'querystring.from', message: 'must be before "to"', severity: 'error' },
+    ]);
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) {
-    throw new ValidationError('invalid time range: at most 400 days', [{ path: 'querystring.from', message: 'at most 400 days before "to"', severity: 'error' }]);
+    throw new ValidationError('invalid time range: at most 400 days', [
+      { path: 'querystring.from', message: 'at most 400 days before "to"', severity: 'error' },
+    ]);
   }
   return { from, to, buckets: query.buckets };
 }

@@ -16,7 +16,10 @@ export async function tokenRoutes(app: FastifyInstance, ctx: RouteContext): Prom
       schema: {
         tags: ['tokens'],
         summary: 'API tokens (display prefix only), revoked ones included',
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Token') } } }, ...errorResponses(401, 403, 429) },
+        response: {
+          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Token') } } },
+          ...errorResponses(401, 403, 429),
+        },
       },
     },
     async () => ({ items: await listTokens(pool) }),
@@ -45,7 +48,11 @@ export async function tokenRoutes(app: FastifyInstance, ctx: RouteContext): Prom
         },
       },
     },
-    async (request, reply) => reply.code(201).header('cache-control', 'no-store').send(await createToken(pool, request.body)),
+    async (request, reply) =>
+      reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send(await createToken(pool, request.body)),
   );
 
   app.delete<{ Params: { name: string } }>(

@@ -25,7 +25,10 @@ export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): P
       schema: {
         tags: ['workflows'],
         summary: 'Registered workflows with the JSON Schema of their forms',
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Workflow') } } }, ...errorResponses(401, 403, 429) },
+        response: {
+          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Workflow') } } },
+          ...errorResponses(401, 403, 429),
+        },
       },
     },
     async () => ({ items: await workflows.listWorkflows() }),
@@ -100,7 +103,12 @@ export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): P
   app.get<{ Params: { id: string } }>(
     '/processes/:id',
     {
-      schema: { tags: ['processes'], summary: 'A process with its steps', params: idParams, response: { 200: ref('ProcessDetail'), ...errorResponses(401, 403, 404, 429) } },
+      schema: {
+        tags: ['processes'],
+        summary: 'A process with its steps',
+        params: idParams,
+        response: { 200: ref('ProcessDetail'), ...errorResponses(401, 403, 404, 429) },
+      },
     },
     async (request) => {
       const process = await workflows.getProcess(request.params.id);
@@ -124,12 +132,16 @@ export async function workflowRoutes(app: FastifyInstance, ctx: RouteContext): P
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
         },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('WorkflowEvent') } } }, ...errorResponses(401, 403, 404, 422, 429) },
+        response: {
+          200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('WorkflowEvent') } } },
+          ...errorResponses(401, 403, 404, 422, 429),
+        },
       },
     },
     async (request) => {
       const items = await workflows.listEvents(request.params.id, { afterSeq: request.query.after, limit: request.query.limit });
-      if (items.length === 0 && !(await workflows.getProcess(request.params.id))) throw new NotFoundError(`There is no process with id ${request.params.id}.`, { process_id: request.params.id });
+      if (items.length === 0 && !(await workflows.getProcess(request.params.id)))
+        throw new NotFoundError(`There is no process with id ${request.params.id}.`, { process_id: request.params.id });
       return { items };
     },
   );

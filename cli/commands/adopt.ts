@@ -80,12 +80,20 @@ export function registerAdoptCommand(program: Command, ctx: CliContext): void {
         }
         if (!options.yes && !(await confirm(ctx, adoption))) throw new ExitCode(1);
         const netbox = ctx.config().netbox;
-        const result = await applyAdoption(api, adoption, { tuning: { maxChunk: netbox.writeChunk, concurrency: netbox.writeConcurrency, baseTimeoutMs: netbox.timeoutMs } });
+        const result = await applyAdoption(api, adoption, {
+          tuning: { maxChunk: netbox.writeChunk, concurrency: netbox.writeConcurrency, baseTimeoutMs: netbox.timeoutMs },
+        });
         for (const f of result.failures) ctx.err.write(`failed: ${f.action} ${f.kind} ${f.identity}: ${f.message}\n`);
         const verify = await planAdoption(api, active, { concurrency });
         if (!options.json) {
-          ctx.out.write(`Tagged ${result.records.filter((r) => r.kind !== 'tag').length} objects and created ${result.records.filter((r) => r.kind === 'tag').length} tags in ${result.requests} write requests.\n`);
-          ctx.out.write(verify.adoptions.length === 0 ? 'verify: every object the intents match is owned by them.\n' : `verify: ${verify.adoptions.length} objects are still not owned\n`);
+          ctx.out.write(
+            `Tagged ${result.records.filter((r) => r.kind !== 'tag').length} objects and created ${result.records.filter((r) => r.kind === 'tag').length} tags in ${result.requests} write requests.\n`,
+          );
+          ctx.out.write(
+            verify.adoptions.length === 0
+              ? 'verify: every object the intents match is owned by them.\n'
+              : `verify: ${verify.adoptions.length} objects are still not owned\n`,
+          );
         }
         if (result.failures.length > 0 || verify.adoptions.length > 0) throw new ExitCode(1);
       } finally {

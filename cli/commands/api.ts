@@ -39,7 +39,10 @@ export function registerApiCommand(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const logger = ctx.logger();
       await servicesReady(ctx, options.waitForServices);
-      const server = await startApiServer(config, logger, { ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) });
+      const server = await startApiServer(config, logger, {
+        ...(options.port !== undefined ? { port: options.port } : {}),
+        ...(options.host ? { host: options.host } : {}),
+      });
       try {
         ctx.out.write(`API listening on ${server.url} (docs ${server.url}/api/docs, GraphQL ${server.url}/graphql); Ctrl-C stops it\n`);
         if (config.api.authDisabled) ctx.err.write('WARNING: AUTH_DISABLED=true: the API accepts every request without a token, as admin. Local demos only.\n');
@@ -50,4 +53,3 @@ export function registerApiCommand(program: Command, ctx: CliContext): void {
       ctx.out.write('API stopped\n');
     });
 }
-

@@ -71,7 +71,12 @@ function formatFailures(failures: readonly OperationFailure[]): string[] {
   const dependants = failures.filter((f) => f.cause === 'depends');
   for (const f of failures) if (f.cause !== 'depends') lines.push(`failed: ${f.action} ${f.kind} ${f.identity}: ${f.message}`);
   if (dependants.length > 0) {
-    lines.push(`not sent: ${dependants.length} object(s) whose parent or reference did not land, e.g. ${dependants.slice(0, 3).map((f) => `${f.kind} ${f.identity}`).join(', ')}`);
+    lines.push(
+      `not sent: ${dependants.length} object(s) whose parent or reference did not land, e.g. ${dependants
+        .slice(0, 3)
+        .map((f) => `${f.kind} ${f.identity}`)
+        .join(', ')}`,
+    );
   }
   return lines;
 }
@@ -84,7 +89,9 @@ function formatResult(result: ReconcileResult): string {
       `${result.rounds > 1 ? ` over ${result.rounds} rounds` : ''}`,
   ];
   if (apply.unknownOutcomes > 0) {
-    lines.push(`${apply.unknownOutcomes} write(s) got no answer in time; ${apply.readBacks} read-back(s) confirmed ${byRead} change(s), the rest was sent again`);
+    lines.push(
+      `${apply.unknownOutcomes} write(s) got no answer in time; ${apply.readBacks} read-back(s) confirmed ${byRead} change(s), the rest was sent again`,
+    );
   }
   if (apply.skipped > 0) lines.push(`${apply.skipped} changes of observe-mode intents not applied`);
   lines.push(...formatFailures(apply.failures));
@@ -124,7 +131,13 @@ interface PipelineInput {
 
 function tuningOf(ctx: CliContext): EngineTuning {
   const netbox = ctx.config().netbox;
-  return { applyChunkSize: netbox.writeChunk, applyConcurrency: netbox.writeConcurrency, readConcurrency: netbox.concurrency, requestTimeoutMs: netbox.timeoutMs, attempts: 1 };
+  return {
+    applyChunkSize: netbox.writeChunk,
+    applyConcurrency: netbox.writeConcurrency,
+    readConcurrency: netbox.concurrency,
+    requestTimeoutMs: netbox.timeoutMs,
+    attempts: 1,
+  };
 }
 
 /** The run's memory, seeded with what the plan shown to the user was made from (NetBox is not read twice). */
@@ -207,7 +220,9 @@ function report(ctx: CliContext, plan: Plan, outcome: PipelineOutcome, options: 
   const result = memory.result;
   const recorded = process ? `process ${process.id} ${process.status}; see \`netbox-gitops process ${process.id}\`` : 'nothing was recorded (no DATABASE_URL)';
   if (options.json) {
-    ctx.out.write(`${JSON.stringify({ plan, result: result ? { apply: result.apply, rounds: result.rounds, verify: result.verify.summary } : null, process: process ? { id: process.id, status: process.status } : null, error: outcome.error !== undefined ? messageOf(outcome.error) : null }, null, 2)}\n`);
+    ctx.out.write(
+      `${JSON.stringify({ plan, result: result ? { apply: result.apply, rounds: result.rounds, verify: result.verify.summary } : null, process: process ? { id: process.id, status: process.status } : null, error: outcome.error !== undefined ? messageOf(outcome.error) : null }, null, 2)}\n`,
+    );
   } else if (result) {
     ctx.out.write(formatResult(result));
   }
@@ -215,14 +230,19 @@ function report(ctx: CliContext, plan: Plan, outcome: PipelineOutcome, options: 
   if (!converged && !result) {
     // Stopped before or during the first round: say what did land, the error says only what failed.
     ctx.err.write(`error: ${messageOf(outcome.error)}\n`);
-    ctx.err.write(`apply stopped: ${outcome.written.length} change(s) were applied before the failure (${tally(outcome.written)}); run apply again to finish.\n`);
+    ctx.err.write(
+      `apply stopped: ${outcome.written.length} change(s) were applied before the failure (${tally(outcome.written)}); run apply again to finish.\n`,
+    );
   }
   ctx.err.write(`${recorded}\n`);
   if (!converged) throw new ExitCode(1);
 }
 
 function pendingAfter(result: ReconcileResult): number {
-  return result.apply.failures.length + result.verify.operations.filter((op) => op.enforce && (op.action === 'create' || op.action === 'update' || op.action === 'delete')).length;
+  return (
+    result.apply.failures.length +
+    result.verify.operations.filter((op) => op.enforce && (op.action === 'create' || op.action === 'update' || op.action === 'delete')).length
+  );
 }
 
 /** `netbox-gitops apply`: shows the plan, asks, applies it through the reconcile pipeline, verifies and summarises. */
@@ -231,7 +251,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     .command('apply [planFile]')
     .description(
       'show the plan, ask for confirmation (unless --yes), apply it to NetBox, verify and print a summary; with a file from `plan --out`, apply exactly that plan. ' +
-        'With DATABASE_URL (or DATABASE_HOST) set, the apply is a recorded process (steps, audit rows) holding its intents\' run locks',
+        "With DATABASE_URL (or DATABASE_HOST) set, the apply is a recorded process (steps, audit rows) holding its intents' run locks",
     )
     .option('--intents <dir>', 'folder of intent files (default: INTENTS_PATH)')
     .option('--library <dir>', 'devicetype-library folder (default: LIBRARY_PATH)')
@@ -239,7 +259,11 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print the plan and the result as JSON')
     .option('--no-record', 'do not record the apply as a process, even with a database configured')
     .addOption(waitForNetBoxOption())
-    .addOption(new Option('--lock-timeout <duration>', 'how long to wait while another process (a scheduled reconcile) works on one of the intents').argParser(parseWait).default(300_000, '5m'))
+    .addOption(
+      new Option('--lock-timeout <duration>', 'how long to wait while another process (a scheduled reconcile) works on one of the intents')
+        .argParser(parseWait)
+        .default(300_000, '5m'),
+    )
     .action(async (planFile: string | undefined, options: ApplyOptions) => {
       const saved = planFile !== undefined ? await readSavedPlan(ctx, planFile) : undefined;
       const { intents, desired } = await applicableIntents(ctx, options);

@@ -49,10 +49,12 @@ export function registerControllerCommand(program: Command, ctx: CliContext): vo
     .command('controller')
     .description(
       'run the controller until Ctrl-C/SIGTERM: migrate, then sync intents from a folder (watched) or a Git repository (polled every GIT_INTERVAL) ' +
-        'into Postgres, schedule each intent\'s interval, and request reconciles for `netbox-gitops worker` to run; safe to run twice (one leads)',
+        "into Postgres, schedule each intent's interval, and request reconciles for `netbox-gitops worker` to run; safe to run twice (one leads)",
     )
     .addOption(new Option('--source <source>', 'where intents come from (default INTENTS_SOURCE, folder)').choices(['folder', 'git', 'kubernetes']))
-    .addOption(new Option('--intents <dir>', 'intent folder to watch (default INTENTS_PATH, or the Git repository when INTENTS_SOURCE=git)').conflicts('gitUrl'))
+    .addOption(
+      new Option('--intents <dir>', 'intent folder to watch (default INTENTS_PATH, or the Git repository when INTENTS_SOURCE=git)').conflicts('gitUrl'),
+    )
     .option('--git-url <url>', 'intent Git repository (default GIT_URL); credentials come from GIT_TOKEN or GIT_SSH_KEY_PATH, not the URL')
     .option('--git-branch <branch>', 'branch to follow (default GIT_BRANCH, main)')
     .option('--git-path <path>', 'folder inside the repository holding the intents (default GIT_PATH, the whole repository)')
@@ -96,7 +98,11 @@ async function runController(ctx: CliContext, options: ControllerCommandOptions)
       ...(config.library.pin !== undefined ? { libraryPin: config.library.pin } : {}),
       // Pinned intents are not reconciled onto a new library: preview it and record "upgrade available".
       onLibraryUpgrade: async ({ revision, intents, correlationId }) => {
-        await service.startWorkflow('preview_library_upgrade', { ref: revision, intents, record: true }, { createdBy: 'controller', correlationId, reason: `devicetype-library moved to ${revision}` });
+        await service.startWorkflow(
+          'preview_library_upgrade',
+          { ref: revision, intents, record: true },
+          { createdBy: 'controller', correlationId, reason: `devicetype-library moved to ${revision}` },
+        );
       },
       ...kubernetes?.deps,
     });
@@ -127,7 +133,9 @@ function kubernetesParts(
   service: WorkflowService,
   logger: Logger,
 ): { deps: Pick<ControllerDeps, 'election' | 'duties'>; description: string } {
-  const api = createKubernetesApi(loadKubeConfig({ ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}), inCluster: config.kubernetes.inCluster }));
+  const api = createKubernetesApi(
+    loadKubeConfig({ ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}), inCluster: config.kubernetes.inCluster }),
+  );
   const namespace = options.namespace ?? config.kubernetes.watchNamespace;
   const identity = config.kubernetes.identity ?? `${hostname()}-${randomBytes(4).toString('hex')}`;
   const watcher = createKubernetesSource({
@@ -140,7 +148,10 @@ function kubernetesParts(
     subscribe: (handler) => subscribeEvents(config.redis, handler, config.workflow.queue),
     resyncIntervalMs: config.kubernetes.resyncIntervalMs,
   });
-  logger.info({ namespace: namespace ?? '(all)', lease: `${config.kubernetes.leaseNamespace}/${config.kubernetes.leaseName}`, identity }, 'intents come from Kubernetes custom resources');
+  logger.info(
+    { namespace: namespace ?? '(all)', lease: `${config.kubernetes.leaseNamespace}/${config.kubernetes.leaseName}`, identity },
+    'intents come from Kubernetes custom resources',
+  );
   return {
     description: `Kubernetes custom resources (${namespace ? `namespace ${namespace}` : 'all namespaces'}; Lease ${config.kubernetes.leaseNamespace}/${config.kubernetes.leaseName} as ${identity})`,
     deps: {
@@ -158,7 +169,6 @@ function kubernetesParts(
     },
   };
 }
-
 
 function intentSourceFor(
   kind: 'folder' | 'git',

@@ -32,7 +32,13 @@ export function registerGetCommand(program: Command, ctx: CliContext): void {
         const states = (await readIntentStates(pool)).filter((state) => only === undefined || state.kind === only);
         const rows = states.map((state) => ({ state, readiness: describeReadiness(state) }));
         if (options.output === 'json') {
-          ctx.out.write(`${JSON.stringify(rows.map(({ state, readiness }) => ({ ...state, ready: readiness })), null, 2)}\n`);
+          ctx.out.write(
+            `${JSON.stringify(
+              rows.map(({ state, readiness }) => ({ ...state, ready: readiness })),
+              null,
+              2,
+            )}\n`,
+          );
           return;
         }
         if (rows.length === 0) {

@@ -70,12 +70,16 @@ export function registerInitCommand(program: Command, ctx: CliContext): void {
             `Read ${inventory.manufacturers.length} manufacturers, ${inventory.deviceTypes.length} device types and ${inventory.moduleTypes.length} module types ` +
               `from NetBox ${inventory.netboxVersion} in ${requests} requests (${seconds(read)} with the library load).\n`,
           );
-          ctx.out.write(`Wrote ${files.length} intent files (mode: ${options.mode}) to ${options.out}; full report: ${path.join(options.out, REPORT_MARKDOWN)} and ${REPORT_JSON}.\n`);
+          ctx.out.write(
+            `Wrote ${files.length} intent files (mode: ${options.mode}) to ${options.out}; full report: ${path.join(options.out, REPORT_MARKDOWN)} and ${REPORT_JSON}.\n`,
+          );
           const others = before.other.filter((name) => !writing.has(name));
           if (others.length > 0) {
             ctx.err.write(`note: ${options.out} also holds ${others.join(', ')}; validate, plan and adopt load them together with the generated intents\n`);
           }
-          ctx.out.write(`Next: review the files, then \`netbox-gitops validate --intents ${options.out}\` and \`netbox-gitops adopt --intents ${options.out} --dry-run\`.\n`);
+          ctx.out.write(
+            `Next: review the files, then \`netbox-gitops validate --intents ${options.out}\` and \`netbox-gitops adopt --intents ${options.out} --dry-run\`.\n`,
+          );
         }
       } finally {
         await client.close();

@@ -46,11 +46,16 @@ export function registerNotifyCommand(program: Command, ctx: CliContext): void {
       return value;
     })
     .option('--channel <name>', 'only this channel')
-    .option('--limit <n>', 'rows to show (1-500)', (value: string) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidArgumentError('expects a number from 1 to 500');
-      return n;
-    }, 20)
+    .option(
+      '--limit <n>',
+      'rows to show (1-500)',
+      (value: string) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1 || n > 500) throw new InvalidArgumentError('expects a number from 1 to 500');
+        return n;
+      },
+      20,
+    )
     .option('--json', 'print the rows as JSON')
     .action(async (options: DeliveriesOptions) => {
       await showDeliveries(ctx, options);
@@ -73,7 +78,11 @@ async function sendTest(ctx: CliContext, options: TestOptions): Promise<void> {
   const chosen = channels.filter((c) => options.channel === undefined || c.name === options.channel);
   for (const problem of problems) ctx.err.write(`${problem.channel}: not usable: ${problem.message}\n`);
   if (chosen.length === 0) {
-    ctx.err.write(options.channel ? `no channel named ${options.channel}\n` : 'no notification channel is configured: set NOTIFY_WEBHOOK_URL or add a Notification resource to the intents folder\n');
+    ctx.err.write(
+      options.channel
+        ? `no channel named ${options.channel}\n`
+        : 'no notification channel is configured: set NOTIFY_WEBHOOK_URL or add a Notification resource to the intents folder\n',
+    );
     throw new ExitCode(1);
   }
   const event = buildEvent(
@@ -81,7 +90,11 @@ async function sendTest(ctx: CliContext, options: TestOptions): Promise<void> {
     config.notifications.dashboardUrl,
   );
   const results = await Promise.all(
-    chosen.map(async (channel) => ({ channel: channel.name, format: channel.format, ...(await sendToChannel(channel, event, `test-${Date.now().toString(36)}`, { timeoutMs: config.notifications.timeoutMs })) })),
+    chosen.map(async (channel) => ({
+      channel: channel.name,
+      format: channel.format,
+      ...(await sendToChannel(channel, event, `test-${Date.now().toString(36)}`, { timeoutMs: config.notifications.timeoutMs })),
+    })),
   );
   if (options.json) ctx.out.write(`${JSON.stringify(results, null, 2)}\n`);
   else for (const r of results) ctx.out.write(`${r.channel} (${r.format}): ${r.ok ? `delivered (HTTP ${r.status})` : `failed: ${r.error}`}\n`);
@@ -92,7 +105,11 @@ async function showDeliveries(ctx: CliContext, options: DeliveriesOptions): Prom
   const config = ctx.config();
   const pool = createPool(config.database, { applicationName: 'netbox-gitops-cli' });
   try {
-    const rows = await listDeliveries(pool, { limit: options.limit, ...(options.status ? { status: options.status } : {}), ...(options.channel ? { channel: options.channel } : {}) });
+    const rows = await listDeliveries(pool, {
+      limit: options.limit,
+      ...(options.status ? { status: options.status } : {}),
+      ...(options.channel ? { channel: options.channel } : {}),
+    });
     if (options.json) {
       ctx.out.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
@@ -100,7 +117,9 @@ async function showDeliveries(ctx: CliContext, options: DeliveriesOptions): Prom
     for (const d of rows) {
       const intent = d.intent ? ` ${d.intent.kind}/${d.intent.name}` : '';
       const outcome = d.lastStatus !== null ? ` HTTP ${d.lastStatus}` : '';
-      ctx.out.write(`${d.createdAt} ${d.channel} ${d.eventType}${intent}: ${d.status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${outcome}${d.lastError && d.status !== 'delivered' ? ` (${d.lastError})` : ''}\n`);
+      ctx.out.write(
+        `${d.createdAt} ${d.channel} ${d.eventType}${intent}: ${d.status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${outcome}${d.lastError && d.status !== 'delivered' ? ` (${d.lastError})` : ''}\n`,
+      );
     }
     if (rows.length === 0) ctx.out.write('no deliveries\n');
   } finally {

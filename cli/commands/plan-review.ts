@@ -22,7 +22,9 @@ import { openLibrary } from './library.ts';
 
 /** `--format text|markdown|json`. */
 export function planFormatOption(): Option {
-  return new Option('--format <format>', 'text (the terminal diff), markdown (a pull-request comment under 65,536 characters) or json').choices(PLAN_FORMATS).default('text');
+  return new Option('--format <format>', 'text (the terminal diff), markdown (a pull-request comment under 65,536 characters) or json')
+    .choices(PLAN_FORMATS)
+    .default('text');
 }
 
 /** The review options `plan` takes besides its own. */
@@ -64,13 +66,25 @@ interface RevisionIntents {
   readonly desired: readonly DesiredIntent[];
 }
 
-async function intentsAt(dir: string, label: string, intentsPath: string, catalogue: Catalogue, at: (ref: string) => Promise<Catalogue>): Promise<RevisionIntents> {
+async function intentsAt(
+  dir: string,
+  label: string,
+  intentsPath: string,
+  catalogue: Catalogue,
+  at: (ref: string) => Promise<Catalogue>,
+): Promise<RevisionIntents> {
   const loaded = await loadIntents(dir);
   // Each intent at the library revision it pins, the others at the current one.
   const resolved = await resolvePinned(loaded.intents, catalogue, at);
-  const located = (issue: ValidationIssue): ValidationIssue => (issue.file ? { ...issue, file: `${label}:${intentsPath ? `${intentsPath}/` : ''}${issue.file}` } : issue);
+  const located = (issue: ValidationIssue): ValidationIssue =>
+    issue.file ? { ...issue, file: `${label}:${intentsPath ? `${intentsPath}/` : ''}${issue.file}` } : issue;
   const issues = [...loaded.issues, ...resolved.issues].map(located);
-  return { intents: loaded.intents, errors: issues.filter((i) => i.severity === 'error'), warnings: issues.filter((i) => i.severity === 'warning'), desired: resolved.intents };
+  return {
+    intents: loaded.intents,
+    errors: issues.filter((i) => i.severity === 'error'),
+    warnings: issues.filter((i) => i.severity === 'warning'),
+    desired: resolved.intents,
+  };
 }
 
 /**
@@ -82,7 +96,8 @@ async function intentsAt(dir: string, label: string, intentsPath: string, catalo
  */
 export async function runReviewPlan(ctx: CliContext, options: ReviewPlanOptions): Promise<void> {
   if (options.libraryRef !== undefined) {
-    if (options.base !== undefined || options.head !== undefined) throw new InvalidArgumentError('--library-ref previews an upgrade of the intents as they are; it does not combine with --base/--head');
+    if (options.base !== undefined || options.head !== undefined)
+      throw new InvalidArgumentError('--library-ref previews an upgrade of the intents as they are; it does not combine with --base/--head');
     return runLibraryPreview(ctx, options, options.libraryRef);
   }
   const config = ctx.config();
@@ -108,7 +123,13 @@ export async function runReviewPlan(ctx: CliContext, options: ReviewPlanOptions)
   const keys = new Set(touched.filter((t) => t.change !== 'removed').map((t) => t.intent));
   const suspended = new Set(head.intents.filter((l) => l.intent.spec.suspend).map((l) => intentKey(l.intent)));
   const desired = head.desired.filter((d) => keys.has(`${d.ref.kind}/${d.ref.name}`) && !suspended.has(`${d.ref.kind}/${d.ref.name}`));
-  desired.push(...removedWithPrune(touched.filter((t) => t.change === 'removed').map((t) => t.intent), base.intents, base.desired));
+  desired.push(
+    ...removedWithPrune(
+      touched.filter((t) => t.change === 'removed').map((t) => t.intent),
+      base.intents,
+      base.desired,
+    ),
+  );
   const review: ReviewContext = {
     base: baseRef,
     head: headRef,
@@ -132,7 +153,9 @@ export async function runReviewPlan(ctx: CliContext, options: ReviewPlanOptions)
 
 /** Intents the change removes whose last version pruned: they now want nothing, so their owned objects go. */
 function removedWithPrune(keys: readonly string[], base: readonly LoadedIntent[], desired: readonly DesiredIntent[]): DesiredIntent[] {
-  const pruning = new Set(base.filter((l) => keys.includes(intentKey(l.intent)) && l.intent.spec.prune && !l.intent.spec.suspend).map((l) => intentKey(l.intent)));
+  const pruning = new Set(
+    base.filter((l) => keys.includes(intentKey(l.intent)) && l.intent.spec.prune && !l.intent.spec.suspend).map((l) => intentKey(l.intent)),
+  );
   return desired.filter((d) => pruning.has(`${d.ref.kind}/${d.ref.name}`)).map((d) => ({ ...d, manufacturers: [], deviceTypes: [], moduleTypes: [] }));
 }
 
@@ -145,7 +168,10 @@ function removedWithPrune(keys: readonly string[], base: readonly LoadedIntent[]
 async function runLibraryPreview(ctx: CliContext, options: ReviewPlanOptions, ref: string): Promise<void> {
   const config = ctx.config();
   const library = openLibrary(ctx, options);
-  const isFolder = await stat(ref).then((s) => s.isDirectory(), () => false);
+  const isFolder = await stat(ref).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   const [base, to, loaded] = await Promise.all([
     library.current(),
     isFolder ? openLibrary(ctx, { library: ref }).current() : library.at(ref),

@@ -30,7 +30,9 @@ export interface SavedPlan {
 }
 
 function fingerprintOf(plan: Plan): string {
-  return createHash('sha256').update(JSON.stringify({ operations: plan.operations, references: plan.references, netboxVersion: plan.netboxVersion })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ operations: plan.operations, references: plan.references, netboxVersion: plan.netboxVersion }))
+    .digest('hex');
 }
 
 function savedPlanOf(plan: Plan, netboxUrl: string): SavedPlan {
@@ -67,10 +69,14 @@ export function refuseStalePlan(ctx: CliContext, saved: SavedPlan, now: Plan, ne
     const gone = [...before].filter((k) => !after.has(k));
     const added = [...after].filter((k) => !before.has(k));
     const sample = [...gone.map((k) => `no longer: ${k}`), ...added.map((k) => `now also: ${k}`)].slice(0, 5);
-    reasons.push(`NetBox or the intents changed since it was made (${saved.createdAt})${sample.length > 0 ? `: ${sample.join('; ')}` : ': the same operations now carry other values'}`);
+    reasons.push(
+      `NetBox or the intents changed since it was made (${saved.createdAt})${sample.length > 0 ? `: ${sample.join('; ')}` : ': the same operations now carry other values'}`,
+    );
   }
   if (reasons.length === 0) return;
-  ctx.err.write(`error: refusing to apply the saved plan ${file}: ${reasons.join('; ')}. Nothing was written; run \`netbox-gitops plan --out ${file}\` again.\n`);
+  ctx.err.write(
+    `error: refusing to apply the saved plan ${file}: ${reasons.join('; ')}. Nothing was written; run \`netbox-gitops plan --out ${file}\` again.\n`,
+  );
   throw new ExitCode(1);
 }
 
@@ -127,19 +133,19 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     .addOption(waitForNetBoxOption());
   for (const option of reviewOptions()) command.addOption(option);
   command.action(async (options: PlanOptions) => {
-      if (isReviewPlan(options)) return runReviewPlan(ctx, options);
-      const intents = await desiredFor(ctx, options);
-      const client = clientFor(ctx, options.waitForNetbox);
-      try {
-        const { plan } = await planIntents(netBoxPortFor(client), intents);
-        ctx.out.write(renderPlan(plan, options.json ? 'json' : (options.format ?? 'text')));
-        if (options.out) {
-          await writeFile(options.out, `${JSON.stringify(savedPlanOf(plan, client.url), null, 2)}\n`);
-          ctx.err.write(`saved the plan to ${options.out}; apply it with: netbox-gitops apply ${options.out}\n`);
-        }
-        if (options.detailedExitcode && plan.summary.changes > 0) throw new ExitCode(2);
-      } finally {
-        await client.close();
+    if (isReviewPlan(options)) return runReviewPlan(ctx, options);
+    const intents = await desiredFor(ctx, options);
+    const client = clientFor(ctx, options.waitForNetbox);
+    try {
+      const { plan } = await planIntents(netBoxPortFor(client), intents);
+      ctx.out.write(renderPlan(plan, options.json ? 'json' : (options.format ?? 'text')));
+      if (options.out) {
+        await writeFile(options.out, `${JSON.stringify(savedPlanOf(plan, client.url), null, 2)}\n`);
+        ctx.err.write(`saved the plan to ${options.out}; apply it with: netbox-gitops apply ${options.out}\n`);
       }
-    });
+      if (options.detailedExitcode && plan.summary.changes > 0) throw new ExitCode(2);
+    } finally {
+      await client.close();
+    }
+  });
 }

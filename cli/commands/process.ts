@@ -83,11 +83,7 @@ function formatAudit(a: AuditRecord): string {
 }
 
 export function formatProcessDetail(p: ProcessDetail, audit: readonly AuditRecord[]): string {
-  const lines = [
-    `process   ${p.id}`,
-    `workflow  ${p.workflowName}`,
-    `status    ${p.status}${p.error ? `: ${p.error.message}` : ''}`,
-  ];
+  const lines = [`process   ${p.id}`, `workflow  ${p.workflowName}`, `status    ${p.status}${p.error ? `: ${p.error.message}` : ''}`];
   if (p.intent) lines.push(`intent    ${p.intent.kind}/${p.intent.name}${p.intentRevision ? ` at ${p.intentRevision}` : ''}`);
   if (p.libraryRevision) lines.push(`library   ${p.libraryRevision}`);
   lines.push(`created   ${p.createdAt}${p.createdBy ? ` by ${p.createdBy}` : ''}`);

@@ -44,18 +44,23 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     .command('reconcile')
     .description(`reconcile a VendorSet or DeviceTypeSet custom resource now: sets ${RECONCILE_REQUESTED_ANNOTATION} (the Kubernetes source acts on it)`)
     .argument('<kind/name>', 'e.g. DeviceTypeSet/datacenter-switches (kubectl names work too: dts/datacenter-switches)', target)
-    .option('-n, --namespace <namespace>', 'namespace of the resource (default WATCH_NAMESPACE, else the kubeconfig context\'s)')
+    .option('-n, --namespace <namespace>', "namespace of the resource (default WATCH_NAMESPACE, else the kubeconfig context's)")
     .option('--wait', 'wait until the controller has handled the request and print the result (exit 1 unless Ready)')
     .option('--timeout <seconds>', 'how long --wait waits', seconds, 300)
     .action(async (ref: { kind: IntentKind; name: string }, options: ReconcileOptions) => {
       const config = ctx.config();
-      const kubeConfig = loadKubeConfig({ ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}), inCluster: config.kubernetes.inCluster });
+      const kubeConfig = loadKubeConfig({
+        ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}),
+        inCluster: config.kubernetes.inCluster,
+      });
       const api = createKubernetesApi(kubeConfig);
       const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
       const namespace = options.namespace ?? config.kubernetes.watchNamespace ?? contextNamespace ?? 'default';
       const existing = await api.get(ref.kind, namespace, ref.name);
       if (existing === undefined) {
-        ctx.err.write(`error: ${ref.kind} ${namespace}/${ref.name} not found (intents from Git or a folder are reconciled with \`netbox-gitops run reconcile_intent --form '{"kind":"${ref.kind}","name":"${ref.name}"}'\`)\n`);
+        ctx.err.write(
+          `error: ${ref.kind} ${namespace}/${ref.name} not found (intents from Git or a folder are reconciled with \`netbox-gitops run reconcile_intent --form '{"kind":"${ref.kind}","name":"${ref.name}"}'\`)\n`,
+        );
         throw new ExitCode(1);
       }
       const requestedAt = new Date().toISOString();

@@ -13,7 +13,11 @@ interface ResolveOptions extends SourceOptions {
 
 /** Counts of what one intent asks for, per kind and per vendor. */
 export function countDesired(intent: DesiredIntent): { total: Record<string, number>; byVendor: Record<string, Record<string, number>> } {
-  const total: Record<string, number> = { manufacturers: intent.manufacturers.length, 'device-types': intent.deviceTypes.length, 'module-types': intent.moduleTypes.length };
+  const total: Record<string, number> = {
+    manufacturers: intent.manufacturers.length,
+    'device-types': intent.deviceTypes.length,
+    'module-types': intent.moduleTypes.length,
+  };
   const byVendor: Record<string, Record<string, number>> = {};
   const add = (vendor: string, key: string, n: number): void => {
     const v = (byVendor[vendor] ??= {});
@@ -50,9 +54,17 @@ export function registerResolveCommand(program: Command, ctx: CliContext): void 
       for (const intent of desired.intents) {
         const { total, byVendor } = countDesired(intent);
         ctx.out.write(`\n${intent.ref.kind}/${intent.ref.name} (${intent.policy.mode})\n`);
-        ctx.out.write(`  ${Object.entries(total).map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+        ctx.out.write(
+          `  ${Object.entries(total)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')}\n`,
+        );
         for (const [vendor, counts] of Object.entries(byVendor).sort()) {
-          ctx.out.write(`    ${vendor}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+          ctx.out.write(
+            `    ${vendor}: ${Object.entries(counts)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', ')}\n`,
+          );
         }
       }
     });

@@ -52,7 +52,10 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
         }
         const finished = await follow(ctx, service, started.id, options.json !== true);
         if (options.json) ctx.out.write(`${JSON.stringify(finished, null, 2)}\n`);
-        else ctx.out.write(`process ${finished.id} ${finished.status}${finished.error ? `: ${finished.error.message}` : ''} (${formatDuration(finished.startedAt, finished.completedAt)})\n`);
+        else
+          ctx.out.write(
+            `process ${finished.id} ${finished.status}${finished.error ? `: ${finished.error.message}` : ''} (${formatDuration(finished.startedAt, finished.completedAt)})\n`,
+          );
         if (finished.status !== 'completed') throw new ExitCode(1);
       });
     });
@@ -62,9 +65,13 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
 async function follow(ctx: CliContext, service: WorkflowService, id: string, print: boolean): Promise<ProcessDetail> {
   let wake: () => void = () => undefined;
   const config = ctx.config();
-  const unsubscribe = await subscribeEvents(config.redis, (event) => {
-    if (event.processId === id) wake();
-  }, config.workflow.queue).catch(() => undefined);
+  const unsubscribe = await subscribeEvents(
+    config.redis,
+    (event) => {
+      if (event.processId === id) wake();
+    },
+    config.workflow.queue,
+  ).catch(() => undefined);
   const seen = new Map<string, string>();
   let lastStatus = '';
   const since = Date.now();

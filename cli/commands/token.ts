@@ -23,7 +23,9 @@ export function registerTokenCommand(program: Command, ctx: CliContext): void {
         return;
       }
       ctx.out.write(`${created.token}\n`);
-      ctx.err.write(`created token "${created.name}" (role ${created.role}, prefix ${created.prefix}); it is shown only this once. Use it as "Authorization: Bearer <token>".\n`);
+      ctx.err.write(
+        `created token "${created.name}" (role ${created.role}, prefix ${created.prefix}); it is shown only this once. Use it as "Authorization: Bearer <token>".\n`,
+      );
     });
 
   token
@@ -66,5 +68,12 @@ function formatTable(tokens: readonly TokenInfo[]): string {
     ...tokens.map((t) => [t.name, t.role, t.prefix, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ?? '-']),
   ];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return `${rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n')}\n`;
+  return `${rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }

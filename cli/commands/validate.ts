@@ -21,7 +21,9 @@ export function registerValidateCommand(program: Command, ctx: CliContext): void
       const { intents, issues } = await loadDesired(ctx, options);
       const ok = !hasErrors(issues);
       if (options.json) {
-        ctx.out.write(`${JSON.stringify({ valid: ok, intents: intents.map((i) => ({ kind: i.intent.kind, name: i.intent.metadata.name, file: i.file })), issues }, null, 2)}\n`);
+        ctx.out.write(
+          `${JSON.stringify({ valid: ok, intents: intents.map((i) => ({ kind: i.intent.kind, name: i.intent.metadata.name, file: i.file })), issues }, null, 2)}\n`,
+        );
       } else {
         for (const issue of issues) ctx.out.write(`${issue.severity}: ${formatIssue(issue)}\n`);
         const errors = issues.filter((i) => i.severity === 'error').length;

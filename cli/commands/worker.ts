@@ -42,7 +42,12 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
     .command('worker')
     .description('run workflow processes (reconciles, imports) from the queue until SIGTERM/SIGINT; runs migrate first')
     .option('--concurrency <n>', 'processes run at once by this worker (keep DATABASE_POOL_SIZE above it)', positiveInteger('a number of processes'), 4)
-    .option('--shutdown-grace <ms>', 'on SIGTERM, how long a running step may take before it is asked to stop at its next chunk', positiveInteger('milliseconds'), 10_000)
+    .option(
+      '--shutdown-grace <ms>',
+      'on SIGTERM, how long a running step may take before it is asked to stop at its next chunk',
+      positiveInteger('milliseconds'),
+      10_000,
+    )
     .addOption(waitForServicesOption())
     .action(async (options: WorkerCommandOptions) => {
       const config = ctx.config();
@@ -54,12 +59,15 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       try {
         await migrate(deps.pool, { logger });
         notifier.start();
-        const worker = await startWorker({ ...deps, observer: notifier }, {
-          concurrency: options.concurrency,
-          lockDurationMs: config.workflow.lockDurationMs,
-          stalledIntervalMs: config.workflow.stalledIntervalMs,
-          shutdownGraceMs: options.shutdownGrace,
-        });
+        const worker = await startWorker(
+          { ...deps, observer: notifier },
+          {
+            concurrency: options.concurrency,
+            lockDurationMs: config.workflow.lockDurationMs,
+            stalledIntervalMs: config.workflow.stalledIntervalMs,
+            shutdownGraceMs: options.shutdownGrace,
+          },
+        );
         const metrics = await serveMetrics(config.metricsPort, logger);
         const signal = await waitForSignal();
         logger.info({ signal, running: worker.activeProcesses() }, 'stopping: running steps finish, then their processes go back to the queue');
@@ -91,7 +99,15 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
 function libraryProvider(config: AppConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): LibraryProvider {
   const pin = config.library.pin !== undefined ? { pin: config.library.pin } : {};
   if (config.library.gitUrl !== undefined) {
-    return createCachedLibraryProvider({ gitUrl: config.library.gitUrl, gitRef: config.library.gitRef, env, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs, ...pin });
+    return createCachedLibraryProvider({
+      gitUrl: config.library.gitUrl,
+      gitRef: config.library.gitRef,
+      env,
+      cacheDir: config.cacheDir,
+      logger,
+      maxAgeMs: config.libraryRefreshIntervalMs,
+      ...pin,
+    });
   }
   // Re-checked as often as the controller refreshes it, so a new library reaches every worker.
   return createCachedLibraryProvider({ root: config.library.path, cacheDir: config.cacheDir, logger, maxAgeMs: config.libraryRefreshIntervalMs, ...pin });
@@ -110,4 +126,3 @@ async function serveMetrics(port: number, logger: Logger): Promise<MetricsServer
     return undefined;
   }
 }
-

@@ -113,8 +113,7 @@ export interface InlineProblem {
 
 /** The outcome of mapping an inline definition: the entry (with warnings), or the errors. */
 export type InlineMapping<T> =
-  | { readonly ok: true; readonly value: T; readonly warnings: readonly InlineProblem[] }
-  | { readonly ok: false; readonly issues: readonly InlineProblem[] };
+  { readonly ok: true; readonly value: T; readonly warnings: readonly InlineProblem[] } | { readonly ok: false; readonly issues: readonly InlineProblem[] };
 
 const catalogueValidators = new WeakMap<Catalogue, LibraryValidators>();
 

@@ -167,10 +167,7 @@ async function listLibraryFiles(root: string): Promise<LibraryFile[]> {
     for (const list of perVendor) files.push(...list);
   }
   if (!found) {
-    throw new ResourceError(
-      `${root} has neither device-types/ nor module-types/; point the library path at a devicetype-library checkout`,
-      root,
-    );
+    throw new ResourceError(`${root} has neither device-types/ nor module-types/; point the library path at a devicetype-library checkout`, root);
   }
   return files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
 }

@@ -167,12 +167,7 @@ export function mapModuleType(document: PlainObject, context: DefinitionContext,
 
 const TEMPLATE_LIST_KEYS: ReadonlySet<string> = new Set(Object.values(LIBRARY_TEMPLATE_KEYS));
 
-function pickFields(
-  document: PlainObject,
-  allowed: readonly string[],
-  libraryKeys: ReadonlySet<string>,
-  findings: Finding[],
-): Record<string, unknown> {
+function pickFields(document: PlainObject, allowed: readonly string[], libraryKeys: ReadonlySet<string>, findings: Finding[]): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const field of allowed) {
     if (Object.hasOwn(document, field) && document[field] !== undefined) fields[field] = document[field];
@@ -219,13 +214,7 @@ function mapTemplates(document: PlainObject, findings: Finding[]): TemplateSet {
   return templates;
 }
 
-function unknownKeyFinding(
-  key: string,
-  what: string,
-  allowed: ReadonlySet<string>,
-  segments: readonly (string | number)[],
-  count: number,
-): Finding {
+function unknownKeyFinding(key: string, what: string, allowed: ReadonlySet<string>, segments: readonly (string | number)[], count: number): Finding {
   const meant = KNOWN_TYPOS[key];
   if (meant !== undefined && allowed.has(meant)) {
     return {

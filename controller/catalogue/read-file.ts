@@ -41,12 +41,7 @@ export interface ReadSettings {
  * fs/promises costs about 7× the CPU of open/fstat/read for the same 5,915 reads. Callers
  * bound the work by processing files in batches and yielding between them.
  */
-export function readLibraryFileSync(
-  file: LibraryFile,
-  validators: LibraryValidators,
-  images: ImageIndex,
-  settings: ReadSettings,
-): FileOutcome {
+export function readLibraryFileSync(file: LibraryFile, validators: LibraryValidators, images: ImageIndex, settings: ReadSettings): FileOutcome {
   const where = { file: file.relative };
   let text: string;
   let fingerprint: string;

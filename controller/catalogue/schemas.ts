@@ -34,11 +34,9 @@ export async function loadLibraryValidators(root: string): Promise<LibraryValida
   try {
     names = (await readdir(schemaDir)).filter((name) => name.endsWith('.json')).sort();
   } catch (error) {
-    throw new ResourceError(
-      `the library at ${root} has no schema/ folder; point the library path at a devicetype-library checkout`,
-      schemaDir,
-      { cause: error },
-    );
+    throw new ResourceError(`the library at ${root} has no schema/ folder; point the library path at a devicetype-library checkout`, schemaDir, {
+      cause: error,
+    });
   }
   const texts = await Promise.all(names.map((name) => readFile(path.join(schemaDir, name), 'utf8')));
   return compileOnce(names, texts, schemaDir);
@@ -53,11 +51,9 @@ export function loadLibraryValidatorsSync(root: string): LibraryValidators {
       .filter((name) => name.endsWith('.json'))
       .sort();
   } catch (error) {
-    throw new ResourceError(
-      `the library at ${root} has no schema/ folder; point the library path at a devicetype-library checkout`,
-      schemaDir,
-      { cause: error },
-    );
+    throw new ResourceError(`the library at ${root} has no schema/ folder; point the library path at a devicetype-library checkout`, schemaDir, {
+      cause: error,
+    });
   }
   const texts = names.map((name) => readFileSync(path.join(schemaDir, name), 'utf8'));
   return compileOnce(names, texts, schemaDir);
@@ -147,7 +143,10 @@ export function describeSchemaErrors(errors: readonly ErrorObject[], document: u
         break;
       case 'enum': {
         const allowed = (params.allowedValues as unknown[] | undefined) ?? [];
-        const listed = allowed.slice(0, MAX_LISTED_CHOICES).map((v) => JSON.stringify(v)).join(', ');
+        const listed = allowed
+          .slice(0, MAX_LISTED_CHOICES)
+          .map((v) => JSON.stringify(v))
+          .join(', ');
         const more = allowed.length > MAX_LISTED_CHOICES ? `, … (${allowed.length} choices)` : '';
         message = `${describeValue(valueAt(document, segments))} is not one of the allowed values (${listed}${more})`;
         break;

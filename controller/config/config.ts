@@ -41,7 +41,14 @@ const rateLimitText = z
 const eventList = z
   .string()
   .trim()
-  .transform((v) => (v === '' || v === 'all' ? [...NOTIFICATION_EVENTS] : v.split(',').map((e) => e.trim()).filter(Boolean)))
+  .transform((v) =>
+    v === '' || v === 'all'
+      ? [...NOTIFICATION_EVENTS]
+      : v
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean),
+  )
   .refine((list) => list.every((e) => (NOTIFICATION_EVENTS as readonly string[]).includes(e)), {
     message: `expects "all" or a comma-separated list of ${NOTIFICATION_EVENTS.join(', ')}`,
   }) as unknown as z.ZodType<NotificationEventType[], string>;
@@ -68,7 +75,10 @@ const positiveInt = (what: string): z.ZodType<number, string> =>
     .positive({ message: `expects ${what}` }) as unknown as z.ZodType<number, string>;
 
 const url = (what: string): z.ZodType<string, string> =>
-  z.string().trim().refine((v) => URL.canParse(v), { message: `expects ${what}` });
+  z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v), { message: `expects ${what}` });
 
 /** `30s`, `5m`, `1h`, `1h30m` or a plain number of seconds, in milliseconds. */
 const duration = z
@@ -139,7 +149,9 @@ const envSchema = z.object({
   LIBRARY_PIN: z
     .string()
     .trim()
-    .regex(/^(sha256:[0-9a-f]{64}|[^-\s~^:?*[\\][^\s~^:?*[\\]*)$/, { message: 'expects a Git ref (tag, branch, commit SHA) or a content revision sha256:<64 hex digits>' })
+    .regex(/^(sha256:[0-9a-f]{64}|[^-\s~^:?*[\\][^\s~^:?*[\\]*)$/, {
+      message: 'expects a Git ref (tag, branch, commit SHA) or a content revision sha256:<64 hex digits>',
+    })
     .optional(),
   CACHE_DIR: z.string().min(1).default('.cache'),
 
@@ -380,7 +392,9 @@ export function loadConfig(env: Env): AppConfig {
   return {
     debug: e.DEBUG,
     logLevel: e.LOG_LEVEL ?? (e.DEBUG ? 'debug' : 'info'),
-    corsOrigins: e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     databaseConfigured: relevant.DATABASE_URL !== undefined || relevant.DATABASE_HOST !== undefined,
     database: {
       host: database?.host ?? e.DATABASE_HOST,
@@ -504,8 +518,6 @@ function parseRedisUrl(text: string): { host: string; port: number; db: number; 
 
 /** Builds a libpq connection string for tools and child processes; contains the password. */
 export function databaseConnectionString(db: AppConfig['database'], name = db.name): string {
-  const auth = db.password.isEmpty
-    ? encodeURIComponent(db.user)
-    : `${encodeURIComponent(db.user)}:${encodeURIComponent(db.password.reveal())}`;
+  const auth = db.password.isEmpty ? encodeURIComponent(db.user) : `${encodeURIComponent(db.user)}:${encodeURIComponent(db.password.reveal())}`;
   return `postgres://${auth}@${db.host}:${db.port}/${encodeURIComponent(name)}`;
 }

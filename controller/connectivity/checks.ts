@@ -12,7 +12,17 @@ import { redisConnectionOptions } from './redis-options.ts';
 export type ServiceCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly fatal: boolean };
 
 /** Network errors that mean "not there (yet)": worth waiting for. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE', 'ECONNABORTED']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 /** Postgres answering but not ready: starting up, shutting down, in recovery, too many connections. */
 const POSTGRES_NOT_READY = new Set(['57P03', '57P01', '57P02', '53300']);
 
@@ -22,7 +32,12 @@ export function isConnectionError(error: unknown): boolean {
   for (let depth = 0; e instanceof Error && depth < 5; depth += 1) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || POSTGRES_NOT_READY.has(code))) return true;
-    if (/Connection is closed|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect|Reached the max retries per request limit/i.test(e.message)) return true;
+    if (
+      /Connection is closed|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect|Reached the max retries per request limit/i.test(
+        e.message,
+      )
+    )
+      return true;
     // AggregateError (happy eyeballs: ::1 and 127.0.0.1 both refused).
     const inner = (e as { errors?: unknown }).errors;
     if (Array.isArray(inner) && inner.some((x) => isConnectionError(x))) return true;
@@ -55,7 +70,10 @@ export function redisAddress(redis: AppConfig['redis']): string {
  * Connects to Postgres once, runs `SELECT 1` and disconnects, within `timeoutMs` (default 2.5 s).
  * `databaseName` overrides the database (the demo checks the server through `postgres`).
  */
-export async function checkPostgres(database: AppConfig['database'], options: { readonly timeoutMs?: number; readonly databaseName?: string } = {}): Promise<ServiceCheck> {
+export async function checkPostgres(
+  database: AppConfig['database'],
+  options: { readonly timeoutMs?: number; readonly databaseName?: string } = {},
+): Promise<ServiceCheck> {
   const timeoutMs = options.timeoutMs ?? 2_500;
   const client = new pg.Client({
     host: database.host,
@@ -75,8 +93,14 @@ export async function checkPostgres(database: AppConfig['database'], options: { 
     return { ok: true };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === '3D000') return { ok: false, fatal: true, reason: `database "${options.databaseName ?? database.name}" does not exist (create it, or set DATABASE_NAME / DATABASE_URL)` };
-    if (code === '28P01' || code === '28000') return { ok: false, fatal: true, reason: `it refused user "${database.user}" (check DATABASE_USER / DATABASE_PASSWORD / DATABASE_URL)` };
+    if (code === '3D000')
+      return {
+        ok: false,
+        fatal: true,
+        reason: `database "${options.databaseName ?? database.name}" does not exist (create it, or set DATABASE_NAME / DATABASE_URL)`,
+      };
+    if (code === '28P01' || code === '28000')
+      return { ok: false, fatal: true, reason: `it refused user "${database.user}" (check DATABASE_USER / DATABASE_PASSWORD / DATABASE_URL)` };
     return { ok: false, fatal: !isConnectionError(error), reason: reasonOf(error) };
   } finally {
     await client.end().catch(() => undefined);
@@ -105,7 +129,8 @@ export async function checkRedis(redis: AppConfig['redis'], options: { readonly 
   } catch (error) {
     const e = lastError ?? error;
     const message = e instanceof Error ? e.message : String(e);
-    if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(message)) return { ok: false, fatal: true, reason: 'it refused the password (check REDIS_PASSWORD / REDIS_URL)' };
+    if (/NOAUTH|WRONGPASS|invalid password|invalid username/i.test(message))
+      return { ok: false, fatal: true, reason: 'it refused the password (check REDIS_PASSWORD / REDIS_URL)' };
     return { ok: false, fatal: !isConnectionError(e) && !/Command timed out/i.test(message), reason: reasonOf(e) };
   } finally {
     client.disconnect();
@@ -170,7 +195,10 @@ export async function waitForServices(config: Pick<AppConfig, 'database' | 'redi
     if (missing.some((m) => m.fatal) || Date.now() >= deadline) throw unavailable(missing, Date.now() - started, options.hint);
     if (!announced) {
       announced = true;
-      options.logger?.warn({ missing: missing.map((m) => `${m.address}: ${m.reason}`), waitMs: options.timeoutMs }, `waiting up to ${seconds(options.timeoutMs)} for ${missing.map((m) => m.address).join(' and ')}`);
+      options.logger?.warn(
+        { missing: missing.map((m) => `${m.address}: ${m.reason}`), waitMs: options.timeoutMs },
+        `waiting up to ${seconds(options.timeoutMs)} for ${missing.map((m) => m.address).join(' and ')}`,
+      );
     }
     // The last round runs at the deadline.
     await sleep(Math.max(Math.min(interval, deadline - Date.now()), 0));
@@ -181,7 +209,11 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
-function unavailable(missing: readonly (UnavailableService & { readonly fatal: boolean })[], waitedMs: number, hint: string | undefined): ServiceUnavailableError {
+function unavailable(
+  missing: readonly (UnavailableService & { readonly fatal: boolean })[],
+  waitedMs: number,
+  hint: string | undefined,
+): ServiceUnavailableError {
   const what = missing.map((m) => (m.fatal ? `${m.address}: ${m.reason}` : `${m.address} is not reachable (${m.reason})`)).join('; ');
   const unreachable = missing.filter((m) => !m.fatal);
   let advice = '';
@@ -189,5 +221,8 @@ function unavailable(missing: readonly (UnavailableService & { readonly fatal: b
     const vars = unreachable.map((m) => (m.service === 'postgres' ? 'DATABASE_URL' : 'REDIS_URL')).join(' / ');
     advice = `${waitedMs >= 1_000 ? ` after waiting ${seconds(waitedMs)}` : ''}; start ${unreachable.length > 1 ? 'them' : 'it'}, or set ${vars} to a running one${hint ? ` ${hint}` : ''}`;
   }
-  return new ServiceUnavailableError(`${what}${advice}`, missing.map(({ service, address, reason }) => ({ service, address, reason })));
+  return new ServiceUnavailableError(
+    `${what}${advice}`,
+    missing.map(({ service, address, reason }) => ({ service, address, reason })),
+  );
 }

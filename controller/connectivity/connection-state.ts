@@ -39,7 +39,10 @@ export function connectionLost(system: ConnectedSystem, logger: Logger | undefin
   state.since = Date.now();
   const code = (error as { code?: unknown } | undefined)?.code;
   const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
-  logger?.warn({ system, reason, ...(where ? { connection: where } : {}) }, `${LABEL[system]} connection lost (${reason}); retrying with backoff, logged again when it is back`);
+  logger?.warn(
+    { system, reason, ...(where ? { connection: where } : {}) },
+    `${LABEL[system]} connection lost (${reason}); retrying with backoff, logged again when it is back`,
+  );
 }
 
 /** Records a working connection; logs only when the system was down until now. */

@@ -37,10 +37,7 @@ export async function loadMigrations(directory: string = defaultMigrationsDirect
   for (const file of entries.filter((entry) => entry.endsWith('.sql')).sort()) {
     const match = FILE_PATTERN.exec(file);
     if (!match) {
-      throw new MigrationError(
-        `Migration file ${file} is misnamed: name it NNNN_snake_case_name.up.sql or NNNN_snake_case_name.down.sql.`,
-        { file },
-      );
+      throw new MigrationError(`Migration file ${file} is misnamed: name it NNNN_snake_case_name.up.sql or NNNN_snake_case_name.down.sql.`, { file });
     }
     const [, number = '', name = '', direction] = match;
     const version = Number(number);

@@ -187,10 +187,14 @@ async function runScript(client: PoolClient, migration: Migration, direction: 'u
       // No parameters: pg sends a simple query, which may hold several statements.
       await client.query(script);
     } catch (error) {
-      throw new MigrationError(`Migration ${file} failed${locate(script, error)}: ${messageOf(error)}. Nothing of it was applied.`, {
-        file,
-        version: migration.version,
-      }, { cause: error });
+      throw new MigrationError(
+        `Migration ${file} failed${locate(script, error)}: ${messageOf(error)}. Nothing of it was applied.`,
+        {
+          file,
+          version: migration.version,
+        },
+        { cause: error },
+      );
     }
     if (direction === 'up') {
       await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [

@@ -68,10 +68,7 @@ export function intentFromVendorImportForm(form: VendorImportFormInput, options:
  * filtered by the form's regular expression, in enforce mode.
  * @throws ValidationError when the form values are invalid.
  */
-export function intentFromDeviceTypeImportForm(
-  form: DeviceTypeImportFormInput,
-  options: FormIntentOptions = {},
-): DeviceTypeSetIntent {
+export function intentFromDeviceTypeImportForm(form: DeviceTypeImportFormInput, options: FormIntentOptions = {}): DeviceTypeSetIntent {
   const { selected_vendor: vendor, device_type_filter: filter } = parseForm(DeviceTypeImportForm, form);
   const hasFilter = filter !== undefined && filter !== null && filter !== '';
   const base = `import-device-types-${slugify(vendor)}`.slice(0, 60).replace(/-+$/, '');

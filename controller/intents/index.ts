@@ -57,22 +57,11 @@ export type { ValidateIntentOptions } from './validate.ts';
 export { DEFAULT_MAX_FILE_BYTES, MAX_ISSUES_PER_FILE, listIntentFiles, loadIntents, parseIntentText, readIntentFile } from './loader.ts';
 export type { IntentFileListing, LoadIntentsOptions, LoadIntentsResult, LoadedIntent, LoadedNotification } from './loader.ts';
 export type { LocateFn, SourcePosition } from './yaml-source.ts';
-export {
-  DeviceTypeImportForm,
-  VendorImportForm,
-  intentFromDeviceTypeImportForm,
-  intentFromVendorImportForm,
-} from './forms.ts';
+export { DeviceTypeImportForm, VendorImportForm, intentFromDeviceTypeImportForm, intentFromVendorImportForm } from './forms.ts';
 export type { DeviceTypeImportFormInput, FormIntentOptions, VendorImportFormInput } from './forms.ts';
 export { CRD_NAMES, MIN_KUBERNETES_VERSION, renderCrdSchema, renderCustomResourceDefinition, toStructuralSchema } from './crd.ts';
 export type { CelRule } from './crd-hints.ts';
-export {
-  JSON_SCHEMA_PATH,
-  findStaleIntentArtifacts,
-  renderIntentArtifacts,
-  renderIntentJsonSchema,
-  writeIntentArtifacts,
-} from './generate.ts';
+export { JSON_SCHEMA_PATH, findStaleIntentArtifacts, renderIntentArtifacts, renderIntentJsonSchema, writeIntentArtifacts } from './generate.ts';
 export type { GeneratedFile } from './generate.ts';
 export { NOTIFICATION_KIND, NotificationSchema, NotificationSpecSchema, renderNotificationCrd } from './notification.ts';
 export type { NotificationResource, NotificationSpec } from './notification.ts';

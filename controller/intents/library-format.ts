@@ -95,7 +95,15 @@ function templateList(key: TemplateListKey) {
   const list = z
     .array(z.strictObject(TEMPLATE_SHAPES[key]))
     .max(MAX_TEMPLATES)
-    .superRefine((items, ctx) => checkUnique(items.map((item) => item.name), [], `${key} name`, ctx, false));
+    .superRefine((items, ctx) =>
+      checkUnique(
+        items.map((item) => item.name),
+        [],
+        `${key} name`,
+        ctx,
+        false,
+      ),
+    );
   return withCrdHint(list, { listType: 'map', mapKeys: ['name'] }).optional();
 }
 
@@ -103,13 +111,7 @@ function templateList(key: TemplateListKey) {
  * Reports every value seen before (case-insensitively unless `exact`) at `path + index`.
  * Exported for the intent schema, which checks vendors and slugs the same way.
  */
-export function checkUnique(
-  values: readonly string[],
-  path: readonly (string | number)[],
-  what: string,
-  ctx: z.RefinementCtx,
-  ignoreCase = true,
-): void {
+export function checkUnique(values: readonly string[], path: readonly (string | number)[], what: string, ctx: z.RefinementCtx, ignoreCase = true): void {
   const seen = new Map<string, number>();
   values.forEach((value, index) => {
     const key = ignoreCase ? value.toLowerCase() : value;

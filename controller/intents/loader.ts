@@ -277,7 +277,11 @@ export async function listIntentFiles(dir: string, options: { readonly root?: st
   const realDir = await realpath(dir);
   const boundary = options.root !== undefined ? await realpath(options.root).catch(() => realDir) : realDir;
   if (!isInside(realDir, boundary)) {
-    issues.push({ file: escapeControlCharacters(basename(dir)), message: 'the intent folder is a symbolic link that leaves the repository; refused', severity: 'error' });
+    issues.push({
+      file: escapeControlCharacters(basename(dir)),
+      message: 'the intent folder is a symbolic link that leaves the repository; refused',
+      severity: 'error',
+    });
     return { files: [], issues };
   }
   const found: { path: string; file: string }[] = [];
@@ -299,19 +303,17 @@ function fileTypeOf(info: { isFIFO(): boolean; isSocket(): boolean; isCharacterD
   return 'not a regular file';
 }
 
-async function collectYamlFiles(
-  top: string,
-  dir: string,
-  boundary: string,
-  into: { path: string; file: string }[],
-  issues: ValidationIssue[],
-): Promise<void> {
+async function collectYamlFiles(top: string, dir: string, boundary: string, into: { path: string; file: string }[], issues: ValidationIssue[]): Promise<void> {
   const name = (path: string): string => escapeControlCharacters(relative(top, path).split(sep).join('/'));
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    issues.push({ file: name(dir), message: `cannot read folder (${(error as NodeJS.ErrnoException).code ?? 'error'}); its intents are not loaded`, severity: 'error' });
+    issues.push({
+      file: name(dir),
+      message: `cannot read folder (${(error as NodeJS.ErrnoException).code ?? 'error'}); its intents are not loaded`,
+      severity: 'error',
+    });
     return;
   }
   for (const entry of entries) {
@@ -355,7 +357,11 @@ async function checkLink(
   if (!isInside(target, boundary)) {
     // Never read, and the target is not named: it may be anything on the machine.
     if (yaml || info?.isDirectory()) {
-      issues.push({ file: shown, message: 'symbolic link to a path outside the intent folder or repository; refused (links must stay inside it)', severity: 'error' });
+      issues.push({
+        file: shown,
+        message: 'symbolic link to a path outside the intent folder or repository; refused (links must stay inside it)',
+        severity: 'error',
+      });
     }
     return;
   }
@@ -365,7 +371,11 @@ async function checkLink(
   }
   if (!yaml) return;
   if (!info?.isFile()) {
-    issues.push({ file: shown, message: `symbolic link to ${info ? fileTypeOf(info) : 'something that is not a regular file'}, not an intent file; skipped`, severity: 'warning' });
+    issues.push({
+      file: shown,
+      message: `symbolic link to ${info ? fileTypeOf(info) : 'something that is not a regular file'}, not an intent file; skipped`,
+      severity: 'warning',
+    });
     return;
   }
   into.push({ path: target, file });

@@ -27,7 +27,10 @@ const INTENT_SELECTOR = /^(VendorSet|DeviceTypeSet|\*)\/[a-z0-9*.-]{1,253}$/;
 
 export const NotificationSpecSchema = z
   .strictObject({
-    format: z.enum(NOTIFICATION_FORMATS).default('json').describe('json: a generic JSON webhook (HMAC-SHA256 signed when a signing secret is set); slack; teams.'),
+    format: z
+      .enum(NOTIFICATION_FORMATS)
+      .default('json')
+      .describe('json: a generic JSON webhook (HMAC-SHA256 signed when a signing secret is set); slack; teams.'),
     url: z
       .string()
       .max(2000)
@@ -91,7 +94,14 @@ export function renderNotificationCrd(): Record<string, unknown> {
     metadata: { name: `notifications.${INTENT_GROUP}`, labels: { 'app.kubernetes.io/part-of': 'netbox-gitops' } },
     spec: {
       group: INTENT_GROUP,
-      names: { kind: NOTIFICATION_KIND, listKind: `${NOTIFICATION_KIND}List`, plural: 'notifications', singular: 'notification', shortNames: ['nbgn'], categories: ['netbox-gitops'] },
+      names: {
+        kind: NOTIFICATION_KIND,
+        listKind: `${NOTIFICATION_KIND}List`,
+        plural: 'notifications',
+        singular: 'notification',
+        shortNames: ['nbgn'],
+        categories: ['netbox-gitops'],
+      },
       scope: 'Namespaced',
       versions: [
         {

@@ -19,12 +19,7 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], schema: z.Z
   return issues.flatMap((issue) => problemsFromIssue(issue, [], schema, input));
 }
 
-function problemsFromIssue(
-  issue: z.core.$ZodIssue,
-  prefix: readonly PathSegment[],
-  schema: z.ZodType,
-  input: unknown,
-): FieldProblem[] {
+function problemsFromIssue(issue: z.core.$ZodIssue, prefix: readonly PathSegment[], schema: z.ZodType, input: unknown): FieldProblem[] {
   const path = [...prefix, ...(issue.path as PathSegment[])];
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -156,6 +151,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters starting ${excerpt(value, 24)}` : `string ${excerpt(value)}`;
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters starting ${excerpt(value, 24)}` : `string ${excerpt(value)}`;
   return `${typeof value} ${String(value).slice(0, 40)}`;
 }

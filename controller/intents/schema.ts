@@ -56,8 +56,7 @@ const regexString = z
   })
   .describe('Regular expression (RE2 syntax: JavaScript syntax without lookaround or backreferences; case-sensitive, unanchored).');
 
-const regexList = (description: string) =>
-  z.array(regexString).max(MAX_FILTERS).describe(description).optional();
+const regexList = (description: string) => z.array(regexString).max(MAX_FILTERS).describe(description).optional();
 
 /**
  * `vendors` is a list; the item `all` selects every vendor and stands alone. Git files may
@@ -78,10 +77,9 @@ const vendorList = withCrdHint(
     validations: [{ rule: `!('${ALL_VENDORS}' in self) || size(self) == 1`, message: '"all" selects every vendor: list it alone' }],
   },
 );
-const vendorInput = withCrdHint(
-  z.union([z.literal(ALL_VENDORS), vendorList], { error: 'expected a list of manufacturer names or slugs (or "all")' }),
-  { structural: vendorList },
-);
+const vendorInput = withCrdHint(z.union([z.literal(ALL_VENDORS), vendorList], { error: 'expected a list of manufacturer names or slugs (or "all")' }), {
+  structural: vendorList,
+});
 
 const vendorSelection = (description: string) =>
   vendorInput
@@ -103,12 +101,8 @@ export const IntentMetadataSchema = z
       .regex(DNS_SUBDOMAIN, {
         error: 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit',
       })
-      .describe('Unique per kind; the intent\'s identity in the controller, API and dashboard.'),
-    namespace: z
-      .string()
-      .max(63)
-      .regex(DNS_LABEL, { error: 'must be a DNS-1123 label: lower-case letters, digits and "-"' })
-      .optional(),
+      .describe("Unique per kind; the intent's identity in the controller, API and dashboard."),
+    namespace: z.string().max(63).regex(DNS_LABEL, { error: 'must be a DNS-1123 label: lower-case letters, digits and "-"' }).optional(),
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),
   })
@@ -135,7 +129,12 @@ export const IGNORABLE_KINDS = [
 export const IgnoreFieldsRuleSchema = z.strictObject({
   kind: z.enum(IGNORABLE_KINDS).optional().describe('Object kind the rule applies to, e.g. interface-template; every kind when unset.'),
   fields: z
-    .array(z.string().max(64).regex(/^[a-z][a-z0-9_]*$/, { error: 'must be a NetBox field name such as mgmt_only' }))
+    .array(
+      z
+        .string()
+        .max(64)
+        .regex(/^[a-z][a-z0-9_]*$/, { error: 'must be a NetBox field name such as mgmt_only' }),
+    )
     .min(1, { error: 'name at least one field' })
     .max(100)
     .describe('NetBox field names, e.g. [mgmt_only, description].'),
@@ -144,18 +143,9 @@ export type IgnoreFieldsRule = z.output<typeof IgnoreFieldsRuleSchema>;
 
 /** The policy fields, shared by both kinds and kept flat in `spec`. */
 const policyShape = {
-  mode: z
-    .enum(['observe', 'enforce'])
-    .default('observe')
-    .describe('observe only reports drift; enforce also changes NetBox to match the intent.'),
-  prune: z
-    .boolean()
-    .default(false)
-    .describe('Delete objects this controller created that no intent wants any more. Never touches objects it did not create.'),
-  adopt: z
-    .boolean()
-    .default(false)
-    .describe('Take over matching objects that exist in NetBox but were not created by this controller (tag them as owned).'),
+  mode: z.enum(['observe', 'enforce']).default('observe').describe('observe only reports drift; enforce also changes NetBox to match the intent.'),
+  prune: z.boolean().default(false).describe('Delete objects this controller created that no intent wants any more. Never touches objects it did not create.'),
+  adopt: z.boolean().default(false).describe('Take over matching objects that exist in NetBox but were not created by this controller (tag them as owned).'),
   suspend: z.boolean().default(false).describe('Stop reconciling this intent (drift checks included) until set back to false.'),
   interval: withCrdHint(
     z
@@ -266,7 +256,14 @@ const vendorSetSpec = withCrdHint(
         z
           .array(CustomManufacturerSchema)
           .max(MAX_INLINE_TYPES)
-          .superRefine((custom, ctx) => checkUnique(custom.map((entry) => entry.slug), [], 'custom manufacturer slug', ctx)),
+          .superRefine((custom, ctx) =>
+            checkUnique(
+              custom.map((entry) => entry.slug),
+              [],
+              'custom manufacturer slug',
+              ctx,
+            ),
+          ),
         { listType: 'map', mapKeys: ['slug'] },
       )
         .default([])
@@ -297,7 +294,8 @@ const moduleTypeSelection = withCrdHint(
   { structural: ModuleTypeFilterSchema },
 );
 
-const DEVICE_TYPE_SET_MESSAGE = 'a DeviceTypeSet must select something: vendors, "all", deviceTypes.slugs/models, moduleTypes.models, custom or customModuleTypes';
+const DEVICE_TYPE_SET_MESSAGE =
+  'a DeviceTypeSet must select something: vendors, "all", deviceTypes.slugs/models, moduleTypes.models, custom or customModuleTypes';
 
 const deviceTypeSetSpec = withCrdHint(
   z
@@ -322,7 +320,14 @@ const deviceTypeSetSpec = withCrdHint(
         z
           .array(CustomDeviceTypeSchema)
           .max(MAX_INLINE_TYPES)
-          .superRefine((custom, ctx) => checkUnique(custom.map((entry) => entry.slug), [], 'custom device type slug', ctx)),
+          .superRefine((custom, ctx) =>
+            checkUnique(
+              custom.map((entry) => entry.slug),
+              [],
+              'custom device type slug',
+              ctx,
+            ),
+          ),
         { listType: 'map', mapKeys: ['slug'] },
       )
         .optional()
@@ -343,7 +348,10 @@ const deviceTypeSetSpec = withCrdHint(
   {
     validations: [
       SCHEDULE_RULE,
-      { rule: nonEmptyRule(['vendors', 'deviceTypes.slugs', 'deviceTypes.models', 'moduleTypes.models', 'custom', 'customModuleTypes']), message: DEVICE_TYPE_SET_MESSAGE },
+      {
+        rule: nonEmptyRule(['vendors', 'deviceTypes.slugs', 'deviceTypes.models', 'moduleTypes.models', 'custom', 'customModuleTypes']),
+        message: DEVICE_TYPE_SET_MESSAGE,
+      },
     ],
   },
 );

@@ -46,10 +46,7 @@ const SERVER_METADATA = [
  * Validates an already-parsed object (a Kubernetes custom resource, an API body) as an intent.
  * Issues carry the field path but no file position; `status` is ignored.
  */
-export function validateIntentObject(
-  value: unknown,
-  options: ValidateIntentOptions = {},
-): { intent: Intent | undefined; issues: ValidationIssue[] } {
+export function validateIntentObject(value: unknown, options: ValidateIntentOptions = {}): { intent: Intent | undefined; issues: ValidationIssue[] } {
   const { intent, problems } = checkIntentDocument(value, options);
   const issues = problems.map((problem) => ({
     path: formatFieldPath(problem.path),
@@ -64,9 +61,7 @@ export function checkIntentDocument(value: unknown, options: ValidateIntentOptio
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
       intent: undefined,
-      problems: [
-        problem([], `expected an intent resource (a mapping with apiVersion, kind, metadata and spec), got ${describeValue(value)}`),
-      ],
+      problems: [problem([], `expected an intent resource (a mapping with apiVersion, kind, metadata and spec), got ${describeValue(value)}`)],
     };
   }
   const document = withoutIgnoredFields(value as Record<string, unknown>, options);
@@ -111,7 +106,12 @@ function unsafeTextProblems(document: unknown): FieldProblem[] {
     if (problems.length >= MAX_UNSAFE_TEXT_PROBLEMS) return;
     if (typeof value === 'string') {
       if (UNSAFE_TEXT_CHARACTERS.test(value)) {
-        problems.push({ path, message: `contains a control or bidirectional-control character (${describe(value)}); such characters hide or reorder text in NetBox, terminals and logs — remove it`, severity: 'error', at: 'value' });
+        problems.push({
+          path,
+          message: `contains a control or bidirectional-control character (${describe(value)}); such characters hide or reorder text in NetBox, terminals and logs — remove it`,
+          severity: 'error',
+          at: 'value',
+        });
       }
       return;
     }
@@ -122,7 +122,12 @@ function unsafeTextProblems(document: unknown): FieldProblem[] {
     if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
         if (UNSAFE_TEXT_CHARACTERS.test(key)) {
-          problems.push({ path: [...path, key], message: `field name contains a control or bidirectional-control character (${describe(key)}); remove it`, severity: 'error', at: 'key' });
+          problems.push({
+            path: [...path, key],
+            message: `field name contains a control or bidirectional-control character (${describe(key)}); remove it`,
+            severity: 'error',
+            at: 'key',
+          });
           continue;
         }
         visit(item, [...path, key]);
@@ -138,9 +143,7 @@ function withoutIgnoredFields(document: Record<string, unknown>, options: Valida
   const { status: _status, ...rest } = document;
   const metadata = rest.metadata;
   if (!options.kubernetes || metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return rest;
-  const trimmed = Object.fromEntries(
-    Object.entries(metadata as Record<string, unknown>).filter(([key]) => !SERVER_METADATA.includes(key)),
-  );
+  const trimmed = Object.fromEntries(Object.entries(metadata as Record<string, unknown>).filter(([key]) => !SERVER_METADATA.includes(key)));
   return { ...rest, metadata: trimmed };
 }
 
@@ -171,7 +174,8 @@ function lintIntent(intent: Intent): FieldProblem[] {
     const value = spec[field];
     // Explicit module-type models are looked up across the library; only the filters need vendors.
     const modules = spec.moduleTypes;
-    const explicitOnly = field === 'moduleTypes' && typeof modules === 'object' && modules.models !== undefined && modules.include === undefined && modules.exclude === undefined;
+    const explicitOnly =
+      field === 'moduleTypes' && typeof modules === 'object' && modules.models !== undefined && modules.include === undefined && modules.exclude === undefined;
     if (value !== undefined && value !== false && !explicitOnly) {
       warnings.push({
         path: ['spec', field],

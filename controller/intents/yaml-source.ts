@@ -38,11 +38,7 @@ class ExpansionLimit extends Error {}
  * Parses every document of a file. Syntax errors, alias bombs and recursive aliases become
  * issues (that document is skipped); empty documents are skipped silently.
  */
-export function parseYamlDocuments(
-  text: string,
-  file: string,
-  limits: YamlLimits,
-): { documents: SourceDocument[]; issues: ValidationIssue[] } {
+export function parseYamlDocuments(text: string, file: string, limits: YamlLimits): { documents: SourceDocument[]; issues: ValidationIssue[] } {
   const lineCounter = new LineCounter();
   const documents: SourceDocument[] = [];
   const issues: ValidationIssue[] = [];

@@ -3,14 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import {
-  CoordinationV1Api,
-  CustomObjectsApi,
-  EventsV1Api,
-  KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { CoordinationV1Api, CustomObjectsApi, EventsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { EventsV1Event, V1Lease } from '@kubernetes/client-node';
 import { ConfigurationError, IntegrationError } from '../errors/index.ts';
 import type { IntentKind, IntentStatus } from '../intents/index.ts';
@@ -44,7 +37,11 @@ export function loadKubeConfig(options: KubeConfigOptions): KubeConfig {
     }
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(`cannot load the Kubernetes configuration${options.kubeconfig ? ` from ${options.kubeconfig}` : ''}: ${messageOf(error)}`, 'KUBECONFIG', { cause: error });
+    throw new ConfigurationError(
+      `cannot load the Kubernetes configuration${options.kubeconfig ? ` from ${options.kubeconfig}` : ''}: ${messageOf(error)}`,
+      'KUBECONFIG',
+      { cause: error },
+    );
   }
   if (!kc.getCurrentCluster()) throw new ConfigurationError('the kubeconfig has no current cluster (set current-context)', 'KUBECONFIG');
   return kc;
@@ -137,9 +134,10 @@ export function createKubernetesApi(kubeConfig: KubeConfig): KubernetesApi {
     list: (kind, namespace) =>
       call(`list ${resourceOf(kind).plural}${namespace ? ` in ${namespace}` : ''}`, async () => {
         const r = resourceOf(kind);
-        const list = (namespace
-          ? await custom.listNamespacedCustomObject({ ...r, namespace })
-          : await custom.listClusterCustomObject(r)) as { items?: IntentResource[]; metadata?: { resourceVersion?: string } };
+        const list = (namespace ? await custom.listNamespacedCustomObject({ ...r, namespace }) : await custom.listClusterCustomObject(r)) as {
+          items?: IntentResource[];
+          metadata?: { resourceVersion?: string };
+        };
         return { items: list.items ?? [], metadata: list.metadata ?? {} };
       }),
     async get(kind, namespace, name) {
@@ -151,12 +149,22 @@ export function createKubernetesApi(kubeConfig: KubeConfig): KubernetesApi {
       }
     },
     patchMetadata: (kind, namespace, name, metadata) =>
-      call(`patch ${kind} ${namespace}/${name}`, async () =>
-        (await custom.patchNamespacedCustomObject({ ...resourceOf(kind), namespace, name, body: { metadata }, fieldManager: FIELD_MANAGER }, mergePatch)) as IntentResource,
+      call(
+        `patch ${kind} ${namespace}/${name}`,
+        async () =>
+          (await custom.patchNamespacedCustomObject(
+            { ...resourceOf(kind), namespace, name, body: { metadata }, fieldManager: FIELD_MANAGER },
+            mergePatch,
+          )) as IntentResource,
       ),
     patchStatus: (kind, namespace, name, status) =>
-      call(`write the status of ${kind} ${namespace}/${name}`, async () =>
-        (await custom.patchNamespacedCustomObjectStatus({ ...resourceOf(kind), namespace, name, body: { status }, fieldManager: FIELD_MANAGER }, mergePatch)) as IntentResource,
+      call(
+        `write the status of ${kind} ${namespace}/${name}`,
+        async () =>
+          (await custom.patchNamespacedCustomObjectStatus(
+            { ...resourceOf(kind), namespace, name, body: { status }, fieldManager: FIELD_MANAGER },
+            mergePatch,
+          )) as IntentResource,
       ),
     createEvent: (namespace, event) => call(`create an Event in ${namespace}`, () => events.createNamespacedEvent({ namespace, body: event })),
     patchEvent: (namespace, name, patch) =>
@@ -169,8 +177,11 @@ export function createKubernetesApi(kubeConfig: KubeConfig): KubernetesApi {
         throw wrap(`read Lease ${namespace}/${name}`, error);
       }
     },
-    createLease: (namespace, lease) => call(`create Lease ${namespace}/${lease.metadata?.name ?? ''}`, () => coordination.createNamespacedLease({ namespace, body: lease })),
+    createLease: (namespace, lease) =>
+      call(`create Lease ${namespace}/${lease.metadata?.name ?? ''}`, () => coordination.createNamespacedLease({ namespace, body: lease })),
     replaceLease: (namespace, lease) =>
-      call(`update Lease ${namespace}/${lease.metadata?.name ?? ''}`, () => coordination.replaceNamespacedLease({ namespace, name: lease.metadata?.name ?? '', body: lease })),
+      call(`update Lease ${namespace}/${lease.metadata?.name ?? ''}`, () =>
+        coordination.replaceNamespacedLease({ namespace, name: lease.metadata?.name ?? '', body: lease }),
+      ),
   };
 }

@@ -72,7 +72,12 @@ export function createResourceInformer(options: ResourceInformerOptions): Resour
   // Bookmarks keep the resourceVersion fresh while nothing changes, so a reconnect after a quiet
   // hour resumes where it left instead of failing with 410 and relisting.
   const bookmarkingWatch = {
-    watch: (watchPath: string, query: Record<string, unknown>, callback: (phase: string, obj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void) => {
+    watch: (
+      watchPath: string,
+      query: Record<string, unknown>,
+      callback: (phase: string, obj: unknown, watchObj?: unknown) => void,
+      done: (err: unknown) => void,
+    ) => {
       let ended = false;
       let overdue = false;
       let deadline: NodeJS.Timeout | undefined;
@@ -94,10 +99,13 @@ export function createResourceInformer(options: ResourceInformerOptions): Resour
           // The watch request got its 200 and is still open: the informer is live again.
           if (!stopped && !ended) {
             markHealthy();
-            deadline = setTimeout(() => {
-              overdue = true;
-              controller.abort();
-            }, timeoutSeconds * 1000 + watchGrace);
+            deadline = setTimeout(
+              () => {
+                overdue = true;
+                controller.abort();
+              },
+              timeoutSeconds * 1000 + watchGrace,
+            );
             deadline.unref();
           }
           return controller;

@@ -75,7 +75,11 @@ export function createLeaseElection(options: LeaseElectionOptions): LeaseElectio
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: options.name, namespace: options.namespace, ...(lease?.metadata?.resourceVersion ? { resourceVersion: lease.metadata.resourceVersion } : {}) },
+      metadata: {
+        name: options.name,
+        namespace: options.namespace,
+        ...(lease?.metadata?.resourceVersion ? { resourceVersion: lease.metadata.resourceVersion } : {}),
+      },
       spec: {
         holderIdentity: id,
         leaseDurationSeconds: durationSeconds,

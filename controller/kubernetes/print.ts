@@ -56,7 +56,11 @@ function evaluate(resource: unknown, path: string): unknown {
 }
 
 /** `kubectl get <plural>` output for these resources (NAME, then the default printer columns; NAMESPACE first with `allNamespaces`). */
-export function printResources(kind: IntentKind, resources: readonly IntentResource[], options: { now?: Date; allNamespaces?: boolean; wide?: boolean } = {}): string {
+export function printResources(
+  kind: IntentKind,
+  resources: readonly IntentResource[],
+  options: { now?: Date; allNamespaces?: boolean; wide?: boolean } = {},
+): string {
   const now = (options.now ?? new Date()).getTime();
   const columns = columnsOf(kind).filter((column) => options.wide || (column.priority ?? 0) === 0);
   const header = [...(options.allNamespaces ? ['NAMESPACE'] : []), 'NAME', ...columns.map((column) => column.name.toUpperCase())];

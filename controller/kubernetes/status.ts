@@ -110,7 +110,15 @@ function verdictOf(inputs: StatusInputs): Verdict {
   return { ...readiness, reconciling, message: withNote(readiness.message), observed: generation };
 }
 
-function condition(type: string, status: Condition['status'], reason: string, message: string, observed: number | undefined, previous: readonly Condition[], now: Date): Condition {
+function condition(
+  type: string,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  observed: number | undefined,
+  previous: readonly Condition[],
+  now: Date,
+): Condition {
   const before = previous.find((c) => c.type === type);
   const lastTransitionTime = before !== undefined && before.status === status ? before.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   return { type, status, ...(observed !== undefined ? { observedGeneration: observed } : {}), lastTransitionTime, reason, message: clip(message) };

@@ -295,7 +295,13 @@ export function createIntentWatcher(options: IntentWatcherOptions): IntentWatche
   function snapshotOf(resource: IntentResource, source: string, intent: Intent | undefined, problems: readonly string[]): IntentSnapshot {
     const revision = revisionOf(resource);
     if (intent !== undefined) {
-      return { revision, intents: [{ intent, file: source, line: 1, column: 1, documentIndex: 0, locate: () => undefined }], invalid: [], unattributed: [], warnings: [] };
+      return {
+        revision,
+        intents: [{ intent, file: source, line: 1, column: 1, documentIndex: 0, locate: () => undefined }],
+        invalid: [],
+        unattributed: [],
+        warnings: [],
+      };
     }
     const { status: _status, ...document } = resource;
     return {
@@ -442,7 +448,10 @@ export function createIntentWatcher(options: IntentWatcherOptions): IntentWatche
     const recorded = readyOf(resource.status);
     let processId = mem.pruneProcess ?? (recorded !== undefined && recorded.reason.startsWith('Prun') ? resource.status?.lastProcessId : undefined);
     const process = processId === undefined ? undefined : await options.engine.getProcess(processId);
-    if (process === undefined || (process.status !== 'completed' && mem.pruneRetryAt !== undefined && Date.now() >= mem.pruneRetryAt && ['failed', 'cancelled'].includes(process.status))) {
+    if (
+      process === undefined ||
+      (process.status !== 'completed' && mem.pruneRetryAt !== undefined && Date.now() >= mem.pruneRetryAt && ['failed', 'cancelled'].includes(process.status))
+    ) {
       const next = await request(resource, ref, `${item.kind} ${item.namespace}/${item.name} deleted with prune: true${process ? ' (retry)' : ''}`);
       processId = next.id;
       mem.pruneProcess = next.id;
@@ -457,7 +466,12 @@ export function createIntentWatcher(options: IntentWatcherOptions): IntentWatche
         events.record(resource, { type: 'Warning', reason: 'PruneBlocked', action: 'Prune', note });
         await status({ reason: 'PruneBlocked', message: note, processId: process.id });
       } else {
-        events.record(resource, { type: 'Normal', reason: 'Pruned', action: 'Prune', note: `the objects this intent owned were deleted from NetBox (process ${process.id})` });
+        events.record(resource, {
+          type: 'Normal',
+          reason: 'Pruned',
+          action: 'Prune',
+          note: `the objects this intent owned were deleted from NetBox (process ${process.id})`,
+        });
       }
       await releaseFinalizer(resource);
       return {};
@@ -472,7 +486,11 @@ export function createIntentWatcher(options: IntentWatcherOptions): IntentWatche
       }
       return { requeueMs: Math.max(pollMs, (mem.pruneRetryAt ?? Date.now()) - Date.now()) };
     }
-    await status({ reason: 'Pruning', message: `deleting the objects this intent owns in NetBox (process ${process.id} is ${process.status})`, processId: process.id });
+    await status({
+      reason: 'Pruning',
+      message: `deleting the objects this intent owns in NetBox (process ${process.id} is ${process.status})`,
+      processId: process.id,
+    });
     return { requeueMs: pollMs };
   }
 
@@ -540,7 +558,12 @@ export function createIntentWatcher(options: IntentWatcherOptions): IntentWatche
       await events.flush();
     },
     health(): WatchHealth {
-      const list = Object.values(informers).map((informer) => ({ kind: informer.kind, healthy: informer.healthy, restarts: informer.restarts, objects: informer.list().length }));
+      const list = Object.values(informers).map((informer) => ({
+        kind: informer.kind,
+        healthy: informer.healthy,
+        restarts: informer.restarts,
+        objects: informer.list().length,
+      }));
       const problems = Object.values(informers)
         .filter((informer) => !informer.healthy)
         .map((informer) => `${informer.kind}: ${informer.problem ?? 'not watching'}`);

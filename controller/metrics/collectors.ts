@@ -27,7 +27,11 @@ export function registerDatabaseCollectors(pool: Pool, options: { readonly timeo
   const removers = [
     addScrapeCollector('processes', 'postgres:processes', async (metrics) => {
       // Served by idx_processes_status (status leads it).
-      const { rows } = await withTimeout(pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM processes GROUP BY status'), timeoutMs, 'counting processes');
+      const { rows } = await withTimeout(
+        pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM processes GROUP BY status'),
+        timeoutMs,
+        'counting processes',
+      );
       for (const row of rows) metrics.processes.set({ status: row.status }, Number(row.n));
     }),
     addScrapeCollector('drift', 'postgres:drift', async (metrics) => {

@@ -281,13 +281,16 @@ class HttpNetBoxClient implements NetBoxClient {
   }
 
   async bulkDelete(endpoint: Endpoint, ids: readonly number[], options: WriteOptions = {}): Promise<void> {
-    await this.#bulkWrite(endpoint, 'DELETE', ids.map((id) => ({ id })), options);
+    await this.#bulkWrite(
+      endpoint,
+      'DELETE',
+      ids.map((id) => ({ id })),
+      options,
+    );
   }
 
   async uploadImage(deviceTypeId: number, images: { readonly front?: ImageFile; readonly rear?: ImageFile }): Promise<DeviceType> {
-    const parts = Object.entries({ front_image: images.front, rear_image: images.rear }).filter(
-      (e): e is [string, ImageFile] => e[1] !== undefined,
-    );
+    const parts = Object.entries({ front_image: images.front, rear_image: images.rear }).filter((e): e is [string, ImageFile] => e[1] !== undefined);
     if (parts.length === 0) return this.get('device-types', deviceTypeId);
     const form = (): FormData => {
       const data = new FormData();
@@ -406,10 +409,25 @@ class HttpNetBoxClient implements NetBoxClient {
     const path = listPath(endpoint);
     const outcomes = await runBounded(
       chunks.map((chunk) => async () => {
-        const res = await this.#request({ method, path, endpoint: path, json: chunk.items, expect: 'json', ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+        const res = await this.#request({
+          method,
+          path,
+          endpoint: path,
+          json: chunk.items,
+          expect: 'json',
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        });
         if (method === 'DELETE') return [];
         if (!Array.isArray(res.body) || res.body.length !== chunk.items.length) {
-          throw new NetBoxError({ method, path, endpoint: path, kind: 'protocol', transient: false, attempts: 1, reason: `a bulk answer that is not a list of ${chunk.items.length}` });
+          throw new NetBoxError({
+            method,
+            path,
+            endpoint: path,
+            kind: 'protocol',
+            transient: false,
+            attempts: 1,
+            reason: `a bulk answer that is not a list of ${chunk.items.length}`,
+          });
         }
         return res.body as Json[];
       }),
@@ -421,7 +439,10 @@ class HttpNetBoxClient implements NetBoxClient {
       const chunk = chunks[failedAt] as { offset: number; items: readonly Json[] };
       if (!(failure.error instanceof NetBoxError)) throw failure.error;
       const written = chunks
-        .filter((_, i) => { const o = outcomes[i]; return o !== undefined && 'ok' in o && o.ok; })
+        .filter((_, i) => {
+          const o = outcomes[i];
+          return o !== undefined && 'ok' in o && o.ok;
+        })
         .map((c) => ({ offset: c.offset, count: c.items.length }));
       throw new BulkWriteError(failure.error, { offset: chunk.offset, count: chunk.items.length, total: items.length }, written);
     }
@@ -448,7 +469,7 @@ class HttpNetBoxClient implements NetBoxClient {
 
   async #request(req: Omit<HttpRequest, 'signal'>): Promise<HttpResponse> {
     const full: HttpRequest = { ...req, signal: this.#options.signal };
-    const path = req.url ? req.url.pathname : req.path.split('?')[0] ?? req.path;
+    const path = req.url ? req.url.pathname : (req.path.split('?')[0] ?? req.path);
     try {
       return await this.#resilience.run((attempt) => this.#limit(() => this.#attempt(full, attempt)), { method: req.method, path }, this.#options.signal);
     } catch (error) {

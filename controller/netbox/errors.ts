@@ -51,14 +51,18 @@ export class NetBoxError extends IntegrationError {
   readonly retryAfterMs: number | undefined;
 
   constructor(details: NetBoxErrorDetails, options?: { cause?: unknown; message?: string }) {
-    super(options?.message ?? describeFailure(details), {
-      system: 'netbox',
-      status: details.status,
-      method: details.method,
-      path: details.path,
-      body: details.body,
-      transient: details.transient,
-    }, options);
+    super(
+      options?.message ?? describeFailure(details),
+      {
+        system: 'netbox',
+        status: details.status,
+        method: details.method,
+        path: details.path,
+        body: details.body,
+        transient: details.transient,
+      },
+      options,
+    );
     this.method = details.method;
     this.path = details.path;
     this.endpoint = details.endpoint;
@@ -91,11 +95,7 @@ export class BulkWriteError extends NetBoxError {
   readonly itemErrors: readonly BulkItemError[];
   readonly written: readonly { readonly offset: number; readonly count: number }[];
 
-  constructor(
-    failure: NetBoxError,
-    chunk: { offset: number; count: number; total: number },
-    written: readonly { offset: number; count: number }[],
-  ) {
+  constructor(failure: NetBoxError, chunk: { offset: number; count: number; total: number }, written: readonly { offset: number; count: number }[]) {
     const itemErrors = alignItemErrors(failure.body, chunk.offset);
     const details: NetBoxErrorDetails = {
       method: failure.method,
@@ -116,7 +116,9 @@ export class BulkWriteError extends NetBoxError {
     const fate = failure.outcomeUnknown
       ? `NetBox may have written ${whole ? 'these' : 'that chunk of'} ${chunk.count} object(s) anyway: read them back before sending them again`
       : `none of ${whole ? 'these' : 'that chunk of'} ${chunk.count} object(s) was written`;
-    const tail = whole ? ` ${capitalise(fate)}.` : ` ${capitalise(fate)}; ${writtenCount} item(s) in other chunks were written: re-read NetBox before retrying.`;
+    const tail = whole
+      ? ` ${capitalise(fate)}.`
+      : ` ${capitalise(fate)}; ${writtenCount} item(s) in other chunks were written: re-read NetBox before retrying.`;
     const base = failure.status === undefined ? failure.message : describeHttp(details, chunk.offset, scope);
     super(details, { cause: failure, message: `${base}${tail}` });
     this.offset = chunk.offset;
@@ -234,8 +236,7 @@ function describeFailure(d: NetBoxErrorDetails): string {
     return `NetBox answered ${d.method} ${d.path} with something the client cannot read: ${d.reason ?? 'unknown'}. Check that NETBOX_URL points at NetBox's base address.`;
   }
   return (
-    `NetBox did not answer ${d.method} ${d.path}: ${d.reason ?? 'connection failed'}${tries}. ` +
-    'Check that NETBOX_URL is right and NetBox is reachable.'
+    `NetBox did not answer ${d.method} ${d.path}: ${d.reason ?? 'connection failed'}${tries}. ` + 'Check that NETBOX_URL is right and NetBox is reachable.'
   );
 }
 
@@ -268,7 +269,14 @@ export function summarizeBody(body: unknown, offset = 0): string {
   if (typeof body === 'string') return truncate(body.replace(/\s+/g, ' ').trim(), 300);
   if (Array.isArray(body)) {
     const failed = alignItemErrors(body, offset);
-    if (failed.length === 0) return truncate(body.map((b) => summarizeBody(b)).filter(Boolean).join('; '), 500);
+    if (failed.length === 0)
+      return truncate(
+        body
+          .map((b) => summarizeBody(b))
+          .filter(Boolean)
+          .join('; '),
+        500,
+      );
     const shown = failed.slice(0, MAX_ITEMS_IN_MESSAGE).map((f) => `item ${f.index}: ${summarizeBody(f.errors)}`);
     const more = failed.length > MAX_ITEMS_IN_MESSAGE ? `; and ${failed.length - MAX_ITEMS_IN_MESSAGE} more item(s)` : '';
     return shown.join('; ') + more;

@@ -47,8 +47,7 @@ const CHECKS: Readonly<Record<string, FilterCheck>> = {
   tag: {
     field: 'tags',
     all: true,
-    read: (obj) =>
-      Array.isArray(obj.tags) ? obj.tags.map((t: unknown) => String((t as Record<string, unknown> | null)?.slug)) : undefined,
+    read: (obj) => (Array.isArray(obj.tags) ? obj.tags.map((t: unknown) => String((t as Record<string, unknown> | null)?.slug)) : undefined),
   },
 };
 
@@ -139,12 +138,7 @@ export function refuseUnsupportedFilters(endpoint: Endpoint, filters: Filters, v
  * Throws {@link FilterIgnoredError} when an object does not match a verifiable filter: the
  * server ignored a filter it does not know and answered with unfiltered results.
  */
-export function verifyFiltered(
-  endpoint: Endpoint,
-  filters: Filters,
-  objects: readonly unknown[],
-  version: NetBoxVersion,
-): void {
+export function verifyFiltered(endpoint: Endpoint, filters: Filters, objects: readonly unknown[], version: NetBoxVersion): void {
   const active = Object.entries(filters).filter(([name, v]) => v !== undefined && name in CHECKS) as [string, FilterValue][];
   if (active.length === 0) return;
   const wanted = active.map(([name, value]) => ({ name, check: CHECKS[name] as FilterCheck, values: new Set(filterStrings(value)) }));
@@ -152,9 +146,7 @@ export function verifyFiltered(
     const record = (obj ?? {}) as Readonly<Record<string, unknown>>;
     for (const w of wanted) {
       const got = w.check.read(record);
-      const ok =
-        got !== undefined &&
-        (w.check.all ? [...w.values].every((v) => got.includes(v)) : got.some((v) => w.values.has(v)));
+      const ok = got !== undefined && (w.check.all ? [...w.values].every((v) => got.includes(v)) : got.some((v) => w.values.has(v)));
       if (!ok) throw filterIgnored(endpoint, w.name, filterStrings(filters[w.name] as FilterValue), record, got, version);
     }
   }

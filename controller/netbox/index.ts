@@ -5,15 +5,7 @@
 export { createNetBoxClient } from './client.ts';
 export type { NetBoxClient, NetBoxClientOptions } from './client.ts';
 export { netBoxClientOptionsFromConfig } from './options.ts';
-export {
-  NetBoxError,
-  BulkWriteError,
-  FilterIgnoredError,
-  CircuitOpenError,
-  FrontPortMappingError,
-  NetBoxVersionError,
-  summarizeBody,
-} from './errors.ts';
+export { NetBoxError, BulkWriteError, FilterIgnoredError, CircuitOpenError, FrontPortMappingError, NetBoxVersionError, summarizeBody } from './errors.ts';
 export type { NetBoxErrorDetails, NetBoxFailureKind, BulkItemError, LostMapping } from './errors.ts';
 export type { BreakerState } from './resilience.ts';
 export type { RequestEvent, RequestStats } from './stats.ts';

@@ -1,12 +1,4 @@
-import {
-  CircuitState,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  circuitBreaker,
-  handleWhen,
-  isBrokenCircuitError,
-  retry,
-} from 'cockatiel';
+import { CircuitState, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, isBrokenCircuitError, retry } from 'cockatiel';
 import type { CircuitBreakerPolicy, IBackoff, IBackoffFactory, IRetryBackoffContext, RetryPolicy } from 'cockatiel';
 import { CircuitOpenError, NetBoxError } from './errors.ts';
 

@@ -185,7 +185,13 @@ export class Transport {
       return clean === serialized ? parsed : (JSON.parse(clean) as unknown);
     } catch {
       // Proxies answer 502/504 with HTML; keep a short, readable excerpt.
-      return this.redact(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200));
+      return this.redact(
+        text
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, 200),
+      );
     }
   }
 

@@ -39,7 +39,8 @@ export function channelFromSpec(name: string, spec: NotificationSpec, config: Ap
   const secret = (ref: { secret: string } | undefined): Secret | undefined => {
     if (ref === undefined) return undefined;
     const value = config.secrets.get(ref.secret);
-    if (value === undefined) throw new ConfigurationError(`Notification ${name} needs NOTIFY_SECRET_${ref.secret}, which is not set`, `NOTIFY_SECRET_${ref.secret}`);
+    if (value === undefined)
+      throw new ConfigurationError(`Notification ${name} needs NOTIFY_SECRET_${ref.secret}, which is not set`, `NOTIFY_SECRET_${ref.secret}`);
     return value;
   };
   const url = spec.url !== undefined ? new Secret(spec.url) : (secret(spec.urlFrom) as Secret);
@@ -50,7 +51,9 @@ export function channelFromSpec(name: string, spec: NotificationSpec, config: Ap
     signingSecret: secret(spec.signingSecretFrom),
     events: new Set(spec.events ?? NOTIFICATION_EVENTS),
     intents: (spec.intents ?? []).map(selectorPattern),
-    rateLimit: spec.rateLimit ? { max: spec.rateLimit.max, windowMs: parseDuration(spec.rateLimit.per) } : (config.webhook?.rateLimit ?? { max: 3, windowMs: 900_000 }),
+    rateLimit: spec.rateLimit
+      ? { max: spec.rateLimit.max, windowMs: parseDuration(spec.rateLimit.per) }
+      : (config.webhook?.rateLimit ?? { max: 3, windowMs: 900_000 }),
   };
 }
 

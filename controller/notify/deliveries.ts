@@ -153,7 +153,16 @@ export async function pageDeliveries(pool: Pool, filter: DeliveryPageFilter = {}
         AND ($4::text IS NULL OR intent_kind = $4) AND ($5::text IS NULL OR intent_name = $5)
         AND ($6::timestamptz IS NULL OR (created_at, id) < ($6::timestamptz, $7::uuid))
       ORDER BY created_at DESC, id DESC LIMIT $8`,
-    [filter.channel ?? null, filter.status ?? null, filter.eventType ?? null, filter.intentKind ?? null, filter.intentName ?? null, after?.timestamp ?? null, after?.id ?? null, limit + 1],
+    [
+      filter.channel ?? null,
+      filter.status ?? null,
+      filter.eventType ?? null,
+      filter.intentKind ?? null,
+      filter.intentName ?? null,
+      after?.timestamp ?? null,
+      after?.id ?? null,
+      limit + 1,
+    ],
   );
   const kept = rows.slice(0, limit);
   const last = kept.at(-1);
@@ -167,7 +176,14 @@ export async function listDeliveries(pool: Pool, filter: DeliveryFilter = {}): P
       WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR event_type = $3)
         AND ($4::text IS NULL OR (intent_kind = $4 AND intent_name = $5))
       ORDER BY created_at DESC, id DESC LIMIT $6`,
-    [filter.channel ?? null, filter.status ?? null, filter.eventType ?? null, filter.intent?.kind ?? null, filter.intent?.name ?? null, Math.min(Math.max(filter.limit ?? 50, 1), 500)],
+    [
+      filter.channel ?? null,
+      filter.status ?? null,
+      filter.eventType ?? null,
+      filter.intent?.kind ?? null,
+      filter.intent?.name ?? null,
+      Math.min(Math.max(filter.limit ?? 50, 1), 500),
+    ],
   );
   return rows.map(toRecord);
 }

@@ -97,7 +97,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (due.length === 0) return sent;
       attempted.push(...due.map((d) => d.id));
       const channels = new Map((await options.channels()).map((c) => [c.name, c]));
-      await Promise.all(due.map((d) => deliver(d, channels).catch((error: unknown) => logger.warn({ err: error, delivery: d.id }, 'recording a delivery failed'))));
+      await Promise.all(
+        due.map((d) => deliver(d, channels).catch((error: unknown) => logger.warn({ err: error, delivery: d.id }, 'recording a delivery failed'))),
+      );
       sent += due.length;
     }
   };

@@ -27,7 +27,13 @@ export interface Notifier {
   /** Logs and sends an event to every channel that takes it; returns the deliveries logged. */
   publish(input: EventInput): Promise<{ readonly channel: string; readonly id: string; readonly status: string }[]>;
   processFinished(process: FinishedProcessInfo): Promise<void>;
-  notice(notice: { readonly type: string; readonly intent?: { readonly kind: string; readonly name: string }; readonly summary: string; readonly details: object; readonly processId: string }): Promise<void>;
+  notice(notice: {
+    readonly type: string;
+    readonly intent?: { readonly kind: string; readonly name: string };
+    readonly summary: string;
+    readonly details: object;
+    readonly processId: string;
+  }): Promise<void>;
   readonly dispatcher: Dispatcher;
   /** Starts the dispatcher's polling (retries of earlier deliveries). */
   start(): void;
@@ -53,7 +59,13 @@ export function intentLink(dashboardUrl: string | undefined, intent: { kind: str
 
 /** The stored and sent form of an event: time, dashboard link, JSON-only details. */
 export function buildEvent(input: EventInput, dashboardUrl: string | undefined, at: Date = new Date()): NotificationEvent {
-  const intent = input.intent ? { kind: input.intent.kind, name: input.intent.name, ...(intentLink(dashboardUrl, input.intent) ? { url: intentLink(dashboardUrl, input.intent) as string } : {}) } : null;
+  const intent = input.intent
+    ? {
+        kind: input.intent.kind,
+        name: input.intent.name,
+        ...(intentLink(dashboardUrl, input.intent) ? { url: intentLink(dashboardUrl, input.intent) as string } : {}),
+      }
+    : null;
   return {
     type: input.type,
     at: at.toISOString(),
@@ -112,7 +124,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
         intent: process.intent,
         processId: process.id,
         summary: `${process.intent.kind}/${process.intent.name}: ${process.workflowName} failed${step ? ` at step ${step}` : ''}: ${error?.message ?? 'no message'}`,
-        details: { workflow: process.workflowName, step, message: error?.message ?? null, errorType: error?.type ?? null, code: error?.code ?? null, attempts: process.attempts },
+        details: {
+          workflow: process.workflowName,
+          step,
+          message: error?.message ?? null,
+          errorType: error?.type ?? null,
+          code: error?.code ?? null,
+          attempts: process.attempts,
+        },
       });
     },
     async notice(notice): Promise<void> {

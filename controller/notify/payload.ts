@@ -60,13 +60,18 @@ function slackEscape(text: string): string {
 /** A Slack incoming-webhook message (text for notifications, blocks for the channel). */
 export function slackBody(event: NotificationEvent): Record<string, unknown> {
   const title = TITLES[event.type] ?? event.type;
-  const intent = event.intent ? (event.intent.url ? `<${event.intent.url}|${slackEscape(`${event.intent.kind}/${event.intent.name}`)}>` : slackEscape(`${event.intent.kind}/${event.intent.name}`)) : undefined;
+  const intent = event.intent
+    ? event.intent.url
+      ? `<${event.intent.url}|${slackEscape(`${event.intent.kind}/${event.intent.name}`)}>`
+      : slackEscape(`${event.intent.kind}/${event.intent.name}`)
+    : undefined;
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: `${title}${event.intent ? `: ${event.intent.kind}/${event.intent.name}` : ''}`.slice(0, 150) } },
     { type: 'section', text: { type: 'mrkdwn', text: slackEscape(event.summary) } },
   ];
   const list = facts(event);
-  if (list.length > 0) blocks.push({ type: 'section', fields: list.map((f) => ({ type: 'mrkdwn', text: `*${slackEscape(f.title)}*\n${slackEscape(f.value)}` })) });
+  if (list.length > 0)
+    blocks.push({ type: 'section', fields: list.map((f) => ({ type: 'mrkdwn', text: `*${slackEscape(f.title)}*\n${slackEscape(f.value)}` })) });
   const context = [`netbox-gitops · ${event.at}`, ...(intent ? [intent] : []), ...(event.processId ? [`process ${event.processId}`] : [])];
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
   return { text: `${title}: ${event.summary}`, attachments: [{ color: COLORS[event.type] ?? '#8c959f', blocks }] };
@@ -84,7 +89,13 @@ export function teamsBody(event: NotificationEvent): Record<string, unknown> {
   ];
   const list = facts(event);
   if (list.length > 0) body.push({ type: 'FactSet', facts: list });
-  body.push({ type: 'TextBlock', isSubtle: true, size: 'Small', wrap: true, text: `netbox-gitops · ${event.at}${event.processId ? ` · process ${event.processId}` : ''}` });
+  body.push({
+    type: 'TextBlock',
+    isSubtle: true,
+    size: 'Small',
+    wrap: true,
+    text: `netbox-gitops · ${event.at}${event.processId ? ` · process ${event.processId}` : ''}`,
+  });
   const card: Record<string, unknown> = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',

@@ -17,7 +17,12 @@ function retryAfter(value: string | string[] | undefined): number | undefined {
  * POSTs one event to one channel. Never throws and never reports the URL (Slack and Teams
  * URLs are secrets): network errors, timeouts, 408, 429 and 5xx are retryable, other 4xx not.
  */
-export async function sendToChannel(channel: Channel, event: NotificationEvent, deliveryId: string, options: { readonly timeoutMs: number }): Promise<SendResult> {
+export async function sendToChannel(
+  channel: Channel,
+  event: NotificationEvent,
+  deliveryId: string,
+  options: { readonly timeoutMs: number },
+): Promise<SendResult> {
   const body = renderBody(channel.format, event, deliveryId);
   const timestamp = Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {

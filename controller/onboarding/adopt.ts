@@ -90,7 +90,8 @@ export function splitAdoption(plan: Plan, intents: readonly DesiredIntent[]): Ad
         };
         adoptions.push(adoption);
         const owners = op.kind === 'manufacturer' ? (managers.get(op.identity) ?? []) : op.intents;
-        if (!alreadyOwned && owners.length > 1) conflicts.push({ kind: adoption.kind, identity: op.identity, netboxId: op.netboxId, intents: [...owners].sort() });
+        if (!alreadyOwned && owners.length > 1)
+          conflicts.push({ kind: adoption.kind, identity: op.identity, netboxId: op.netboxId, intents: [...owners].sort() });
         tagUpdates.push({ ...op, enforce: true, changes: { tags } });
       }
       const { tags: _tags, ...rest } = op.changes ?? {};
@@ -102,7 +103,9 @@ export function splitAdoption(plan: Plan, intents: readonly DesiredIntent[]): Ad
     (op.enforce ? enforceChanges : observeDrift).push(op);
   }
   const neededTags = new Set(tagUpdates.flatMap((op) => (op.changes?.tags?.after as string[] | undefined) ?? []));
-  const tagCreates = plan.operations.filter((op) => op.kind === 'tag' && op.action === 'create' && neededTags.has(op.identity)).map((op) => ({ ...op, enforce: true }));
+  const tagCreates = plan.operations
+    .filter((op) => op.kind === 'tag' && op.action === 'create' && neededTags.has(op.identity))
+    .map((op) => ({ ...op, enforce: true }));
   const writes: Plan = {
     ...plan,
     operations: [...tagCreates, ...tagUpdates],
@@ -158,7 +161,9 @@ export function formatAdoption(adoption: AdoptionPlan): string {
     list.push(a);
   }
   const fresh = adoption.adoptions.filter((a) => !a.alreadyOwned).length;
-  lines.push(`Taking ownership: ${adoption.adoptions.length} objects gain tags (${fresh} not owned by any intent yet, ${adoption.adoptions.length - fresh} already owned by another intent).`);
+  lines.push(
+    `Taking ownership: ${adoption.adoptions.length} objects gain tags (${fresh} not owned by any intent yet, ${adoption.adoptions.length - fresh} already owned by another intent).`,
+  );
   for (const [intents, list] of [...byIntent.entries()].sort((a, b) => compare(a[0], b[0]))) {
     lines.push(`  ${intents}${intents.includes(',') ? '' : ` (${modes.get(intents) ?? 'observe'})`}`);
     for (const a of list) lines.push(`    + tags ${a.kind} ${a.identity}: ${a.tagsAdded.join(', ')}`);

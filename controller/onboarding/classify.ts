@@ -109,7 +109,15 @@ function text(value: unknown): string {
 function desiredOf(match: Match): DesiredDeviceType | DesiredModuleType {
   const { type, library } = match;
   if (library.kind === 'device-type') {
-    return { manufacturer: type.manufacturer, model: type.model, slug: library.slug, fields: library.fields, templates: library.templates, images: {}, source: library.file };
+    return {
+      manufacturer: type.manufacturer,
+      model: type.model,
+      slug: library.slug,
+      fields: library.fields,
+      templates: library.templates,
+      images: {},
+      source: library.file,
+    };
   }
   return { manufacturer: type.manufacturer, model: type.model, fields: library.fields, templates: library.templates, source: library.file };
 }
@@ -120,7 +128,10 @@ function desiredOf(match: Match): DesiredDeviceType | DesiredModuleType {
  * own terms (normalised values, front-port mappings by name, fields the library leaves out not
  * compared). Pure: no I/O.
  */
-export function compareMatches(inventory: Inventory, matches: ReadonlyMap<InventoryType, Match>): Map<InventoryType, { fields: FieldDifference[]; templates: TemplateDifference[]; same: number }> {
+export function compareMatches(
+  inventory: Inventory,
+  matches: ReadonlyMap<InventoryType, Match>,
+): Map<InventoryType, { fields: FieldDifference[]; templates: TemplateDifference[]; same: number }> {
   const deviceTypes: DesiredDeviceType[] = [];
   const moduleTypes: DesiredModuleType[] = [];
   for (const match of matches.values()) {
@@ -164,7 +175,12 @@ export function compareMatches(inventory: Inventory, matches: ReadonlyMap<Invent
       if (op.action === 'create') templates.push({ kind, name, change: 'missing' });
       else if (op.action === 'delete' || op.action === 'extra') templates.push({ kind, name, change: 'extra' });
       else if (op.action === 'update') {
-        templates.push({ kind, name, change: 'differs', fields: Object.entries(op.changes ?? {}).map(([field, c]) => ({ field, netbox: c.before, library: c.after })) });
+        templates.push({
+          kind,
+          name,
+          change: 'differs',
+          fields: Object.entries(op.changes ?? {}).map(([field, c]) => ({ field, netbox: c.before, library: c.after })),
+        });
       }
     }
     let libraryCount = 0;
@@ -177,7 +193,12 @@ export function compareMatches(inventory: Inventory, matches: ReadonlyMap<Invent
   return result;
 }
 
-function classificationOf(type: InventoryType, match: Match | undefined, fields: readonly FieldDifference[], templates: readonly TemplateDifference[]): Classification {
+function classificationOf(
+  type: InventoryType,
+  match: Match | undefined,
+  fields: readonly FieldDifference[],
+  templates: readonly TemplateDifference[],
+): Classification {
   if (!match) return 'not-in-library';
   if (match.library.model !== type.model) return 'renamed';
   if (fields.length > 0 || templates.some((t) => t.change === 'differs')) return 'differs';
@@ -278,7 +299,8 @@ export function assembleReport(
   const zero = (): Record<Classification, number> => ({ identical: 0, differs: 0, templates: 0, renamed: 0, 'not-in-library': 0 });
   const totals = { deviceTypes: zero(), moduleTypes: zero() };
   const rows = new Map<string, { -readonly [K in keyof SummaryRow]: SummaryRow[K] }>();
-  for (const m of manufacturers) rows.set(m.slug, { manufacturer: m.name, types: 0, identical: 0, differs: 0, templates: 0, renamed: 0, notInLibrary: 0, owned: 0 });
+  for (const m of manufacturers)
+    rows.set(m.slug, { manufacturer: m.name, types: 0, identical: 0, differs: 0, templates: 0, renamed: 0, notInLibrary: 0, owned: 0 });
   let owned = 0;
   for (const t of [...deviceTypes, ...moduleTypes]) {
     (t.kind === 'device-type' ? totals.deviceTypes : totals.moduleTypes)[t.classification] += 1;

@@ -78,11 +78,16 @@ export function libraryFileName(model: string): string {
 /** The library's slug convention: manufacturer first, model (or part number) last. */
 function slugWarnings(type: InventoryType, manufacturerName: string): string[] {
   if (type.kind !== 'device-type' || type.slug === undefined) return [];
-  const manufacturer = manufacturerName.toLowerCase().replace(/ /g, '-').replace(/&/g, 'and').replace(/[!,'/]/g, '');
+  const manufacturer = manufacturerName
+    .toLowerCase()
+    .replace(/ /g, '-')
+    .replace(/&/g, 'and')
+    .replace(/[!,'/]/g, '');
   const model = libraryFileName(type.model).toLowerCase();
   const partNumber = typeof type.record.part_number === 'string' ? libraryFileName(type.record.part_number).toLowerCase() : '';
   const warnings: string[] = [];
-  if (!type.slug.startsWith(manufacturer)) warnings.push(`slug "${type.slug}" does not start with the manufacturer ("${manufacturer}-"), as the library's checks require`);
+  if (!type.slug.startsWith(manufacturer))
+    warnings.push(`slug "${type.slug}" does not start with the manufacturer ("${manufacturer}-"), as the library's checks require`);
   if (!type.slug.endsWith(model) && (partNumber === '' || !type.slug.endsWith(partNumber))) {
     warnings.push(`slug "${type.slug}" does not end with the model ("${model}") or part number, as the library's checks require`);
   }
@@ -100,7 +105,10 @@ const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 't
 export async function exportTypes(api: NetBoxPort, options: ExportOptions): Promise<ExportResult> {
   const all = await api.list('manufacturers', {}, { brief: true });
   const wanted = options.manufacturer.trim().toLowerCase();
-  const found = all.find((m) => String(m.slug).toLowerCase() === wanted) ?? all.find((m) => String(m.name).toLowerCase() === wanted) ?? all.find((m) => String(m.slug).toLowerCase() === slugify(wanted));
+  const found =
+    all.find((m) => String(m.slug).toLowerCase() === wanted) ??
+    all.find((m) => String(m.name).toLowerCase() === wanted) ??
+    all.find((m) => String(m.slug).toLowerCase() === slugify(wanted));
   if (!found) {
     const near = all.filter((m) => String(m.name).toLowerCase().includes(wanted) || String(m.slug).includes(slugify(wanted))).slice(0, 5);
     throw new ExportSelectionError(
@@ -108,7 +116,10 @@ export async function exportTypes(api: NetBoxPort, options: ExportOptions): Prom
     );
   }
   const slug = String(found.slug).toLowerCase();
-  const inventory = await readInventory(api, { manufacturers: new Set([slug]), ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+  const inventory = await readInventory(api, {
+    manufacturers: new Set([slug]),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+  });
   const manufacturer = inventory.manufacturers[0];
   if (!manufacturer) throw new ExportSelectionError(`NetBox has no manufacturer "${options.manufacturer}"`);
   let types = [...inventory.deviceTypes, ...inventory.moduleTypes];
@@ -167,12 +178,20 @@ async function exportInventoryTypes(
     if (!validate(document.plain)) {
       invalid.push({
         path: file,
-        issues: (validate.errors ?? []).map((e) => ({ severity: 'error' as const, file, path: e.instancePath.replace(/^\//, '').replace(/\//g, '.'), message: e.message ?? 'invalid' })),
+        issues: (validate.errors ?? []).map((e) => ({
+          severity: 'error' as const,
+          file,
+          path: e.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+          message: e.message ?? 'invalid',
+        })),
       });
       continue;
     }
     const warnings = [...slugWarnings(type, name)];
-    const stem = path.posix.basename(file).replace(/\.ya?ml$/, '').toLowerCase();
+    const stem = path.posix
+      .basename(file)
+      .replace(/\.ya?ml$/, '')
+      .toLowerCase();
     const partNumber = typeof type.record.part_number === 'string' ? type.record.part_number : '';
     if (![libraryFileName(type.model).toLowerCase(), libraryFileName(partNumber).toLowerCase(), partNumber.toLowerCase()].includes(stem)) {
       warnings.push(`file name "${path.posix.basename(file)}" is neither the model nor the part number, as the library's checks require`);

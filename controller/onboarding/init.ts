@@ -56,11 +56,7 @@ function header(inventory: Inventory, catalogue: Catalogue, lines: readonly stri
 }
 
 function intentDocument(kind: 'VendorSet' | 'DeviceTypeSet', name: string, spec: YamlMap): YamlMap {
-  return new YamlMap()
-    .set('apiVersion', INTENT_API_VERSION)
-    .set('kind', kind)
-    .set('metadata', new YamlMap().set('name', name))
-    .set('spec', spec);
+  return new YamlMap().set('apiVersion', INTENT_API_VERSION).set('kind', kind).set('metadata', new YamlMap().set('name', name)).set('spec', spec);
 }
 
 const MODE_COMMENT = {
@@ -102,16 +98,14 @@ export function generateIntents(inventory: Inventory, catalogue: Catalogue, opti
     } else {
       const entry = new YamlMap().set('name', m.name).set('slug', m.slug);
       if (m.description !== '') entry.set('description', m.description);
-      const why = report.library
-        ? `The library calls it ${describeFields(report.fields)}; kept as NetBox has it.`
-        : 'Not in the devicetype-library.';
+      const why = report.library ? `The library calls it ${describeFields(report.fields)}; kept as NetBox has it.` : 'Not in the devicetype-library.';
       custom.push(entry, { comment: why });
       updatedManufacturers.set(m.slug, { ...report, intent: { intent: `VendorSet/${vendorsName}`, as: 'custom' } });
     }
   }
   if (vendors.items.length + custom.items.length > 0) {
     const spec = new YamlMap().set('mode', mode, { comment: MODE_COMMENT[mode] });
-    if (vendors.items.length > 0) spec.set('vendors', vendors, { comment: 'Manufacturers NetBox holds under the library\'s own name and slug.' });
+    if (vendors.items.length > 0) spec.set('vendors', vendors, { comment: "Manufacturers NetBox holds under the library's own name and slug." });
     if (custom.items.length > 0) spec.set('custom', custom, { comment: 'Manufacturers the library does not have, or has under another name or slug.' });
     files.push({
       path: `${vendorsName}.yaml`,
@@ -207,10 +201,15 @@ function deviceTypeSet(
     written += 1;
   }
   const spec = new YamlMap();
-  if (slugs.items.length > 0) spec.set('deviceTypes', new YamlMap().set('slugs', slugs), { comment: 'Identical to the devicetype-library: referenced, so library updates show up as drift.' });
+  if (slugs.items.length > 0)
+    spec.set('deviceTypes', new YamlMap().set('slugs', slugs), {
+      comment: 'Identical to the devicetype-library: referenced, so library updates show up as drift.',
+    });
   if (models.items.length > 0) spec.set('moduleTypes', new YamlMap().set('models', models), { comment: 'Module types identical to the library.' });
   if (custom.items.length > 0) {
-    spec.set('custom', custom, { comment: 'Written out as NetBox holds them, in the devicetype-library format (ready to contribute upstream, or to replace by a library reference).' });
+    spec.set('custom', custom, {
+      comment: 'Written out as NetBox holds them, in the devicetype-library format (ready to contribute upstream, or to replace by a library reference).',
+    });
   }
   if (customModules.items.length > 0) spec.set('customModuleTypes', customModules, { comment: 'Module types written out as NetBox holds them.' });
   const parts = [`${referenced} identical to the library (referenced)`, `${written} written out as NetBox holds them`];

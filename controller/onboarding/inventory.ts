@@ -51,7 +51,11 @@ export function inventoryOf(snapshot: NetBoxState, slugs: ReadonlySet<string>): 
         const byKind = snapshot.templates.get(`${kind}:${record.id}`);
         for (const templateKind of TEMPLATE_KINDS) {
           const list = byKind?.get(templateKind);
-          if (list && list.size > 0) templates.set(templateKind, [...list.values()].sort((a, b) => a.id - b.id));
+          if (list && list.size > 0)
+            templates.set(
+              templateKind,
+              [...list.values()].sort((a, b) => a.id - b.id),
+            );
         }
         const type: InventoryType = {
           kind,

@@ -110,7 +110,10 @@ export function layoutOf(document: unknown): LibraryLayout {
       const name = String(item.name);
       names.push(name);
       // Hyphenated spellings read as NetBox's field (poe-mode → poe_mode) keep their place.
-      keysByName.set(name, Object.keys(item).map((key) => (key.includes('-') ? key.replace(/-/g, '_') : key)));
+      keysByName.set(
+        name,
+        Object.keys(item).map((key) => (key.includes('-') ? key.replace(/-/g, '_') : key)),
+      );
     }
     templates[kind] = { names, keysByName };
   }
@@ -298,7 +301,11 @@ function templateOf(
         put('rear_port_position', numberOf(t.rear_port_position) ?? 1, numberOf(t.rear_port_position) === 1);
       }
       if (mappings.length > 1) {
-        losses.push({ field: `front-ports[${name}].rear_ports`, value: mappings.length, reason: 'the library maps a front port to one rear-port position; NetBox holds several' });
+        losses.push({
+          field: `front-ports[${name}].rear_ports`,
+          value: mappings.length,
+          reason: 'the library maps a front port to one rear-port position; NetBox holds several',
+        });
       }
       put('color', typeof t.color === 'string' && t.color !== '' ? t.color : null, false);
       break;
@@ -314,8 +321,10 @@ function templateOf(
       const manufacturer = t.manufacturer as { name?: unknown } | null | undefined;
       put('manufacturer', typeof manufacturer?.name === 'string' ? manufacturer.name : null, false);
       put('part_id', typeof t.part_id === 'string' && t.part_id !== '' ? t.part_id : null, false);
-      if (t.role !== null && t.role !== undefined) losses.push({ field: `inventory-items[${name}].role`, value: nameOf(t.role), reason: 'the library format has no inventory-item role' });
-      if (t.parent !== null && t.parent !== undefined) losses.push({ field: `inventory-items[${name}].parent`, value: nameOf(t.parent), reason: 'the library format has no inventory-item parent' });
+      if (t.role !== null && t.role !== undefined)
+        losses.push({ field: `inventory-items[${name}].role`, value: nameOf(t.role), reason: 'the library format has no inventory-item role' });
+      if (t.parent !== null && t.parent !== undefined)
+        losses.push({ field: `inventory-items[${name}].parent`, value: nameOf(t.parent), reason: 'the library format has no inventory-item parent' });
       break;
     }
     default:

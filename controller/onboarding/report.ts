@@ -31,7 +31,10 @@ export function formatSummaryTable(report: OnboardingReport): string {
   const cells = rows.map((row) => COLUMNS.map((c) => String(row[c.key])));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (values: readonly string[]): string =>
-    values.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+    values
+      .map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const out = [line(COLUMNS.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w)))];
   cells.forEach((r, i) => {
     if (i === cells.length - 1) out.push(line(widths.map((w) => '-'.repeat(w))));
@@ -67,7 +70,9 @@ export function describeTemplates(templates: readonly TemplateDifference[], limi
       if (some.length === 0) continue;
       const names = some.slice(0, limit).map((t) => (change === 'differs' && t.fields ? `${t.name}: ${describeFields(t.fields)}` : t.name));
       const more = some.length > limit ? `, +${some.length - limit} more` : '';
-      pieces.push(`${some.length} ${change === 'missing' ? 'missing in NetBox' : change === 'extra' ? 'only in NetBox' : 'differ'} (${names.join('; ')}${more})`);
+      pieces.push(
+        `${some.length} ${change === 'missing' ? 'missing in NetBox' : change === 'extra' ? 'only in NetBox' : 'differ'} (${names.join('; ')}${more})`,
+      );
     }
     parts.push(`${kind} templates: ${pieces.join(', ')}`);
   }
@@ -92,7 +97,11 @@ function typeLine(t: TypeReport): string {
     t.kind,
     t.library ? `\`${t.library.file}\`${t.library.matchedBy !== 'model' || t.library.model !== t.model ? ` (by ${t.library.matchedBy})` : ''}` : '—',
     [t.fields.length > 0 ? describeFields(t.fields) : '', t.templates.length > 0 ? describeTemplates(t.templates) : ''].filter(Boolean).join('; ') || '—',
-    t.intent ? `${t.intent.as === 'library' ? 'library reference' : 'custom'} in ${t.intent.intent}` : t.owned ? `already managed (${t.ownedBy.join(', ') || 'netbox-gitops'})` : '—',
+    t.intent
+      ? `${t.intent.as === 'library' ? 'library reference' : 'custom'} in ${t.intent.intent}`
+      : t.owned
+        ? `already managed (${t.ownedBy.join(', ') || 'netbox-gitops'})`
+        : '—',
   ];
   return `| ${cells.map(escapeCell).join(' | ')} |`;
 }
@@ -118,14 +127,22 @@ export function renderMarkdown(report: OnboardingReport): string {
   if (manufacturers.length > 0) {
     lines.push('', '## Manufacturers', '', '| manufacturer | slug | library | differences |', '| --- | --- | --- | --- |');
     for (const m of manufacturers) {
-      lines.push(`| ${escapeCell(m.name)} | ${m.slug} | ${m.library ? escapeCell(`${m.library.name} (${m.library.slug})`) : 'not in the library'} | ${escapeCell(describeFields(m.fields) || '—')} |`);
+      lines.push(
+        `| ${escapeCell(m.name)} | ${m.slug} | ${m.library ? escapeCell(`${m.library.name} (${m.library.slug})`) : 'not in the library'} | ${escapeCell(describeFields(m.fields) || '—')} |`,
+      );
     }
   }
   const types = [...report.deviceTypes, ...report.moduleTypes];
   for (const classification of ['differs', 'templates', 'renamed', 'not-in-library', 'identical'] as const) {
     const some = types.filter((t) => t.classification === classification);
     if (some.length === 0) continue;
-    lines.push('', `## ${HEADINGS[classification]} (${some.length})`, '', '| type | kind | library file | differences (NetBox → library) | intent |', '| --- | --- | --- | --- | --- |');
+    lines.push(
+      '',
+      `## ${HEADINGS[classification]} (${some.length})`,
+      '',
+      '| type | kind | library file | differences (NetBox → library) | intent |',
+      '| --- | --- | --- | --- | --- |',
+    );
     for (const t of some) lines.push(typeLine(t));
   }
   return `${lines.join('\n')}\n`;

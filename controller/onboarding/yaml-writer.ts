@@ -180,7 +180,8 @@ function formatKey(key: string, flavour: YamlFlavour): string {
 function literalBlock(text: string, indent: number): { header: string; lines: string[] } | undefined {
   // A block cannot start with a space or a blank line (that needs an indentation indicator),
   // nor hold characters YAML would escape, nor lines ending in spaces before a break.
-  if (text.startsWith(' ') || text.startsWith('\n') || /[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/u.test(text) || / \n/.test(text) || text.endsWith(' ')) return undefined;
+  if (text.startsWith(' ') || text.startsWith('\n') || /[^\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]/u.test(text) || / \n/.test(text) || text.endsWith(' '))
+    return undefined;
   let body = text;
   let header = '|';
   if (text.endsWith('\n\n')) {

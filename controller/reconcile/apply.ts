@@ -224,9 +224,19 @@ class ApplyRun {
     const started = performance.now();
     try {
       this.requests += 1;
-      const results = await write(this.api, endpoint, group.action, items.map((i) => i.body), { timeoutMs: this.governor.timeoutMs(endpoint, items.length) });
+      const results = await write(
+        this.api,
+        endpoint,
+        group.action,
+        items.map((i) => i.body),
+        { timeoutMs: this.governor.timeoutMs(endpoint, items.length) },
+      );
       this.governor.observe(endpoint, items.length, performance.now() - started);
-      await this.#confirm(chunk, items.map((item, i) => ({ item, actual: results[i] })), 'response');
+      await this.#confirm(
+        chunk,
+        items.map((item, i) => ({ item, actual: results[i] })),
+        'response',
+      );
     } catch (error) {
       if (!(error instanceof NetBoxError)) throw error;
       if (error.outcomeUnknown) {
@@ -253,7 +263,8 @@ class ApplyRun {
     await this.#confirm(chunk, landed, 'read-back');
     for (const item of missing) {
       if (error.status === 500) this.#fail(item.op, 'server-error', error.message);
-      else if (chunk.attempt >= MAX_SENDS) this.#fail(item.op, 'unconfirmed', `NetBox did not confirm this write after ${chunk.attempt} attempts: ${error.message}`);
+      else if (chunk.attempt >= MAX_SENDS)
+        this.#fail(item.op, 'unconfirmed', `NetBox did not confirm this write after ${chunk.attempt} attempts: ${error.message}`);
     }
     if (error.status === 500 || chunk.attempt >= MAX_SENDS) return;
     group.pending.unshift(...missing.map((item) => ({ op: item.op, sends: chunk.attempt })));
@@ -275,7 +286,8 @@ class ApplyRun {
     if (items.length === 1) {
       const only = items[0] as ChunkItem;
       const errors = Array.isArray(body) ? body[0] : body;
-      if (group.action === 'create' && ALREADY_EXISTS.test(describeErrors(errors, error.message))) return this.#existing(group, [{ item: only, errors }], sends, error);
+      if (group.action === 'create' && ALREADY_EXISTS.test(describeErrors(errors, error.message)))
+        return this.#existing(group, [{ item: only, errors }], sends, error);
       this.#fail(only.op, 'refused', describeErrors(errors, error.message), errors);
       return;
     }
@@ -356,8 +368,9 @@ function isEmptyError(e: unknown): boolean {
 
 function describeErrors(errors: unknown, fallback: string): string {
   if (!errors || typeof errors !== 'object') return fallback;
-  const parts = Object.entries(errors as Record<string, unknown>).map(([field, messages]) =>
-    `${field}: ${Array.isArray(messages) ? messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ') : JSON.stringify(messages)}`,
+  const parts = Object.entries(errors as Record<string, unknown>).map(
+    ([field, messages]) =>
+      `${field}: ${Array.isArray(messages) ? messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ') : JSON.stringify(messages)}`,
   );
   return parts.length > 0 ? parts.join('; ') : fallback;
 }
@@ -370,14 +383,24 @@ async function write(
   options: WriteOptions,
 ): Promise<(NetBoxRecord | undefined)[]> {
   if (action === 'create') return api.bulkCreate(endpoint, bodies, options);
-  if (action === 'update') return api.bulkUpdate(endpoint, bodies.map((b) => ({ ...b, id: Number(b.id) })), options);
-  await api.bulkDelete(endpoint, bodies.map((b) => Number(b.id)), options);
+  if (action === 'update')
+    return api.bulkUpdate(
+      endpoint,
+      bodies.map((b) => ({ ...b, id: Number(b.id) })),
+      options,
+    );
+  await api.bulkDelete(
+    endpoint,
+    bodies.map((b) => Number(b.id)),
+    options,
+  );
   return bodies.map(() => undefined);
 }
 
 function resolve(ids: ReadonlyMap<string, number>, key: string, what: string): number {
   const id = ids.get(key);
-  if (id === undefined) throw new UnresolvedReference(`${what} ${key.split(':').slice(1).join(':')} does not exist in NetBox (its create failed or was skipped)`);
+  if (id === undefined)
+    throw new UnresolvedReference(`${what} ${key.split(':').slice(1).join(':')} does not exist in NetBox (its create failed or was skipped)`);
   return id;
 }
 
@@ -418,7 +441,10 @@ function buildBody(op: PlanOperation, ids: ReadonlyMap<string, number>): Record<
  * The change records of a chunk's objects that a read-back found landed: how an outbox resolves
  * writes recorded before a restart (`confirmedBy: 'restart'`).
  */
-export function recordsOfLanded(landed: readonly { readonly item: ChunkItem; readonly actual: NetBoxRecord | undefined }[], confirmedBy: Confirmation): ChangeRecord[] {
+export function recordsOfLanded(
+  landed: readonly { readonly item: ChunkItem; readonly actual: NetBoxRecord | undefined }[],
+  confirmedBy: Confirmation,
+): ChangeRecord[] {
   const ids = new Map<string, number>();
   return landed.map(({ item, actual }) => recordFor(item.op, actual, ids, confirmedBy));
 }
@@ -448,4 +474,11 @@ function fromChanges(op: PlanOperation, side: 'before' | 'after'): Record<string
   return Object.fromEntries(Object.entries(op.changes ?? {}).map(([k, c]) => [k, c[side]]));
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.svg': 'image/svg+xml', '.webp': 'image/webp' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+};

@@ -39,7 +39,16 @@ export async function hashLocalImages(intents: readonly DesiredIntent[]): Promis
     for (const d of i.deviceTypes) for (const f of [d.images.front, d.images.rear]) if (f) files.add(f);
   }
   const hashes = new Map<string, string>();
-  await Promise.all([...files].map(async (f) => hashes.set(f, createHash('sha256').update(await readFile(f)).digest('hex'))));
+  await Promise.all(
+    [...files].map(async (f) =>
+      hashes.set(
+        f,
+        createHash('sha256')
+          .update(await readFile(f))
+          .digest('hex'),
+      ),
+    ),
+  );
   return hashes;
 }
 
@@ -111,7 +120,11 @@ export async function applyAndVerify(api: NetBoxPort, intents: readonly DesiredI
     last = await applyPlan(api, current, { ...options, governor });
     // Not push(...records): a whole-library import has more records than a call has arguments.
     for (const record of last.records) records.push(record);
-    totals = { requests: totals.requests + last.requests, unknownOutcomes: totals.unknownOutcomes + last.unknownOutcomes, readBacks: totals.readBacks + last.readBacks };
+    totals = {
+      requests: totals.requests + last.requests,
+      unknownOutcomes: totals.unknownOutcomes + last.unknownOutcomes,
+      readBacks: totals.readBacks + last.readBacks,
+    };
     if (last.cancelled) break;
     verify = (await planIntents(api, intents, replanOptions)).plan;
     if (pendingWrites(verify) === 0 || last.records.length === 0) break;

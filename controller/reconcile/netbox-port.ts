@@ -16,7 +16,11 @@ export interface NetBoxPort {
    * the filter it sent, so a NetBox that ignores a filter name fails the read instead of
    * handing the engine other parents' templates to compare against.
    */
-  list(endpoint: string, filters?: ListFilters, options?: { readonly brief?: boolean; readonly fields?: readonly string[]; readonly timeoutMs?: number }): Promise<NetBoxRecord[]>;
+  list(
+    endpoint: string,
+    filters?: ListFilters,
+    options?: { readonly brief?: boolean; readonly fields?: readonly string[]; readonly timeoutMs?: number },
+  ): Promise<NetBoxRecord[]>;
   /**
    * Bulk writes. A failed one throws the client's NetBoxError; when its `outcomeUnknown` is set
    * NetBox may have written it anyway, and the engine reads it back before sending it again.
@@ -24,10 +28,7 @@ export interface NetBoxPort {
   bulkCreate(endpoint: string, items: readonly Record<string, unknown>[], options?: WriteOptions): Promise<NetBoxRecord[]>;
   bulkUpdate(endpoint: string, items: readonly (Record<string, unknown> & { id: number })[], options?: WriteOptions): Promise<NetBoxRecord[]>;
   bulkDelete(endpoint: string, ids: readonly number[], options?: WriteOptions): Promise<void>;
-  uploadImage(
-    deviceTypeId: number,
-    images: { readonly front?: ImageFile; readonly rear?: ImageFile },
-  ): Promise<NetBoxRecord>;
+  uploadImage(deviceTypeId: number, images: { readonly front?: ImageFile; readonly rear?: ImageFile }): Promise<NetBoxRecord>;
   download(url: string): Promise<Buffer>;
 }
 
@@ -57,7 +58,8 @@ export function netBoxPortFor(client: NetBoxClient): NetBoxPort {
         ? await client.list(endpoint(name), filters as Filters | undefined, options as ListOptions)
         : await client.list(endpoint(name), filters as Filters | undefined)) as unknown as NetBoxRecord[],
     bulkCreate: async (name, items, options) => (await client.bulkCreate(endpoint(name), items as unknown as Loose, options)) as unknown as NetBoxRecord[],
-    bulkUpdate: async (name, items, options) => (await client.bulkUpdate(endpoint(name), items as unknown as LooseUpdate, options)) as unknown as NetBoxRecord[],
+    bulkUpdate: async (name, items, options) =>
+      (await client.bulkUpdate(endpoint(name), items as unknown as LooseUpdate, options)) as unknown as NetBoxRecord[],
     bulkDelete: (name, ids, options) => client.bulkDelete(endpoint(name), ids, options),
     uploadImage: async (id, images) => (await client.uploadImage(id, images)) as unknown as NetBoxRecord,
     download: (url) => client.download(url),

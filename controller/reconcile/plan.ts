@@ -193,7 +193,9 @@ function mergeIntents(
     };
     const disagreeing = deciders.filter((c) => c.value.name !== first.value.name || (c.value.description ?? '') !== (first.value.description ?? ''));
     if (disagreeing.length > 0) {
-      warnings.push(`manufacturer ${slug}: ${disagreeing.map((c) => c.ref).join(', ')} and ${first.ref} disagree on its name or description; ${first.ref} wins`);
+      warnings.push(
+        `manufacturer ${slug}: ${disagreeing.map((c) => c.ref).join(', ')} and ${first.ref} disagree on its name or description; ${first.ref} wins`,
+      );
     }
     manufacturers.set(slug, merged);
   }
@@ -207,10 +209,16 @@ function mergeIntents(
     const componentDeciders = decidersOf(contributions, (c) => c.policy.components);
     const imageDeciders = kind === 'device-type' ? decidersOf(contributions, (c) => c.policy.images) : [];
     const conflicts = new Set<string>();
-    const fields = mergeFields(fieldDeciders.map((c) => c.value.fields), conflicts);
+    const fields = mergeFields(
+      fieldDeciders.map((c) => c.value.fields),
+      conflicts,
+    );
     const slugs = [...new Set(fieldDeciders.flatMap((c) => (c.value.slug !== undefined ? [c.value.slug] : [])))];
     if (slugs.length > 1) conflicts.add('slug');
-    const templates = mergeTemplates(componentDeciders.map((c) => c.value.templates), conflicts);
+    const templates = mergeTemplates(
+      componentDeciders.map((c) => c.value.templates),
+      conflicts,
+    );
     const imageFiles: { front?: string; rear?: string } = {};
     for (const c of imageDeciders) {
       for (const side of ['front', 'rear'] as const) {
@@ -346,7 +354,9 @@ function planManufacturer(m: MergedManufacturer, snapshot: NetBoxState, ops: Pla
     else unchanged();
     return;
   }
-  const changes: Record<string, FieldChange> = m.managed ? diffFields(comparedFields(MANUFACTURER_DEFAULTS, desired, ignoredFields(m.ignoreRules, 'manufacturer'), actual), actual) : {};
+  const changes: Record<string, FieldChange> = m.managed
+    ? diffFields(comparedFields(MANUFACTURER_DEFAULTS, desired, ignoredFields(m.ignoreRules, 'manufacturer'), actual), actual)
+    : {};
   const tags = tagChange(actual, m.tags);
   if (tags) changes.tags = tags;
   if (Object.keys(changes).length === 0) return unchanged();
@@ -357,13 +367,7 @@ function unmanagedReason(kind: string): string {
   return `a matching ${kind} exists in NetBox without the '${OWNER_TAG.slug}' tag; set adopt: true to manage it`;
 }
 
-function planType(
-  t: MergedType,
-  snapshot: NetBoxState,
-  ops: PlanOperation[],
-  unchanged: (n?: number) => void,
-  references: Record<string, number>,
-): void {
+function planType(t: MergedType, snapshot: NetBoxState, ops: PlanOperation[], unchanged: (n?: number) => void, references: Record<string, number>): void {
   const identity = typeIdentity(t.manufacturer, t.model);
   const desired: Record<string, unknown> = { model: t.model, ...t.fields };
   if (t.kind === 'device-type' && t.slug !== undefined) desired.slug = t.slug;
@@ -373,7 +377,11 @@ function planType(
       : snapshot.moduleTypes.get(identity);
   const parent: ParentRef = { kind: t.kind, identity };
   if (!actual) {
-    ops.push({ ...base(t.kind, identity, t.manufacturer, t), action: 'create', desired: { ...desired, manufacturer: t.manufacturer, tags: [OWNER_TAG.slug, ...t.tags].sort() } });
+    ops.push({
+      ...base(t.kind, identity, t.manufacturer, t),
+      action: 'create',
+      desired: { ...desired, manufacturer: t.manufacturer, tags: [OWNER_TAG.slug, ...t.tags].sort() },
+    });
     planTemplates(t, parent, undefined, snapshot, ops, unchanged, references);
     planImages(t, parent, undefined, snapshot, ops, unchanged);
     return;
@@ -582,7 +590,13 @@ function planPrune(
   const pruning = intents.filter((i) => i.policy.prune);
   if (pruning.length === 0) return;
   const deletedTypesByManufacturer = new Map<string, number>();
-  const pruneObject = (kind: 'manufacturer' | 'device-type' | 'module-type', identity: string, vendor: string, actual: NetBoxRecord, wantedBy: readonly string[]): void => {
+  const pruneObject = (
+    kind: 'manufacturer' | 'device-type' | 'module-type',
+    identity: string,
+    vendor: string,
+    actual: NetBoxRecord,
+    wantedBy: readonly string[],
+  ): void => {
     const tags = tagSlugs(actual);
     for (const intent of pruning) {
       const tag = intentTag(intent.ref).slug;
@@ -592,7 +606,16 @@ function planPrune(
       const others = tags.filter((t) => t.startsWith(INTENT_TAG_PREFIX) && t !== tag);
       if (others.length > 0 || wantedBy.length > 0) {
         const after = tags.filter((t) => t !== tag).sort();
-        ops.push({ kind, identity, vendor, intents: [ref], enforce, action: 'update', netboxId: actual.id, changes: { tags: { before: [...tags].sort(), after } } });
+        ops.push({
+          kind,
+          identity,
+          vendor,
+          intents: [ref],
+          enforce,
+          action: 'update',
+          netboxId: actual.id,
+          changes: { tags: { before: [...tags].sort(), after } },
+        });
         return;
       }
       const blocked = blockingReason(kind, actual, vendor, deletedTypesByManufacturer);
@@ -621,8 +644,11 @@ function blockingReason(kind: string, actual: NetBoxRecord, vendor: string, dele
   if (kind === 'module-type' && Number(actual.module_count ?? 0) > 0) return `${String(actual.module_count)} modules use this module type`;
   if (kind === 'manufacturer') {
     const dependants =
-      Number(actual.devicetype_count ?? 0) + Number(actual.moduletype_count ?? 0) - (deletedTypes.get(vendor) ?? 0) +
-      Number(actual.inventoryitem_count ?? 0) + Number(actual.platform_count ?? 0);
+      Number(actual.devicetype_count ?? 0) +
+      Number(actual.moduletype_count ?? 0) -
+      (deletedTypes.get(vendor) ?? 0) +
+      Number(actual.inventoryitem_count ?? 0) +
+      Number(actual.platform_count ?? 0);
     if (dependants > 0) return `${dependants} device types, module types, platforms or inventory items still reference this manufacturer`;
   }
   return undefined;

@@ -60,10 +60,7 @@ export async function readBackChunk(api: NetBoxPort, chunk: WriteChunk, options:
   });
 }
 
-function split(
-  items: readonly ChunkItem[],
-  find: (item: ChunkItem) => { actual: NetBoxRecord | undefined } | undefined,
-): ReadBackResult {
+function split(items: readonly ChunkItem[], find: (item: ChunkItem) => { actual: NetBoxRecord | undefined } | undefined): ReadBackResult {
   const landed: { item: ChunkItem; actual: NetBoxRecord | undefined }[] = [];
   const missing: ChunkItem[] = [];
   for (const item of items) {
@@ -114,7 +111,10 @@ function createLookups(chunk: WriteChunk): Lookup[] {
   const onDevices = items.filter((i) => !onModules.includes(i));
   const lookup = (parentField: 'device_type' | 'module_type', group: readonly ChunkItem[]): Lookup => ({
     items: group,
-    filters: { [`${parentField}_id`]: [...new Set(group.map((i) => i.parentId).filter((id): id is number => id !== undefined))], name: group.map((i) => text(i.body.name)) },
+    filters: {
+      [`${parentField}_id`]: [...new Set(group.map((i) => i.parentId).filter((id): id is number => id !== undefined))],
+      name: group.map((i) => text(i.body.name)),
+    },
     key: { ofItem: (i) => `${i.parentId ?? ''}\0${text(i.body.name)}`, ofActual: (o) => `${refId(o[parentField]) ?? ''}\0${text(o.name)}` },
   });
   return [...(onDevices.length > 0 ? [lookup('device_type', onDevices)] : []), ...(onModules.length > 0 ? [lookup('module_type', onModules)] : [])];
@@ -186,7 +186,9 @@ async function readBackImages(api: NetBoxPort, chunk: WriteChunk, view: { timeou
     const url = item.parentId !== undefined ? types.get(item.parentId)?.[`${side}_image`] : undefined;
     const want = item.op.desired?.sha256;
     if (typeof url === 'string' && url !== '' && typeof want === 'string') {
-      const have = createHash('sha256').update(await api.download(url)).digest('hex');
+      const have = createHash('sha256')
+        .update(await api.download(url))
+        .digest('hex');
       if (have === want) {
         landed.push({ item, actual: types.get(item.parentId ?? -1) });
         continue;

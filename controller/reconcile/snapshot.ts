@@ -53,11 +53,7 @@ const IDS_PER_REQUEST = 200;
 /** Reads NetBox for the given scope. */
 export async function takeSnapshot(api: NetBoxPort, scope: SnapshotScope): Promise<NetBoxState> {
   const limit = pLimit(scope.concurrency ?? 4);
-  const [status, tagList, manufacturerList] = await Promise.all([
-    api.status(),
-    api.list('tags'),
-    api.list('manufacturers'),
-  ]);
+  const [status, tagList, manufacturerList] = await Promise.all([api.status(), api.list('tags'), api.list('manufacturers')]);
   const tags = new Map(tagList.map((t) => [String(t.slug), t]));
   const manufacturers = new Map(manufacturerList.map((m) => [String(m.slug).toLowerCase(), m]));
   const byId = new Map(manufacturerList.map((m) => [m.id, String(m.slug).toLowerCase()]));
@@ -120,7 +116,10 @@ async function readTypes(
   if (everything) {
     reads.push(limit(() => api.list(endpoint)));
   } else {
-    for (const ids of chunk(wanted.map((m) => m.id), IDS_PER_REQUEST)) {
+    for (const ids of chunk(
+      wanted.map((m) => m.id),
+      IDS_PER_REQUEST,
+    )) {
       reads.push(limit(() => api.list(endpoint, { manufacturer_id: ids })));
     }
     // Objects an intent owns may sit under manufacturers it no longer names: read them by tag.
@@ -220,7 +219,12 @@ export function planTemplateReads(
   if (current.length > 0) deviceChunks.push(current);
   // Device-bay and inventory-item templates belong to device types only: NetBox has no
   // module_type_id filter there and would answer with every object of the kind.
-  const moduleChunks = templateParentFields(templateEndpoint(kind)).includes('module_type') ? chunk(moduleTypes.map((m) => m.id), IDS_PER_REQUEST) : [];
+  const moduleChunks = templateParentFields(templateEndpoint(kind)).includes('module_type')
+    ? chunk(
+        moduleTypes.map((m) => m.id),
+        IDS_PER_REQUEST,
+      )
+    : [];
   const filteredCost = deviceChunks.length + moduleChunks.length;
   if (filteredCost === 0) return { unfiltered: false, deviceChunks, moduleChunks };
   const share = deviceTypes.length > 0 ? totalDeviceTypes / deviceTypes.length : Number.POSITIVE_INFINITY;

@@ -25,6 +25,6 @@ export function code(text: string): string {
 
 /** A field value as JSON (strings quoted), shortened to `max` characters with an ellipsis. */
 export function showValue(value: unknown, max = 120): string {
-  const text = value === undefined ? 'unset' : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? 'unset' : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

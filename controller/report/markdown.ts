@@ -169,13 +169,19 @@ function header(plan: Plan, options: MarkdownOptions): string {
   const extras = Object.entries(counts)
     .filter(([action]) => action !== 'create' && action !== 'update' && action !== 'delete')
     .map(([action, n]) => `${n} ${action}`);
-  lines.push(`**Plan: ${counts.create ?? 0} to create, ${counts.update ?? 0} to update, ${counts.delete ?? 0} to delete** · ${plan.summary.unchanged} unchanged · ${extras.join(' · ')}`, '');
+  lines.push(
+    `**Plan: ${counts.create ?? 0} to create, ${counts.update ?? 0} to update, ${counts.delete ?? 0} to delete** · ${plan.summary.unchanged} unchanged · ${extras.join(' · ')}`,
+    '',
+  );
   if (writesIn(counts) === 0) lines.push('NetBox already matches the intents for everything that apply would change.', '');
   return `${lines.join('\n')}\n`;
 }
 
 function reviewSection(review: ReviewContext, limits: MarkdownLimits): string {
-  const lines = [`Change ${refText(review.base, review.baseRevision)} → ${refText(review.head, review.headRevision)} touches ${review.touched.length} intent${review.touched.length === 1 ? '' : 's'}; ${review.untouched} other intent${review.untouched === 1 ? ' is' : 's are'} not planned.`, ''];
+  const lines = [
+    `Change ${refText(review.base, review.baseRevision)} → ${refText(review.head, review.headRevision)} touches ${review.touched.length} intent${review.touched.length === 1 ? '' : 's'}; ${review.untouched} other intent${review.untouched === 1 ? ' is' : 's are'} not planned.`,
+    '',
+  ];
   const shown = review.touched.slice(0, limits.typesPerVendor);
   for (const t of shown) lines.push(`- ${t.change} ${code(t.intent)} in ${code(t.file)}`);
   if (review.touched.length > shown.length) lines.push(`- … ${review.touched.length - shown.length} more not listed`);
@@ -229,9 +235,21 @@ function upgradeSection(report: LibraryUpgradeReport, limits: MarkdownLimits): s
     if (total > shown.length) lines.push(`- … ${total - shown.length} more not shown`);
     lines.push('', '</details>', '');
   };
-  list('Files added', c.added.map((f) => `${code(f.file)} (${f.kind} ${code(`${f.manufacturer} ${f.model}`)})`), t.added);
-  list('Files removed', c.removed.map((f) => `${code(f.file)} (${f.kind} ${code(`${f.manufacturer} ${f.model}`)})`), t.removed);
-  list('Files renamed', c.renamed.map((r) => `${code(r.from.file)} → ${code(r.to.file)}`), t.renamed);
+  list(
+    'Files added',
+    c.added.map((f) => `${code(f.file)} (${f.kind} ${code(`${f.manufacturer} ${f.model}`)})`),
+    t.added,
+  );
+  list(
+    'Files removed',
+    c.removed.map((f) => `${code(f.file)} (${f.kind} ${code(`${f.manufacturer} ${f.model}`)})`),
+    t.removed,
+  );
+  list(
+    'Files renamed',
+    c.renamed.map((r) => `${code(r.from.file)} → ${code(r.to.file)}`),
+    t.renamed,
+  );
   list(
     'Models changed',
     c.changed.map((m) => {
@@ -402,7 +420,8 @@ function childList(own: PlanOperation | undefined, children: readonly PlanOperat
     const action = actionOf(c);
     return `- ${icon(action)} **${action}** ${escapeMarkdown(c.kind)} ${code(prefix(c))}${c.reason ? ` — ${escapeMarkdown(c.reason)}` : ''}${fieldSuffix(c)}`;
   });
-  if (children.length > shown.length) lines.push(`- … ${children.length - shown.length} more template changes not listed (${limits.templatesPerType} per type)`);
+  if (children.length > shown.length)
+    lines.push(`- … ${children.length - shown.length} more template changes not listed (${limits.templatesPerType} per type)`);
   return [...lines, ''];
 }
 

@@ -36,7 +36,9 @@ export function renderPlan(plan: Plan, format: PlanFormat, options: RenderPlanOp
 }
 
 function reviewText(review: ReviewContext): string[] {
-  const lines = [`change ${review.base} (${review.baseRevision.slice(0, 12)}) -> ${review.head} (${review.headRevision.slice(0, 12)}): ${review.touched.length} intents touched, ${review.untouched} not planned`];
+  const lines = [
+    `change ${review.base} (${review.baseRevision.slice(0, 12)}) -> ${review.head} (${review.headRevision.slice(0, 12)}): ${review.touched.length} intents touched, ${review.untouched} not planned`,
+  ];
   for (const t of review.touched) lines.push(`  ${t.change} ${t.intent} (${t.file})`);
   return lines;
 }
@@ -52,11 +54,18 @@ function upgradeText(report: LibraryUpgradeReport): string[] {
   for (const f of c.removed) lines.push(`  - ${f.file}`);
   for (const r of c.renamed) lines.push(`  > ${r.from.file} -> ${r.to.file}`);
   for (const m of c.changed) {
-    const parts = [...(m.fields.length > 0 ? [`fields ${m.fields.join(', ')}`] : []), ...m.templates.map((t) => `${t.kind} +${t.added.length} -${t.removed.length} ~${t.changed.length}`)];
+    const parts = [
+      ...(m.fields.length > 0 ? [`fields ${m.fields.join(', ')}`] : []),
+      ...m.templates.map((t) => `${t.kind} +${t.added.length} -${t.removed.length} ~${t.changed.length}`),
+    ];
     lines.push(`  ~ ${m.file}: ${parts.join('; ')}`);
   }
   for (const e of report.effects) {
-    lines.push(e.error ? `  ${e.intent}: does not resolve at ${report.to}: ${e.error}` : `  ${e.intent}: the upgrade brings ${describeCounts(e.introduced)}; ${e.resolved} current differences go away`);
+    lines.push(
+      e.error
+        ? `  ${e.intent}: does not resolve at ${report.to}: ${e.error}`
+        : `  ${e.intent}: the upgrade brings ${describeCounts(e.introduced)}; ${e.resolved} current differences go away`,
+    );
   }
   return lines;
 }

@@ -62,7 +62,13 @@ export interface LibraryChanges {
   /** Models present and equal at both revisions. */
   readonly unchanged: number;
   /** Set when the lists were shortened for storage: the full counts. */
-  readonly totals?: { readonly added: number; readonly removed: number; readonly renamed: number; readonly changed: number; readonly withTemplateChanges: number };
+  readonly totals?: {
+    readonly added: number;
+    readonly removed: number;
+    readonly renamed: number;
+    readonly changed: number;
+    readonly withTemplateChanges: number;
+  };
 }
 
 /** What a library upgrade would do to one intent: operations it adds to the intent's plan. */

@@ -85,11 +85,13 @@ function templateDifferences(a: Claim<TypeLike>, b: Claim<TypeLike>, pa: Desired
     const theirs = new Map((b.value.templates[kind] ?? []).map((t) => [t.name, t]));
     for (const [name, spec] of mine) {
       const other = theirs.get(name);
-      if (other) out.push(...fieldDifferences(objectKind, spec.fields, other.fields, pa.policy.ignoreFields, pb.policy.ignoreFields, `${objectKind} ${name}: `));
+      if (other)
+        out.push(...fieldDifferences(objectKind, spec.fields, other.fields, pa.policy.ignoreFields, pb.policy.ignoreFields, `${objectKind} ${name}: `));
       // Only a pruning intent deletes what it does not want: otherwise the union is stable.
       else if (pb.policy.prune) out.push(`${objectKind} ${name} (only ${refOf(pa)} wants it, ${refOf(pb)} prunes it)`);
     }
-    if (pa.policy.prune) for (const name of theirs.keys()) if (!mine.has(name)) out.push(`${objectKind} ${name} (only ${refOf(pb)} wants it, ${refOf(pa)} prunes it)`);
+    if (pa.policy.prune)
+      for (const name of theirs.keys()) if (!mine.has(name)) out.push(`${objectKind} ${name} (only ${refOf(pb)} wants it, ${refOf(pa)} prunes it)`);
   }
   return out;
 }
@@ -198,11 +200,15 @@ export function findConflictsByIntent(desired: readonly DesiredIntent[], sources
       const a = first.value as TypeLike;
       const b = other.value as TypeLike;
       const differences = [
-        ...(a.slug !== undefined && b.slug !== undefined && a.slug.toLowerCase() !== b.slug.toLowerCase() ? [`slug (${shown(a.slug)} vs ${shown(b.slug)})`] : []),
+        ...(a.slug !== undefined && b.slug !== undefined && a.slug.toLowerCase() !== b.slug.toLowerCase()
+          ? [`slug (${shown(a.slug)} vs ${shown(b.slug)})`]
+          : []),
         ...fieldDifferences(kind, a.fields, b.fields, pa.policy.ignoreFields, pb.policy.ignoreFields),
         ...templateDifferences(first as Claim<TypeLike>, other as Claim<TypeLike>, pa, pb),
         ...(pa.policy.images && pb.policy.images
-          ? (['front', 'rear'] as const).filter((side) => a.images?.[side] && b.images?.[side] && a.images[side] !== b.images[side]).map((side) => `${side} image`)
+          ? (['front', 'rear'] as const)
+              .filter((side) => a.images?.[side] && b.images?.[side] && a.images[side] !== b.images[side])
+              .map((side) => `${side} image`)
           : []),
       ];
       if (differences.length > 0) {
@@ -243,7 +249,10 @@ function issuesOf(conflicts: readonly Conflict[], desired: readonly DesiredInten
     const first = list[0]!;
     const objects = list
       .slice(0, MAX_OBJECTS_PER_PAIR)
-      .map((c) => `${c.object}: ${c.differences.slice(0, MAX_DIFFERENCES).join(', ')}${c.differences.length > MAX_DIFFERENCES ? `, and ${c.differences.length - MAX_DIFFERENCES} more` : ''}`)
+      .map(
+        (c) =>
+          `${c.object}: ${c.differences.slice(0, MAX_DIFFERENCES).join(', ')}${c.differences.length > MAX_DIFFERENCES ? `, and ${c.differences.length - MAX_DIFFERENCES} more` : ''}`,
+      )
       .join('; ');
     const more = list.length > MAX_OBJECTS_PER_PAIR ? `; and ${list.length - MAX_OBJECTS_PER_PAIR} more objects` : '';
     const sides = [

@@ -31,7 +31,10 @@ export async function resolvePinned(inputs: readonly ResolverInput[], catalogue:
       for (const index of indexes) issues.push(pinIssue(inputs[index] as ResolverInput, ref as string, error));
       continue;
     }
-    const state = resolveIntents(indexes.map((i) => inputs[i] as ResolverInput), library);
+    const state = resolveIntents(
+      indexes.map((i) => inputs[i] as ResolverInput),
+      library,
+    );
     state.intents.forEach((desired, position) => (results[indexes[position] as number] = desired));
     issues.push(...state.issues);
   }

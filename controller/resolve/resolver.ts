@@ -138,7 +138,13 @@ function resolveDeviceTypeSet(intent: DeviceTypeSetIntent, source: LoadedIntent 
       if (typeof item.fields.manufacturer === 'string') need(slugify(item.fields.manufacturer), item.fields.manufacturer);
     }
   }
-  return { ref: { kind: 'DeviceTypeSet', name: intent.metadata.name }, policy: policyOf(intent), manufacturers: [...manufacturers.values()], deviceTypes, moduleTypes };
+  return {
+    ref: { kind: 'DeviceTypeSet', name: intent.metadata.name },
+    policy: policyOf(intent),
+    manufacturers: [...manufacturers.values()],
+    deviceTypes,
+    moduleTypes,
+  };
 }
 
 function pickExplicit(
@@ -156,8 +162,16 @@ function pickExplicit(
   (picks?.models ?? []).forEach((model, i) => {
     const matches = catalogue.deviceTypes.filter((d) => d.model === model && (vendorSlugs.size === 0 || vendorSlugs.has(d.manufacturerSlug)));
     if (matches.length === 1) found.push(matches[0] as CatalogueDeviceType);
-    else if (matches.length === 0) report.error(['spec', 'deviceTypes', 'models', i], `model "${model}" is not in the devicetype-library${vendorSlugs.size > 0 ? ' for the selected vendors' : ''}`);
-    else report.error(['spec', 'deviceTypes', 'models', i], `model "${model}" exists for several manufacturers (${matches.map((d) => d.manufacturer).join(', ')}); list the vendor in spec.vendors or pick it by slug`);
+    else if (matches.length === 0)
+      report.error(
+        ['spec', 'deviceTypes', 'models', i],
+        `model "${model}" is not in the devicetype-library${vendorSlugs.size > 0 ? ' for the selected vendors' : ''}`,
+      );
+    else
+      report.error(
+        ['spec', 'deviceTypes', 'models', i],
+        `model "${model}" exists for several manufacturers (${matches.map((d) => d.manufacturer).join(', ')}); list the vendor in spec.vendors or pick it by slug`,
+      );
   });
   return found;
 }
@@ -184,8 +198,13 @@ function selectModuleTypes(
     const matches = catalogue.moduleTypes.filter((m) => m.model === model && (vendorSlugs.size === 0 || vendorSlugs.has(m.manufacturerSlug)));
     const path = ['spec', 'moduleTypes', 'models', i];
     if (matches.length === 1) selected.set((matches[0] as CatalogueModuleType).file, matches[0] as CatalogueModuleType);
-    else if (matches.length === 0) report.error(path, `module-type model "${model}" is not in the devicetype-library${vendorSlugs.size > 0 ? ' for the selected vendors' : ''}`);
-    else report.error(path, `module-type model "${model}" exists for several manufacturers (${matches.map((m) => m.manufacturer).join(', ')}); list the vendor in spec.vendors`);
+    else if (matches.length === 0)
+      report.error(path, `module-type model "${model}" is not in the devicetype-library${vendorSlugs.size > 0 ? ' for the selected vendors' : ''}`);
+    else
+      report.error(
+        path,
+        `module-type model "${model}" exists for several manufacturers (${matches.map((m) => m.manufacturer).join(', ')}); list the vendor in spec.vendors`,
+      );
   });
   return [...selected.values()];
 }

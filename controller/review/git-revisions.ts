@@ -29,7 +29,9 @@ export async function openIntentRepository(intentsDir: string, cwd: string = pro
   try {
     root = await realpath((await git.revparse(['--show-toplevel'])).trim());
   } catch (error) {
-    throw new ResourceError(`${probe} is not inside a Git work tree; --base and --head compare two commits of the repository that holds the intents`, probe, { cause: error });
+    throw new ResourceError(`${probe} is not inside a Git work tree; --base and --head compare two commits of the repository that holds the intents`, probe, {
+      cause: error,
+    });
   }
   const folder = (await exists(absolute)) ? await realpath(absolute) : absolute;
   const inside = path.relative(root, folder).split(path.sep).join('/');
@@ -41,7 +43,9 @@ export async function openIntentRepository(intentsDir: string, cwd: string = pro
 export async function resolveRevision(repo: IntentRepository, ref: string): Promise<string> {
   if (ref.startsWith('-')) throw new ResourceError(`"${ref}" is not a Git ref`, ref);
   const missing = (cause?: unknown): ResourceError =>
-    new ResourceError(`Git ref "${ref}" does not name a commit in ${repo.root}; fetch it first (CI checkouts are often shallow: use fetch-depth: 0)`, ref, { cause });
+    new ResourceError(`Git ref "${ref}" does not name a commit in ${repo.root}; fetch it first (CI checkouts are often shallow: use fetch-depth: 0)`, ref, {
+      cause,
+    });
   let revision: string;
   try {
     revision = (await repo.git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();

@@ -14,11 +14,7 @@ export interface NamedIntent {
  * spec; the status a controller writes is ignored). Invalid intents at the head count as
  * modified so their errors reach the review. Sorted by `Kind/name`.
  */
-export function touchedIntents(
-  base: readonly LoadedIntent[],
-  head: readonly LoadedIntent[],
-  headInvalid: readonly NamedIntent[] = [],
-): TouchedIntent[] {
+export function touchedIntents(base: readonly LoadedIntent[], head: readonly LoadedIntent[], headInvalid: readonly NamedIntent[] = []): TouchedIntent[] {
   const before = new Map(base.map((loaded) => [intentKey(loaded.intent), loaded]));
   const after = new Map(head.map((loaded) => [intentKey(loaded.intent), loaded]));
   const touched: TouchedIntent[] = [];
@@ -27,8 +23,10 @@ export function touchedIntents(
     if (!previous) touched.push({ intent: key, change: 'added', file: loaded.file });
     else if (!sameDocument(previous, loaded)) touched.push({ intent: key, change: 'modified', file: loaded.file });
   }
-  for (const [key, loaded] of before) if (!after.has(key) && !headInvalid.some((i) => i.key === key)) touched.push({ intent: key, change: 'removed', file: loaded.file });
-  for (const invalid of headInvalid) if (!after.has(invalid.key)) touched.push({ intent: invalid.key, change: before.has(invalid.key) ? 'modified' : 'added', file: invalid.file });
+  for (const [key, loaded] of before)
+    if (!after.has(key) && !headInvalid.some((i) => i.key === key)) touched.push({ intent: key, change: 'removed', file: loaded.file });
+  for (const invalid of headInvalid)
+    if (!after.has(invalid.key)) touched.push({ intent: invalid.key, change: before.has(invalid.key) ? 'modified' : 'added', file: invalid.file });
   return touched.sort((a, b) => (a.intent < b.intent ? -1 : a.intent > b.intent ? 1 : 0));
 }
 

@@ -403,7 +403,10 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
       const refreshed = await deps.library.refresh();
       if (refreshed.changed) {
         const { reconciled, pinned } = await libraryMoved(refreshed.revision);
-        logger.info({ revision: refreshed.revision, reconciled, pinned }, 'library revision changed; reconciling intents that follow it, previewing it for pinned ones');
+        logger.info(
+          { revision: refreshed.revision, reconciled, pinned },
+          'library revision changed; reconciling intents that follow it, previewing it for pinned ones',
+        );
       }
       return refreshed;
     },
@@ -464,7 +467,8 @@ async function startLeaderDuties(
   const stopAll = async (): Promise<void> => {
     stopped = true;
     for (const timer of timers) clearTimeout(timer);
-    for (const duty of duties.reverse()) await duty.stop().catch((error: unknown) => logger.warn({ err: error, duty: duty.name }, 'stopping a leader duty failed'));
+    for (const duty of duties.reverse())
+      await duty.stop().catch((error: unknown) => logger.warn({ err: error, duty: duty.name }, 'stopping a leader duty failed'));
     await Promise.all(unwatchers.map((unwatch) => unwatch()));
     await scheduler.stopWorker();
   };

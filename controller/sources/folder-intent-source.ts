@@ -48,7 +48,11 @@ export function createFolderIntentSource(options: FolderIntentSourceOptions): In
         // The loader does not follow links to folders, nor links out of the folder.
         followSymlinks: false,
         // Dot-folders hold tooling (.git), which the loader skips too.
-        ignored: (file) => path.relative(dir, file).split(path.sep).some((part) => part.startsWith('.')),
+        ignored: (file) =>
+          path
+            .relative(dir, file)
+            .split(path.sep)
+            .some((part) => part.startsWith('.')),
       });
       watcher.on('all', (event, file) => {
         options.logger?.trace({ event, file }, 'intent folder changed');

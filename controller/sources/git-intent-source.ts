@@ -32,33 +32,31 @@ export function createGitIntentSource(options: GitIntentSourceOptions): IntentSo
   const branch = options.branch ?? 'main';
   const subPath = normaliseSubPath(options.path ?? '');
   const shownUrl = redactUrl(options.url);
-  const directory = path.join(
-    options.cacheDir,
-    'intents',
-    createHash('sha256').update(`${shownUrl}\0${branch}`).digest('hex').slice(0, 16),
-  );
+  const directory = path.join(options.cacheDir, 'intents', createHash('sha256').update(`${shownUrl}\0${branch}`).digest('hex').slice(0, 16));
   let revision: string | undefined;
   // One git operation at a time on the checkout; a second fetch waits for the first.
   let running: Promise<unknown> = Promise.resolve();
 
   const fetch = async (): Promise<{ revision: string; changed: boolean }> => {
-    const run = running.catch(() => undefined).then(async () => {
-      const started = performance.now();
-      const next = await fetchCheckout(directory, {
-        url: options.url,
-        ref: branch,
-        ...(options.token ? { token: options.token } : {}),
-        ...(options.sshKeyPath ? { sshKeyPath: options.sshKeyPath } : {}),
-        ...(options.env ? { env: options.env } : {}),
+    const run = running
+      .catch(() => undefined)
+      .then(async () => {
+        const started = performance.now();
+        const next = await fetchCheckout(directory, {
+          url: options.url,
+          ref: branch,
+          ...(options.token ? { token: options.token } : {}),
+          ...(options.sshKeyPath ? { sshKeyPath: options.sshKeyPath } : {}),
+          ...(options.env ? { env: options.env } : {}),
+        });
+        const changed = next !== revision;
+        revision = next;
+        options.logger?.debug(
+          { source: shownUrl, branch, revision: next, changed, durationMs: Math.round(performance.now() - started) },
+          'intent repository fetched',
+        );
+        return { revision: next, changed };
       });
-      const changed = next !== revision;
-      revision = next;
-      options.logger?.debug(
-        { source: shownUrl, branch, revision: next, changed, durationMs: Math.round(performance.now() - started) },
-        'intent repository fetched',
-      );
-      return { revision: next, changed };
-    });
     running = run;
     return run;
   };

@@ -21,12 +21,4 @@ export { createLeaderElection, DEFAULT_LEADER_KEY } from './leader.ts';
 export type { LeaderElection, LeaderElectionOptions } from './leader.ts';
 export { redactUrl } from '../catalogue/index.ts';
 export { fetchCheckout, scrub, sshCommand } from '../catalogue/index.ts';
-export type {
-  IntentRef,
-  IntentSnapshot,
-  IntentSource,
-  InvalidIntent,
-  LibraryProvider,
-  ReconcileRequestOptions,
-  ReconcileRequester,
-} from './types.ts';
+export type { IntentRef, IntentSnapshot, IntentSource, InvalidIntent, LibraryProvider, ReconcileRequestOptions, ReconcileRequester } from './types.ts';

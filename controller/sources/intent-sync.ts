@@ -170,7 +170,11 @@ async function upsertValidIntent(
   return specChanged || statusChanged ? 'updated' : 'unchanged';
 }
 
-function operatorSuspension(row: { readonly suspended_by: string | null; readonly suspended_at: Date | null; readonly suspend_message: string | null }): string {
+function operatorSuspension(row: {
+  readonly suspended_by: string | null;
+  readonly suspended_at: Date | null;
+  readonly suspend_message: string | null;
+}): string {
   const when = row.suspended_at?.toISOString() ?? 'an unknown time';
   return `suspended by ${row.suspended_by ?? 'an operator'} at ${when}${row.suspend_message ? `: ${row.suspend_message}` : ''}; resume it to reconcile again`;
 }
@@ -190,11 +194,20 @@ export interface SuspensionResult {
  */
 export async function suspendIntent(pool: Pool, ref: IntentRef, by: string, message: string | null = null): Promise<SuspensionResult | undefined> {
   return withTransaction(pool, async (client) => {
-    const current = await client.query<{ id: string; status: SuspensionResult['status'] }>('SELECT id, status FROM intents WHERE kind = $1 AND name = $2 FOR UPDATE', [ref.kind, ref.name]);
+    const current = await client.query<{ id: string; status: SuspensionResult['status'] }>(
+      'SELECT id, status FROM intents WHERE kind = $1 AND name = $2 FOR UPDATE',
+      [ref.kind, ref.name],
+    );
     const row = current.rows[0];
     if (!row) return undefined;
     if (row.status === 'removed') return { status: row.status, statusMessage: null, previousStatus: row.status };
-    const { rows } = await client.query<{ status: SuspensionResult['status']; status_message: string | null; suspended_by: string; suspended_at: Date; suspend_message: string | null }>(
+    const { rows } = await client.query<{
+      status: SuspensionResult['status'];
+      status_message: string | null;
+      suspended_by: string;
+      suspended_at: Date;
+      suspend_message: string | null;
+    }>(
       `UPDATE intents SET suspended_by = $2, suspended_at = now(), suspend_message = $3, updated_at = now(),
               status = CASE WHEN status = 'active' THEN 'suspended' ELSE status END
         WHERE id = $1
@@ -264,17 +277,13 @@ async function markInvalid(client: PoolClient, source: string, revision: string,
   );
 }
 
-async function markRemoved(
-  client: PoolClient,
-  revision: string,
-  gone: readonly StoredIntent[],
-): Promise<{ ref: IntentRef; prune: boolean }[]> {
+async function markRemoved(client: PoolClient, revision: string, gone: readonly StoredIntent[]): Promise<{ ref: IntentRef; prune: boolean }[]> {
   const removed: { ref: IntentRef; prune: boolean }[] = [];
   for (const row of gone) {
-    await client.query(
-      `UPDATE intents SET status = 'removed', removed_at = now(), updated_at = now(), status_message = $2 WHERE id = $1`,
-      [row.id, `no longer in the source at revision ${revision}`],
-    );
+    await client.query(`UPDATE intents SET status = 'removed', removed_at = now(), updated_at = now(), status_message = $2 WHERE id = $1`, [
+      row.id,
+      `no longer in the source at revision ${revision}`,
+    ]);
     // A suspended intent is frozen, deletions included (as Flux skips garbage collection of a suspended object).
     const prune = row.was_valid && row.status !== 'suspended' && prunes(row.spec);
     removed.push({ ref: { kind: row.kind, name: row.name }, prune });

@@ -172,7 +172,10 @@ export interface IntentDetail extends IntentSummary {
 
 /** One intent with its spec, last 20 revisions and up to `driftLimit` drift rows; undefined when unknown. */
 export async function getIntent(pool: Pool, kind: string, name: string, driftLimit: number): Promise<IntentDetail | undefined> {
-  const { rows } = await pool.query<IntentRow>(`SELECT q.*, i2.spec FROM (${SELECT_INTENTS} WHERE i.kind = $1 AND i.name = $2) q JOIN intents i2 ON i2.id = q.id`, [kind, name]);
+  const { rows } = await pool.query<IntentRow>(
+    `SELECT q.*, i2.spec FROM (${SELECT_INTENTS} WHERE i.kind = $1 AND i.name = $2) q JOIN intents i2 ON i2.id = q.id`,
+    [kind, name],
+  );
   const row = rows[0];
   if (!row) return undefined;
   const [revisions, drift] = await Promise.all([
@@ -180,10 +183,18 @@ export async function getIntent(pool: Pool, kind: string, name: string, driftLim
       'SELECT revision, source, recorded_at, spec FROM intent_revisions WHERE intent_id = $1 ORDER BY recorded_at DESC LIMIT 20',
       [row.id],
     ),
-    pool.query<{ object_kind: string; identity: string; action: string; diff: Record<string, unknown>; reason: string | null; first_seen: Date; last_seen: Date }>(
-      'SELECT object_kind, identity, action, diff, reason, first_seen, last_seen FROM drift WHERE intent_id = $1 ORDER BY object_kind, identity LIMIT $2',
-      [row.id, driftLimit + 1],
-    ),
+    pool.query<{
+      object_kind: string;
+      identity: string;
+      action: string;
+      diff: Record<string, unknown>;
+      reason: string | null;
+      first_seen: Date;
+      last_seen: Date;
+    }>('SELECT object_kind, identity, action, diff, reason, first_seen, last_seen FROM drift WHERE intent_id = $1 ORDER BY object_kind, identity LIMIT $2', [
+      row.id,
+      driftLimit + 1,
+    ]),
   ]);
   return {
     ...toSummary(row),
@@ -227,7 +238,16 @@ export interface DriftSummary {
 export async function summariseDrift(pool: Pool, filter: { readonly kind?: string } = {}): Promise<DriftSummary> {
   const values = filter.kind === undefined ? [] : [filter.kind];
   const kindClause = filter.kind === undefined ? '' : 'AND i.kind = $1';
-  const { rows } = await pool.query<{ kind: string; name: string; mode: string; status: string; last_reconcile_at: Date | null; object_kind: string; action: string; n: number }>(
+  const { rows } = await pool.query<{
+    kind: string;
+    name: string;
+    mode: string;
+    status: string;
+    last_reconcile_at: Date | null;
+    object_kind: string;
+    action: string;
+    n: number;
+  }>(
     `SELECT i.kind, i.name, i.mode, i.status, i.last_reconcile_at, d.object_kind, d.action, count(*)::int AS n
        FROM drift d JOIN intents i ON i.id = d.intent_id
       WHERE i.status <> 'removed' ${kindClause}
@@ -236,7 +256,10 @@ export async function summariseDrift(pool: Pool, filter: { readonly kind?: strin
   );
   const byAction: DriftCounts = {};
   const byKind = new Map<string, { objectKind: string; action: string; count: number }>();
-  const intents = new Map<string, { kind: string; name: string; mode: string; status: string; drift: DriftCounts; driftTotal: number; lastReconcileAt: string | null }>();
+  const intents = new Map<
+    string,
+    { kind: string; name: string; mode: string; status: string; drift: DriftCounts; driftTotal: number; lastReconcileAt: string | null }
+  >();
   let total = 0;
   for (const row of rows) {
     total += row.n;
@@ -246,7 +269,15 @@ export async function summariseDrift(pool: Pool, filter: { readonly kind?: strin
     kindEntry.count += row.n;
     byKind.set(kindKey, kindEntry);
     const intentKey = `${row.kind}\0${row.name}`;
-    const intent = intents.get(intentKey) ?? { kind: row.kind, name: row.name, mode: row.mode, status: row.status, drift: {}, driftTotal: 0, lastReconcileAt: iso(row.last_reconcile_at) };
+    const intent = intents.get(intentKey) ?? {
+      kind: row.kind,
+      name: row.name,
+      mode: row.mode,
+      status: row.status,
+      drift: {},
+      driftTotal: 0,
+      lastReconcileAt: iso(row.last_reconcile_at),
+    };
     intent.drift[row.action] = (intent.drift[row.action] ?? 0) + row.n;
     intent.driftTotal += row.n;
     intents.set(intentKey, intent);

@@ -118,7 +118,10 @@ export function capLibraryChanges(changes: LibraryChanges, max: number): Library
     added: cut(changes.added),
     removed: cut(changes.removed),
     renamed: cut(changes.renamed),
-    changed: cut(changes.changed).map((m) => ({ ...m, templates: m.templates.map((t) => ({ ...t, added: cut(t.added), removed: cut(t.removed), changed: cut(t.changed) })) })),
+    changed: cut(changes.changed).map((m) => ({
+      ...m,
+      templates: m.templates.map((t) => ({ ...t, added: cut(t.added), removed: cut(t.removed), changed: cut(t.changed) })),
+    })),
     totals,
   };
 }

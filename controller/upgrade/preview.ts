@@ -53,7 +53,13 @@ export async function previewLibraryUpgrade(
       from: target.from.revision,
       before: before.intents[0] as DesiredIntent,
       after: errors.length === 0 ? (after.intents[0] as DesiredIntent) : undefined,
-      error: errors.length > 0 ? errors.slice(0, 3).map((e) => e.message).join('; ') : undefined,
+      error:
+        errors.length > 0
+          ? errors
+              .slice(0, 3)
+              .map((e) => e.message)
+              .join('; ')
+          : undefined,
       warnings: after.issues.filter((i) => i.severity === 'warning').map(formatIssue),
     };
   });

@@ -25,19 +25,21 @@ export interface DefaultDeps extends EngineDeps {
 export function createDefaultDeps(config: AppConfig, logger: Logger, overrides: Partial<EngineDeps> = {}): DefaultDeps {
   const pool = overrides.pool ?? createPool(config.database, { applicationName: 'netbox-gitops-workflow', logger });
   let client: NetBoxClient | undefined;
-  const netbox = overrides.netbox ?? ((): ReturnType<EngineDeps['netbox']> => {
-    client ??= createNetBoxClient(
-      netBoxClientOptionsFromConfig(config.netbox, {
-        logger: logger.child({ component: 'netbox' }),
-        // One or two breaker probes inside a step; a longer outage is waited out by the process
-        // (`waiting`, up to NETBOX_OUTAGE_BUDGET), where the API shows it.
-        waitForNetBoxMs: Math.min(WORKER_NETBOX_WAIT_MS, config.netbox.outageBudgetMs),
-        onRequest: recordNetBoxRequest,
-        onBreakerStateChange: recordBreakerState,
-      }),
-    );
-    return netBoxPortFor(client);
-  });
+  const netbox =
+    overrides.netbox ??
+    ((): ReturnType<EngineDeps['netbox']> => {
+      client ??= createNetBoxClient(
+        netBoxClientOptionsFromConfig(config.netbox, {
+          logger: logger.child({ component: 'netbox' }),
+          // One or two breaker probes inside a step; a longer outage is waited out by the process
+          // (`waiting`, up to NETBOX_OUTAGE_BUDGET), where the API shows it.
+          waitForNetBoxMs: Math.min(WORKER_NETBOX_WAIT_MS, config.netbox.outageBudgetMs),
+          onRequest: recordNetBoxRequest,
+          onBreakerStateChange: recordBreakerState,
+        }),
+      );
+      return netBoxPortFor(client);
+    });
   return {
     pool,
     redis: overrides.redis ?? config.redis,

@@ -32,7 +32,12 @@ export function driftNotices(intent: IntentRef, mode: string, plan: Plan, result
     });
   }
   if (result.total === 0 && result.previous > 0) {
-    notices.push({ type: 'drift.resolved', intent, summary: `${name} (${mode}): no drift left (${result.previous} objects differed before)`, details: { mode, previous: result.previous } });
+    notices.push({
+      type: 'drift.resolved',
+      intent,
+      summary: `${name} (${mode}): no drift left (${result.previous} objects differed before)`,
+      details: { mode, previous: result.previous },
+    });
   }
   const newBlocked = result.addedByAction.blocked ?? 0;
   if (newBlocked > 0) {

@@ -19,7 +19,8 @@ export interface DriftResult {
 /** field -> {before, after}: what the drift view shows for one operation. */
 function diffOf(op: PlanOperation): JsonObject {
   if (op.changes) return op.changes as unknown as JsonObject;
-  if (op.action === 'create' && op.desired) return Object.fromEntries(Object.entries(op.desired).map(([k, v]) => [k, { before: null, after: v }])) as JsonObject;
+  if (op.action === 'create' && op.desired)
+    return Object.fromEntries(Object.entries(op.desired).map(([k, v]) => [k, { before: null, after: v }])) as JsonObject;
   if (op.action === 'delete' && op.before) return Object.fromEntries(Object.entries(op.before).map(([k, v]) => [k, { before: v, after: null }])) as JsonObject;
   return {};
 }
@@ -35,7 +36,15 @@ export async function replaceDrift(pool: Pool, intent: IntentRef, plan: Plan, pr
   for (const op of plan.operations) {
     seen.set(`${op.kind}\0${op.identity}`, { object_kind: op.kind, identity: op.identity, action: op.action, diff: diffOf(op), reason: op.reason ?? null });
   }
-  const { rows } = await pool.query<{ found: boolean; total: string; added: string; removed: string; modified: string; previous: string; added_by_action: Record<string, number> | null }>(
+  const { rows } = await pool.query<{
+    found: boolean;
+    total: string;
+    added: string;
+    removed: string;
+    modified: string;
+    previous: string;
+    added_by_action: Record<string, number> | null;
+  }>(
     `WITH target AS (
        UPDATE intents SET last_reconcile_at = now(), last_process_id = $4, updated_at = now()
         WHERE kind = $1 AND name = $2 RETURNING id
@@ -124,17 +133,25 @@ function decodeDriftCursor(text: string): [string, string] {
   } catch {
     // reported below
   }
-  throw new ValidationError('invalid cursor: pass back the nextCursor of the previous page unchanged', [{ path: 'cursor', message: 'not a cursor this API returned', severity: 'error' }]);
+  throw new ValidationError('invalid cursor: pass back the nextCursor of the previous page unchanged', [
+    { path: 'cursor', message: 'not a cursor this API returned', severity: 'error' },
+  ]);
 }
 
 /**
  * One page of an intent's drift rows ordered by object kind and identity (the order of the
  * drift table's unique index, so every page is an index range). Undefined when the intent is unknown.
  */
-export async function listDrift(pool: Pool, intent: { readonly kind: string; readonly name: string }, filter: DriftPageFilter = {}): Promise<{ items: DriftEntry[]; nextCursor: string | null; total: number } | undefined> {
+export async function listDrift(
+  pool: Pool,
+  intent: { readonly kind: string; readonly name: string },
+  filter: DriftPageFilter = {},
+): Promise<{ items: DriftEntry[]; nextCursor: string | null; total: number } | undefined> {
   const limit = filter.limit ?? 1_000;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DRIFT_PAGE) {
-    throw new ValidationError(`invalid limit ${limit}: expects a whole number from 1 to ${MAX_DRIFT_PAGE}`, [{ path: 'limit', message: `expects 1..${MAX_DRIFT_PAGE}`, severity: 'error' }]);
+    throw new ValidationError(`invalid limit ${limit}: expects a whole number from 1 to ${MAX_DRIFT_PAGE}`, [
+      { path: 'limit', message: `expects 1..${MAX_DRIFT_PAGE}`, severity: 'error' },
+    ]);
   }
   const found = await pool.query<{ id: string; total: number }>(
     'SELECT i.id, (SELECT count(*)::int FROM drift d WHERE d.intent_id = i.id) AS total FROM intents i WHERE i.kind = $1 AND i.name = $2',
@@ -159,7 +176,15 @@ export async function listDrift(pool: Pool, intent: { readonly kind: string; rea
     add('(object_kind, identity) > (?, ?)', kind, identity);
   }
   values.push(limit + 1);
-  const { rows } = await pool.query<{ object_kind: string; identity: string; action: string; diff: JsonObject; reason: string | null; first_seen: Date; last_seen: Date }>(
+  const { rows } = await pool.query<{
+    object_kind: string;
+    identity: string;
+    action: string;
+    diff: JsonObject;
+    reason: string | null;
+    first_seen: Date;
+    last_seen: Date;
+  }>(
     `SELECT object_kind, identity, action, diff, reason, first_seen, last_seen FROM drift
       WHERE ${clauses.join(' AND ')} ORDER BY object_kind, identity LIMIT $${values.length}`,
     values,

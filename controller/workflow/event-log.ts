@@ -60,7 +60,9 @@ export function eventsCte(source: string, drafts: readonly EventDraft[], values:
 export const EVENTS_COLUMN = `(SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.seq), '[]'::jsonb) FROM ev) AS events`;
 
 export function toWorkflowEvent(process: EventProcess, row: EventRow): WorkflowEvent {
-  const intent = row.intent ?? (process.intent_kind !== null && process.intent_name !== null ? ({ kind: process.intent_kind, name: process.intent_name } as IntentRef) : null);
+  const intent =
+    row.intent ??
+    (process.intent_kind !== null && process.intent_name !== null ? ({ kind: process.intent_kind, name: process.intent_name } as IntentRef) : null);
   return {
     type: row.type,
     seq: row.seq,

@@ -58,12 +58,20 @@ export interface EventPublisher {
 export function createEventPublisher(redis: AppConfig['redis'], logger: Logger, queueName?: string): EventPublisher {
   const channel = eventsChannel(queueName);
   // Auto-pipelining batches the many small PUBLISHes of busy workers into few writes.
-  const client = watchRedisClient(new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-events'), lazyConnect: true, enableAutoPipelining: true }), logger, 'Redis connection for events failed; retrying', 'events');
+  const client = watchRedisClient(
+    new Redis({ ...redisOptionsFor(redis, 'netbox-gitops-events'), lazyConnect: true, enableAutoPipelining: true }),
+    logger,
+    'Redis connection for events failed; retrying',
+    'events',
+  );
   return {
     publish(events): void {
       for (const event of events) {
         client.publish(channel, JSON.stringify(event)).catch((error: unknown) => {
-          logger.warn({ err: error, event: event.type, processId: event.processId, seq: event.seq }, 'could not publish a workflow event (subscribers read it from Postgres)');
+          logger.warn(
+            { err: error, event: event.type, processId: event.processId, seq: event.seq },
+            'could not publish a workflow event (subscribers read it from Postgres)',
+          );
         });
       }
     },

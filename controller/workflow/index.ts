@@ -29,14 +29,7 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, processOutcomes } from './listing.ts'
 export type { OutcomeBucket } from './listing.ts';
 export { driftHistory, listDrift, MAX_DRIFT_PAGE } from './drift.ts';
 export type { DriftEntry, DriftHistoryPoint, DriftPageFilter, TimeSeriesQuery } from './drift.ts';
-export {
-  ApplyRejectedError,
-  NoDatabaseError,
-  NotConvergedError,
-  ProcessNotFoundError,
-  ProcessStateError,
-  WorkflowNotFoundError,
-} from './errors.ts';
+export { ApplyRejectedError, NoDatabaseError, NotConvergedError, ProcessNotFoundError, ProcessStateError, WorkflowNotFoundError } from './errors.ts';
 export { ACTIVE_STATUSES, PROCESS_STATUSES, STEP_STATUSES, TERMINAL_STATUSES } from './types.ts';
 export type {
   AuditFilter,

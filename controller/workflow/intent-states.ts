@@ -180,7 +180,13 @@ export function describeReadiness(state: IntentState): IntentReadiness {
   }
   const last = state.lastFinished;
   if (last === null) {
-    return { ready: 'Unknown', reason: 'Progressing', message: reconciling ? `reconcile ${state.active?.id} is ${state.active?.status}` : 'waiting for the first reconcile', reconciling, stalled: false };
+    return {
+      ready: 'Unknown',
+      reason: 'Progressing',
+      message: reconciling ? `reconcile ${state.active?.id} is ${state.active?.status}` : 'waiting for the first reconcile',
+      reconciling,
+      stalled: false,
+    };
   }
   if (last.status === 'completed') {
     const drift = state.driftTotal;
@@ -192,7 +198,13 @@ export function describeReadiness(state: IntentState): IntentReadiness {
     return { ready: 'True', reason: 'ReconciliationSucceeded', message, reconciling, stalled: false };
   }
   if (last.status === 'cancelled') {
-    return { ready: 'False', reason: 'ReconciliationCancelled', message: last.error?.message ?? `reconcile ${last.id} was cancelled`, reconciling, stalled: false };
+    return {
+      ready: 'False',
+      reason: 'ReconciliationCancelled',
+      message: last.error?.message ?? `reconcile ${last.id} was cancelled`,
+      reconciling,
+      stalled: false,
+    };
   }
   const code = last.error?.code ?? '';
   const stalled = STALLING_CODES.has(code);

@@ -11,7 +11,9 @@ import type { LibraryProvider } from './types.ts';
 export function catalogueAt(library: LibraryProvider, ref: string | undefined, who: string): Promise<Catalogue> {
   if (ref === undefined) return library.current();
   if (!library.at) {
-    return Promise.reject(new ResourceError(`${who}: the devicetype-library is pinned at "${ref}", but this library source serves only its current revision`, ref));
+    return Promise.reject(
+      new ResourceError(`${who}: the devicetype-library is pinned at "${ref}", but this library source serves only its current revision`, ref),
+    );
   }
   return library.at(ref);
 }

@@ -105,7 +105,10 @@ export interface LibraryUpgradePageFilter {
 }
 
 /** One page of entries, newest first (keyset on created_at, id), with the cursor of the next page. */
-export async function pageLibraryUpgrades(pool: Pool, filter: LibraryUpgradePageFilter = {}): Promise<{ items: LibraryUpgradeRecord[]; nextCursor: string | null }> {
+export async function pageLibraryUpgrades(
+  pool: Pool,
+  filter: LibraryUpgradePageFilter = {},
+): Promise<{ items: LibraryUpgradeRecord[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   const after = filter.cursor !== undefined ? decodeKeysetCursor(filter.cursor) : null;
   const { rows } = await pool.query<UpgradeRow & { cursor_ts: string }>(

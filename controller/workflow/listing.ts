@@ -50,7 +50,9 @@ function timeBound(value: Date | string | undefined, field: string): string | un
   if (value === undefined) return undefined;
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) {
-    throw new ValidationError(`invalid ${field}: expects an ISO 8601 date-time`, [{ path: field, message: 'expects an ISO 8601 date-time', severity: 'error' }]);
+    throw new ValidationError(`invalid ${field}: expects an ISO 8601 date-time`, [
+      { path: field, message: 'expects an ISO 8601 date-time', severity: 'error' },
+    ]);
   }
   return date.toISOString();
 }
@@ -125,7 +127,10 @@ export function auditQuery(filter: AuditFilter, limit: number): SqlQuery {
   if (filter.action !== undefined) where.add('action = ?', filter.action);
   if (filter.search !== undefined && filter.search !== '') {
     // A substring, not a pattern: the user's % and _ match themselves.
-    where.add("object_identity ILIKE '%' || ? || '%'", filter.search.replace(/[\\%_]/g, (c) => `\\${c}`));
+    where.add(
+      "object_identity ILIKE '%' || ? || '%'",
+      filter.search.replace(/[\\%_]/g, (c) => `\\${c}`),
+    );
   }
   return newestFirst('audit_log', 'timestamp', where, filter, limit);
 }
@@ -134,13 +139,7 @@ export function auditQuery(filter: AuditFilter, limit: number): SqlQuery {
  * The filters processes and audit rows share (intent, time range, keyset cursor) and one page
  * of the table newest first, ordered like its (time, id) indexes so no sort is needed.
  */
-function newestFirst(
-  table: 'processes' | 'audit_log',
-  time: 'created_at' | 'timestamp',
-  where: Where,
-  filter: HistoryFilter,
-  limit: number,
-): SqlQuery {
+function newestFirst(table: 'processes' | 'audit_log', time: 'created_at' | 'timestamp', where: Where, filter: HistoryFilter, limit: number): SqlQuery {
   if (filter.intentKind !== undefined || filter.intentName !== undefined) {
     // The partial intent indexes cover rows with an intent only.
     where.add('intent_kind IS NOT NULL');

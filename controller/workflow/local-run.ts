@@ -161,7 +161,12 @@ const NO_INTENT_STORE: IntentStore = {
  * Runs a workflow's steps here with no database: the same step definitions as a recorded run, but
  * no process row, no audit rows, no run locks. `netbox-gitops apply` without DATABASE_URL.
  */
-export async function runWorkflowInMemory(deps: InMemoryDeps, workflowName: string, form: unknown, options: Pick<LocalRunOptions, 'memory' | 'signal'> = {}): Promise<InMemoryRunResult> {
+export async function runWorkflowInMemory(
+  deps: InMemoryDeps,
+  workflowName: string,
+  form: unknown,
+  options: Pick<LocalRunOptions, 'memory' | 'signal'> = {},
+): Promise<InMemoryRunResult> {
   const workflow = workflowNamed(workflowName);
   const parsed = parseForm(workflow, form);
   const outputs = new Map<string, JsonObject>();

@@ -71,10 +71,13 @@ export function createOrderedEventStream(
   let closed = false;
   let readFailing = false;
 
-  const sweep = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const [id, track] of tracks) if (track.held.size === 0 && !track.filling && track.lastEventAt < cutoff) tracks.delete(id);
-  }, Math.max(1_000, Math.min(idleMs, 60_000)));
+  const sweep = setInterval(
+    () => {
+      const cutoff = Date.now() - idleMs;
+      for (const [id, track] of tracks) if (track.held.size === 0 && !track.filling && track.lastEventAt < cutoff) tracks.delete(id);
+    },
+    Math.max(1_000, Math.min(idleMs, 60_000)),
+  );
   sweep.unref();
 
   function drain(track: ProcessTrack): void {
@@ -220,7 +223,9 @@ export async function subscribeOrderedEvents(options: OrderedEventsOptions, hand
         options.logger?.info({ from: from.toISOString() }, 'event subscription restored; reading the events recorded meanwhile');
         setTimeout(() => {
           if (closed) return;
-          stream.catchUp(from).catch((error: unknown) => options.logger?.warn({ err: error }, 'could not read the events recorded while the event subscription was down'));
+          stream
+            .catchUp(from)
+            .catch((error: unknown) => options.logger?.warn({ err: error }, 'could not read the events recorded while the event subscription was down'));
         }, 200).unref();
       },
     },

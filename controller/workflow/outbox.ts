@@ -49,7 +49,12 @@ interface PendingRow {
  * that removes the outbox row. Rows are taken with SKIP LOCKED, so two resolvers never audit one
  * write twice.
  */
-export async function resolvePendingWrites(pool: Pool, processId: string, netbox: NetBoxPort, options: { readonly timeoutMs?: number } = {}): Promise<ResolvedWrites> {
+export async function resolvePendingWrites(
+  pool: Pool,
+  processId: string,
+  netbox: NetBoxPort,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<ResolvedWrites> {
   const { rows } = await pool.query<PendingRow>(
     `SELECT o.chunk_id, o.process_id, p.intent_kind, p.intent_name, p.correlation_id, p.created_by
        FROM apply_outbox o JOIN processes p ON p.id = o.process_id

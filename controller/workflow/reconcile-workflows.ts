@@ -117,7 +117,16 @@ function resolveOutput(ctx: StepContext): ResolveOutput {
     legacy
       ? {
           ...out,
-          intents: [{ ...(out.intent as JsonObject), revision: out.intentRevision ?? null, status: out.intentStatus ?? 'active', stored: out.stored, mode: out.mode, prune: out.prune ?? false }],
+          intents: [
+            {
+              ...(out.intent as JsonObject),
+              revision: out.intentRevision ?? null,
+              status: out.intentStatus ?? 'active',
+              stored: out.stored,
+              mode: out.mode,
+              prune: out.prune ?? false,
+            },
+          ],
           documents: [out.document],
           enforce: out.mode === 'enforce',
         }
@@ -131,18 +140,37 @@ function resolveOutput(ctx: StepContext): ResolveOutput {
  * Resolves the intents together, each at the library revision it pins. A removed intent wants
  * nothing (its owned objects go only if it said prune), so its resolve problems do not matter.
  */
-async function resolveSources(ctx: StepContext, sources: readonly IntentSource[]): Promise<{ desired: DesiredIntent[]; warnings: string[]; libraryRevision: string }> {
+async function resolveSources(
+  ctx: StepContext,
+  sources: readonly IntentSource[],
+): Promise<{ desired: DesiredIntent[]; warnings: string[]; libraryRevision: string }> {
   const current = await ctx.library.current();
   const at = (ref: string): Promise<Catalogue> => catalogueAt(ctx.library, ref, 'these intents');
   const live = sources.filter((s) => s.status !== 'removed');
   const removed = sources.filter((s) => s.status === 'removed');
-  const state = await resolvePinned(live.map((s) => ({ intent: s.intent })), current, at);
+  const state = await resolvePinned(
+    live.map((s) => ({ intent: s.intent })),
+    current,
+    at,
+  );
   const errors = state.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
     const names = live.map((s) => intentKey(s.intent)).join(', ');
-    throw new ValidationError(`intent ${names} does not resolve against the devicetype-library at ${current.revision}: ${errors.slice(0, 5).map(formatIssue).join('; ')}`, errors);
+    throw new ValidationError(
+      `intent ${names} does not resolve against the devicetype-library at ${current.revision}: ${errors.slice(0, 5).map(formatIssue).join('; ')}`,
+      errors,
+    );
   }
-  const gone = removed.length > 0 ? (await resolvePinned(removed.map((s) => ({ intent: s.intent })), current, at)).intents : [];
+  const gone =
+    removed.length > 0
+      ? (
+          await resolvePinned(
+            removed.map((s) => ({ intent: s.intent })),
+            current,
+            at,
+          )
+        ).intents
+      : [];
   const desired = [...state.intents, ...gone.map((d) => ({ ...d, manufacturers: [], deviceTypes: [], moduleTypes: [] }))];
   // One pinning intent reports the revision it was resolved at; a set reports the current one.
   const only = sources.length === 1 ? (sources[0] as IntentSource).intent : undefined;
@@ -260,7 +288,10 @@ const snapshotStep: StepDefinition = {
     const memory = reconcileMemory(ctx.memory);
     const desired = await desiredOf(ctx);
     if (!memory.netboxState || !memory.imageHashes) {
-      const [state, hashes] = await Promise.all([takeSnapshot(ctx.netbox, { ...scopeOf(desired), concurrency: ctx.tuning.readConcurrency }), hashLocalImages(desired)]);
+      const [state, hashes] = await Promise.all([
+        takeSnapshot(ctx.netbox, { ...scopeOf(desired), concurrency: ctx.tuning.readConcurrency }),
+        hashLocalImages(desired),
+      ]);
       memory.netboxState = state;
       memory.imageHashes = hashes;
     }
@@ -388,7 +419,11 @@ async function recordDrift(ctx: StepContext, plan: Plan): Promise<JsonObject> {
   const out = resolveOutput(ctx);
   const only = out.intents.length === 1 ? out.intents[0] : undefined;
   if (!only?.stored) {
-    return { recorded: false, reason: out.intents.length === 1 ? 'the intent is not in the intent store (generated from a form)' : 'drift is recorded per intent by its reconcile', drift: driftCount(plan) };
+    return {
+      recorded: false,
+      reason: out.intents.length === 1 ? 'the intent is not in the intent store (generated from a form)' : 'drift is recorded per intent by its reconcile',
+      drift: driftCount(plan),
+    };
   }
   const ref: IntentRef = { kind: only.kind, name: only.name };
   const result = await replaceDrift(ctx.db(), ref, plan, ctx.process.id);
@@ -409,7 +444,10 @@ async function fromStore(ctx: StepContext): Promise<readonly IntentSource[]> {
   const ref = ctx.form as IntentRefFormValue;
   const found = await ctx.intents.get(ref.kind, ref.name);
   if (!found) {
-    throw new ResourceError(`intent ${ref.kind}/${ref.name} is not in the intent store; check its source (Git, folder) and the controller's log`, `${ref.kind}/${ref.name}`);
+    throw new ResourceError(
+      `intent ${ref.kind}/${ref.name} is not in the intent store; check its source (Git, folder) and the controller's log`,
+      `${ref.kind}/${ref.name}`,
+    );
   }
   return [{ ...found, stored: true }];
 }
@@ -428,7 +466,9 @@ export const importVendorsWorkflow: WorkflowDefinition<z.output<typeof VendorImp
   target: 'CREATE',
   description: 'Import vendors from the devicetype-library into NetBox as manufacturers (an enforce VendorSet)',
   form: VendorImportForm,
-  steps: reconcileSteps((ctx) => Promise.resolve([{ intent: intentFromVendorImportForm(ctx.form as VendorImportFormInput), revision: null, status: 'active', stored: false }])),
+  steps: reconcileSteps((ctx) =>
+    Promise.resolve([{ intent: intentFromVendorImportForm(ctx.form as VendorImportFormInput), revision: null, status: 'active', stored: false }]),
+  ),
   intentOf: (form) => refOf(intentFromVendorImportForm(form)),
 };
 
@@ -437,7 +477,9 @@ export const importDeviceTypesWorkflow: WorkflowDefinition<z.output<typeof Devic
   target: 'CREATE',
   description: "Import a vendor's device types from the devicetype-library into NetBox, filtered by a regular expression (an enforce DeviceTypeSet)",
   form: DeviceTypeImportForm,
-  steps: reconcileSteps((ctx) => Promise.resolve([{ intent: intentFromDeviceTypeImportForm(ctx.form as DeviceTypeImportFormInput), revision: null, status: 'active', stored: false }])),
+  steps: reconcileSteps((ctx) =>
+    Promise.resolve([{ intent: intentFromDeviceTypeImportForm(ctx.form as DeviceTypeImportFormInput), revision: null, status: 'active', stored: false }]),
+  ),
   intentOf: (form) => refOf(intentFromDeviceTypeImportForm(form)),
 };
 
@@ -489,7 +531,9 @@ export const applyIntentsWorkflow: WorkflowDefinition<ApplyIntentsFormValue> = {
   description: 'Resolve a set of intents against the devicetype-library, diff them against NetBox, apply, verify (what `netbox-gitops apply` records)',
   form: ApplyIntentsForm,
   steps: reconcileSteps((ctx) =>
-    Promise.resolve(intentsOfDocuments((ctx.form as ApplyIntentsFormValue).intents).map((intent) => ({ intent, revision: null, status: 'active', stored: false }))),
+    Promise.resolve(
+      intentsOfDocuments((ctx.form as ApplyIntentsFormValue).intents).map((intent) => ({ intent, revision: null, status: 'active', stored: false })),
+    ),
   ),
   intentOf: (form) => {
     const intents = intentsOfDocuments(form.intents);

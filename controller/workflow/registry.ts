@@ -35,7 +35,16 @@ export const RECONCILE_WORKFLOW = reconcileIntentWorkflow.name;
 
 /** Every workflow the engine runs, by name. */
 export const WORKFLOWS: ReadonlyMap<string, WorkflowDefinition> = new Map(
-  ([reconcileIntentWorkflow, importVendorsWorkflow, importDeviceTypesWorkflow, applyIntentsWorkflow, refreshLibraryWorkflow, previewLibraryUpgradeWorkflow] as WorkflowDefinition[]).map((w) => [w.name, w]),
+  (
+    [
+      reconcileIntentWorkflow,
+      importVendorsWorkflow,
+      importDeviceTypesWorkflow,
+      applyIntentsWorkflow,
+      refreshLibraryWorkflow,
+      previewLibraryUpgradeWorkflow,
+    ] as WorkflowDefinition[]
+  ).map((w) => [w.name, w]),
 );
 
 /** @throws WorkflowNotFoundError */
@@ -62,10 +71,7 @@ export function parseForm(workflow: WorkflowDefinition, form: unknown): unknown 
     message: issue.message,
     severity: 'error' as const,
   }));
-  throw new ValidationError(
-    `invalid form for workflow ${workflow.name}: ${issues.map((i) => `${i.path || 'form'}: ${i.message}`).join('; ')}`,
-    issues,
-  );
+  throw new ValidationError(`invalid form for workflow ${workflow.name}: ${issues.map((i) => `${i.path || 'form'}: ${i.message}`).join('; ')}`, issues);
 }
 
 interface WorkflowRow {

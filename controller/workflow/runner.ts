@@ -21,7 +21,18 @@ import { recordProcessFinished } from '../metrics/index.ts';
 import { insertAudit, insertStep, selectProcess, toProcessRecord, updateProcess } from './store.ts';
 import type { ProcessRow, Revisions, StepFinish } from './store.ts';
 import { TERMINAL_STATUSES } from './types.ts';
-import type { IntentStore, JsonObject, JsonValue, LibraryProvider, ProcessError, ProcessStatus, StepRecord, StepStatus, IntentRef, ProcessObserver } from './types.ts';
+import type {
+  IntentStore,
+  JsonObject,
+  JsonValue,
+  LibraryProvider,
+  ProcessError,
+  ProcessStatus,
+  StepRecord,
+  StepStatus,
+  IntentRef,
+  ProcessObserver,
+} from './types.ts';
 
 /** What a step found, written with the next statement: revisions, and events (drift.changed). */
 type Carry = Revisions & { readonly events?: readonly EventDraft[] };
@@ -94,10 +105,13 @@ export function describeError(error: unknown, step: string | null): ProcessError
   const e = error instanceof Error ? error : new Error(String(error));
   let details: JsonValue = null;
   if (error instanceof ApplyRejectedError) details = error.failures.slice(0, MAX_DETAIL_ITEMS) as unknown as JsonValue;
-  else if (error instanceof NotConvergedError) details = error.remaining.slice(0, MAX_DETAIL_ITEMS).map((op) => ({ action: op.action, kind: op.kind, identity: op.identity }));
+  else if (error instanceof NotConvergedError)
+    details = error.remaining.slice(0, MAX_DETAIL_ITEMS).map((op) => ({ action: op.action, kind: op.kind, identity: op.identity }));
   else if (error instanceof ValidationError) details = error.issues.slice(0, MAX_DETAIL_ITEMS) as unknown as JsonValue;
-  else if (error instanceof NetBoxError) details = { status: error.status ?? null, method: error.method, path: error.path, body: (error.body ?? null) as JsonValue };
-  else if (error instanceof IntegrationError) details = { system: error.context.system, status: error.context.status ?? null, body: (error.context.body ?? null) as JsonValue };
+  else if (error instanceof NetBoxError)
+    details = { status: error.status ?? null, method: error.method, path: error.path, body: (error.body ?? null) as JsonValue };
+  else if (error instanceof IntegrationError)
+    details = { system: error.context.system, status: error.context.status ?? null, body: (error.context.body ?? null) as JsonValue };
   return {
     type: e.name,
     code: error instanceof AppError ? error.code : null,
@@ -141,7 +155,15 @@ async function finishProcess(
   pending?: PendingFinish,
 ): Promise<RunOutcome> {
   const events = [...draftsOf(extra, pending), { type: 'process.finished' } as const];
-  const updated = await updateProcess(env.pool, row.id, { ...extra, status, completed: true, currentStep: null, withFollowers: true, events, ...(pending ? { finish: pending } : {}) });
+  const updated = await updateProcess(env.pool, row.id, {
+    ...extra,
+    status,
+    completed: true,
+    currentStep: null,
+    withFollowers: true,
+    events,
+    ...(pending ? { finish: pending } : {}),
+  });
   if (updated) {
     env.events.publish(eventsOf(updated));
     const record = toProcessRecord(updated);
@@ -195,7 +217,9 @@ export async function runProcess(env: RunnerEnv, processId: string, job: JobAtte
   if (typeof row.state.jobId === 'string' && row.state.jobId !== job.id) return ignored;
   const workflow = WORKFLOWS.get(row.workflow_name);
   if (!workflow) {
-    return finishProcess(env, row, 'failed', { error: describeError(new Error(`this worker does not know workflow ${row.workflow_name}; run a newer worker`), null) });
+    return finishProcess(env, row, 'failed', {
+      error: describeError(new Error(`this worker does not know workflow ${row.workflow_name}; run a newer worker`), null),
+    });
   }
   const lock = await acquireRunLock(env.pool, row, lockedIntentsOf(workflow, row));
   if (!lock) return { kind: 'busy' };
@@ -236,7 +260,14 @@ interface StepJson {
   readonly output: JsonObject;
 }
 
-async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: ProcessRow, job: JobAttempt, signal: AbortSignal, memory: Map<string, unknown>): Promise<RunOutcome> {
+async function runSteps(
+  env: RunnerEnv,
+  workflow: WorkflowDefinition,
+  initial: ProcessRow,
+  job: JobAttempt,
+  signal: AbortSignal,
+  memory: Map<string, unknown>,
+): Promise<RunOutcome> {
   const row = await markRunning(env.pool, initial.id);
   if (!row) return ignored;
   env.events.publish(eventsOf(row));
@@ -281,7 +312,13 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
     if (last && (last.status === 'running' || last.status === 'created')) {
       // The worker that ran this attempt died or lost its lock; the attempt is over.
       const lost = new Error('the worker running this attempt stopped (crash or lost job lock); another attempt resumes it');
-      pending = { stepId: last.id, status: 'failed', output: {}, error: describeError(lost, definition.name), ref: { name: last.name, position, attempt: last.attempt } };
+      pending = {
+        stepId: last.id,
+        status: 'failed',
+        output: {},
+        error: describeError(lost, definition.name),
+        ref: { name: last.name, position, attempt: last.attempt },
+      };
     }
     const stop = stopBeforeStep(env, signal);
     if (stop) return stopRun(env, row, stop, undefined, pending, takeRevisions());
@@ -295,7 +332,12 @@ async function runSteps(env: RunnerEnv, workflow: WorkflowDefinition, initial: P
         name: definition.name,
         position,
         attempt,
-        input: { attempt, worker: env.workerId, jobAttempt: job.attemptsMade + 1, resumedAfter: outputs.size > 0 && memory.size === 0 ? [...outputs.keys()] : [] },
+        input: {
+          attempt,
+          worker: env.workerId,
+          jobAttempt: job.attemptsMade + 1,
+          resumedAfter: outputs.size > 0 && memory.size === 0 ? [...outputs.keys()] : [],
+        },
       },
       pending,
       carried,
@@ -367,7 +409,13 @@ async function stopRun(
   if (reason instanceof StepInterruptedError) {
     const finish = step ? finishOf(step, 'failed', {}, describeError(reason, step.name)) : pending;
     const events = [...draftsOf(revisions, finish), { type: 'process.updated' } as const];
-    const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', statePatch: { handedBack: env.workerId }, events, ...(finish ? { finish } : {}) });
+    const updated = await updateProcess(env.pool, row.id, {
+      ...revisions,
+      status: 'waiting',
+      statePatch: { handedBack: env.workerId },
+      events,
+      ...(finish ? { finish } : {}),
+    });
     env.events.publish(eventsOf(updated));
     return { kind: 'hand-back' };
   }

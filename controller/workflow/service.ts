@@ -61,7 +61,14 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
     const failed = await updateProcess(deps.pool, row.id, {
       status: 'failed',
       completed: true,
-      error: { type: 'IntegrationError', code: 'integration_error', message: `could not queue the process: ${reason}`, transient: true, step: null, details: null },
+      error: {
+        type: 'IntegrationError',
+        code: 'integration_error',
+        message: `could not queue the process: ${reason}`,
+        transient: true,
+        step: null,
+        details: null,
+      },
       events: [{ type: 'process.finished' }],
     });
     events.publish(eventsOf(failed));
@@ -153,7 +160,9 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
 
     getSteps: (processIds) => selectStepsOf(deps.pool, processIds),
     listEvents: async (processId, options = {}) =>
-      isUuid(processId) ? selectEvents(deps.pool, { processId, afterSeq: options.afterSeq ?? 0, limit: Math.min(Math.max(options.limit ?? 100, 1), 1_000) }) : [],
+      isUuid(processId)
+        ? selectEvents(deps.pool, { processId, afterSeq: options.afterSeq ?? 0, limit: Math.min(Math.max(options.limit ?? 100, 1), 1_000) })
+        : [],
     listProcesses: (filter) => listProcesses(deps.pool, filter),
     listAudit: (filter) => listAudit(deps.pool, filter),
 
@@ -164,7 +173,12 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
         const current = await selectProcess(client, id, true);
         if (!current) throw new ProcessNotFoundError(id);
         if (TERMINAL_STATUSES.includes(current.status)) {
-          throw new ProcessStateError(id, current.status, 'cancel', `Process ${id} is already ${current.status}; only created, waiting or running processes can be cancelled.`);
+          throw new ProcessStateError(
+            id,
+            current.status,
+            'cancel',
+            `Process ${id} is already ${current.status}; only created, waiting or running processes can be cancelled.`,
+          );
         }
         if (current.status === 'running') {
           const updated = await updateProcess(client, id, { statePatch: { cancelRequested: { by, at }, ...request }, events: [{ type: 'process.updated' }] });
@@ -184,7 +198,9 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
       events.publish(eventsOf(row));
       if (running) {
         // Whichever worker runs it stops at its next chunk or step; the flag covers a missed message.
-        await events.control({ type: 'cancel', processId: id, by }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not publish a cancel request; the worker sees it at its next step'));
+        await events
+          .control({ type: 'cancel', processId: id, by })
+          .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not publish a cancel request; the worker sees it at its next step'));
       } else {
         const jobId = typeof row.state.jobId === 'string' ? row.state.jobId : row.id;
         // Best effort: a job that cannot be removed (just taken by a worker) finds the process cancelled and stops.
@@ -229,7 +245,18 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
     async close() {
       // Bounded: closing waits for Redis to take the QUIT, which an unreachable Redis never does.
       const bound = Math.min(2_000, tuning.enqueueTimeoutMs);
-      await Promise.all([closeWithin(bound, () => queue.close(), () => queue.disconnect()), closeWithin(bound, () => events.close(), () => events.disconnect())]);
+      await Promise.all([
+        closeWithin(
+          bound,
+          () => queue.close(),
+          () => queue.disconnect(),
+        ),
+        closeWithin(
+          bound,
+          () => events.close(),
+          () => events.disconnect(),
+        ),
+      ]);
     },
   };
 }

@@ -154,7 +154,9 @@ export async function selectSteps(db: Queryable, processId: string): Promise<Ste
 export async function selectStepsOf(db: Queryable, processIds: readonly string[]): Promise<Map<string, StepRecord[]>> {
   const byProcess = new Map<string, StepRecord[]>(processIds.map((id) => [id, []]));
   if (processIds.length === 0) return byProcess;
-  const { rows } = await db.query<StepRow>('SELECT * FROM process_steps WHERE process_id = ANY($1::uuid[]) ORDER BY process_id, position, attempt', [processIds]);
+  const { rows } = await db.query<StepRow>('SELECT * FROM process_steps WHERE process_id = ANY($1::uuid[]) ORDER BY process_id, position, attempt', [
+    processIds,
+  ]);
   for (const row of rows) byProcess.get(row.process_id)?.push(toStepRecord(row));
   return byProcess;
 }
@@ -178,7 +180,15 @@ export interface NewProcess {
  * its id, the BullMQ job id of its first run. Publish `events` once the statement is committed.
  */
 export async function insertProcess(db: Queryable, p: NewProcess): Promise<ProcessRow & { events: EventRow[] }> {
-  const values: unknown[] = [p.workflowName, p.intent?.kind ?? null, p.intent?.name ?? null, p.correlationId, p.createdBy, JSON.stringify(p.form), JSON.stringify(p.state)];
+  const values: unknown[] = [
+    p.workflowName,
+    p.intent?.kind ?? null,
+    p.intent?.name ?? null,
+    p.correlationId,
+    p.createdBy,
+    JSON.stringify(p.form),
+    JSON.stringify(p.state),
+  ];
   const { rows } = await db.query<ProcessRow & { events: EventRow[] }>(
     `WITH u AS (
        INSERT INTO processes (id, workflow_id, workflow_name, status, intent_kind, intent_name, correlation_id, created_by, form_data, state, event_seq)
@@ -267,7 +277,13 @@ export interface StepFinish {
 /** The CTE `f AS (UPDATE process_steps ...)` for {@link StepFinish}, appending its parameters to `values`. */
 function finishCte(finish: StepFinish, values: unknown[]): string {
   const at = values.length;
-  values.push(finish.stepId, finish.status, JSON.stringify(finish.output), finish.error === null ? null : JSON.stringify(finish.error), finish.error?.message ?? null);
+  values.push(
+    finish.stepId,
+    finish.status,
+    JSON.stringify(finish.output),
+    finish.error === null ? null : JSON.stringify(finish.error),
+    finish.error?.message ?? null,
+  );
   return `f AS (
        UPDATE process_steps
           SET status = $${at + 2}, output_data = $${at + 3}::jsonb, error = $${at + 4}::jsonb, error_message = $${at + 5}, completed_at = clock_timestamp()
@@ -294,7 +310,10 @@ export async function insertStep(
   const ctes: string[] = [];
   if (finish) ctes.push(finishCte(finish, values));
   let setRevisions = '';
-  for (const [column, value] of [['library_revision', revisions.libraryRevision], ['intent_revision', revisions.intentRevision]] as const) {
+  for (const [column, value] of [
+    ['library_revision', revisions.libraryRevision],
+    ['intent_revision', revisions.intentRevision],
+  ] as const) {
     if (value === undefined) continue;
     values.push(value);
     setRevisions += `, ${column} = $${values.length}`;
@@ -309,7 +328,9 @@ export async function insertStep(
        RETURNING *
      )`);
   ctes.push(eventsCte('u', drafts, values));
-  const { rows } = await db.query<StepRow & { cancel_requested: JsonObject | null; workflow_name: string; intent_kind: string | null; intent_name: string | null; events: EventRow[] }>(
+  const { rows } = await db.query<
+    StepRow & { cancel_requested: JsonObject | null; workflow_name: string; intent_kind: string | null; intent_name: string | null; events: EventRow[] }
+  >(
     `WITH ${ctes.join(', ')}
      SELECT s.*, u.state -> 'cancelRequested' AS cancel_requested, u.workflow_name, u.intent_kind, u.intent_name, ${EVENTS_COLUMN} FROM s, u`,
     values,
@@ -371,7 +392,15 @@ export async function insertAudit(db: Queryable, context: AuditContext, records:
             $3, $4, $5, $6, clock_timestamp()
        FROM jsonb_to_recordset($2::jsonb) AS x(action text, object_kind text, object_identity text, netbox_id bigint,
                                                 before jsonb, after jsonb, details jsonb)`,
-    [context.processId, JSON.stringify(payload), context.intent?.kind ?? null, context.intent?.name ?? null, context.correlationId, context.userId, settles ?? null],
+    [
+      context.processId,
+      JSON.stringify(payload),
+      context.intent?.kind ?? null,
+      context.intent?.name ?? null,
+      context.correlationId,
+      context.userId,
+      settles ?? null,
+    ],
   );
 }
 

@@ -38,7 +38,8 @@ const PreviewForm = z
 type PreviewFormValue = z.output<typeof PreviewForm>;
 
 async function targetCatalogue(ctx: StepContext, ref: string | undefined): Promise<Catalogue> {
-  if (!ctx.library.at) throw new ResourceError("this worker's library source serves only its current revision; previews need a cached or Git library", ref ?? 'latest');
+  if (!ctx.library.at)
+    throw new ResourceError("this worker's library source serves only its current revision; previews need a cached or Git library", ref ?? 'latest');
   if (ref !== undefined) return ctx.library.at(ref);
   // The source's newest revision, whatever a pin says.
   const { revision } = await ctx.library.refresh();
@@ -63,7 +64,8 @@ function reportOf(ctx: StepContext): LibraryUpgradeReport {
 export const previewLibraryUpgradeWorkflow: WorkflowDefinition<PreviewFormValue> = {
   name: 'preview_library_upgrade',
   target: 'SYSTEM',
-  description: 'Plan intents against NetBox as if the devicetype-library were at another revision: per-intent effect and the library\'s own changes; optionally record "upgrade available"',
+  description:
+    'Plan intents against NetBox as if the devicetype-library were at another revision: per-intent effect and the library\'s own changes; optionally record "upgrade available"',
   form: PreviewForm,
   steps: [
     {
@@ -115,7 +117,14 @@ export const previewLibraryUpgradeWorkflow: WorkflowDefinition<PreviewFormValue>
           if (effect.from === report.to) continue;
           const [kind, name] = effect.intent.split('/') as [string, string];
           const changes = changesByFrom[effect.from] ?? report.changes;
-          const result = await recordLibraryUpgrade(ctx.db(), { intent: { kind, name }, from: effect.from, to: report.to, effect, changes, processId: ctx.process.id });
+          const result = await recordLibraryUpgrade(ctx.db(), {
+            intent: { kind, name },
+            from: effect.from,
+            to: report.to,
+            effect,
+            changes,
+            processId: ctx.process.id,
+          });
           if (!result.recorded) continue;
           recorded += 1;
           if (!result.created) continue;

@@ -50,7 +50,8 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
     CONTROL_CHANNEL,
     (message) => {
       const m = message as Partial<ControlMessage>;
-      if (m.type === 'cancel' && typeof m.processId === 'string') active.get(m.processId)?.abort(new StepCancelledError(typeof m.by === 'string' ? m.by : null));
+      if (m.type === 'cancel' && typeof m.processId === 'string')
+        active.get(m.processId)?.abort(new StepCancelledError(typeof m.by === 'string' ? m.by : null));
     },
     { logger },
   );
@@ -75,7 +76,12 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
       const controller = new AbortController();
       active.set(processId, controller);
       try {
-        const outcome = await runProcess(env, processId, { id: job.id ?? processId, attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 }, controller.signal);
+        const outcome = await runProcess(
+          env,
+          processId,
+          { id: job.id ?? processId, attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 },
+          controller.signal,
+        );
         switch (outcome.kind) {
           case 'busy':
             await job.moveToDelayed(Date.now() + tuning.busyRetryMs, token);
@@ -158,7 +164,9 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
         await enqueueProcess(queue, tuning, row.id, jobId);
         await updateProcess(deps.pool, row.id, {});
       } else if (state === 'completed' || state === 'failed') {
-        events.publish(eventsOf(await updateProcessIfActive(row.id, jobId, new Error(`its job ${jobId} ended (${state}) without finishing the process; retry the process`))));
+        events.publish(
+          eventsOf(await updateProcessIfActive(row.id, jobId, new Error(`its job ${jobId} ended (${state}) without finishing the process; retry the process`))),
+        );
       }
     }
   }

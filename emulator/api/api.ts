@@ -224,7 +224,9 @@ export class EmulatedApi {
     const url = `${request.base}${request.path}?`;
     const next = limit && offset + limit < count ? url + withParams(query, { limit: String(limit), offset: String(offset + limit) }) : null;
     const previous =
-      offset <= 0 ? null : url + withParams(query, offset - limit <= 0 ? { limit: String(limit), offset: null } : { limit: String(limit), offset: String(offset - limit) });
+      offset <= 0
+        ? null
+        : url + withParams(query, offset - limit <= 0 ? { limit: String(limit), offset: null } : { limit: String(limit), offset: String(offset - limit) });
     return { status: 200, body: { count, next, previous, results }, written: 0, read: results.length };
   }
 
@@ -258,8 +260,14 @@ export class EmulatedApi {
   /** Bulk create: every item is validated first; one invalid item rejects them all. */
   private createMany(def: ModelDef, items: readonly Json[]): { rows: Row[] } {
     const results = items.map((item) => validateObject({ def, body: item, previous: null, partial: false }, this.store, this.profile, this.refs));
-    if (results.some((r) => !r.ok)) throw new ApiFailure(400, results.map((r): ErrorDict => (r.ok ? {} : r.errors)));
-    const rows = this.store.transaction(() => results.map((r) => (r.ok ? insertCandidate(this.store, def, r.candidate, this.profile) : null)).filter((r): r is Row => r !== null));
+    if (results.some((r) => !r.ok))
+      throw new ApiFailure(
+        400,
+        results.map((r): ErrorDict => (r.ok ? {} : r.errors)),
+      );
+    const rows = this.store.transaction(() =>
+      results.map((r) => (r.ok ? insertCandidate(this.store, def, r.candidate, this.profile) : null)).filter((r): r is Row => r !== null),
+    );
     return { rows };
   }
 
@@ -291,16 +299,26 @@ export class EmulatedApi {
       updates.set(id, rest);
     }
     const targets = this.existingInOrder(def, [...updates.keys()]);
-    const updated = this.store.transaction(() => targets.map((row) => this.updateOne(def, row, updates.get(row.id) ?? {}, request.method === 'PATCH', new Map())));
+    const updated = this.store.transaction(() =>
+      targets.map((row) => this.updateOne(def, row, updates.get(row.id) ?? {}, request.method === 'PATCH', new Map())),
+    );
     const ctx = this.context(request.base);
-    const fresh = this.existingInOrder(def, updated.map((row) => row.id));
+    const fresh = this.existingInOrder(
+      def,
+      updated.map((row) => row.id),
+    );
     return { status: 200, body: fresh.map((row) => def.serialize(row, ctx)), written: updated.length, read: fresh.length };
   }
 
   private bulkDelete(def: ModelDef, request: ApiRequest): ApiResult {
     const items = bulkItems(request.body);
-    const targets = this.existingInOrder(def, items.map((item) => pythonInt(item.id ?? null) as number));
-    const deleted = this.store.transaction(() => targets.reduce((sum, row) => sum + (this.store.table(def.endpoint).get(row.id) ? this.deleteOne(def, row.id) : 0), 0));
+    const targets = this.existingInOrder(
+      def,
+      items.map((item) => pythonInt(item.id ?? null) as number),
+    );
+    const deleted = this.store.transaction(() =>
+      targets.reduce((sum, row) => sum + (this.store.table(def.endpoint).get(row.id) ? this.deleteOne(def, row.id) : 0), 0),
+    );
     return { status: 204, written: deleted, read: 0 };
   }
 

@@ -69,7 +69,14 @@ function resolveParam(filters: Readonly<Record<string, FilterSpec>>, param: stri
   const spec = filters[param.slice(0, split)];
   const lookup = param.slice(split + 2);
   if (!spec) return null;
-  const allowed = spec.kind === 'char' ? CHAR_LOOKUPS : spec.kind === 'number' ? NUMBER_LOOKUPS : spec.kind === 'search' || spec.kind === 'flag' ? new Set<string>() : new Set(['n']);
+  const allowed =
+    spec.kind === 'char'
+      ? CHAR_LOOKUPS
+      : spec.kind === 'number'
+        ? NUMBER_LOOKUPS
+        : spec.kind === 'search' || spec.kind === 'flag'
+          ? new Set<string>()
+          : new Set(['n']);
   return allowed.has(lookup) ? { spec, lookup } : null;
 }
 
@@ -121,7 +128,15 @@ function numberClause(spec: Extract<FilterSpec, { kind: 'number' }>, lookup: str
   }
   if (lookup === 'exact' && spec.primaryKey) return { candidates: new Set(numbers) };
   const test: (v: number, n: number) => boolean =
-    lookup === 'gt' ? (v, n) => v > n : lookup === 'gte' ? (v, n) => v >= n : lookup === 'lt' ? (v, n) => v < n : lookup === 'lte' ? (v, n) => v <= n : (v, n) => v === n;
+    lookup === 'gt'
+      ? (v, n) => v > n
+      : lookup === 'gte'
+        ? (v, n) => v >= n
+        : lookup === 'lt'
+          ? (v, n) => v < n
+          : lookup === 'lte'
+            ? (v, n) => v <= n
+            : (v, n) => v === n;
   const negate = lookup === 'n';
   return {
     predicate: (row) => {

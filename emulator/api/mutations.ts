@@ -33,7 +33,8 @@ function integrityError(def: ModelDef, index: string, profile: VersionProfile): 
 function checkDatabaseUnique(store: Store, def: ModelDef, candidate: Candidate, profile: VersionProfile): void {
   for (const unique of def.uniqueFields) {
     const value = candidate.f[unique.field];
-    if (value !== null && value !== undefined && takenBy(store, def, unique.index, String(value), candidate.id)) throw integrityError(def, unique.index, profile);
+    if (value !== null && value !== undefined && takenBy(store, def, unique.index, String(value), candidate.id))
+      throw integrityError(def, unique.index, profile);
   }
   for (const constraint of def.constraints) {
     const key = constraint.key(candidate.f);
@@ -82,7 +83,11 @@ function writeMappings(store: Store, def: ModelDef, portId: number, candidate: C
 
 /** Stores an uploaded image under NetBox's upload_to folder and returns its media path. */
 export function saveImage(store: Store, file: UploadedFile): string {
-  const clean = file.filename.trim().replace(/\s+/g, '_').replace(/[^-\w.]/g, '') || 'image';
+  const clean =
+    file.filename
+      .trim()
+      .replace(/\s+/g, '_')
+      .replace(/[^-\w.]/g, '') || 'image';
   let path = `devicetype-images/${clean}`;
   if (store.media.has(path)) {
     const dot = clean.lastIndexOf('.');
@@ -98,7 +103,13 @@ export function saveImage(store: Store, file: UploadedFile): string {
  * Deletes a row the way Django's collector does: rows that reference it are deleted too
  * (CASCADE), cleared (SET_NULL) or block the delete (PROTECT → 409 naming them).
  */
-export function deleteRow(store: Store, endpoint: EndpointName, id: number, describe: (table: TableName, row: Row) => string, order: (table: TableName, rows: Row[]) => Row[]): number {
+export function deleteRow(
+  store: Store,
+  endpoint: EndpointName,
+  id: number,
+  describe: (table: TableName, row: Row) => string,
+  order: (table: TableName, rows: Row[]) => Row[],
+): number {
   const doomed = new Map<TableName, Set<number>>();
   const blocked: Array<[TableName, number]> = [];
   const cleared: Array<[TableName, number, string]> = [];
@@ -137,7 +148,12 @@ export function deleteRow(store: Store, endpoint: EndpointName, id: number, desc
   return deleted;
 }
 
-function protectedError(store: Store, rows: Array<[TableName, number]>, describe: (table: TableName, row: Row) => string, order: (table: TableName, rows: Row[]) => Row[]): ApiFailure {
+function protectedError(
+  store: Store,
+  rows: Array<[TableName, number]>,
+  describe: (table: TableName, row: Row) => string,
+  order: (table: TableName, rows: Row[]) => Row[],
+): ApiFailure {
   const byTable = new Map<TableName, Row[]>();
   for (const [table, rowId] of rows) {
     const row = store.table(table).get(rowId);

@@ -33,7 +33,8 @@ export class StoreReferenceResolver implements ReferenceResolver {
   }
 
   resolvePk(target: TableName, value: Json): number | string {
-    if (typeof value === 'boolean' || value === null || typeof value === 'object') return `Incorrect type. Expected pk value, received ${pythonTypeName(value)}.`;
+    if (typeof value === 'boolean' || value === null || typeof value === 'object')
+      return `Incorrect type. Expected pk value, received ${pythonTypeName(value)}.`;
     const pk = pythonInt(value);
     if (pk === null) return `Incorrect type. Expected pk value, received ${pythonTypeName(value)}.`;
     return this.store.table(target).get(pk) ? pk : `Invalid pk "${pythonStr(value)}" - object does not exist.`;
@@ -44,7 +45,9 @@ export class StoreReferenceResolver implements ReferenceResolver {
     const shown = pythonRepr(params);
     let matches: Row[];
     try {
-      matches = this.candidates(target, params).filter((row) => Object.entries(params).every(([key, expected]) => this.matches(target, row, key.split('__'), expected)));
+      matches = this.candidates(target, params).filter((row) =>
+        Object.entries(params).every(([key, expected]) => this.matches(target, row, key.split('__'), expected)),
+      );
     } catch (error) {
       if (error instanceof AttributeError) return error.message;
       throw error;

@@ -81,7 +81,9 @@ function validateMappings(def: ModelDef, candidate: Candidate, store: Store): Er
   const table = store.table('port-template-mappings');
   const index = front ? 'rear_port_position' : 'front_port_position';
   const ownField = front ? 'front_port' : 'rear_port';
-  const message = front ? 'The fields rear_port, rear_port_position must make a unique set.' : 'The fields front_port, front_port_position must make a unique set.';
+  const message = front
+    ? 'The fields rear_port, rear_port_position must make a unique set.'
+    : 'The fields front_port, front_port_position must make a unique set.';
   let failed = false;
   const errors = (candidate.mappings ?? []).map((mapping): ErrorDict => {
     for (const id of table.lookup(index, `${mapping.peer}\u0000${mapping.peerPosition}`)) {

@@ -70,7 +70,9 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     const status = error.statusCode ?? 500;
     if (status >= 500) parts.logger?.error({ err: error }, 'emulator request failed');
     const detail =
-      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `Unsupported media type "${String(_request.headers['content-type'] ?? '')}" in request.` : error.message;
+      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? `Unsupported media type "${String(_request.headers['content-type'] ?? '')}" in request.`
+        : error.message;
     void reply.code(status).type('application/json').send(JSON.stringify({ detail }));
   });
 
@@ -195,7 +197,8 @@ function registerControl(app: FastifyInstance, parts: AppParts): void {
   app.get('/_emulator/faults', () => control.faults());
   app.post('/_emulator/faults', (request, reply) => {
     const body = request.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return reply.code(400).send({ detail: 'POST a JSON object with the fault settings to change' });
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      return reply.code(400).send({ detail: 'POST a JSON object with the fault settings to change' });
     try {
       control.setFaults(body as Partial<FaultConfig>);
     } catch (error) {

@@ -14,7 +14,13 @@ export class FaultConfigError extends Error {
 export type FaultDecision =
   | { readonly kind: 'none' }
   | { readonly kind: 'drop' }
-  | { readonly kind: 'respond'; readonly status: number; readonly contentType: string; readonly body: string; readonly headers: Readonly<Record<string, string>> };
+  | {
+      readonly kind: 'respond';
+      readonly status: number;
+      readonly contentType: string;
+      readonly body: string;
+      readonly headers: Readonly<Record<string, string>>;
+    };
 
 export const DEFAULT_FAULTS: Readonly<FaultConfig> = {
   latencyMs: 0,
@@ -81,7 +87,11 @@ export class FaultInjector {
       if (!isNonNegative(next[field]) || next[field] > 1) throw new FaultConfigError(`${field} must be a share between 0 and 1`, field);
     }
     if (!Number.isInteger(next.workers) || next.workers < 1) throw new FaultConfigError('workers must be a whole number, 1 or more', 'workers');
-    if (!Array.isArray(next.errorStatuses) || next.errorStatuses.length === 0 || !next.errorStatuses.every((s) => Number.isInteger(s) && s >= 400 && s <= 599)) {
+    if (
+      !Array.isArray(next.errorStatuses) ||
+      next.errorStatuses.length === 0 ||
+      !next.errorStatuses.every((s) => Number.isInteger(s) && s >= 400 && s <= 599)
+    ) {
       throw new FaultConfigError('errorStatuses must be a non-empty list of HTTP error statuses (400-599)', 'errorStatuses');
     }
     if (typeof next.down !== 'boolean') throw new FaultConfigError('down must be true or false', 'down');
@@ -120,7 +130,10 @@ export class FaultInjector {
       next.commitThenTimeout = { rate: late.rate, max, answerAfterMs: after, endpoints: endpoints ? [...endpoints] : null };
     }
     const on = next.errorOn;
-    if (on !== null && (typeof on !== 'object' || (on.methods !== undefined && !isStringList(on.methods)) || (on.endpoints !== undefined && !isStringList(on.endpoints)))) {
+    if (
+      on !== null &&
+      (typeof on !== 'object' || (on.methods !== undefined && !isStringList(on.methods)) || (on.endpoints !== undefined && !isStringList(on.endpoints)))
+    ) {
       throw new FaultConfigError('errorOn must be null or {methods?: ["POST", ...], endpoints?: ["device-types", ...]}', 'errorOn');
     }
     if (partial.rateLimit !== undefined) {

@@ -78,7 +78,11 @@ export function parseField(kind: FieldKind, raw: Json, refs: ReferenceResolver):
       return parseRef(raw, kind, refs);
     case 'absent-ref':
       if (raw === null) return ok(null);
-      return fail(typeof raw === 'object' ? `Related object not found using the provided attributes: ${pythonStr(raw)}` : `Related object not found using the provided numeric ID: ${pythonStr(raw)}`);
+      return fail(
+        typeof raw === 'object'
+          ? `Related object not found using the provided attributes: ${pythonStr(raw)}`
+          : `Related object not found using the provided numeric ID: ${pythonStr(raw)}`,
+      );
     case 'tags':
       return parseTags(raw, refs);
     case 'custom-fields':
@@ -147,7 +151,8 @@ function parseDecimal(raw: Json, kind: { maxDigits: number; places: number; min?
   const wholeDigits = whole === '0' ? 0 : whole.length;
   if (wholeDigits + fraction.length > kind.maxDigits) return fail(`Ensure that there are no more than ${kind.maxDigits} digits in total.`);
   if (fraction.length > kind.places) return fail(`Ensure that there are no more than ${kind.places} decimal places.`);
-  if (wholeDigits > kind.maxDigits - kind.places) return fail(`Ensure that there are no more than ${kind.maxDigits - kind.places} digits before the decimal point.`);
+  if (wholeDigits > kind.maxDigits - kind.places)
+    return fail(`Ensure that there are no more than ${kind.maxDigits - kind.places} digits before the decimal point.`);
   if (kind.min !== undefined && value < kind.min) return fail(`Ensure this value is greater than or equal to ${kind.min}.`);
   if (kind.max !== undefined && value > kind.max) return fail(`Ensure this value is less than or equal to ${kind.max}.`);
   return ok(value);
@@ -224,7 +229,10 @@ function parseMappings(raw: Json, side: 'front' | 'rear', refs: ReferenceResolve
     }
     const position = item.position === undefined ? fail('This field is required.') : parseInteger(item.position, { nullable: false });
     if (!position.ok) itemErrors.position = position.error as string[];
-    const peer = item[peerField] === undefined ? fail('This field is required.') : parseRef(item[peerField] ?? null, { target: peerTable, nullable: false, style: 'pk' }, refs);
+    const peer =
+      item[peerField] === undefined
+        ? fail('This field is required.')
+        : parseRef(item[peerField] ?? null, { target: peerTable, nullable: false, style: 'pk' }, refs);
     if (!peer.ok) itemErrors[peerField] = peer.error as string[];
     const peerPosition = item[peerPositionField] === undefined ? ok(1) : parseInteger(item[peerPositionField] ?? null, { nullable: false, min: 1, max: 1024 });
     if (!peerPosition.ok) itemErrors[peerPositionField] = peerPosition.error as string[];

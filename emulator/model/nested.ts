@@ -66,7 +66,14 @@ export function manufacturerNested(ctx: SerializeContext, id: FieldValue | undef
   return cached(ctx, `manufacturers:${id}`, () => {
     const row = ctx.store.table('manufacturers').get(id);
     if (!row) return null;
-    return { id, url: apiUrl(ctx, 'manufacturers', id), display: str(row, 'name'), name: str(row, 'name'), slug: str(row, 'slug'), description: str(row, 'description') };
+    return {
+      id,
+      url: apiUrl(ctx, 'manufacturers', id),
+      display: str(row, 'name'),
+      name: str(row, 'name'),
+      slug: str(row, 'slug'),
+      description: str(row, 'description'),
+    };
   });
 }
 

@@ -64,7 +64,11 @@ export class PrivateRedis {
   constructor(readonly port: number) {}
 
   async start(): Promise<void> {
-    this.#child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir], { stdio: 'ignore' });
+    this.#child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir],
+      { stdio: 'ignore' },
+    );
     await until('the private redis-server to answer', async () => this.ping(), 10_000, 50);
   }
 
@@ -140,7 +144,9 @@ export class Stack {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_|REDIS_|NETBOX_|WORKFLOW_|INTENTS_|LIBRARY_|API_|METRICS_|HEALTH_)/.test(k))) as Record<string, string>;
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(DATABASE_|REDIS_|NETBOX_|WORKFLOW_|INTENTS_|LIBRARY_|API_|METRICS_|HEALTH_)/.test(k)),
+    ) as Record<string, string>;
     return {
       ...inherited,
       DATABASE_URL: this.db.url,
@@ -175,10 +181,12 @@ export class Stack {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-      log.end();
-      resolve(code);
-    }));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => {
+        log.end();
+        resolve(code);
+      }),
+    );
     const handle: Child = { name, child, pid: child.pid ?? -1, exited, output: () => text };
     this.children.push(handle);
     return handle;
@@ -187,7 +195,14 @@ export class Stack {
   /** Starts a worker and waits until it says it is ready. */
   async startWorker(name = `worker-${this.children.length}`): Promise<Child> {
     const worker = this.spawn(name, ['worker', '--concurrency', '2', '--shutdown-grace', '3000', '--wait-for-services', '10']);
-    await until(`${name} to be ready`, () => worker.output().includes('workflow worker ready') || (worker.child.exitCode !== null ? Promise.reject(new Error(`${name} exited: ${worker.output().slice(-2000)}`)) : false), 90_000, 50);
+    await until(
+      `${name} to be ready`,
+      () =>
+        worker.output().includes('workflow worker ready') ||
+        (worker.child.exitCode !== null ? Promise.reject(new Error(`${name} exited: ${worker.output().slice(-2000)}`)) : false),
+      90_000,
+      50,
+    );
     return worker;
   }
 
@@ -195,10 +210,18 @@ export class Stack {
     const port = await freePort();
     const api = this.spawn('api', ['api', '--port', String(port), '--host', '127.0.0.1', '--wait-for-services', '10']);
     this.apiUrl = `http://127.0.0.1:${port}`;
-    await until('the API to answer', async () => {
-      if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output().slice(-2000)}`);
-      return fetch(`${this.apiUrl}/health`).then((r) => r.ok, () => false);
-    }, 90_000, 100);
+    await until(
+      'the API to answer',
+      async () => {
+        if (api.child.exitCode !== null) throw new Error(`the API exited: ${api.output().slice(-2000)}`);
+        return fetch(`${this.apiUrl}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      90_000,
+      100,
+    );
     return api;
   }
 
@@ -244,7 +267,9 @@ export class Stack {
 
   /** Runs `netbox-gitops plan` over the intents folder: the operations NetBox still differs by. */
   async driftAfter(): Promise<number> {
-    const plan = this.spawn('plan', ['plan', '--intents', this.intentsDir, '--library', LIBRARY_PATH, '--json', '--wait-for-netbox', '30s'], { LOG_LEVEL: 'warn' });
+    const plan = this.spawn('plan', ['plan', '--intents', this.intentsDir, '--library', LIBRARY_PATH, '--json', '--wait-for-netbox', '30s'], {
+      LOG_LEVEL: 'warn',
+    });
     const code = await plan.exited;
     const out = plan.output();
     const start = out.indexOf('{\n');
@@ -260,10 +285,12 @@ export class Stack {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.children.map(async (c) => {
-      if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
-      await c.exited;
-    }));
+    await Promise.all(
+      this.children.map(async (c) => {
+        if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+        await c.exited;
+      }),
+    );
     await this.emu.close();
     await this.redis.close();
     await this.db.drop();

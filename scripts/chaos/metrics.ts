@@ -63,7 +63,9 @@ export async function measure(
   const { rows: audit } = await stack.db.pool.query<{ n: string; other: string }>(
     `SELECT count(*) FILTER (WHERE action = 'create') AS n, count(*) FILTER (WHERE action <> 'create') AS other FROM audit_log`,
   );
-  const { rows: processes } = await stack.db.pool.query<{ status: string; message: string | null }>(`SELECT status, error ->> 'message' AS message FROM processes`);
+  const { rows: processes } = await stack.db.pool.query<{ status: string; message: string | null }>(
+    `SELECT status, error ->> 'message' AS message FROM processes`,
+  );
   const lost = processes.filter((p) => ['created', 'running', 'waiting'].includes(p.status) || (p.status === 'failed' && !p.message)).length;
   let drift = -1;
   const notes = [...run.notes];

@@ -57,7 +57,9 @@ async function stepRunning(ctx: Context, id: string, names: readonly string[]): 
 
 function posts(ctx: Context, filter: (path: string) => boolean): number {
   const by = ctx.stack.emu.stats().requests.byEndpoint;
-  return Object.entries(by).filter(([k]) => k.startsWith('POST ') && filter(k.slice(5))).reduce((n, [, v]) => n + v, 0);
+  return Object.entries(by)
+    .filter(([k]) => k.startsWith('POST ') && filter(k.slice(5)))
+    .reduce((n, [, v]) => n + v, 0);
 }
 const deviceTypePosts = (ctx: Context): number => posts(ctx, (p) => p === NETBOX_PATHS.deviceTypes);
 const templatePosts = (ctx: Context): number => posts(ctx, (p) => p.includes('-templates/'));
@@ -74,10 +76,15 @@ async function statusOf(ctx: Context, id: string): Promise<{ status: string; err
 }
 
 async function waitTerminal(ctx: Context, id: string, timeoutMs = 180_000): Promise<{ status: string; error: { message: string } | null }> {
-  return until(`process ${id} to finish`, async () => {
-    const p = await statusOf(ctx, id);
-    return ['completed', 'failed', 'cancelled'].includes(p.status) ? p : undefined;
-  }, timeoutMs, 200);
+  return until(
+    `process ${id} to finish`,
+    async () => {
+      const p = await statusOf(ctx, id);
+      return ['completed', 'failed', 'cancelled'].includes(p.status) ? p : undefined;
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 /** Kills (-9) the worker running `id` once `trigger` holds, and starts a replacement. */
@@ -226,10 +233,15 @@ const SCENARIOS: Scenario[] = [
       await until('templates being written', () => templatePosts(ctx) >= 20, 120_000, 5);
       ctx.faultAt = Date.now();
       ctx.stack.emu.setFaults({ downForMs: 40_000 });
-      const waiting = await until('the process to wait', async () => {
-        const p = await statusOf(ctx, id);
-        return p.status === 'waiting' || p.status === 'completed' || p.status === 'failed' ? p : undefined;
-      }, 60_000, 200);
+      const waiting = await until(
+        'the process to wait',
+        async () => {
+          const p = await statusOf(ctx, id);
+          return p.status === 'waiting' || p.status === 'completed' || p.status === 'failed' ? p : undefined;
+        },
+        60_000,
+        200,
+      );
       ctx.notes.push(`seen ${waiting.status}${waiting.status === 'waiting' ? `: "${waiting.error?.message.slice(0, 60) ?? ''}…"` : ''}`);
     }),
   },
@@ -310,11 +322,19 @@ const SCENARIOS: Scenario[] = [
     fromFolder: true,
     async run(ctx) {
       const env = { CONTROLLER_LEADER_TTL: '3s' };
-      const controllers = [ctx.stack.spawn('controller-a', ['controller', '--intents', ctx.stack.intentsDir, '--wait-for-services', '10'], env), ctx.stack.spawn('controller-b', ['controller', '--intents', ctx.stack.intentsDir, '--wait-for-services', '10'], env)];
-      const leaderPid = await until('a leader', async () => {
-        const value = await ctx.stack.redis.get('netbox-gitops:controller:leader');
-        return value ? pidOfWorkerId(`${value}:x`) ?? Number(value.split(':')[1]) : undefined;
-      }, 90_000, 200);
+      const controllers = [
+        ctx.stack.spawn('controller-a', ['controller', '--intents', ctx.stack.intentsDir, '--wait-for-services', '10'], env),
+        ctx.stack.spawn('controller-b', ['controller', '--intents', ctx.stack.intentsDir, '--wait-for-services', '10'], env),
+      ];
+      const leaderPid = await until(
+        'a leader',
+        async () => {
+          const value = await ctx.stack.redis.get('netbox-gitops:controller:leader');
+          return value ? (pidOfWorkerId(`${value}:x`) ?? Number(value.split(':')[1])) : undefined;
+        },
+        90_000,
+        200,
+      );
       const leader = controllers.find((c) => c.pid === leaderPid);
       if (!leader) throw new Error(`the leader pid ${leaderPid} is none of the controllers`);
       // The leader's first reconcile is writing; kill it, then change the intents: the standby must take over.
@@ -324,14 +344,26 @@ const SCENARIOS: Scenario[] = [
       const more = { ...INTENT, metadata: { name: 'chaos-after-failover' }, spec: { ...INTENT.spec, include: ['^DCS-7060'] } };
       await ctx.stack.putIntent(more, true);
       const standby = controllers.find((c) => c !== leader) as Child;
-      await until('the standby to lead', async () => Number((await ctx.stack.redis.get('netbox-gitops:controller:leader'))?.split(':')[1]) === standby.pid, 60_000, 200);
+      await until(
+        'the standby to lead',
+        async () => Number((await ctx.stack.redis.get('netbox-gitops:controller:leader'))?.split(':')[1]) === standby.pid,
+        60_000,
+        200,
+      );
       // Converged when every process the controllers started is finished and nothing is left to do.
-      await until('the controllers\' processes to converge', async () => {
-        const { rows } = await ctx.stack.db.pool.query<{ id: string; status: string; intent_name: string }>(`SELECT id, status, intent_name FROM processes`);
-        for (const r of rows) ctx.processIds.add(r.id);
-        const names = new Set(rows.filter((r) => r.status === 'completed').map((r) => r.intent_name));
-        return rows.every((r) => ['completed', 'failed', 'cancelled'].includes(r.status)) && names.has('chaos-after-failover') && names.has(INTENT.metadata.name);
-      }, 240_000, 500);
+      await until(
+        "the controllers' processes to converge",
+        async () => {
+          const { rows } = await ctx.stack.db.pool.query<{ id: string; status: string; intent_name: string }>(`SELECT id, status, intent_name FROM processes`);
+          for (const r of rows) ctx.processIds.add(r.id);
+          const names = new Set(rows.filter((r) => r.status === 'completed').map((r) => r.intent_name));
+          return (
+            rows.every((r) => ['completed', 'failed', 'cancelled'].includes(r.status)) && names.has('chaos-after-failover') && names.has(INTENT.metadata.name)
+          );
+        },
+        240_000,
+        500,
+      );
       ctx.notes.push(`leader ${leader.name} killed; ${standby.name} took over`);
     },
   },
@@ -341,7 +373,11 @@ const SCENARIOS: Scenario[] = [
 
 async function runScenario(scenario: Scenario): Promise<Row> {
   const started = Date.now();
-  const stack = await Stack.start({ scenario: scenario.name, ...(scenario.env ? { env: scenario.env } : {}), ...(scenario.emulator ? { emulator: scenario.emulator } : {}) });
+  const stack = await Stack.start({
+    scenario: scenario.name,
+    ...(scenario.env ? { env: scenario.env } : {}),
+    ...(scenario.emulator ? { emulator: scenario.emulator } : {}),
+  });
   const ctx: Context = { stack, workers: [], processIds: new Set(), faultAt: 0, notes: [] };
   try {
     await stack.putIntent(INTENT, scenario.fromFolder === true);
@@ -352,7 +388,18 @@ async function runScenario(scenario: Scenario): Promise<Row> {
     if (stack.apiErrors > 0) ctx.notes.push(`the API answered ${stack.apiErrors} read(s) with 5xx or not at all (tried again)`);
     return await measure(stack, { scenario: scenario.name, processIds: [...ctx.processIds], faultAt: ctx.faultAt || started, convergedAt, notes: ctx.notes });
   } catch (error) {
-    return { scenario: scenario.name, objects: 0, duplicates: 0, drift: -1, audit: 0, lost: -1, convergeS: -1, notes: [...ctx.notes, `could not run: ${(error as Error).message}`], ok: false, ran: false };
+    return {
+      scenario: scenario.name,
+      objects: 0,
+      duplicates: 0,
+      drift: -1,
+      audit: 0,
+      lost: -1,
+      convergeS: -1,
+      notes: [...ctx.notes, `could not run: ${(error as Error).message}`],
+      ok: false,
+      ran: false,
+    };
   } finally {
     await stack.close();
   }

@@ -26,7 +26,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
-  const queue = new Queue(scheduleQueue, { connection: { host: api.config.redis.host, port: api.config.redis.port, db: api.config.redis.db, maxRetriesPerRequest: null } });
+  const queue = new Queue(scheduleQueue, {
+    connection: { host: api.config.redis.host, port: api.config.redis.port, db: api.config.redis.db, maxRetriesPerRequest: null },
+  });
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   await rm(cacheDir, { recursive: true, force: true });
@@ -72,8 +74,16 @@ describe('intents for the overview and the intent page', () => {
     const ref = await putIntent(api.db, vendorIntent('scheduled', 1, 'observe'));
     await api.db.pool.query(`UPDATE intents SET spec = jsonb_set(spec, '{spec,interval}', '"15m"') WHERE name = 'scheduled'`);
     const connection = { host: api.config.redis.host, port: api.config.redis.port, db: api.config.redis.db, maxRetriesPerRequest: null };
-    const scheduler = createIntentScheduler({ connection, queueName: scheduleQueue, pool: api.db.pool, requester: { requestReconcile: async () => undefined } as never });
-    const app = await buildApp({ ...api.deps, nextChecks: () => nextScheduledChecks(scheduler.queue) }, { rateLimit: { max: 0, windowMs: 1_000 }, scrapeCollectors: false });
+    const scheduler = createIntentScheduler({
+      connection,
+      queueName: scheduleQueue,
+      pool: api.db.pool,
+      requester: { requestReconcile: async () => undefined } as never,
+    });
+    const app = await buildApp(
+      { ...api.deps, nextChecks: () => nextScheduledChecks(scheduler.queue) },
+      { rateLimit: { max: 0, windowMs: 1_000 }, scrapeCollectors: false },
+    );
     try {
       await scheduler.syncSchedules();
       const r = await app.inject({ url: '/api/v1/intents', headers: { authorization: `Bearer ${api.tokens.viewer}` } });
@@ -124,7 +134,9 @@ describe('intents for the overview and the intent page', () => {
     expect((await api.request(null, { url: `/api/v1/intents/${ref.kind}/${ref.name}/drift` })).statusCode).toBe(401);
     // The intent page's summary reports the reason too.
     const detail = await api.request('viewer', { url: `/api/v1/intents/${ref.kind}/${ref.name}?driftLimit=100` });
-    expect((detail.json().driftRows as Record<string, unknown>[]).find((d) => d.identity === 'acme')?.reason).toBe('exists in NetBox without the netbox-gitops tag');
+    expect((detail.json().driftRows as Record<string, unknown>[]).find((d) => d.identity === 'acme')?.reason).toBe(
+      'exists in NetBox without the netbox-gitops tag',
+    );
   });
 
   it('suspends (operator) across source syncs and resumes with a reconcile', async () => {
@@ -187,7 +199,8 @@ describe('time series for the overview charts', () => {
     expect(one.json().points).toEqual([{ at: at(60), total: 1, byAction: { update: 1 } }]);
 
     const { rows } = await api.db.pool.query<{ id: string }>("SELECT id FROM workflows WHERE name = 'reconcile_intent'");
-    const workflowId = rows[0]?.id ?? (await api.request('viewer', { url: '/api/v1/workflows' })).json().items.find((w: { name: string }) => w.name === 'reconcile_intent').id;
+    const workflowId =
+      rows[0]?.id ?? (await api.request('viewer', { url: '/api/v1/workflows' })).json().items.find((w: { name: string }) => w.name === 'reconcile_intent').id;
     await api.db.pool.query(
       `INSERT INTO processes (workflow_id, workflow_name, status, created_at) VALUES
          ($1, 'reconcile_intent', 'completed', $2), ($1, 'reconcile_intent', 'failed', $2), ($1, 'reconcile_intent', 'completed', $3),

@@ -14,7 +14,14 @@ import { Secret } from '../../controller/config/index.ts';
 import { createNetBoxClient } from '../../controller/netbox/index.ts';
 import type { NetBoxClient } from '../../controller/netbox/index.ts';
 import { netBoxPortFor } from '../../controller/reconcile/index.ts';
-import { createDbIntentStore, createFolderLibraryProvider, createOrderedEventStream, createWorkflowService, eventsChannel, startWorker } from '../../controller/workflow/index.ts';
+import {
+  createDbIntentStore,
+  createFolderLibraryProvider,
+  createOrderedEventStream,
+  createWorkflowService,
+  eventsChannel,
+  startWorker,
+} from '../../controller/workflow/index.ts';
 import type { WorkerHandle, WorkflowEvent, WorkflowService } from '../../controller/workflow/index.ts';
 import { LIBRARY_PATH } from '../helpers/library.ts';
 import { putIntent, startApi, vendorIntent, waitFor } from './helpers.ts';
@@ -99,7 +106,12 @@ beforeAll(async () => {
   bDeps = await createApiDeps(a.config, a.logger, { pool: a.db.pool, queueName: a.queueName, syncChannel: a.syncChannel });
   b = await buildApp(bDeps, { rateLimit: { max: 0, windowMs: 60_000 }, scrapeCollectors: false });
   urlB = await b.listen({ port: 0, host: '127.0.0.1' });
-  netboxClient = createNetBoxClient({ url: a.nb.emulator.url, token: new Secret(a.nb.emulator.token), maxRetries: 0, breaker: { threshold: 1_000, halfOpenAfterMs: 50 } });
+  netboxClient = createNetBoxClient({
+    url: a.nb.emulator.url,
+    token: new Secret(a.nb.emulator.token),
+    maxRetries: 0,
+    breaker: { threshold: 1_000, halfOpenAfterMs: 50 },
+  });
   const netbox = netBoxPortFor(netboxClient);
   worker = await startWorker(
     {
@@ -145,7 +157,11 @@ async function subscribeBoth(): Promise<[Subscriber, Subscriber]> {
 }
 
 async function gql(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
   if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data ?? {};
@@ -168,7 +184,10 @@ describe('workflowEvents over graphql-ws, two API replicas', () => {
     // 1. NetBox answers 503 for a while: the worker retries with backoff (waiting → running).
     const flaky = await putIntent(a.db, vendorIntent('flaky', 2));
     a.nb.emulator.setFaults({ errorRate: 1, errorStatuses: [503] });
-    const retried = await fetch(`${urlA}/api/v1/intents/${flaky.kind}/${flaky.name}/reconcile`, { method: 'POST', headers: { authorization: `Bearer ${a.tokens.operator}` } });
+    const retried = await fetch(`${urlA}/api/v1/intents/${flaky.kind}/${flaky.name}/reconcile`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.tokens.operator}` },
+    });
     const flakyId = ((await retried.json()) as { id: string }).id;
     await waitFor('the flaky process to wait for a retry', async () => ((await workflows.getProcess(flakyId))?.status === 'waiting' ? true : undefined));
     a.nb.emulator.setFaults({ errorRate: 0 });
@@ -177,9 +196,12 @@ describe('workflowEvents over graphql-ws, two API replicas', () => {
     // 2. Started on replica B, cancelled on replica A while the worker applies it.
     const slow = await putIntent(a.db, vendorIntent('slow', 40));
     a.nb.emulator.setFaults({ latencyMs: 40 });
-    const started = await gql(urlB, a.tokens.operator, 'mutation($k: String!, $n: String!) { reconcileIntent(kind: $k, name: $n) { id } }', { k: slow.kind, n: slow.name });
+    const started = await gql(urlB, a.tokens.operator, 'mutation($k: String!, $n: String!) { reconcileIntent(kind: $k, name: $n) { id } }', {
+      k: slow.kind,
+      n: slow.name,
+    });
     const slowId = (started.reconcileIntent as { id: string }).id;
-    await waitFor('apply to write some chunks', async () => ((await workflows.getProcess(slowId))?.auditCount ?? 0) >= 5 ? true : undefined);
+    await waitFor('apply to write some chunks', async () => (((await workflows.getProcess(slowId))?.auditCount ?? 0) >= 5 ? true : undefined));
     await gql(urlA, a.tokens.operator, 'mutation($id: ID!) { cancelProcess(id: $id) }', { id: slowId });
     await waitFor('the slow process to be cancelled', async () => ((await workflows.getProcess(slowId))?.status === 'cancelled' ? true : undefined));
     a.nb.emulator.setFaults({ latencyMs: 0 });
@@ -207,7 +229,8 @@ describe('workflowEvents over graphql-ws, two API replicas', () => {
     expect(onA.errors).toEqual([]);
     expect(onB.errors).toEqual([]);
 
-    const types = (id: string): string[] => onA.of(id).map((e) => (e.type === 'step.updated' ? `step ${e.step?.name} ${e.step?.status}` : `${e.type} ${e.status}`));
+    const types = (id: string): string[] =>
+      onA.of(id).map((e) => (e.type === 'step.updated' ? `step ${e.step?.name} ${e.step?.status}` : `${e.type} ${e.status}`));
     // Retries: a failed snapshot attempt, waiting, running again, completed.
     const flakyTypes = types(flakyId);
     expect(flakyTypes[0]).toBe('process.created created');
@@ -275,7 +298,9 @@ describe('workflowEvents over graphql-ws, two API replicas', () => {
       expect(((await rest.json()) as { items: { seq: number }[] }).items.map((e) => e.seq)).toEqual([1, 2]);
       const process = await gql(urlA, a.tokens.viewer, 'query($id: ID!) { process(id: $id) { eventSeq } }', { id: lost.id });
       expect(process.process).toEqual({ eventSeq: 2 });
-      const missing = await fetch(`${urlA}/api/v1/processes/00000000-0000-4000-8000-000000000000/events`, { headers: { authorization: `Bearer ${a.tokens.viewer}` } });
+      const missing = await fetch(`${urlA}/api/v1/processes/00000000-0000-4000-8000-000000000000/events`, {
+        headers: { authorization: `Bearer ${a.tokens.viewer}` },
+      });
       expect(missing.status).toBe(404);
     } finally {
       redis.disconnect();

@@ -99,14 +99,27 @@ describe('GET /api/v1/library/upgrades', () => {
     const core = await putIntent(api.db, vendorIntent('core', 1));
     const edge = await putIntent(api.db, vendorIntent('edge', 1, 'observe'));
     // core: v2025.02 then v2025.03 (which supersedes the first); edge: v2025.02.
-    for (const [intent, to] of [[core, 'v2025.02'], [edge, 'v2025.02'], [core, 'v2025.03']] as const) {
-      const recorded = await recordLibraryUpgrade(api.db.pool, { intent, from: 'v2025.01', to, effect: effect(`${intent.kind}/${intent.name}`, to === 'v2025.03' ? 3 : 1), changes: changes(to), processId: null });
+    for (const [intent, to] of [
+      [core, 'v2025.02'],
+      [edge, 'v2025.02'],
+      [core, 'v2025.03'],
+    ] as const) {
+      const recorded = await recordLibraryUpgrade(api.db.pool, {
+        intent,
+        from: 'v2025.01',
+        to,
+        effect: effect(`${intent.kind}/${intent.name}`, to === 'v2025.03' ? 3 : 1),
+        changes: changes(to),
+        processId: null,
+      });
       expect(recorded).toEqual({ recorded: true, created: true });
     }
   });
 
   it('lists the available entries newest first with their preview', async () => {
-    const page = await get<{ id: string; intent: { name: string }; toRevision: string; status: string; effect: UpgradeEffect; changes: LibraryChanges }>('/api/v1/library/upgrades');
+    const page = await get<{ id: string; intent: { name: string }; toRevision: string; status: string; effect: UpgradeEffect; changes: LibraryChanges }>(
+      '/api/v1/library/upgrades',
+    );
     expect(page.items.map((i) => [i.intent.name, i.toRevision, i.status])).toEqual([
       ['core', 'v2025.03', 'available'],
       ['edge', 'v2025.02', 'available'],
@@ -150,7 +163,13 @@ describe('GET /api/v1/notifications/deliveries', () => {
       NOTIFY_MAX_ATTEMPTS: '1',
       DASHBOARD_URL: 'https://dash.example.com',
     }).notifications;
-    notifier = createNotifier({ pool: api.db.pool, config, logger: api.logger, channelCacheMs: 0, dispatcher: { retryBaseMs: 10, retryMaxMs: 20, pollMs: 60_000 } });
+    notifier = createNotifier({
+      pool: api.db.pool,
+      config,
+      logger: api.logger,
+      channelCacheMs: 0,
+      dispatcher: { retryBaseMs: 10, retryMaxMs: 20, pollMs: 60_000 },
+    });
     const drift = (name: string) => ({
       type: 'drift.detected' as const,
       intent: { kind: 'VendorSet', name },
@@ -164,7 +183,13 @@ describe('GET /api/v1/notifications/deliveries', () => {
       await notifier.publish(drift('lab'));
       await notifier.dispatcher.runOnce();
     }
-    await notifier.publish({ type: 'reconcile.failed', intent: { kind: 'VendorSet', name: 'core' }, summary: 'VendorSet/core: reconcile failed at apply', processId: null, details: { step: 'apply', message: 'NetBox answered 400' } });
+    await notifier.publish({
+      type: 'reconcile.failed',
+      intent: { kind: 'VendorSet', name: 'core' },
+      summary: 'VendorSet/core: reconcile failed at apply',
+      processId: null,
+      details: { step: 'apply', message: 'NetBox answered 400' },
+    });
     await notifier.dispatcher.runOnce();
   });
   afterAll(async () => {
@@ -176,7 +201,18 @@ describe('GET /api/v1/notifications/deliveries', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).not.toContain(HOOK_SECRET);
     expect(response.body).not.toContain(receiver.url);
-    const page = response.json<Page<{ channel: string; eventType: string; status: string; attempts: number; lastStatus: number | null; lastError: string | null; intent: { name: string }; event: { summary: string; intent: { url: string } } }>>();
+    const page = response.json<
+      Page<{
+        channel: string;
+        eventType: string;
+        status: string;
+        attempts: number;
+        lastStatus: number | null;
+        lastError: string | null;
+        intent: { name: string };
+        event: { summary: string; intent: { url: string } };
+      }>
+    >();
     expect(page.items.map((d) => [d.eventType, d.intent.name, d.status, d.attempts, d.lastStatus])).toEqual([
       ['reconcile.failed', 'core', 'delivered', 1, 204],
       ['drift.detected', 'lab', 'suppressed', 0, null],
@@ -185,7 +221,10 @@ describe('GET /api/v1/notifications/deliveries', () => {
     ]);
     expect(page.items.every((d) => d.channel === 'env')).toBe(true);
     expect(page.items[2]?.lastError).toBe('the receiver answered HTTP 500');
-    expect(page.items[1]?.event).toMatchObject({ summary: 'VendorSet/lab (enforce): 2 objects newly differ from the intent; 2 in all', intent: { url: 'https://dash.example.com/intents/VendorSet/lab' } });
+    expect(page.items[1]?.event).toMatchObject({
+      summary: 'VendorSet/lab (enforce): 2 objects newly differ from the intent; 2 in all',
+      intent: { url: 'https://dash.example.com/intents/VendorSet/lab' },
+    });
   });
 
   it('filters by status, event, channel and intent', async () => {

@@ -28,7 +28,11 @@ type Role = 'viewer' | 'operator' | 'admin';
 interface GqlResult {
   readonly status: number;
   readonly data: Record<string, unknown> | null;
-  readonly errors?: { message: string; path?: string[]; extensions?: { code?: string; details?: { issues?: { path: string }[] } & Record<string, unknown>; request_id?: string } }[];
+  readonly errors?: {
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; details?: { issues?: { path: string }[] } & Record<string, unknown>; request_id?: string };
+  }[];
 }
 
 async function gql(role: Role | null, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GqlResult> {
@@ -37,20 +41,44 @@ async function gql(role: Role | null, query: string, variables: Record<string, u
   return { status: r.statusCode, ...body };
 }
 
-const PROCESS_FIELDS = 'id workflowId workflowName status formData state intent { kind name } correlationId createdBy currentStep error attempts createdAt updatedAt startedAt completedAt';
+const PROCESS_FIELDS =
+  'id workflowId workflowName status formData state intent { kind name } correlationId createdBy currentStep error attempts createdAt updatedAt startedAt completedAt';
 
 describe('queries and mutations', () => {
   it('starts a workflow (operator) and reads it back with orchestrator-core’s field names', async () => {
-    const started = await gql('operator', `mutation($f: JSON!) { startWorkflow(name: "task_import_vendors", formData: $f) { ${PROCESS_FIELDS} steps { stepName } } }`, { f: { selected_vendors: ['acme'] } }, { 'x-correlation-id': 'gql-start-1' });
+    const started = await gql(
+      'operator',
+      `mutation($f: JSON!) { startWorkflow(name: "task_import_vendors", formData: $f) { ${PROCESS_FIELDS} steps { stepName } } }`,
+      { f: { selected_vendors: ['acme'] } },
+      { 'x-correlation-id': 'gql-start-1' },
+    );
     expect(started.errors).toBeUndefined();
     const process = started.data?.startWorkflow as Record<string, unknown>;
-    expect(process).toMatchObject({ workflowName: 'task_import_vendors', status: 'CREATED', formData: { selected_vendors: ['acme'] }, correlationId: 'gql-start-1', createdBy: 'operator-token', steps: [] });
+    expect(process).toMatchObject({
+      workflowName: 'task_import_vendors',
+      status: 'CREATED',
+      formData: { selected_vendors: ['acme'] },
+      correlationId: 'gql-start-1',
+      createdBy: 'operator-token',
+      steps: [],
+    });
     const { rows } = await api.db.pool.query('SELECT correlation_id, created_by FROM processes WHERE id = $1', [process.id]);
     expect(rows[0]).toEqual({ correlation_id: 'gql-start-1', created_by: 'operator-token' });
 
-    await api.db.pool.query(`INSERT INTO process_steps (process_id, step_name, position, status, input_data) VALUES ($1, 'resolve', 0, 'skipped', '{"worker": "w1"}')`, [process.id]);
-    const read = await gql('viewer', `query($id: ID!) { process(id: $id) { id status steps { id processId stepName position attempt status inputData outputData errorMessage startedAt completedAt } } }`, { id: process.id });
-    expect(read.data?.process).toMatchObject({ id: process.id, status: 'CREATED', steps: [{ processId: process.id, stepName: 'resolve', position: 0, attempt: 1, status: 'SKIPPED', inputData: { worker: 'w1' }, outputData: {} }] });
+    await api.db.pool.query(
+      `INSERT INTO process_steps (process_id, step_name, position, status, input_data) VALUES ($1, 'resolve', 0, 'skipped', '{"worker": "w1"}')`,
+      [process.id],
+    );
+    const read = await gql(
+      'viewer',
+      `query($id: ID!) { process(id: $id) { id status steps { id processId stepName position attempt status inputData outputData errorMessage startedAt completedAt } } }`,
+      { id: process.id },
+    );
+    expect(read.data?.process).toMatchObject({
+      id: process.id,
+      status: 'CREATED',
+      steps: [{ processId: process.id, stepName: 'resolve', position: 0, attempt: 1, status: 'SKIPPED', inputData: { worker: 'w1' }, outputData: {} }],
+    });
     expect((await gql('viewer', '{ process(id: "00000000-0000-4000-8000-000000000000") { id } }')).data).toEqual({ process: null });
   });
 
@@ -67,7 +95,9 @@ describe('queries and mutations', () => {
     const page1 = await gql('viewer', '{ processPage(workflow: "task_refresh_library", limit: 2) { items { id createdAt } nextCursor } }');
     const first = page1.data?.processPage as { items: { id: string }[]; nextCursor: string };
     expect(first.items).toHaveLength(2);
-    const page2 = await gql('viewer', 'query($c: String) { processPage(workflow: "task_refresh_library", limit: 2, cursor: $c) { items { id } nextCursor } }', { c: first.nextCursor });
+    const page2 = await gql('viewer', 'query($c: String) { processPage(workflow: "task_refresh_library", limit: 2, cursor: $c) { items { id } nextCursor } }', {
+      c: first.nextCursor,
+    });
     const second = page2.data?.processPage as { items: { id: string }[]; nextCursor: string | null };
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
@@ -80,8 +110,14 @@ describe('queries and mutations', () => {
   it('reads intents with drift, and the drift summary', async () => {
     await putIntent(api.db, vendorIntent('gql-drift', 2, 'observe'), { revision: 'g1' });
     const { rows } = await api.db.pool.query<{ id: string }>(`SELECT id FROM intents WHERE name = 'gql-drift'`);
-    await api.db.pool.query(`INSERT INTO drift (intent_id, object_kind, identity, action, diff) VALUES ($1, 'manufacturer', 'gql-drift-0', 'create', '{"slug": {"before": null, "after": "gql-drift-0"}}')`, [rows[0]?.id]);
-    const list = await gql('viewer', '{ intents(kind: "VendorSet") { kind name source revision mode status drift { action count } driftTotal spec driftRows(limit: 5) { objectKind identity action diff } processes { id } } }');
+    await api.db.pool.query(
+      `INSERT INTO drift (intent_id, object_kind, identity, action, diff) VALUES ($1, 'manufacturer', 'gql-drift-0', 'create', '{"slug": {"before": null, "after": "gql-drift-0"}}')`,
+      [rows[0]?.id],
+    );
+    const list = await gql(
+      'viewer',
+      '{ intents(kind: "VendorSet") { kind name source revision mode status drift { action count } driftTotal spec driftRows(limit: 5) { objectKind identity action diff } processes { id } } }',
+    );
     expect(list.errors).toBeUndefined();
     const intent = (list.data?.intents as { name: string }[]).find((i) => i.name === 'gql-drift');
     expect(intent).toMatchObject({
@@ -95,9 +131,15 @@ describe('queries and mutations', () => {
       driftRows: [{ objectKind: 'manufacturer', identity: 'gql-drift-0', action: 'create', diff: { slug: { before: null, after: 'gql-drift-0' } } }],
       processes: [],
     });
-    const one = await gql('viewer', '{ intent(kind: "VendorSet", name: "gql-drift") { name driftTotal } missing: intent(kind: "VendorSet", name: "nope") { name } }');
+    const one = await gql(
+      'viewer',
+      '{ intent(kind: "VendorSet", name: "gql-drift") { name driftTotal } missing: intent(kind: "VendorSet", name: "nope") { name } }',
+    );
     expect(one.data).toEqual({ intent: { name: 'gql-drift', driftTotal: 1 }, missing: null });
-    const drift = await gql('viewer', '{ drift { total byAction { action count } byObjectKind { objectKind action count } intents { kind name mode driftTotal drift { action count } } } }');
+    const drift = await gql(
+      'viewer',
+      '{ drift { total byAction { action count } byObjectKind { objectKind action count } intents { kind name mode driftTotal drift { action count } } } }',
+    );
     expect(drift.data?.drift).toMatchObject({ total: 1, byAction: [{ action: 'create', count: 1 }], intents: [{ name: 'gql-drift', driftTotal: 1 }] });
   });
 
@@ -122,7 +164,10 @@ describe('queries and mutations', () => {
     const retry = await gql('operator', `mutation { retryProcess(id: "${id}") { id } }`);
     expect(retry.errors?.[0]?.extensions?.code).toBe('conflict');
     await api.db.pool.query(`UPDATE processes SET status = 'failed' WHERE id = $1`, [id]);
-    expect((await gql('operator', `mutation { retryProcess(id: "${id}") { status state } }`)).data?.retryProcess).toMatchObject({ status: 'CREATED', state: { retriedBy: 'operator-token' } });
+    expect((await gql('operator', `mutation { retryProcess(id: "${id}") { status state } }`)).data?.retryProcess).toMatchObject({
+      status: 'CREATED',
+      state: { retriedBy: 'operator-token' },
+    });
     const reconcileMissing = await gql('operator', 'mutation { reconcileIntent(kind: "VendorSet", name: "nope") { id } }');
     expect(reconcileMissing.errors?.[0]?.extensions?.code).toBe('not_found');
   });
@@ -136,7 +181,12 @@ describe('queries and mutations', () => {
     expect(tooDeep.errors?.[0]?.message).toMatch(/query depth \(11\) exceeds the query depth limit of 10/);
     const limited = await buildLimitedApp({ maxDepth: 2 });
     try {
-      const r = await limited.inject({ method: 'POST', url: '/graphql', payload: { query: '{ workflows { processes { id } } }' }, headers: { authorization: `Bearer ${api.tokens.viewer}` } });
+      const r = await limited.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: '{ workflows { processes { id } } }' },
+        headers: { authorization: `Bearer ${api.tokens.viewer}` },
+      });
       expect(r.statusCode).toBe(400);
       expect(r.json().errors[0].message).toMatch(/query depth \(3\) exceeds the query depth limit of 2/);
     } finally {
@@ -182,47 +232,93 @@ describe('subscriptions over WebSocket', () => {
     expect(JSON.stringify(refused.payload)).toMatch(/needs an API token/);
     anonymous.close();
 
-    const rejected = await fetch(`${baseUrl}/graphql?query=${encodeURIComponent('{ workflows { name } }')}`, { headers: { authorization: `Bearer nbg_${'C'.repeat(43)}` } });
+    const rejected = await fetch(`${baseUrl}/graphql?query=${encodeURIComponent('{ workflows { name } }')}`, {
+      headers: { authorization: `Bearer nbg_${'C'.repeat(43)}` },
+    });
     expect(rejected.status).toBe(401);
   });
 
   it('delivers a real process’s updates, run by a real worker, to processUpdates; workflowEvents sees its events', async () => {
     const ref = await putIntent(api.db, vendorIntent('live', 2, 'enforce'));
     const observed = await putIntent(api.db, vendorIntent('watched', 2, 'observe'));
-    const started = await api.request('operator', { method: 'POST', url: `/api/v1/intents/${ref.kind}/${ref.name}/reconcile`, headers: { 'x-correlation-id': 'live-1' } });
+    const started = await api.request('operator', {
+      method: 'POST',
+      url: `/api/v1/intents/${ref.kind}/${ref.name}/reconcile`,
+      headers: { 'x-correlation-id': 'live-1' },
+    });
     expect(started.statusCode).toBe(202);
     const processId = started.json().id as string;
 
     // Token in connection_init for one socket, in the upgrade request's header for the other.
     const updates = await GraphqlSocket.open(wsUrl(), { initPayload: { authorization: `Bearer ${api.tokens.viewer}` } });
     await updates.waitFor('ack', (m) => m.type === 'connection_ack');
-    updates.subscribe('p', `subscription($id: ID!) { processUpdates(processId: $id) { id status correlationId createdBy currentStep steps { stepName status } } }`, { id: processId });
+    updates.subscribe(
+      'p',
+      `subscription($id: ID!) { processUpdates(processId: $id) { id status correlationId createdBy currentStep steps { stepName status } } }`,
+      { id: processId },
+    );
     const events = await GraphqlSocket.open(wsUrl(), { headers: { authorization: `Bearer ${api.tokens.viewer}` } });
     await events.waitFor('ack', (m) => m.type === 'connection_ack');
     events.subscribe('e', 'subscription { workflowEvents { type processId workflow status step { name status } intent { kind name } at } }');
     await waitFor('both subscriptions to be open on the server', async () => ((await openSubscriptions()) >= 2 ? true : undefined));
 
     // The worker a `netbox-gitops worker` process would run, its NetBox client feeding the metrics.
-    client = createNetBoxClient({ url: api.nb.emulator.url, token: new Secret(api.nb.emulator.token), retryBaseMs: 1, retryMaxDelayMs: 5, onRequest: recordNetBoxRequest, onBreakerStateChange: recordBreakerState });
+    client = createNetBoxClient({
+      url: api.nb.emulator.url,
+      token: new Secret(api.nb.emulator.token),
+      retryBaseMs: 1,
+      retryMaxDelayMs: 5,
+      onRequest: recordNetBoxRequest,
+      onBreakerStateChange: recordBreakerState,
+    });
     const netbox = netBoxPortFor(client);
-    const engine = { pool: api.db.pool, redis: api.config.redis, queueName: api.queueName, logger: api.logger, netbox: () => netbox, library: createFolderLibraryProvider(LIBRARY_PATH), intents: createDbIntentStore(api.db.pool), tuning: { backoffMs: 100, busyRetryMs: 100 } };
+    const engine = {
+      pool: api.db.pool,
+      redis: api.config.redis,
+      queueName: api.queueName,
+      logger: api.logger,
+      netbox: () => netbox,
+      library: createFolderLibraryProvider(LIBRARY_PATH),
+      intents: createDbIntentStore(api.db.pool),
+      tuning: { backoffMs: 100, busyRetryMs: 100 },
+    };
     worker = await startWorker(engine, { lockDurationMs: 5_000, stalledIntervalMs: 1_000, recoveryIntervalMs: 0 });
 
     const text = (m: WsMessage): string => JSON.stringify(m.payload ?? null);
-    const isFinal = (m: WsMessage): boolean => m.id === 'p' && m.type === 'next' && text(m).includes('"status":"COMPLETED"') && !text(m).includes('"status":"RUNNING"');
-    const final = await updates.waitFor('the completed process', (m) => isFinal(m) || (m.id === 'p' && (m.type !== 'next' || text(m).includes('"status":"FAILED"'))));
-    const data = (final.payload as { data: { processUpdates: { status: string; correlationId: string; createdBy: string; steps: { stepName: string; status: string }[] } } }).data.processUpdates;
+    const isFinal = (m: WsMessage): boolean =>
+      m.id === 'p' && m.type === 'next' && text(m).includes('"status":"COMPLETED"') && !text(m).includes('"status":"RUNNING"');
+    const final = await updates.waitFor(
+      'the completed process',
+      (m) => isFinal(m) || (m.id === 'p' && (m.type !== 'next' || text(m).includes('"status":"FAILED"'))),
+    );
+    const data = (
+      final.payload as { data: { processUpdates: { status: string; correlationId: string; createdBy: string; steps: { stepName: string; status: string }[] } } }
+    ).data.processUpdates;
     expect(data.status).toBe('COMPLETED');
     expect(data.correlationId).toBe('live-1');
     expect(data.createdBy).toBe('operator-token');
-    expect(data.steps.map((s) => `${s.stepName}:${s.status}`)).toEqual(['resolve:COMPLETED', 'snapshot:COMPLETED', 'diff:COMPLETED', 'apply:COMPLETED', 'verify:COMPLETED', 'record:COMPLETED']);
-    const statuses = updates.messages.filter((m) => m.id === 'p' && m.type === 'next').map((m) => (m.payload as { data: { processUpdates: { status: string } } }).data.processUpdates.status);
+    expect(data.steps.map((s) => `${s.stepName}:${s.status}`)).toEqual([
+      'resolve:COMPLETED',
+      'snapshot:COMPLETED',
+      'diff:COMPLETED',
+      'apply:COMPLETED',
+      'verify:COMPLETED',
+      'record:COMPLETED',
+    ]);
+    const statuses = updates.messages
+      .filter((m) => m.id === 'p' && m.type === 'next')
+      .map((m) => (m.payload as { data: { processUpdates: { status: string } } }).data.processUpdates.status);
     expect(statuses).toContain('RUNNING');
     expect(statuses.at(-1)).toBe('COMPLETED');
     expect(updates.messages.every((m) => m.type !== 'error')).toBe(true);
 
-    const finished = await events.waitFor('process.finished', (m) => m.id === 'e' && text(m).includes('"type":"process.finished"') && text(m).includes(processId));
-    expect(finished.payload).toMatchObject({ data: { workflowEvents: { type: 'process.finished', processId, workflow: 'reconcile_intent', status: 'completed', intent: ref } } });
+    const finished = await events.waitFor(
+      'process.finished',
+      (m) => m.id === 'e' && text(m).includes('"type":"process.finished"') && text(m).includes(processId),
+    );
+    expect(finished.payload).toMatchObject({
+      data: { workflowEvents: { type: 'process.finished', processId, workflow: 'reconcile_intent', status: 'completed', intent: ref } },
+    });
     const stepEvent = events.messages.find((m) => text(m).includes('"type":"step.updated"'));
     expect(stepEvent?.payload).toMatchObject({ data: { workflowEvents: { step: { name: expect.any(String), status: expect.stringMatching(/^[A-Z]+$/) } } } });
     updates.close();
@@ -238,7 +334,9 @@ describe('subscriptions over WebSocket', () => {
   });
 
   it('exposes every metric family on /metrics after the reconciles', async () => {
-    await waitFor('the recorded reconcile', async () => (/^netbox_gitops_reconciles_total\{[^}]*intent_name="watched"/m.test(await metricsText()) ? true : undefined));
+    await waitFor('the recorded reconcile', async () =>
+      /^netbox_gitops_reconciles_total\{[^}]*intent_name="watched"/m.test(await metricsText()) ? true : undefined,
+    );
     const body = await metricsText();
     const families = new Set([...body.matchAll(/^# TYPE (\S+) (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`));
     for (const family of [
@@ -264,6 +362,8 @@ describe('subscriptions over WebSocket', () => {
     expect(body).toMatch(/^netbox_gitops_processes\{status="completed"\} [1-9]/m);
     const last = /^netbox_gitops_last_successful_reconcile_timestamp_seconds\{intent_kind="VendorSet",intent_name="live"\} (\S+)$/m.exec(body);
     expect(Number(last?.[1])).toBeGreaterThan(Date.parse('2020-01-01') / 1000);
-    expect(body).toMatch(/^netbox_gitops_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/intents\/:kind\/:name\/reconcile",status_code="202"\} [1-9]/m);
+    expect(body).toMatch(
+      /^netbox_gitops_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/intents\/:kind\/:name\/reconcile",status_code="202"\} [1-9]/m,
+    );
   });
 });

@@ -29,7 +29,10 @@ export interface ApiFixture {
   /** One token per role, created in the test database. */
   readonly tokens: Record<Role, string>;
   /** `app.inject` with `Authorization: Bearer` of a role (or none). */
-  request(role: Role | null, options: { method?: 'GET' | 'POST' | 'DELETE'; url: string; payload?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  request(
+    role: Role | null,
+    options: { method?: 'GET' | 'POST' | 'DELETE'; url: string; payload?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -86,7 +89,11 @@ export async function startApi(options: ApiOptions = {}, env: Record<string, str
 }
 
 /** Inserts an intent row as a source would; returns its ref. */
-export async function putIntent(db: TestDatabase, document: Record<string, unknown>, options: { revision?: string; status?: string } = {}): Promise<{ kind: 'VendorSet' | 'DeviceTypeSet'; name: string }> {
+export async function putIntent(
+  db: TestDatabase,
+  document: Record<string, unknown>,
+  options: { revision?: string; status?: string } = {},
+): Promise<{ kind: 'VendorSet' | 'DeviceTypeSet'; name: string }> {
   const { intent, issues } = validateIntentObject(document);
   if (!intent) throw new Error(`test intent is invalid: ${JSON.stringify(issues)}`);
   const { rows } = await db.pool.query<{ id: string }>(

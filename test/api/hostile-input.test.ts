@@ -19,12 +19,22 @@ const gql = (query: string, variables?: Record<string, unknown>) =>
 
 describe('NUL bytes', () => {
   it('in a REST filter, path or body: 400, not 500', async () => {
-    for (const url of ['/api/v1/processes?intentName=a%00b', '/api/v1/processes?workflow=%00', '/api/v1/audit?object=x%00', '/api/v1/intents/VendorSet/a%00b', '/api/v1/processes/ab%00cd']) {
+    for (const url of [
+      '/api/v1/processes?intentName=a%00b',
+      '/api/v1/processes?workflow=%00',
+      '/api/v1/audit?object=x%00',
+      '/api/v1/intents/VendorSet/a%00b',
+      '/api/v1/processes/ab%00cd',
+    ]) {
       const r = await api.request('viewer', { url });
       expect(r.statusCode, url).toBe(400);
       expect(r.json()).toMatchObject({ error: 'bad_request', message: expect.stringContaining('NUL character') });
     }
-    const body = await api.request('operator', { method: 'POST', url: '/api/v1/workflows/task_import_device_types', payload: { selected_vendor: 'Arista\u0000', device_type_filter: 'x' } });
+    const body = await api.request('operator', {
+      method: 'POST',
+      url: '/api/v1/workflows/task_import_device_types',
+      payload: { selected_vendor: 'Arista\u0000', device_type_filter: 'x' },
+    });
     expect(body.statusCode).toBe(400);
     expect(body.json().details).toEqual({ field: 'body.selected_vendor' });
   });
@@ -55,7 +65,12 @@ describe('GraphQL limits', () => {
     expect(r.statusCode).toBe(400);
     expect(r.json().errors[0].message).toMatch(/^Introspection cost \d+ exceeds the limit of \d+ \(one standard introspection query\)/);
     // The standard query nests ofType deeper than the depth limit (10); without that nesting it passes the cost rules.
-    const standard = await gql(getIntrospectionQuery().replace(/fragment TypeRef on __Type \{[\s\S]*$/, 'fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name } } }'));
+    const standard = await gql(
+      getIntrospectionQuery().replace(
+        /fragment TypeRef on __Type \{[\s\S]*$/,
+        'fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name } } }',
+      ),
+    );
     expect(standard.json().errors?.map((e: { message: string }) => e.message) ?? []).toEqual([]);
     expect(standard.statusCode).toBe(200);
     expect(standard.json().data.__schema.types.length).toBeGreaterThan(10);
@@ -64,7 +79,8 @@ describe('GraphQL limits', () => {
   it('introspection can be turned off; __typename still works', async () => {
     const app = await buildApp(api.deps, { rateLimit: { max: 0, windowMs: 1_000 }, graphql: { introspection: false } });
     try {
-      const post = (query: string) => app.inject({ method: 'POST', url: '/graphql', payload: { query }, headers: { authorization: `Bearer ${api.tokens.viewer}` } });
+      const post = (query: string) =>
+        app.inject({ method: 'POST', url: '/graphql', payload: { query }, headers: { authorization: `Bearer ${api.tokens.viewer}` } });
       const refused = await post('{ __schema { types { name } } }');
       expect(refused.statusCode).toBe(400);
       expect(refused.json().errors[0].message).toMatch(/introspection/i);
@@ -84,8 +100,16 @@ describe('GraphQL limits', () => {
     try {
       await client.query('BEGIN');
       await client.query('LOCK TABLE processes IN ACCESS EXCLUSIVE MODE');
-      const r = await app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ processes { id } }' }, headers: { authorization: `Bearer ${api.tokens.viewer}` } });
-      expect(r.json().errors[0]).toMatchObject({ message: expect.stringMatching(/^Query\.processes did not answer within 50 ms/), extensions: { code: 'timeout' } });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: '{ processes { id } }' },
+        headers: { authorization: `Bearer ${api.tokens.viewer}` },
+      });
+      expect(r.json().errors[0]).toMatchObject({
+        message: expect.stringMatching(/^Query\.processes did not answer within 50 ms/),
+        extensions: { code: 'timeout' },
+      });
     } finally {
       await client.query('ROLLBACK');
       client.release();

@@ -27,7 +27,10 @@ afterAll(async () => {
 describe('the API when Postgres goes away', () => {
   it('answers 503 service_unavailable while the database cannot be reached, and 200 again once it is back', async () => {
     const pool = createPool({ ...api.db.database, port: proxy.port }, { applicationName: 'lost-connection-test' });
-    const deps = await createApiDeps(testConfig({ NETBOX_URL: api.nb.emulator.url, NETBOX_TOKEN: api.nb.emulator.token }), api.logger, { pool, queueName: api.queueName });
+    const deps = await createApiDeps(testConfig({ NETBOX_URL: api.nb.emulator.url, NETBOX_TOKEN: api.nb.emulator.token }), api.logger, {
+      pool,
+      queueName: api.queueName,
+    });
     const app = await buildApp(deps, { healthCacheMs: 0, rateLimit: { max: 0, windowMs: 60_000 } });
     const { token } = await createToken(api.db.pool, { name: 'lost-connection-viewer', role: 'viewer' });
     const get = () => app.inject({ url: '/api/v1/processes', headers: { authorization: `Bearer ${token}` } });
@@ -36,7 +39,10 @@ describe('the API when Postgres goes away', () => {
       await proxy.stop();
       const lost = await get();
       expect(lost.statusCode).toBe(503);
-      expect(lost.json()).toMatchObject({ error: 'service_unavailable', message: expect.stringMatching(/^a connection to the database or queue was lost; try again/) });
+      expect(lost.json()).toMatchObject({
+        error: 'service_unavailable',
+        message: expect.stringMatching(/^a connection to the database or queue was lost; try again/),
+      });
       await proxy.start();
       expect((await get()).statusCode).toBe(200);
     } finally {

@@ -12,7 +12,13 @@ interface ReportBody {
   report: {
     netboxVersion: string;
     summary: { manufacturers: number; rows: { manufacturer: string; types: number }[]; deviceTypes: Record<string, number> };
-    deviceTypes: { manufacturer: string; model: string; classification: string; fields: { field: string; netbox: unknown; library: unknown }[]; intent?: { as: string } }[];
+    deviceTypes: {
+      manufacturer: string;
+      model: string;
+      classification: string;
+      fields: { field: string; netbox: unknown; library: unknown }[];
+      intent?: { as: string };
+    }[];
     moduleTypes: { manufacturer: string; model: string; classification: string }[];
   };
 }
@@ -61,7 +67,9 @@ describe('GET /api/v1/onboarding', () => {
   }, 60_000);
 
   it('is described in the OpenAPI document', async () => {
-    const doc = (await api.app.inject({ url: '/api/docs/json' })).json<{ paths: Record<string, { get?: { tags?: string[]; responses?: Record<string, unknown> } }> }>();
+    const doc = (await api.app.inject({ url: '/api/docs/json' })).json<{
+      paths: Record<string, { get?: { tags?: string[]; responses?: Record<string, unknown> } }>;
+    }>();
     const route = doc.paths['/api/v1/onboarding']?.get;
     expect(route?.tags).toEqual(['onboarding']);
     expect(Object.keys(route?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401', '503']));

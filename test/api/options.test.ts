@@ -49,7 +49,10 @@ describe('health', () => {
     try {
       const r = await app.inject({ url: '/health' });
       expect(r.statusCode).toBe(503);
-      expect(r.json()).toMatchObject({ status: 'unhealthy', checks: { database: { status: 'healthy' }, redis: { status: 'healthy' }, netbox: { status: 'unhealthy', error: 'connection refused' } } });
+      expect(r.json()).toMatchObject({
+        status: 'unhealthy',
+        checks: { database: { status: 'healthy' }, redis: { status: 'healthy' }, netbox: { status: 'unhealthy', error: 'connection refused' } },
+      });
       expect(r.body).not.toContain(String(port));
       // Readiness does not depend on NetBox.
       expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
@@ -61,7 +64,10 @@ describe('health', () => {
 
   it('is unhealthy and not ready when Redis does not answer', async () => {
     const port = await closedPort();
-    const down = await createApiDeps(testConfig({ REDIS_PORT: String(port), NETBOX_URL: api.nb.emulator.url }), api.logger, { pool: api.db.pool, queueName: api.queueName });
+    const down = await createApiDeps(testConfig({ REDIS_PORT: String(port), NETBOX_URL: api.nb.emulator.url }), api.logger, {
+      pool: api.db.pool,
+      queueName: api.queueName,
+    });
     // Events come from the working Redis: this test is about the checks.
     const app = await buildApp({ ...down, subscribeEvents: api.deps.subscribeEvents }, { healthCacheMs: 0, healthTimeoutMs: 500 });
     try {
@@ -79,7 +85,10 @@ describe('health', () => {
 
   it('starts and answers /livez and /health while Redis is down (subscription pending)', async () => {
     const port = await closedPort();
-    const down = await createApiDeps(testConfig({ REDIS_PORT: String(port), NETBOX_URL: api.nb.emulator.url }), api.logger, { pool: api.db.pool, queueName: api.queueName });
+    const down = await createApiDeps(testConfig({ REDIS_PORT: String(port), NETBOX_URL: api.nb.emulator.url }), api.logger, {
+      pool: api.db.pool,
+      queueName: api.queueName,
+    });
     const app = await buildApp(down, { healthCacheMs: 0, healthTimeoutMs: 300 });
     try {
       await app.ready();
@@ -181,7 +190,10 @@ describe('AUTH_DISABLED', () => {
         done();
       },
     });
-    const app = await buildApp({ ...api.deps, logger: createLogger({ level: 'info', destination }) }, { authDisabled: true, rateLimit: { max: 0, windowMs: 1_000 } });
+    const app = await buildApp(
+      { ...api.deps, logger: createLogger({ level: 'info', destination }) },
+      { authDisabled: true, rateLimit: { max: 0, windowMs: 1_000 } },
+    );
     try {
       expect(lines.some((l) => /"level":40/.test(l) && l.includes('AUTH IS DISABLED'))).toBe(true);
       expect((await app.inject({ url: '/api/v1/tokens' })).statusCode).toBe(200);
@@ -197,7 +209,9 @@ describe('AUTH_DISABLED', () => {
 describe('OpenAPI', () => {
   it('documents every REST route with its query and response schemas and the bearer scheme', async () => {
     const spec = (await api.request(null, { url: '/api/docs/json' })).json();
-    const routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`));
+    const routes = Object.entries(spec.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(routes).toEqual(
       expect.arrayContaining([
         'GET /api/v1/workflows',
@@ -223,7 +237,9 @@ describe('OpenAPI', () => {
     );
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     const list = spec.paths['/api/v1/processes'].get;
-    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'workflow', 'intentKind', 'intentName', 'from', 'to', 'limit', 'cursor']));
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'workflow', 'intentKind', 'intentName', 'from', 'to', 'limit', 'cursor']),
+    );
     expect(list.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/ProcessPage');
     expect(Object.keys(spec.components.schemas.ProcessPage.properties)).toEqual(['items', 'nextCursor']);
     expect(spec.components.schemas.Process.required).toEqual(expect.arrayContaining(['id', 'status', 'correlationId', 'createdBy']));

@@ -16,7 +16,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function expectErrorBody(body: Record<string, unknown>, code: string, requestId?: string): void {
   expect(Object.keys(body).sort()).toEqual(['details', 'error', 'message', 'request_id', 'timestamp']);
-  expect(body).toMatchObject({ error: code, message: expect.any(String), timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), request_id: requestId ?? expect.any(String) });
+  expect(body).toMatchObject({
+    error: code,
+    message: expect.any(String),
+    timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    request_id: requestId ?? expect.any(String),
+  });
   expect(body.details === null || typeof body.details === 'object').toBe(true);
 }
 
@@ -94,10 +99,19 @@ describe('error format and correlation id', () => {
   });
 
   it('refuses a body over the limit with 413 and malformed JSON with 400', async () => {
-    const big = await api.request('operator', { method: 'POST', url: '/api/v1/workflows/task_import_vendors', payload: { selected_vendors: ['x'.repeat(1_100_000)] } });
+    const big = await api.request('operator', {
+      method: 'POST',
+      url: '/api/v1/workflows/task_import_vendors',
+      payload: { selected_vendors: ['x'.repeat(1_100_000)] },
+    });
     expect(big.statusCode).toBe(413);
     expectErrorBody(big.json(), 'payload_too_large');
-    const bad = await api.request('operator', { method: 'POST', url: '/api/v1/workflows/task_import_vendors', payload: '{"selected', headers: { 'content-type': 'application/json' } });
+    const bad = await api.request('operator', {
+      method: 'POST',
+      url: '/api/v1/workflows/task_import_vendors',
+      payload: '{"selected',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.statusCode).toBe(400);
     expectErrorBody(bad.json(), 'bad_request');
   });
@@ -202,7 +216,11 @@ describe('workflows and processes', () => {
     expect(r.statusCode).toBe(200);
     const byName = Object.fromEntries((r.json().items as { name: string }[]).map((w) => [w.name, w]));
     expect(Object.keys(byName)).toEqual(expect.arrayContaining(['reconcile_intent', 'task_import_vendors', 'task_import_device_types']));
-    expect(byName.task_import_vendors).toMatchObject({ target: expect.any(String), steps: expect.any(Array), formSchema: { type: 'object', properties: { selected_vendors: expect.anything() } } });
+    expect(byName.task_import_vendors).toMatchObject({
+      target: expect.any(String),
+      steps: expect.any(Array),
+      formSchema: { type: 'object', properties: { selected_vendors: expect.anything() } },
+    });
   });
 
   it('pages processes newest first and filters by status, workflow, intent and time', async () => {
@@ -233,7 +251,9 @@ describe('workflows and processes', () => {
     const byIntent = (await api.request('viewer', { url: `/api/v1/processes?intentKind=VendorSet&intentName=paging` })).json();
     expect(byIntent.items).toHaveLength(1);
     expect(byIntent.items[0]).toMatchObject({ workflowName: 'reconcile_intent', intent: ref, createdBy: 'operator-token' });
-    const future = (await api.request('viewer', { url: `/api/v1/processes?from=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}` })).json();
+    const future = (
+      await api.request('viewer', { url: `/api/v1/processes?from=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}` })
+    ).json();
     expect(future.items).toEqual([]);
     const past = (await api.request('viewer', { url: `/api/v1/processes?to=2000-01-01T00:00:00Z` })).json();
     expect(past.items).toEqual([]);
@@ -247,14 +267,22 @@ describe('workflows and processes', () => {
     );
     const r = await api.request('viewer', { url: `/api/v1/processes/${started.id}` });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ id: started.id, auditCount: 0, steps: [{ name: 'refresh', position: 0, status: 'completed', attempt: 1, output: { revision: 'abc' } }] });
+    expect(r.json()).toMatchObject({
+      id: started.id,
+      auditCount: 0,
+      steps: [{ name: 'refresh', position: 0, status: 'completed', attempt: 1, output: { revision: 'abc' } }],
+    });
     expect((await api.request('viewer', { url: '/api/v1/processes/00000000-0000-4000-8000-000000000000' })).statusCode).toBe(404);
     expect((await api.request('viewer', { url: '/api/v1/processes/not-a-uuid' })).statusCode).toBe(404);
   });
 
   it('cancels a queued process (as the token user) and refuses to cancel it twice', async () => {
     const started = (await api.request('operator', { method: 'POST', url: '/api/v1/workflows/task_refresh_library', payload: {} })).json();
-    const cancelled = await api.request('operator', { method: 'DELETE', url: `/api/v1/processes/${started.id}`, headers: { 'x-correlation-id': 'cancel-req-7' } });
+    const cancelled = await api.request('operator', {
+      method: 'DELETE',
+      url: `/api/v1/processes/${started.id}`,
+      headers: { 'x-correlation-id': 'cancel-req-7' },
+    });
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', state: { cancelledBy: 'operator-token', cancelCorrelationId: 'cancel-req-7' } });
     const again = await api.request('operator', { method: 'DELETE', url: `/api/v1/processes/${started.id}` });
@@ -287,9 +315,23 @@ describe('intents, drift and audit', () => {
     );
     const list = (await api.request('viewer', { url: '/api/v1/intents?kind=VendorSet&mode=observe' })).json();
     const entry = list.items.find((i: { name: string }) => i.name === 'drifty');
-    expect(entry).toMatchObject({ kind: 'VendorSet', source: 'test', revision: 'r-2', mode: 'observe', status: 'active', drift: { create: 2, update: 1 }, driftTotal: 3, lastReconcileAt: null, lastProcess: null });
+    expect(entry).toMatchObject({
+      kind: 'VendorSet',
+      source: 'test',
+      revision: 'r-2',
+      mode: 'observe',
+      status: 'active',
+      drift: { create: 2, update: 1 },
+      driftTotal: 3,
+      lastReconcileAt: null,
+      lastProcess: null,
+    });
 
-    const reconcile = await api.request('operator', { method: 'POST', url: '/api/v1/intents/VendorSet/drifty/reconcile', headers: { 'x-correlation-id': 'reconcile-drifty' } });
+    const reconcile = await api.request('operator', {
+      method: 'POST',
+      url: '/api/v1/intents/VendorSet/drifty/reconcile',
+      headers: { 'x-correlation-id': 'reconcile-drifty' },
+    });
     expect(reconcile.statusCode).toBe(202);
     expect(reconcile.json()).toMatchObject({ workflowName: 'reconcile_intent', intent: ref, correlationId: 'reconcile-drifty' });
     // A second request while the first is queued returns that one.
@@ -303,7 +345,12 @@ describe('intents, drift and audit', () => {
     expect(body.revisions).toEqual([expect.objectContaining({ revision: 'r-2', source: 'test' })]);
     expect(body.driftRows).toHaveLength(2);
     expect(body.driftTruncated).toBe(true);
-    expect(body.driftRows[0]).toMatchObject({ objectKind: 'manufacturer', identity: 'drifty-0', action: 'create', diff: { name: { before: null, after: 'drifty Vendor 0' } } });
+    expect(body.driftRows[0]).toMatchObject({
+      objectKind: 'manufacturer',
+      identity: 'drifty-0',
+      action: 'create',
+      diff: { name: { before: null, after: 'drifty Vendor 0' } },
+    });
     expect(body.recentProcesses.map((p: { id: string }) => p.id)).toEqual([reconcile.json().id]);
 
     expect((await api.request('viewer', { url: '/api/v1/intents/VendorSet/missing' })).statusCode).toBe(404);
@@ -331,8 +378,16 @@ describe('intents, drift and audit', () => {
     expect(all.items.map((a: { objectIdentity: string }) => a.objectIdentity)).toEqual(['old', 'acme/x1']);
     const rest = (await api.request('viewer', { url: `/api/v1/audit?limit=2&cursor=${all.nextCursor}` })).json();
     expect(rest.items.map((a: { objectIdentity: string }) => a.objectIdentity)).toEqual(['acme']);
-    expect(rest.items[0]).toMatchObject({ action: 'create', netboxId: 7, before: null, after: { slug: 'acme' }, intent: { kind: 'VendorSet', name: 'audited' }, userId: 'operator-token' });
-    const q = async (query: string): Promise<string[]> => (await api.request('viewer', { url: `/api/v1/audit?${query}` })).json().items.map((a: { objectIdentity: string }) => a.objectIdentity);
+    expect(rest.items[0]).toMatchObject({
+      action: 'create',
+      netboxId: 7,
+      before: null,
+      after: { slug: 'acme' },
+      intent: { kind: 'VendorSet', name: 'audited' },
+      userId: 'operator-token',
+    });
+    const q = async (query: string): Promise<string[]> =>
+      (await api.request('viewer', { url: `/api/v1/audit?${query}` })).json().items.map((a: { objectIdentity: string }) => a.objectIdentity);
     expect(await q('objectKind=manufacturer')).toEqual(['old', 'acme']);
     expect(await q('objectKind=device-type&objectIdentity=acme/x1')).toEqual(['acme/x1']);
     expect(await q('intentKind=DeviceTypeSet&intentName=audited')).toEqual(['acme/x1']);
@@ -345,7 +400,12 @@ describe('intents, drift and audit', () => {
 describe('a token made outside the API', () => {
   it('is accepted, and its name becomes the audit user', async () => {
     const { token } = await createToken(api.db.pool, { name: 'script@ci', role: 'operator' });
-    const r = await api.app.inject({ method: 'POST', url: '/api/v1/workflows/task_refresh_library', payload: {}, headers: { authorization: `Bearer ${token}` } });
+    const r = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/workflows/task_refresh_library',
+      payload: {},
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(r.json().createdBy).toBe('script@ci');
   });
 });

@@ -17,16 +17,26 @@ const sign = (body: string, secret = WEBHOOK_SECRET): string => createHmac('sha2
 describe('signature checks', () => {
   const body = Buffer.from('{"ref":"refs/heads/main"}');
   it('accepts GitHub, Gitea and GitLab signatures made with the secret and refuses others', () => {
-    expect(checkWebhook({ 'x-hub-signature-256': `sha256=${sign(body.toString())}`, 'x-github-event': 'push' }, body, WEBHOOK_SECRET)).toEqual({ provider: 'github', valid: true, event: 'push' });
+    expect(checkWebhook({ 'x-hub-signature-256': `sha256=${sign(body.toString())}`, 'x-github-event': 'push' }, body, WEBHOOK_SECRET)).toEqual({
+      provider: 'github',
+      valid: true,
+      event: 'push',
+    });
     expect(checkWebhook({ 'x-hub-signature-256': `sha256=${sign(body.toString(), 'other')}` }, body, WEBHOOK_SECRET)?.valid).toBe(false);
     expect(checkWebhook({ 'x-hub-signature-256': sign(body.toString()) }, body, WEBHOOK_SECRET)?.valid).toBe(false);
     expect(checkWebhook({ 'x-hub-signature-256': `sha256=${sign(`${body.toString()} `)}` }, body, WEBHOOK_SECRET)?.valid).toBe(false);
-    expect(checkWebhook({ 'x-gitea-signature': sign(body.toString()), 'x-hub-signature-256': 'sha256=00', 'x-gitea-event': 'push' }, body, WEBHOOK_SECRET)).toEqual({
+    expect(
+      checkWebhook({ 'x-gitea-signature': sign(body.toString()), 'x-hub-signature-256': 'sha256=00', 'x-gitea-event': 'push' }, body, WEBHOOK_SECRET),
+    ).toEqual({
       provider: 'gitea',
       valid: true,
       event: 'push',
     });
-    expect(checkWebhook({ 'x-gitlab-token': WEBHOOK_SECRET, 'x-gitlab-event': 'Push Hook' }, body, WEBHOOK_SECRET)).toEqual({ provider: 'gitlab', valid: true, event: 'Push Hook' });
+    expect(checkWebhook({ 'x-gitlab-token': WEBHOOK_SECRET, 'x-gitlab-event': 'Push Hook' }, body, WEBHOOK_SECRET)).toEqual({
+      provider: 'gitlab',
+      valid: true,
+      event: 'Push Hook',
+    });
     expect(checkWebhook({ 'x-gitlab-token': `${WEBHOOK_SECRET}x` }, body, WEBHOOK_SECRET)?.valid).toBe(false);
     expect(checkWebhook({}, body, WEBHOOK_SECRET)).toBeUndefined();
     expect(safeEqual('abc', 'abc')).toBe(true);
@@ -34,12 +44,16 @@ describe('signature checks', () => {
   });
 
   it('reads the repository URL of each provider’s push payload', () => {
-    expect(readPush('github', { ref: 'refs/heads/main', after: 'abc', repository: { clone_url: 'https://github.com/o/r.git', ssh_url: 'git@github.com:o/r.git' } })).toEqual({
+    expect(
+      readPush('github', { ref: 'refs/heads/main', after: 'abc', repository: { clone_url: 'https://github.com/o/r.git', ssh_url: 'git@github.com:o/r.git' } }),
+    ).toEqual({
       repositoryUrl: 'https://github.com/o/r.git',
       ref: 'refs/heads/main',
       after: 'abc',
     });
-    expect(readPush('gitlab', { ref: 'refs/heads/main', checkout_sha: 'def', project: { git_http_url: 'https://gitlab.com/o/r.git' } })?.repositoryUrl).toBe('https://gitlab.com/o/r.git');
+    expect(readPush('gitlab', { ref: 'refs/heads/main', checkout_sha: 'def', project: { git_http_url: 'https://gitlab.com/o/r.git' } })?.repositoryUrl).toBe(
+      'https://gitlab.com/o/r.git',
+    );
     expect(readPush('gitea', { repository: { html_url: 'https://gitea.example/o/r' } })?.repositoryUrl).toBe('https://gitea.example/o/r');
     expect(readPush('github', { repository: {} })).toBeUndefined();
   });
@@ -103,13 +117,23 @@ describe('POST /hooks/git', () => {
     await work.commit('second');
     await work.push('origin', 'HEAD:main');
     const sha = (await simpleGit(bare).revparse(['main'])).trim();
-    const payload = JSON.stringify({ ref: 'refs/heads/main', after: sha, repository: { clone_url: `file://${bare}`, html_url: 'https://example.invalid/o/r' } });
+    const payload = JSON.stringify({
+      ref: 'refs/heads/main',
+      after: sha,
+      repository: { clone_url: `file://${bare}`, html_url: 'https://example.invalid/o/r' },
+    });
     const r = await post(payload, { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${sign(payload)}` });
     expect(r.statusCode).toBe(202);
     expect(r.json()).toEqual({ accepted: true, provider: 'github', event: 'push', repository: `file://${bare}`, ref: 'refs/heads/main' });
-    const row = await waitFor('the pushed intent', async () => (await api.db.pool.query<{ revision: string }>(`SELECT revision FROM intents WHERE name = 'hook-second'`)).rows[0]);
+    const row = await waitFor(
+      'the pushed intent',
+      async () => (await api.db.pool.query<{ revision: string }>(`SELECT revision FROM intents WHERE name = 'hook-second'`)).rows[0],
+    );
     expect(row.revision).toBe(sha);
-    const process = await waitFor('its reconcile', async () => (await api.db.pool.query<{ created_by: string }>(`SELECT created_by FROM processes WHERE intent_name = 'hook-second'`)).rows[0]);
+    const process = await waitFor(
+      'its reconcile',
+      async () => (await api.db.pool.query<{ created_by: string }>(`SELECT created_by FROM processes WHERE intent_name = 'hook-second'`)).rows[0],
+    );
     expect(process.created_by).toBe('controller');
   });
 

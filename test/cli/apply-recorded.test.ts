@@ -64,14 +64,27 @@ describe('apply with a database: one recorded path to NetBox', () => {
     const output = JSON.parse(run.out) as { result: { apply: { records: unknown[] } }; process: { id: string; status: string } };
     expect(output.process).toEqual({ id, status: 'completed' });
 
-    const { rows: processes } = await engine.db.pool.query<{ workflow_name: string; status: string; created_by: string; intent_kind: string; intent_name: string }>(
-      'SELECT workflow_name, status, created_by, intent_kind, intent_name FROM processes WHERE id = $1',
-      [id],
-    );
+    const { rows: processes } = await engine.db.pool.query<{
+      workflow_name: string;
+      status: string;
+      created_by: string;
+      intent_kind: string;
+      intent_name: string;
+    }>('SELECT workflow_name, status, created_by, intent_kind, intent_name FROM processes WHERE id = $1', [id]);
     expect(processes[0]).toMatchObject({ workflow_name: 'apply_intents', status: 'completed', intent_kind: 'DeviceTypeSet', intent_name: 'lab' });
     expect(processes[0]?.created_by).toMatch(/^cli:/);
-    const { rows: steps } = await engine.db.pool.query<{ step_name: string; status: string }>('SELECT step_name, status FROM process_steps WHERE process_id = $1 ORDER BY position', [id]);
-    expect(steps.map((s) => `${s.step_name}:${s.status}`)).toEqual(['resolve:completed', 'snapshot:completed', 'diff:completed', 'apply:completed', 'verify:completed', 'record:completed']);
+    const { rows: steps } = await engine.db.pool.query<{ step_name: string; status: string }>(
+      'SELECT step_name, status FROM process_steps WHERE process_id = $1 ORDER BY position',
+      [id],
+    );
+    expect(steps.map((s) => `${s.step_name}:${s.status}`)).toEqual([
+      'resolve:completed',
+      'snapshot:completed',
+      'diff:completed',
+      'apply:completed',
+      'verify:completed',
+      'record:completed',
+    ]);
     const { rows: audit } = await engine.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM audit_log WHERE process_id = $1', [id]);
     const applied = output.result.apply.records.length;
     expect(applied).toBeGreaterThan(10);
@@ -96,7 +109,10 @@ describe('apply with a database: one recorded path to NetBox', () => {
       expect(run.code).toBe(1);
       expect(run.err).toContain(`waiting for process ${holder} (reconcile_intent) to finish with DeviceTypeSet/busy`);
       const id = /recording this apply as process ([0-9a-f-]{36})/.exec(run.err)?.[1];
-      const { rows: mine } = await engine.db.pool.query<{ status: string; error: { code: string; message: string } }>('SELECT status, error FROM processes WHERE id = $1', [id]);
+      const { rows: mine } = await engine.db.pool.query<{ status: string; error: { code: string; message: string } }>(
+        'SELECT status, error FROM processes WHERE id = $1',
+        [id],
+      );
       expect(mine[0]?.status).toBe('cancelled');
       expect(mine[0]?.error.code).toBe('lock_timeout');
       expect(mine[0]?.error.message).toContain(holder);

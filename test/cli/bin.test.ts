@@ -115,7 +115,9 @@ describe(`the CLI as a process (${CLI_UNDER_TEST})`, () => {
   });
 
   it('exits 1 with one line naming the problem for a bad environment, and 1 with usage for an unknown command', async () => {
-    const bad = await run(process.execPath, [...cliProcessArgs(), 'plan', '--intents', EXAMPLE_INTENTS, '--library', LIBRARY_PATH], { env: { ...env, NETBOX_TIMEOUT: 'soon' } }).catch((e: unknown) => e as { code: number; stderr: string });
+    const bad = await run(process.execPath, [...cliProcessArgs(), 'plan', '--intents', EXAMPLE_INTENTS, '--library', LIBRARY_PATH], {
+      env: { ...env, NETBOX_TIMEOUT: 'soon' },
+    }).catch((e: unknown) => e as { code: number; stderr: string });
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stderr: string }).stderr).toMatch(/^error: .*NETBOX_TIMEOUT/);
     const unknown = await run(process.execPath, [...cliProcessArgs(), 'valdate'], { env }).catch((e: unknown) => e as { code: number; stderr: string });

@@ -15,7 +15,12 @@ beforeAll(async () => {
   intents = await mkdtemp(path.join(tmpdir(), 'nbg-notify-'));
   await writeFile(
     path.join(intents, 'notify.yaml'),
-    ['apiVersion: netbox-gitops.io/v1alpha1', 'kind: Notification', 'metadata: { name: ops-teams }', 'spec: { format: teams, urlFrom: { secret: OPS_TEAMS } }'].join('\n'),
+    [
+      'apiVersion: netbox-gitops.io/v1alpha1',
+      'kind: Notification',
+      'metadata: { name: ops-teams }',
+      'spec: { format: teams, urlFrom: { secret: OPS_TEAMS } }',
+    ].join('\n'),
   );
 });
 afterAll(async () => {
@@ -27,7 +32,11 @@ beforeEach(() => {
   receiver.answers = [];
 });
 
-const env = (): Record<string, string> => ({ NOTIFY_WEBHOOK_URL: `${receiver.url}/json`, NOTIFY_WEBHOOK_SECRET: 'k', NOTIFY_SECRET_OPS_TEAMS: `${receiver.url}/teams` });
+const env = (): Record<string, string> => ({
+  NOTIFY_WEBHOOK_URL: `${receiver.url}/json`,
+  NOTIFY_WEBHOOK_SECRET: 'k',
+  NOTIFY_SECRET_OPS_TEAMS: `${receiver.url}/teams`,
+});
 
 describe('notify test', () => {
   it('sends a test notification to every channel and reports each', async () => {

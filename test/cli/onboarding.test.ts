@@ -82,7 +82,9 @@ describe('onboarding an existing NetBox: init → validate → plan → adopt �
     // Differences read NetBox → library, fields and templates alike.
     const edited = types.get('juniper/EX2300-24P');
     expect(edited?.fields).toEqual([{ field: 'u_height', netbox: 2, library: 1 }]);
-    expect(edited?.templates).toEqual([{ kind: 'interface', name: 'ge-0/0/0', change: 'differs', fields: [{ field: 'type', netbox: '10gbase-t', library: '1000base-t' }] }]);
+    expect(edited?.templates).toEqual([
+      { kind: 'interface', name: 'ge-0/0/0', change: 'differs', fields: [{ field: 'type', netbox: '10gbase-t', library: '1000base-t' }] },
+    ]);
     expect(types.get('juniper/EX-UM-2XFP')?.fields).toEqual([{ field: 'part_number', netbox: 'EX-UM-2XFP-R', library: 'EX-UM-2XFP' }]);
     const partial = types.get('juniper/EX2300-48T');
     const libraryInterfaces = catalogue.deviceTypes.find((d) => d.model === 'EX2300-48T')?.templates.interface?.length ?? 0;
@@ -102,7 +104,8 @@ describe('onboarding an existing NetBox: init → validate → plan → adopt �
 
     // What init did with each: identical ones are library references, the rest written out.
     for (const id of EXPECTED.identical) expect(types.get(id)?.intent?.as, id).toBe('library');
-    for (const id of [...EXPECTED.differs, ...EXPECTED.templates, ...Object.keys(EXPECTED.renamed), ...EXPECTED.notInLibrary]) expect(types.get(id)?.intent?.as, id).toBe('custom');
+    for (const id of [...EXPECTED.differs, ...EXPECTED.templates, ...Object.keys(EXPECTED.renamed), ...EXPECTED.notInLibrary])
+      expect(types.get(id)?.intent?.as, id).toBe('custom');
 
     const files = await yamlFiles(out);
     expect([...files.keys()]).toEqual([
@@ -207,7 +210,12 @@ describe('onboarding an existing NetBox: init → validate → plan → adopt �
 
     const routes = nb.emulator.stats().requests.byEndpoint;
     const writeRoutes = Object.keys(routes).filter((r) => !r.startsWith('GET'));
-    expect(writeRoutes.sort()).toEqual(['PATCH /api/dcim/device-types/', 'PATCH /api/dcim/manufacturers/', 'PATCH /api/dcim/module-types/', 'POST /api/extras/tags/']);
+    expect(writeRoutes.sort()).toEqual([
+      'PATCH /api/dcim/device-types/',
+      'PATCH /api/dcim/manufacturers/',
+      'PATCH /api/dcim/module-types/',
+      'POST /api/extras/tags/',
+    ]);
     expect(writeRoutes.reduce((n, r) => n + (routes[r] ?? 0), 0)).toBe(4);
 
     const after = await tagsInNetBox();
@@ -218,7 +226,10 @@ describe('onboarding an existing NetBox: init → validate → plan → adopt �
       expected.set(`${t.kind}s:${t.netboxId}`, ['netbox-gitops', intentTag(t.intent.intent)].sort());
     }
     for (const m of report.manufacturers) {
-      const owners = [m.intent?.intent, ...[...report.deviceTypes, ...report.moduleTypes].filter((t) => t.manufacturer === m.slug && t.intent).map((t) => t.intent?.intent)];
+      const owners = [
+        m.intent?.intent,
+        ...[...report.deviceTypes, ...report.moduleTypes].filter((t) => t.manufacturer === m.slug && t.intent).map((t) => t.intent?.intent),
+      ];
       expected.set(`manufacturers:${m.netboxId}`, ['netbox-gitops', ...new Set(owners.filter((o): o is string => o !== undefined).map(intentTag))].sort());
     }
     expect(after).toEqual(expected);
@@ -258,7 +269,10 @@ describe('onboarding an existing NetBox: init → validate → plan → adopt �
     expect(plan.code, plan.err).toBe(0);
     const parsed = JSON.parse(plan.out) as { operations: { kind: string; action: string; identity: string; changes?: Record<string, unknown> }[] };
     const changes = parsed.operations.filter((o) => o.action !== 'unmanaged');
-    expect(changes.map((o) => `${o.action} ${o.kind} ${o.identity}`)).toEqual(['update device-type juniper/EX2300-24P', 'update interface-template juniper/EX2300-24P/ge-0/0/0']);
+    expect(changes.map((o) => `${o.action} ${o.kind} ${o.identity}`)).toEqual([
+      'update device-type juniper/EX2300-24P',
+      'update interface-template juniper/EX2300-24P/ge-0/0/0',
+    ]);
     const apply = await runCli(['apply', '--intents', out, ...lib, '--yes'], env());
     expect(apply.code, apply.out).toBe(0);
     expect(apply.out).toContain('verify: 0 to create, 0 to update, 0 to delete');
@@ -294,8 +308,12 @@ describe('onboarding an existing NetBox: init → validate → plan → adopt �
     const one = await runCli(['export', '--manufacturer', 'juniper', '--model', 'EX2300-24T', '--out', path.join(work, 'one'), ...lib], env());
     expect(one.code, one.err).toBe(0);
     expect(one.out).toContain('wrote device-types/Juniper/EX2300-24T.yaml (updates the library file)');
-    expect(await readFile(path.join(work, 'one/device-types/Juniper/EX2300-24T.yaml'), 'utf8')).toBe(await readFile(path.join(LIBRARY_PATH, 'device-types/Juniper/EX2300-24T.yaml'), 'utf8'));
+    expect(await readFile(path.join(work, 'one/device-types/Juniper/EX2300-24T.yaml'), 'utf8')).toBe(
+      await readFile(path.join(LIBRARY_PATH, 'device-types/Juniper/EX2300-24T.yaml'), 'utf8'),
+    );
 
-    await expect(runCli(['export', '--manufacturer', 'Nokla', '--out', path.join(work, 'none'), ...lib], env())).rejects.toThrow(/NetBox has no manufacturer "Nokla"/);
+    await expect(runCli(['export', '--manufacturer', 'Nokla', '--out', path.join(work, 'none'), ...lib], env())).rejects.toThrow(
+      /NetBox has no manufacturer "Nokla"/,
+    );
   }, 120_000);
 });

@@ -162,7 +162,10 @@ describe('plan and apply commands', () => {
   });
 
   it('never reaches NetBox with an invalid intent', async () => {
-    await writeFile(path.join(intents, 'bad.yaml'), 'apiVersion: netbox-gitops.io/v1alpha1\nkind: VendorSet\nmetadata:\n  name: bad\nspec:\n  vendors: [Nokla]\n');
+    await writeFile(
+      path.join(intents, 'bad.yaml'),
+      'apiVersion: netbox-gitops.io/v1alpha1\nkind: VendorSet\nmetadata:\n  name: bad\nspec:\n  vendors: [Nokla]\n',
+    );
     const apply = await runCli(['apply', ...source(), '--yes'], env());
     expect(apply.code).toBe(1);
     expect(apply.err).toMatch(/bad\.yaml:6:\d+ spec\.vendors\[0\]/);

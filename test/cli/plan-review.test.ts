@@ -18,7 +18,8 @@ const commits: Record<string, string> = {};
 const git = (...args: string[]): string =>
   execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, encoding: 'utf8' }).trim();
 
-const doc = (kind: string, name: string, spec: string): string => `apiVersion: netbox-gitops.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+const doc = (kind: string, name: string, spec: string): string =>
+  `apiVersion: netbox-gitops.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
 
 const env = (): Record<string, string> => ({ NETBOX_URL: emulator.url, NETBOX_TOKEN: emulator.token, CACHE_DIR: path.join(repo, '.cache') });
 
@@ -32,7 +33,10 @@ beforeAll(async () => {
   await writeFile(path.join(repo, 'README.md'), 'intents for review\n');
   await writeFile(path.join(intents, 'vendors.yaml'), doc('VendorSet', 'vendors', '  mode: enforce\n  vendors: [Arista]\n'));
   await writeFile(path.join(intents, 'keep.yaml'), doc('DeviceTypeSet', 'keep', '  vendors: [Arista]\n  include: ["^DCS-7050CX3-32S-F$"]\n'));
-  await writeFile(path.join(intents, 'lab', 'gone.yaml'), doc('DeviceTypeSet', 'gone', '  mode: enforce\n  prune: true\n  vendors: [Arista]\n  include: ["^DCS-7280CR3-32P4-F$"]\n'));
+  await writeFile(
+    path.join(intents, 'lab', 'gone.yaml'),
+    doc('DeviceTypeSet', 'gone', '  mode: enforce\n  prune: true\n  vendors: [Arista]\n  include: ["^DCS-7280CR3-32P4-F$"]\n'),
+  );
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
   commits.base = git('rev-parse', 'HEAD');
@@ -69,7 +73,10 @@ interface ReviewJson {
 
 describe('plan --base --head', () => {
   it('names the intents the change touches and plans only those, at the head', async () => {
-    const run = await runCli(['plan', '--intents', intents, '--library', LIBRARY_PATH, '--base', commits.base!, '--head', commits.head!, '--format', 'json'], env());
+    const run = await runCli(
+      ['plan', '--intents', intents, '--library', LIBRARY_PATH, '--base', commits.base!, '--head', commits.head!, '--format', 'json'],
+      env(),
+    );
     expect(run.code, run.err).toBe(0);
     const result = JSON.parse(run.out) as ReviewJson;
     expect(result.review.baseRevision).toBe(commits.base);
@@ -91,7 +98,23 @@ describe('plan --base --head', () => {
   });
 
   it('renders the review as a comment and keeps --detailed-exitcode', async () => {
-    const run = await runCli(['plan', '--intents', intents, '--library', LIBRARY_PATH, '--base', commits.base!, '--head', commits.head!, '--format', 'markdown', '--detailed-exitcode'], env());
+    const run = await runCli(
+      [
+        'plan',
+        '--intents',
+        intents,
+        '--library',
+        LIBRARY_PATH,
+        '--base',
+        commits.base!,
+        '--head',
+        commits.head!,
+        '--format',
+        'markdown',
+        '--detailed-exitcode',
+      ],
+      env(),
+    );
     expect(run.code, run.err).toBe(2);
     expect(run.out.startsWith('<!-- netbox-gitops-plan -->\n')).toBe(true);
     expect(run.out).toContain(`touches 3 intents; 1 other intent is not planned`);
@@ -101,7 +124,10 @@ describe('plan --base --head', () => {
   });
 
   it('plans nothing for a change that touches no intent', async () => {
-    const run = await runCli(['plan', '--intents', intents, '--library', LIBRARY_PATH, '--base', commits.head!, '--head', commits.head!, '--detailed-exitcode', '--format', 'json'], env());
+    const run = await runCli(
+      ['plan', '--intents', intents, '--library', LIBRARY_PATH, '--base', commits.head!, '--head', commits.head!, '--detailed-exitcode', '--format', 'json'],
+      env(),
+    );
     expect(run.code, run.err).toBe(0);
     const result = JSON.parse(run.out) as ReviewJson;
     expect(result.review.touched).toEqual([]);

@@ -15,7 +15,9 @@ describe('contract: brief and dynamic fields', () => {
     fx = new Fixtures(target);
     manufacturer = await fx.manufacturer();
     deviceType = await fx.deviceType(manufacturer, 'brief');
-    await fx.createMany('/api/dcim/interface-templates/', [{ device_type: deviceType.id, name: 'eth0', type: '1000base-t', description: 'd' }], { cascaded: true });
+    await fx.createMany('/api/dcim/interface-templates/', [{ device_type: deviceType.id, name: 'eth0', type: '1000base-t', description: 'd' }], {
+      cascaded: true,
+    });
   });
   afterAll(async () => {
     await fx?.cleanup();

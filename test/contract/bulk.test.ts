@@ -74,7 +74,11 @@ describe('contract: bulk create, update and delete', () => {
       ['d1', 'd2'].map((s) => ({ name: fx.name(s), slug: fx.name(s) })),
       { cascaded: true },
     );
-    const reply = await target.call('DELETE', '/api/dcim/manufacturers/', items.map((m) => ({ id: m.id })));
+    const reply = await target.call(
+      'DELETE',
+      '/api/dcim/manufacturers/',
+      items.map((m) => ({ id: m.id })),
+    );
     expect(reply.status).toBe(204);
     for (const item of items) expect((await target.call('GET', `/api/dcim/manufacturers/${item.id}/`)).status).toBe(404);
   });

@@ -29,7 +29,9 @@ describe('contract: deletes', () => {
   it('deletes the templates of a deleted device type with it', async () => {
     const manufacturer = await fx.manufacturer('cascade');
     const deviceType = await fx.create('/api/dcim/device-types/', { manufacturer: manufacturer.id, model: fx.name('gone'), slug: fx.name('gone') });
-    const [template] = await fx.createMany('/api/dcim/interface-templates/', [{ device_type: deviceType.id, name: 'eth0', type: '1000base-t' }], { cascaded: true });
+    const [template] = await fx.createMany('/api/dcim/interface-templates/', [{ device_type: deviceType.id, name: 'eth0', type: '1000base-t' }], {
+      cascaded: true,
+    });
     expect((await target.call('DELETE', `/api/dcim/device-types/${deviceType.id}/`)).status).toBe(204);
     expect((await target.call('GET', `/api/dcim/interface-templates/${(template as Named).id}/`)).status).toBe(404);
   });

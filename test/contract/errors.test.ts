@@ -42,7 +42,12 @@ describe('contract: validation errors', () => {
   });
 
   it('refuses values outside a choice field', async () => {
-    const reply = await target.call<Errors>('POST', '/api/dcim/device-types/', { manufacturer: manufacturer.id, model: fx.name('bad'), slug: fx.name('bad'), airflow: 'sideways' });
+    const reply = await target.call<Errors>('POST', '/api/dcim/device-types/', {
+      manufacturer: manufacturer.id,
+      model: fx.name('bad'),
+      slug: fx.name('bad'),
+      airflow: 'sideways',
+    });
     expect(reply.status).toBe(400);
     expect(reply.body).toEqual({ airflow: ['sideways is not a valid choice.'] });
     const template = await target.call<Errors>('POST', '/api/dcim/interface-templates/', { device_type: deviceType.id, name: 'x', type: 'warp-drive' });
@@ -64,7 +69,11 @@ describe('contract: validation errors', () => {
   it('explains references that do not resolve, by id or by attributes', async () => {
     const byId = await target.call<Errors>('POST', '/api/dcim/device-types/', { manufacturer: 2147483000, model: 'x', slug: fx.name('ref') });
     expect(byId.body.manufacturer).toEqual(['Related object not found using the provided numeric ID: 2147483000']);
-    const bySlug = await target.call<Errors>('POST', '/api/dcim/device-types/', { manufacturer: { slug: fx.name('nobody') }, model: 'x', slug: fx.name('ref') });
+    const bySlug = await target.call<Errors>('POST', '/api/dcim/device-types/', {
+      manufacturer: { slug: fx.name('nobody') },
+      model: 'x',
+      slug: fx.name('ref'),
+    });
     expect(bySlug.body.manufacturer).toEqual([`Related object not found using the provided attributes: {'slug': '${fx.name('nobody')}'}`]);
   });
 

@@ -59,7 +59,11 @@ export class Fixtures {
     }
     this.created.length = 0;
     for (const { path, ids } of batches) {
-      const reply = await this.target.call('DELETE', path, ids.map((id) => ({ id })));
+      const reply = await this.target.call(
+        'DELETE',
+        path,
+        ids.map((id) => ({ id })),
+      );
       if (reply.status !== 204) throw new Error(`cleanup DELETE ${path} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
     }
   }

@@ -15,7 +15,9 @@ describe('contract: front-port templates in the shape of the server version', ()
     fx = new Fixtures(target);
     const manufacturer = await fx.manufacturer();
     deviceType = await fx.deviceType(manufacturer, 'patch');
-    [rear] = (await fx.createMany('/api/dcim/rear-port-templates/', [{ device_type: deviceType.id, name: 'Rear1', type: '8p8c', positions: 2 }], { cascaded: true })) as [Named];
+    [rear] = (await fx.createMany('/api/dcim/rear-port-templates/', [{ device_type: deviceType.id, name: 'Rear1', type: '8p8c', positions: 2 }], {
+      cascaded: true,
+    })) as [Named];
   });
   afterAll(async () => {
     await fx?.cleanup();
@@ -63,7 +65,11 @@ describe('contract: front-port templates in the shape of the server version', ()
       context.skip();
       return;
     }
-    const reply = await target.call<Record<string, string[]>>('POST', '/api/dcim/front-port-templates/', { device_type: deviceType.id, name: 'Lonely', type: '8p8c' });
+    const reply = await target.call<Record<string, string[]>>('POST', '/api/dcim/front-port-templates/', {
+      device_type: deviceType.id,
+      name: 'Lonely',
+      type: '8p8c',
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.rear_port).toEqual(['This field is required.']);
   });

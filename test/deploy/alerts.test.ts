@@ -62,12 +62,18 @@ describe('PrometheusRule', () => {
     expect(renderChart().objects.filter((o) => o.kind === 'PrometheusRule')).toEqual([]);
   });
 
-  const chart = renderChart({ prometheusRule: { enabled: true, labels: { release: 'prometheus' }, additionalRuleLabels: { team: 'network' } } }, { name: 'prod', namespace: 'infra' });
+  const chart = renderChart(
+    { prometheusRule: { enabled: true, labels: { release: 'prometheus' }, additionalRuleLabels: { team: 'network' } } },
+    { name: 'prod', namespace: 'infra' },
+  );
   const object = chart.objects.find((o) => o.kind === 'PrometheusRule');
   const rules = rulesOf(object);
 
   it('renders for the operator with the given labels, one uniquely named alert per concern', () => {
-    expect(object).toMatchObject({ apiVersion: 'monitoring.coreos.com/v1', metadata: { name: 'prod-netbox-gitops', namespace: 'infra', labels: { release: 'prometheus' } } });
+    expect(object).toMatchObject({
+      apiVersion: 'monitoring.coreos.com/v1',
+      metadata: { name: 'prod-netbox-gitops', namespace: 'infra', labels: { release: 'prometheus' } },
+    });
     const names = rules.map((r) => r.alert);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(expect.arrayContaining(REQUIRED_ALERTS));
@@ -81,7 +87,12 @@ describe('PrometheusRule', () => {
   });
 
   it('the metrics exported include every kind the alerts watch (the check below is not vacuous)', () => {
-    for (const name of ['netbox_gitops_drift_objects', 'netbox_gitops_reconciles_total', 'netbox_gitops_netbox_request_duration_seconds_count', 'netbox_gitops_queue_jobs']) {
+    for (const name of [
+      'netbox_gitops_drift_objects',
+      'netbox_gitops_reconciles_total',
+      'netbox_gitops_netbox_request_duration_seconds_count',
+      'netbox_gitops_queue_jobs',
+    ]) {
       expect(exported.has(name), name).toBe(true);
     }
     expect([...(exported.get('netbox_gitops_drift_objects')?.labels ?? [])].sort()).toEqual(['action', 'intent_kind', 'intent_name', 'object_kind']);
@@ -132,7 +143,13 @@ describe('PrometheusRule', () => {
   it('runbookBaseUrl, selector and thresholds reach the rules', () => {
     const custom = rulesOf(
       renderChart({
-        prometheusRule: { enabled: true, runbookBaseUrl: 'https://git.example.com/net/netbox-gitops/-/blob/main/docs/runbooks/', selector: 'job=~"nbg-.*"', driftFor: '2h', netboxErrorRatio: 0.25 },
+        prometheusRule: {
+          enabled: true,
+          runbookBaseUrl: 'https://git.example.com/net/netbox-gitops/-/blob/main/docs/runbooks/',
+          selector: 'job=~"nbg-.*"',
+          driftFor: '2h',
+          netboxErrorRatio: 0.25,
+        },
       }).objects.find((o) => o.kind === 'PrometheusRule'),
     );
     for (const rule of custom) {

@@ -54,7 +54,11 @@ interface Container {
   name: string;
   image: string;
   args?: string[];
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; fieldRef?: { apiVersion?: string; fieldPath: string } } }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; fieldRef?: { apiVersion?: string; fieldPath: string } };
+  }[];
   envFrom?: { configMapRef?: { name: string } }[];
   ports?: { name: string; containerPort: number }[];
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
@@ -105,11 +109,15 @@ function configVariables(): string[] {
 
 describe('chart CRDs', () => {
   it('are byte-for-byte copies of crds/*.yaml (fix: cp crds/*.yaml charts/netbox-gitops/crds/)', () => {
-    const source = readdirSync(join(REPO_ROOT, 'crds')).filter((f) => f.endsWith('.yaml')).sort();
+    const source = readdirSync(join(REPO_ROOT, 'crds'))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     const copies = readdirSync(join(CHART_DIR, 'crds')).sort();
     expect(copies).toEqual(source);
     for (const file of source) {
-      expect(readFileSync(join(CHART_DIR, 'crds', file), 'utf8'), `charts/netbox-gitops/crds/${file}`).toBe(readFileSync(join(REPO_ROOT, 'crds', file), 'utf8'));
+      expect(readFileSync(join(CHART_DIR, 'crds', file), 'utf8'), `charts/netbox-gitops/crds/${file}`).toBe(
+        readFileSync(join(REPO_ROOT, 'crds', file), 'utf8'),
+      );
     }
   });
 
@@ -164,7 +172,10 @@ describe('values', () => {
     expect(variables.length).toBeGreaterThan(30);
     for (const variable of variables) {
       const inValues = variable in values.config || variable in values.secrets.keys || chartManaged.has(variable);
-      expect(inValues, `${variable} is new in config.ts: add it to charts/netbox-gitops/values.yaml (config, or secrets.keys + secrets.values for a credential)`).toBe(true);
+      expect(
+        inValues,
+        `${variable} is new in config.ts: add it to charts/netbox-gitops/values.yaml (config, or secrets.keys + secrets.values for a credential)`,
+      ).toBe(true);
       expect(readme, `${variable} is new in config.ts: add it to the config table of charts/netbox-gitops/README.md`).toContain(variable);
     }
     for (const variable of SECRET_VARIABLES) {
@@ -291,7 +302,11 @@ describe('templates with the default values', () => {
     expect(worker.ports).toEqual([{ name: 'metrics', containerPort: 9464, protocol: 'TCP' }]);
     expect(worker.env?.find((e) => e.name === 'METRICS_PORT')?.value).toBe('9464');
     expect(worker.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'metrics' });
-    const service = find(chart, 'Service', 'demo-netbox-gitops-worker-metrics').spec as { clusterIP: string; selector: Record<string, string>; ports: object[] };
+    const service = find(chart, 'Service', 'demo-netbox-gitops-worker-metrics').spec as {
+      clusterIP: string;
+      selector: Record<string, string>;
+      ports: object[];
+    };
     expect(service.clusterIP).toBe('None');
     expect(service.selector['app.kubernetes.io/component']).toBe('worker');
     expect(service.ports).toEqual([{ name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' }]);
@@ -302,7 +317,11 @@ describe('templates with the default values', () => {
       const spec = podSpec(object);
       const main = container(object);
       expect(spec.securityContext, object.metadata.name).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
-      expect(main.securityContext, object.metadata.name).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(main.securityContext, object.metadata.name).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(main.resources, object.metadata.name).toHaveProperty('requests');
       const mounts = new Map(main.volumeMounts?.map((m) => [m.mountPath, m.name]));
       const volumes = new Map(spec.volumes?.map((v) => [v.name, v]));
@@ -409,7 +428,10 @@ describe('templates with every option on', () => {
       if (object.kind === 'ServiceMonitor' || object.kind === 'PrometheusRule') continue;
       expect(checkShape(object, object.apiVersion, object.kind), file).toEqual([]);
     }
-    for (const [component, port] of [['api', 'http'], ['worker', 'metrics']] as const) {
+    for (const [component, port] of [
+      ['api', 'http'],
+      ['worker', 'metrics'],
+    ] as const) {
       const monitor = find(chart, 'ServiceMonitor', `nbg-${component}`);
       expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
       expect(monitor.metadata.labels?.release).toBe('prometheus');
@@ -418,9 +440,8 @@ describe('templates with every option on', () => {
         endpoints: [{ port, path: '/metrics', interval: '30s' }],
       });
       // The Service it selects carries the selected labels and the named port.
-      const service = chart.objects.find(
-        (o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === component,
-      ) as { spec: { ports: { name: string }[] } } | undefined;
+      const service = chart.objects.find((o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === component) as
+        { spec: { ports: { name: string }[] } } | undefined;
       expect(service?.spec.ports.map((p) => p.name)).toContain(port);
     }
   });

@@ -39,9 +39,7 @@ const queries = panels.filter((p) => p.type !== 'row');
 
 /** A Grafana query as Prometheus receives it: dashboard variables replaced by sample values. */
 function asPromQL(expr: string): string {
-  return expr
-    .replace(/\$__(rate_interval|interval|range)\b/g, '5m')
-    .replace(/\$\{?(namespace|intent)\}?/g, 'x');
+  return expr.replace(/\$__(rate_interval|interval|range)\b/g, '5m').replace(/\$\{?(namespace|intent)\}?/g, 'x');
 }
 
 describe('Grafana dashboard', () => {
@@ -54,7 +52,11 @@ describe('Grafana dashboard', () => {
     expect(renderChart().objects.filter((o) => o.metadata.name.endsWith('-dashboard'))).toEqual([]);
     const chart = renderChart({ grafanaDashboard: { enabled: true, annotations: { grafana_folder: 'NetBox' } } }, { name: 'prod', namespace: 'infra' });
     const configMap = chart.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prod-netbox-gitops-dashboard');
-    expect(configMap?.metadata).toMatchObject({ namespace: 'infra', labels: { grafana_dashboard: '1', 'app.kubernetes.io/instance': 'prod' }, annotations: { grafana_folder: 'NetBox' } });
+    expect(configMap?.metadata).toMatchObject({
+      namespace: 'infra',
+      labels: { grafana_dashboard: '1', 'app.kubernetes.io/instance': 'prod' },
+      annotations: { grafana_folder: 'NetBox' },
+    });
     const data = configMap?.data as Record<string, string>;
     expect(Object.keys(data)).toEqual(['netbox-gitops.json']);
     expect(JSON.parse(data['netbox-gitops.json'] as string)).toEqual(dashboard);
@@ -107,9 +109,15 @@ describe('Grafana dashboard', () => {
     const used = new Set(queries.flatMap((p) => (p.targets ?? []).flatMap((t) => promqlReferences(asPromQL(t.expr)).metrics)));
     // Our own metrics, not prom-client's default process metrics.
     const ours = [...exported.keys()].filter((name) => !/^netbox_gitops_(process_|nodejs_)/.test(name) && !/_(bucket|sum|count)$/.test(name));
-    const histograms = [...exported.keys()].filter((name) => name.endsWith('_bucket') && !/^netbox_gitops_(process_|nodejs_)/.test(name)).map((name) => name.replace(/_bucket$/, ''));
+    const histograms = [...exported.keys()]
+      .filter((name) => name.endsWith('_bucket') && !/^netbox_gitops_(process_|nodejs_)/.test(name))
+      .map((name) => name.replace(/_bucket$/, ''));
     for (const metric of ours) expect(used.has(metric), `${metric} has no panel`).toBe(true);
-    for (const histogram of histograms) expect([...used].some((m) => m.startsWith(histogram)), `${histogram} has no panel`).toBe(true);
+    for (const histogram of histograms)
+      expect(
+        [...used].some((m) => m.startsWith(histogram)),
+        `${histogram} has no panel`,
+      ).toBe(true);
     const titles = queries.map((p) => p.title.toLowerCase()).join('\n');
     for (const concern of ['drift', 'reconcile duration', 'reconciles by result', 'netbox writes', 'netbox request latency', 'queue', 'library upgrades']) {
       expect(titles, concern).toContain(concern);

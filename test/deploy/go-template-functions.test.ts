@@ -85,7 +85,42 @@ describe('Helm template functions as documented', () => {
 
   it('claims exactly the functions tested here, and refuses others by name', () => {
     expect([...SUPPORTED_FUNCTIONS].sort()).toEqual(
-      ['and', 'contains', 'default', 'empty', 'eq', 'fail', 'gt', 'hasKey', 'hasPrefix', 'hasSuffix', 'include', 'indent', 'index', 'int', 'int64', 'lower', 'lt', 'ne', 'nindent', 'not', 'or', 'print', 'printf', 'quote', 'replace', 'required', 'sha256sum', 'toJson', 'toString', 'toYaml', 'trimPrefix', 'trimSuffix', 'trunc', 'upper'].sort(),
+      [
+        'and',
+        'contains',
+        'default',
+        'empty',
+        'eq',
+        'fail',
+        'gt',
+        'hasKey',
+        'hasPrefix',
+        'hasSuffix',
+        'include',
+        'indent',
+        'index',
+        'int',
+        'int64',
+        'lower',
+        'lt',
+        'ne',
+        'nindent',
+        'not',
+        'or',
+        'print',
+        'printf',
+        'quote',
+        'replace',
+        'required',
+        'sha256sum',
+        'toJson',
+        'toString',
+        'toYaml',
+        'trimPrefix',
+        'trimSuffix',
+        'trunc',
+        'upper',
+      ].sort(),
     );
     for (const unsupported of ['tpl', 'lookup', 'dict', 'list', 'b64enc', 'regexMatch', 'semverCompare', 'now', 'squote', 'len']) {
       expect(() => render(`{{ ${unsupported} "a" }}`), unsupported).toThrow(TemplateError);

@@ -563,7 +563,8 @@ class Evaluator {
     };
     return {
       include: (name, data) => this.include(text(name), data),
-      toYaml: (value) => (value === undefined ? 'null' : stringify(value, { lineWidth: 0, sortMapEntries: true, indentSeq: false, version: '1.1' }).replace(/\n$/, '')),
+      toYaml: (value) =>
+        value === undefined ? 'null' : stringify(value, { lineWidth: 0, sortMapEntries: true, indentSeq: false, version: '1.1' }).replace(/\n$/, ''),
       toJson: (value) => JSON.stringify(sortKeys(value)) ?? 'null',
       nindent: (width, value) => `\n${indent(width, value)}`,
       indent,

@@ -79,19 +79,25 @@ describe('Dockerfile', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(script).toBe(pkg.bin['netbox-gitops']);
     expect(existsSync(join(REPO_ROOT, script)), script).toBe(true);
-    const installs = runtime.filter((i) => i.keyword === 'RUN').map((i) => i.argument).join('\n');
+    const installs = runtime
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.argument)
+      .join('\n');
     expect(installs).toMatch(/apt-get install[^\n]*\btini\b/);
     expect(installs).toMatch(/apt-get install[^\n]*\bgit\b/);
   });
 
-  it("CMD is `controller`, a command of the CLI", () => {
+  it('CMD is `controller`, a command of the CLI', () => {
     expect(jsonForm(runtime.find((i) => i.keyword === 'CMD'))).toEqual(['controller']);
     expect([...commands]).toContain('controller');
   });
 
   it('compiles once in the build stage and ships dist/, bin, migrations and production dependencies only', () => {
     const build = instructions.filter((i) => i.stage === 'build' && i.keyword === 'RUN').map((i) => i.argument);
-    expect(build.some((r) => /^npm ci\b/.test(r) && !r.includes('--omit=dev')), 'the build stage installs the dev dependencies').toBe(true);
+    expect(
+      build.some((r) => /^npm ci\b/.test(r) && !r.includes('--omit=dev')),
+      'the build stage installs the dev dependencies',
+    ).toBe(true);
     expect(build.some((r) => /\bnpm run build\b/.test(r))).toBe(true);
     const gathered = /cp -R ([^&]+?) \/out\//.exec(build.join('\n'))?.[1]?.trim().split(/\s+/) ?? [];
     expect(gathered.sort()).toEqual(['bin', 'dist', 'migrations', 'package.json']);
@@ -102,7 +108,10 @@ describe('Dockerfile', () => {
   });
 
   it('tsx is a dev dependency, reached by no production package, and the bin imports it only as the fallback', () => {
-    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.dependencies.tsx).toBeUndefined();
     expect(pkg.devDependencies.tsx).toBeDefined();
     const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
@@ -113,7 +122,10 @@ describe('Dockerfile', () => {
   });
 
   it('writes only to the cache volume: HOME and TMPDIR point into it, source maps are on', () => {
-    const env = runtime.filter((i) => i.keyword === 'ENV').map((i) => i.argument).join(' ');
+    const env = runtime
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.argument)
+      .join(' ');
     for (const variable of ['CACHE_DIR', 'HOME', 'TMPDIR']) expect(env).toMatch(new RegExp(`\\b${variable}=/var/cache/netbox-gitops\\b`));
     expect(env).toMatch(/\bNODE_OPTIONS=--enable-source-maps\b/);
   });
@@ -122,14 +134,25 @@ describe('Dockerfile', () => {
     const user = runtime.filter((i) => i.keyword === 'USER').at(-1)?.argument ?? '';
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
     const text = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
-    expect(instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').map((i) => i.argument).join('\n')).not.toMatch(/devicetype-library/);
-    const env = runtime.filter((i) => i.keyword === 'ENV').map((i) => i.argument).join(' ');
+    expect(
+      instructions
+        .filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')
+        .map((i) => i.argument)
+        .join('\n'),
+    ).not.toMatch(/devicetype-library/);
+    const env = runtime
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.argument)
+      .join(' ');
     expect(env).toMatch(/\bCACHE_DIR=\/var\/cache\/netbox-gitops\b/);
     expect(text).toContain('VOLUME ["/var/cache/netbox-gitops"]');
   });
 
   it('has OCI labels and no HEALTHCHECK (the chart has probes, docker-compose.yml its own checks)', () => {
-    const labels = runtime.filter((i) => i.keyword === 'LABEL').map((i) => i.argument).join(' ');
+    const labels = runtime
+      .filter((i) => i.keyword === 'LABEL')
+      .map((i) => i.argument)
+      .join(' ');
     for (const key of ['title', 'description', 'version', 'revision', 'created', 'licenses']) {
       expect(labels).toContain(`org.opencontainers.image.${key}=`);
     }
@@ -144,7 +167,10 @@ describe('Dockerfile', () => {
       for (const c of spec?.containers ?? []) if (c.args?.[0]) used.add(c.args[0]);
     }
     expect([...used].sort()).toEqual(['api', 'controller', 'migrate', 'worker']);
-    expect([...used].filter((c) => !commands.has(c)), 'commands the chart runs but the CLI lacks').toEqual([]);
+    expect(
+      [...used].filter((c) => !commands.has(c)),
+      'commands the chart runs but the CLI lacks',
+    ).toEqual([]);
   });
 });
 
@@ -159,8 +185,23 @@ describe('.dockerignore', () => {
   });
 
   it('keeps what the image needs', () => {
-    for (const needed of ['package.json', 'package-lock.json', 'bin', 'cli', 'controller', 'migrations', 'emulator', 'api', 'web', 'tsconfig.json', 'tsconfig.build.json']) {
-      expect(entries.filter((e) => e === needed || e === `${needed}/` || e === `/${needed}`), needed).toEqual([]);
+    for (const needed of [
+      'package.json',
+      'package-lock.json',
+      'bin',
+      'cli',
+      'controller',
+      'migrations',
+      'emulator',
+      'api',
+      'web',
+      'tsconfig.json',
+      'tsconfig.build.json',
+    ]) {
+      expect(
+        entries.filter((e) => e === needed || e === `${needed}/` || e === `/${needed}`),
+        needed,
+      ).toEqual([]);
     }
   });
 });

@@ -158,7 +158,9 @@ async function focused(page: Page): Promise<Focused> {
 
 /** Sets the theme as the toggle does (the root's data-theme), returns the one it had. */
 async function setTheme(page: Page, theme: string): Promise<string> {
-  return page.evaluate<string>(`(() => { const before = document.documentElement.dataset.theme || 'light'; document.documentElement.dataset.theme = ${JSON.stringify(theme)}; return before; })()`);
+  return page.evaluate<string>(
+    `(() => { const before = document.documentElement.dataset.theme || 'light'; document.documentElement.dataset.theme = ${JSON.stringify(theme)}; return before; })()`,
+  );
 }
 
 /**
@@ -196,10 +198,16 @@ const byLabel = (text: string | RegExp) => (f: { label: string }) => (typeof tex
 async function reconcileAndWait(kind: string, name: string): Promise<void> {
   const r = await fetch(`${url}/api/v1/intents/${kind}/${name}/reconcile`, { method: 'POST', headers: { authorization: `Bearer ${tokens.operator}` } });
   const process = (await r.json()) as { id: string };
-  await waitFor('reconcile', async () => {
-    const p = (await (await fetch(`${url}/api/v1/processes/${process.id}`, { headers: { authorization: `Bearer ${tokens.operator}` } })).json()) as { status: string };
-    return ['completed', 'failed'].includes(p.status) ? p : undefined;
-  }, 120_000);
+  await waitFor(
+    'reconcile',
+    async () => {
+      const p = (await (await fetch(`${url}/api/v1/processes/${process.id}`, { headers: { authorization: `Bearer ${tokens.operator}` } })).json()) as {
+        status: string;
+      };
+      return ['completed', 'failed'].includes(p.status) ? p : undefined;
+    },
+    120_000,
+  );
 }
 
 describe('dashboard in Chromium', () => {
@@ -315,7 +323,9 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('table', { name: 'Processes' }).waitFor();
     await check(page, 'processes filtered');
 
-    const { rows: done } = await db.pool.query<{ id: string }>(`SELECT id FROM processes WHERE status = 'completed' AND workflow_name = 'reconcile_intent' ORDER BY created_at LIMIT 1`);
+    const { rows: done } = await db.pool.query<{ id: string }>(
+      `SELECT id FROM processes WHERE status = 'completed' AND workflow_name = 'reconcile_intent' ORDER BY created_at LIMIT 1`,
+    );
     await page.goto(`${url}/processes/${done[0]?.id}`);
     await page.getByRole('list', { name: 'Steps' }).waitFor();
     await page.getByText('Input and output').first().click();
@@ -333,7 +343,9 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${url}/workflows`);
     await page.getByRole('link', { name: 'Import Vendors to NetBox' }).waitFor();
     await check(page, 'workflows');
-    const workflows = (await (await fetch(`${url}/api/v1/workflows`, { headers: { authorization: `Bearer ${tokens.operator}` } })).json()) as { items: { name: string }[] };
+    const workflows = (await (await fetch(`${url}/api/v1/workflows`, { headers: { authorization: `Bearer ${tokens.operator}` } })).json()) as {
+      items: { name: string }[];
+    };
     for (const { name } of workflows.items) {
       await page.goto(`${url}/workflows/${name}`);
       await page.getByRole('button', { name: 'Start' }).waitFor();
@@ -429,7 +441,9 @@ describe('dashboard in Chromium', () => {
     await tabTo(page, (f) => f.inDialog && f.text === 'Suspend', 'the dialog’s Suspend button', 3);
     await page.keyboard.press('Enter');
     await page.getByText('change freeze (e2e)').first().waitFor();
-    const { rows: suspended } = await db.pool.query<{ status: string; suspended_by: string }>(`SELECT status, suspended_by FROM intents WHERE name = 'e2e-lab'`);
+    const { rows: suspended } = await db.pool.query<{ status: string; suspended_by: string }>(
+      `SELECT status, suspended_by FROM intents WHERE name = 'e2e-lab'`,
+    );
     expect(suspended[0]).toEqual({ status: 'suspended', suspended_by: 'e2e-operator' });
     await page.getByRole('button', { name: 'Resume' }).waitFor();
     await tabTo(page, byText('Resume'), 'the Resume button', 80, true);
@@ -483,7 +497,9 @@ describe('dashboard in Chromium', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByText('Cancel requested: the process stops at its next step or apply chunk.').waitFor();
-    const { rows: cancelled } = await db.pool.query<{ state: { cancelRequested?: { by: string } } }>('SELECT state FROM processes WHERE id = $1', [rows[0]?.id]);
+    const { rows: cancelled } = await db.pool.query<{ state: { cancelRequested?: { by: string } } }>('SELECT state FROM processes WHERE id = $1', [
+      rows[0]?.id,
+    ]);
     expect(cancelled[0]?.state.cancelRequested?.by).toBe('e2e-operator');
     await page.close();
   });
@@ -516,7 +532,9 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'bulk-98', exact: true }).waitFor();
     const overviewMs = Date.now() - started;
     // "Without freezing": the longest main-thread task (Long Tasks API) while the 25,000 load, group and filter.
-    await page.addInitScript(`window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });`);
+    await page.addInitScript(
+      `window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });`,
+    );
     const t1 = Date.now();
     await page.goto(`${url}/intents/VendorSet/bulk-1`);
     await page.getByTestId('drift-count').getByText('25,000 of 25,000 operations').waitFor({ timeout: 60_000 });
@@ -524,7 +542,10 @@ describe('dashboard in Chromium', () => {
     // Filtering the 25,000 operations by text: time until the list shows the result.
     const t2 = Date.now();
     await page.getByRole('searchbox', { name: /Search/ }).fill('model-999/');
-    await page.getByTestId('drift-count').getByText(/^25 of 25,000/).waitFor();
+    await page
+      .getByTestId('drift-count')
+      .getByText(/^25 of 25,000/)
+      .waitFor();
     const filterMs = Date.now() - t2;
     await page.getByRole('searchbox', { name: /Search/ }).fill('');
     await page.getByTestId('drift-count').getByText('25,000 of 25,000 operations').waitFor();

@@ -144,7 +144,9 @@ describe('emulated API behaviour beyond the recordings', () => {
       { name: 'Gold', slug: 'gold' },
       { name: 'Silver', slug: 'silver', color: 'c0c0c0' },
     ]);
-    const tagged = await call<Record<string, Array<Record<string, unknown>>>>(emu, 'PATCH', `/api/dcim/device-types/${deviceType}/`, { tags: [gold?.id, { name: 'Silver' }] });
+    const tagged = await call<Record<string, Array<Record<string, unknown>>>>(emu, 'PATCH', `/api/dcim/device-types/${deviceType}/`, {
+      tags: [gold?.id, { name: 'Silver' }],
+    });
     expect(tagged.body.tags?.map((t) => t.slug)).toEqual(['gold', 'silver']);
     expect((await call<Record<string, unknown>>(emu, 'GET', `/api/extras/tags/${gold?.id}/`)).body.tagged_items).toBe(1);
     const both = await call<Page>(emu, 'GET', '/api/dcim/device-types/?tag=gold&tag=silver');
@@ -159,7 +161,11 @@ describe('emulated API behaviour beyond the recordings', () => {
     const { deviceType } = seedType(emu);
     const [parent] = emu.store.seed('inventory-item-templates', [{ device_type: deviceType, name: 'Chassis' }]);
     expect((await call(emu, 'POST', '/api/dcim/inventory-item-templates/', { device_type: deviceType, name: 'Chassis' })).status).toBe(201);
-    const child = await call<Record<string, unknown>>(emu, 'POST', '/api/dcim/inventory-item-templates/', { device_type: deviceType, name: 'Fan', parent: parent?.id });
+    const child = await call<Record<string, unknown>>(emu, 'POST', '/api/dcim/inventory-item-templates/', {
+      device_type: deviceType,
+      name: 'Fan',
+      parent: parent?.id,
+    });
     expect(child.body._depth).toBe(1);
     const twin = await call(emu, 'POST', '/api/dcim/inventory-item-templates/', { device_type: deviceType, name: 'Fan', parent: parent?.id });
     expect(twin.body).toEqual({ __all__: ['Inventory item template with this Device type, Parent and Name already exists.'] });
@@ -174,7 +180,9 @@ describe('emulated API behaviour beyond the recordings', () => {
     expect(type?.console_port_template_count).toBe(1);
     expect(emu.store.get('manufacturers', manufacturer)?.devicetype_count).toBe(1);
     const demote = await call(emu, 'PATCH', `/api/dcim/device-types/${deviceType}/`, { subdevice_role: null });
-    expect(demote.body).toEqual({ subdevice_role: ['Must delete all device bay templates associated with this device before declassifying it as a parent device.'] });
+    expect(demote.body).toEqual({
+      subdevice_role: ['Must delete all device bay templates associated with this device before declassifying it as a parent device.'],
+    });
   });
 
   it('replaces an uploaded image and stops serving the old file', async () => {
@@ -183,7 +191,11 @@ describe('emulated API behaviour beyond the recordings', () => {
       const form = new FormData();
       form.append('front_image', new Blob([PNG], { type: 'image/png' }), name);
       form.append('description', 'with a picture');
-      const reply = await fetch(`${emu.url}/api/dcim/device-types/${deviceType}/`, { method: 'PATCH', headers: { authorization: `Token ${emu.token}` }, body: form });
+      const reply = await fetch(`${emu.url}/api/dcim/device-types/${deviceType}/`, {
+        method: 'PATCH',
+        headers: { authorization: `Token ${emu.token}` },
+        body: form,
+      });
       const body = (await reply.json()) as Record<string, unknown>;
       expect(body.description).toBe('with a picture');
       return String(body.front_image);
@@ -200,7 +212,11 @@ describe('emulated API behaviour beyond the recordings', () => {
     expect((await call(emu, 'GET', '/api/dcim/device-types/42/')).body).toEqual({ detail: 'No DeviceType matches the given query.' });
     expect((await call(emu, 'POST', '/api/status/', {})).status).toBe(405);
     expect((await call(emu, 'GET', '/api/dcim/devices/')).status).toBe(404);
-    const malformed = await fetch(`${emu.url}/api/dcim/manufacturers/`, { method: 'POST', headers: { authorization: `Token ${emu.token}`, 'content-type': 'application/json' }, body: '{"name": ' });
+    const malformed = await fetch(`${emu.url}/api/dcim/manufacturers/`, {
+      method: 'POST',
+      headers: { authorization: `Token ${emu.token}`, 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { detail: string }).detail).toMatch(/^JSON parse error/);
     expect((await call(emu, 'GET', '/api/dcim/manufacturers/', undefined, 'Token readonly-token')).status).toBe(200);

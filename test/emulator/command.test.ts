@@ -38,7 +38,9 @@ describe('netbox-gitops emulator', () => {
     const done = (await program(ctx, args)).parseAsync(args, { from: 'user' });
     await waitUntil('the line with the URL', () => output().includes('\n'), 30_000, 10);
     const line = output().split('\n')[0] ?? '';
-    expect(line).toMatch(/^NetBox emulator \(not NetBox; for tests and demos\) serving the NetBox 4\.1\.11 API at http:\/\/127\.0\.0\.1:\d+ — token cli-test-token/);
+    expect(line).toMatch(
+      /^NetBox emulator \(not NetBox; for tests and demos\) serving the NetBox 4\.1\.11 API at http:\/\/127\.0\.0\.1:\d+ — token cli-test-token/,
+    );
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0] ?? '';
     const status = await fetch(`${url}/api/status/`, { headers: { authorization: 'Token cli-test-token' } });
     expect(((await status.json()) as Record<string, string>)['netbox-version']).toBe('4.1.11');

@@ -106,7 +106,11 @@ describe('emulator fault switches', () => {
     await call(emu, 'DELETE', '/api/dcim/manufacturers/', []);
     const stats = emu.stats();
     expect(stats.requests.byMethod).toEqual({ GET: 2, DELETE: 1 });
-    expect(stats.requests.byEndpoint).toEqual({ 'GET /api/dcim/manufacturers/': 1, 'GET /api/dcim/manufacturers/{id}/': 1, 'DELETE /api/dcim/manufacturers/': 1 });
+    expect(stats.requests.byEndpoint).toEqual({
+      'GET /api/dcim/manufacturers/': 1,
+      'GET /api/dcim/manufacturers/{id}/': 1,
+      'DELETE /api/dcim/manufacturers/': 1,
+    });
     expect(stats.requests.byStatus).toEqual({ '200': 1, '404': 1, '204': 1 });
     expect((await call(emu, 'POST', '/_emulator/reset?stats_only=1', undefined, null)).status).toBe(200);
     expect(emu.stats().requests.total).toBe(0);

@@ -99,8 +99,14 @@ export class IdMap {
     if (typeof value === 'string') {
       return value
         .replace(/^http:\/\/127\.0\.0\.1:8001/, baseUrl)
-        .replace(/\/(api\/)?(dcim|extras)\/([a-z-]+)\/(\d+)\/$/, (_w, api: string | undefined, app: string, endpoint: string, id: string) => `/${api ?? ''}${app}/${endpoint}/${this.get(endpoint, Number(id))}/`)
-        .replace(/([?&](?:device_type_id|devicetype_id|manufacturer_id)=)(\d+)/g, (_w, prefix: string, id: string) => `${prefix}${this.get(prefix.includes('manufacturer') ? 'manufacturers' : 'device-types', Number(id))}`);
+        .replace(
+          /\/(api\/)?(dcim|extras)\/([a-z-]+)\/(\d+)\/$/,
+          (_w, api: string | undefined, app: string, endpoint: string, id: string) => `/${api ?? ''}${app}/${endpoint}/${this.get(endpoint, Number(id))}/`,
+        )
+        .replace(
+          /([?&](?:device_type_id|devicetype_id|manufacturer_id)=)(\d+)/g,
+          (_w, prefix: string, id: string) => `${prefix}${this.get(prefix.includes('manufacturer') ? 'manufacturers' : 'device-types', Number(id))}`,
+        );
     }
     if (typeof value === 'number' && field && REFERENCE_FIELDS[field] && field !== 'parent') return this.get(REFERENCE_FIELDS[field] as string, value);
     return value;

@@ -32,7 +32,11 @@ describe('emulator state file', () => {
     first.store.seed('interface-templates', [{ device_type: deviceType, name: 'eth0', type: '1000base-t' }]);
     const form = new FormData();
     form.append('front_image', new Blob([PNG], { type: 'image/png' }), 'front.png');
-    const upload = await fetch(`${first.url}/api/dcim/device-types/${deviceType}/`, { method: 'PATCH', headers: { authorization: `Token ${first.token}` }, body: form });
+    const upload = await fetch(`${first.url}/api/dcim/device-types/${deviceType}/`, {
+      method: 'PATCH',
+      headers: { authorization: `Token ${first.token}` },
+      body: form,
+    });
     expect(upload.status).toBe(200);
     const before = first.store.get('device-types', deviceType);
     await first.close();

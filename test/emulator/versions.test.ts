@@ -70,7 +70,13 @@ describe('emulated NetBox versions', () => {
       { position: 1, rear_port: rear?.id, rear_port_position: 3 },
       { position: 2, rear_port: rear?.id, rear_port_position: 1 },
     ]);
-    const old = await call<Record<string, unknown>>(emu, 'POST', '/api/dcim/front-port-templates/', { device_type: deviceType, name: 'F2', type: '8p8c', rear_port: rear?.id, rear_port_position: 2 });
+    const old = await call<Record<string, unknown>>(emu, 'POST', '/api/dcim/front-port-templates/', {
+      device_type: deviceType,
+      name: 'F2',
+      type: '8p8c',
+      rear_port: rear?.id,
+      rear_port_position: 2,
+    });
     expect(old.status).toBe(201);
     expect(old.body.rear_ports).toEqual([]);
     expect(old.body).not.toHaveProperty('rear_port');
@@ -87,7 +93,9 @@ describe('emulated NetBox versions', () => {
       { position: 3, front_port: mapped.body.id, front_port_position: 1 },
       { position: 1, front_port: mapped.body.id, front_port_position: 2 },
     ]);
-    const remapped = await call<Record<string, unknown>>(emu, 'PATCH', `/api/dcim/front-port-templates/${String(mapped.body.id)}/`, { rear_ports: [{ position: 1, rear_port: rear?.id, rear_port_position: 3 }] });
+    const remapped = await call<Record<string, unknown>>(emu, 'PATCH', `/api/dcim/front-port-templates/${String(mapped.body.id)}/`, {
+      rear_ports: [{ position: 1, rear_port: rear?.id, rear_port_position: 3 }],
+    });
     expect(remapped.body.rear_ports).toEqual([{ position: 1, rear_port: rear?.id, rear_port_position: 3 }]);
   });
 
@@ -95,7 +103,9 @@ describe('emulated NetBox versions', () => {
     emu = await startEmulator({ version: '4.5' });
     const { deviceType } = seedType(emu);
     const [rear] = emu.store.seed('rear-port-templates', [{ device_type: deviceType, name: 'R1', type: '8p8c' }]);
-    const [front] = emu.store.seed('front-port-templates', [{ device_type: deviceType, name: 'F1', type: '8p8c', rear_ports: [{ position: 1, rear_port: Number(rear?.id) }] }]);
+    const [front] = emu.store.seed('front-port-templates', [
+      { device_type: deviceType, name: 'F1', type: '8p8c', rear_ports: [{ position: 1, rear_port: Number(rear?.id) }] },
+    ]);
     expect((await call(emu, 'DELETE', `/api/dcim/rear-port-templates/${rear?.id}/`)).status).toBe(204);
     expect(emu.store.get('front-port-templates', Number(front?.id))?.rear_ports).toEqual([]);
   });
@@ -107,16 +117,39 @@ describe('emulated NetBox versions', () => {
       const other = seedType(emu, 'Other').deviceType;
       const [rear] = emu.store.seed('rear-port-templates', [{ device_type: deviceType, name: 'R1', type: '8p8c', positions: 2 }]);
       const [elsewhere] = emu.store.seed('rear-port-templates', [{ device_type: other, name: 'R9', type: '8p8c' }]);
-      const front = await call<Record<string, unknown>>(emu, 'POST', '/api/dcim/front-port-templates/', { device_type: deviceType, name: 'F1', type: '8p8c', rear_port: rear?.id, rear_port_position: 2 });
+      const front = await call<Record<string, unknown>>(emu, 'POST', '/api/dcim/front-port-templates/', {
+        device_type: deviceType,
+        name: 'F1',
+        type: '8p8c',
+        rear_port: rear?.id,
+        rear_port_position: 2,
+      });
       expect(front.status).toBe(201);
       expect(front.body.rear_port).toMatchObject({ id: rear?.id, name: 'R1' });
       expect(front.body.rear_port_position).toBe(2);
       expect(front.body).not.toHaveProperty('rear_ports');
-      const tooFar = await call(emu, 'POST', '/api/dcim/front-port-templates/', { device_type: deviceType, name: 'F2', type: '8p8c', rear_port: rear?.id, rear_port_position: 3 });
+      const tooFar = await call(emu, 'POST', '/api/dcim/front-port-templates/', {
+        device_type: deviceType,
+        name: 'F2',
+        type: '8p8c',
+        rear_port: rear?.id,
+        rear_port_position: 3,
+      });
       expect(tooFar.body).toEqual({ __all__: ['Invalid rear port position (3); rear port R1 has only 2 positions'] });
-      const foreign = await call(emu, 'POST', '/api/dcim/front-port-templates/', { device_type: deviceType, name: 'F3', type: '8p8c', rear_port: elsewhere?.id });
+      const foreign = await call(emu, 'POST', '/api/dcim/front-port-templates/', {
+        device_type: deviceType,
+        name: 'F3',
+        type: '8p8c',
+        rear_port: elsewhere?.id,
+      });
       expect(foreign.body).toEqual({ __all__: ['Rear port (R9) must belong to the same device type'] });
-      const twice = await call(emu, 'POST', '/api/dcim/front-port-templates/', { device_type: deviceType, name: 'F4', type: '8p8c', rear_port: rear?.id, rear_port_position: 2 });
+      const twice = await call(emu, 'POST', '/api/dcim/front-port-templates/', {
+        device_type: deviceType,
+        name: 'F4',
+        type: '8p8c',
+        rear_port: rear?.id,
+        rear_port_position: 2,
+      });
       expect(twice.body).toEqual({ __all__: ['Front port template with this Rear port and Rear port position already exists.'] });
       expect((await call(emu, 'DELETE', `/api/dcim/rear-port-templates/${rear?.id}/`)).status).toBe(204);
       expect((await call(emu, 'GET', `/api/dcim/front-port-templates/${String(front.body.id)}/`)).status).toBe(404);
@@ -131,7 +164,9 @@ describe('emulated NetBox versions', () => {
     expect((await call(emu, 'GET', '/api/status/', undefined, `Token ${v2}`)).body).toEqual({ detail: 'Invalid v1 token' });
     await emu.close();
     emu = await startEmulator({ version: '4.1' });
-    expect((await call(emu, 'GET', '/api/status/', undefined, `Bearer ${emu.token}`)).body).toEqual({ detail: 'Authentication credentials were not provided.' });
+    expect((await call(emu, 'GET', '/api/status/', undefined, `Bearer ${emu.token}`)).body).toEqual({
+      detail: 'Authentication credentials were not provided.',
+    });
     expect((await call(emu, 'GET', '/api/status/', undefined, 'Token wrong')).body).toEqual({ detail: 'Invalid token' });
   });
 

@@ -17,7 +17,8 @@ export function distIsStale(): boolean {
   const built = statSync(compiled).mtimeMs;
   for (const dir of SOURCE_DIRS) {
     for (const entry of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && statSync(join(entry.parentPath, entry.name)).mtimeMs > built) return true;
+      if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && statSync(join(entry.parentPath, entry.name)).mtimeMs > built)
+        return true;
     }
   }
   return false;
@@ -31,7 +32,9 @@ let building: Promise<void> | undefined;
  */
 export function ensureBuilt(): Promise<void> {
   building ??= distIsStale()
-    ? run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT }).then(() => undefined)
+    ? run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT }).then(
+        () => undefined,
+      )
     : Promise.resolve();
   return building;
 }

@@ -96,10 +96,10 @@ async function ensureTemplate(admin: pg.Client, server: AppConfig['database']): 
   await admin.query(`ALTER DATABASE ${quote(building)} RENAME TO ${quote(template)}`);
   // A stray connection to a template makes every clone fail, so none are allowed.
   await admin.query(`ALTER DATABASE ${quote(template)} ALLOW_CONNECTIONS false`);
-  const stale = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2`,
-    [TEMPLATE_PREFIX, template],
-  );
+  const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND datname <> $2`, [
+    TEMPLATE_PREFIX,
+    template,
+  ]);
   for (const row of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${quote(row.datname)} WITH (FORCE)`);
   return template;
 }

@@ -75,14 +75,30 @@ export async function seedOnboardingNetBox(api: NetBoxPort, catalogue: Catalogue
   // What the library never had.
   const [acme] = await api.bulkCreate('manufacturers', [{ name: 'Acme Lab', slug: 'acme-lab', description: 'In-house lab hardware' }]);
   const [tap, lab] = await api.bulkCreate('device-types', [
-    { manufacturer: acme?.id, model: 'TAP-4', slug: 'acme-lab-tap-4', part_number: 'ACME-TAP4', u_height: 1, is_full_depth: false, airflow: 'passive', comments: 'Optical tap.\nFour LC taps off one MPO trunk.' },
+    {
+      manufacturer: acme?.id,
+      model: 'TAP-4',
+      slug: 'acme-lab-tap-4',
+      part_number: 'ACME-TAP4',
+      u_height: 1,
+      is_full_depth: false,
+      airflow: 'passive',
+      comments: 'Optical tap.\nFour LC taps off one MPO trunk.',
+    },
     { manufacturer: { slug: 'arista' }, model: 'LAB-SWITCH-1', slug: 'arista-lab-switch-1', u_height: 1, weight: 4.5, weight_unit: 'kg' },
   ]);
-  const [acmeModule] = await api.bulkCreate('module-types', [{ manufacturer: acme?.id, model: 'ACME-LC-8', part_number: 'LC8', description: 'Eight-port LC cassette' }]);
+  const [acmeModule] = await api.bulkCreate('module-types', [
+    { manufacturer: acme?.id, model: 'ACME-LC-8', part_number: 'LC8', description: 'Eight-port LC cassette' },
+  ]);
   const [trunk] = await api.bulkCreate('rear-port-templates', [{ device_type: tap?.id, name: 'Trunk', type: 'mpo', positions: 4 }]);
   await api.bulkCreate(
     'front-port-templates',
-    [1, 2, 3, 4].map((n) => ({ device_type: tap?.id, name: `Tap ${n}`, type: 'lc', rear_ports: [{ position: 1, rear_port: trunk?.id, rear_port_position: n }] })),
+    [1, 2, 3, 4].map((n) => ({
+      device_type: tap?.id,
+      name: `Tap ${n}`,
+      type: 'lc',
+      rear_ports: [{ position: 1, rear_port: trunk?.id, rear_port_position: n }],
+    })),
   );
   const [psu] = await api.bulkCreate('power-port-templates', [{ device_type: tap?.id, name: 'PSU1', type: 'iec-60320-c14', maximum_draw: 25 }]);
   await api.bulkCreate('power-outlet-templates', [{ device_type: tap?.id, name: 'Aux', type: 'iec-60320-c13', power_port: psu?.id, feed_leg: 'A' }]);

@@ -55,7 +55,10 @@ export function createCrdSchemaValidator(openAPIV3Schema: Schema): CrdSchemaVali
       errors.push(...schema.messages);
       errors.push(...listErrors(object, openAPIV3Schema, ''));
       // As the API server: CEL rules run only on values of the right types and enum members.
-      if (schema.blocking) errors.push('<root>: Invalid value: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation');
+      if (schema.blocking)
+        errors.push(
+          '<root>: Invalid value: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+        );
       else errors.push(...celErrors(object, openAPIV3Schema, ''));
       return { object, errors, warnings: fieldValidation === 'Warn' ? unknown.map((path) => `unknown field "${path}"`) : [] };
     },
@@ -90,7 +93,8 @@ function prune(value: unknown, schema: Schema, path: string, unknown: string[], 
   if (!isObject(value) || schema['x-kubernetes-preserve-unknown-fields'] === true) return;
   const properties = isObject(schema.properties) ? schema.properties : undefined;
   if (properties === undefined) {
-    if (isObject(schema.additionalProperties)) for (const [key, item] of Object.entries(value)) prune(item, schema.additionalProperties, child(path, key), unknown);
+    if (isObject(schema.additionalProperties))
+      for (const [key, item] of Object.entries(value)) prune(item, schema.additionalProperties, child(path, key), unknown);
     return;
   }
   for (const key of Object.keys(value)) {

@@ -132,7 +132,14 @@ class ApiError extends Error {
 }
 
 /** The Status reason a real API server gives with these codes. */
-const FAULT_REASONS: Record<number, string> = { 409: 'Conflict', 410: 'Expired', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
+const FAULT_REASONS: Record<number, string> = {
+  409: 'Conflict',
+  410: 'Expired',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
 
 const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -168,7 +175,10 @@ const BUILT_IN: ResourceType[] = [
     custom: false,
     check: (lease) => {
       const spec = isObject(lease.spec) ? lease.spec : {};
-      const problems = microTimeProblems(lease, [['spec', 'acquireTime'], ['spec', 'renewTime']]);
+      const problems = microTimeProblems(lease, [
+        ['spec', 'acquireTime'],
+        ['spec', 'renewTime'],
+      ]);
       if (spec.leaseDurationSeconds !== undefined && !(Number.isInteger(spec.leaseDurationSeconds) && (spec.leaseDurationSeconds as number) > 0)) {
         problems.push('spec.leaseDurationSeconds: Invalid value: must be greater than 0');
       }
@@ -268,7 +278,12 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
 
   /** Registers the kinds of a CustomResourceDefinition with its schema for admission. */
   const registerCrd = (crd: Json): void => {
-    const spec = crd.spec as { group: string; names: { plural: string; kind: string; listKind?: string }; scope: string; versions: { name: string; served: boolean; schema?: { openAPIV3Schema?: Json } }[] };
+    const spec = crd.spec as {
+      group: string;
+      names: { plural: string; kind: string; listKind?: string };
+      scope: string;
+      versions: { name: string; served: boolean; schema?: { openAPIV3Schema?: Json } }[];
+    };
     for (const version of spec.versions.filter((v) => v.served)) {
       register({
         group: spec.group,
@@ -286,12 +301,17 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
   // ---- object semantics ----------------------------------------------------------------
 
   const invalid = (type: ResourceType, name: string, errors: readonly string[]): ApiError =>
-    new ApiError(422, 'Invalid', `${type.kind}${type.group ? `.${type.group}` : ''} "${name}" is invalid: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`, {
-      name,
-      group: type.group,
-      kind: type.kind,
-      causes: errors.map((error) => ({ reason: 'FieldValueInvalid', message: error, field: error.split(':')[0] })),
-    });
+    new ApiError(
+      422,
+      'Invalid',
+      `${type.kind}${type.group ? `.${type.group}` : ''} "${name}" is invalid: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`,
+      {
+        name,
+        group: type.group,
+        kind: type.kind,
+        causes: errors.map((error) => ({ reason: 'FieldValueInvalid', message: error, field: error.split(':')[0] })),
+      },
+    );
 
   /** Validates and defaults what will be stored; returns the object and Warning header values. */
   const admit = (type: ResourceType, object: Json, fieldValidation: FieldValidation): { object: Json; warnings: string[] } => {
@@ -301,7 +321,8 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
       if (result.errors.length > 0) throw invalid(type, name, result.errors);
       return { object: result.object, warnings: [...result.warnings] };
     }
-    if (!DNS_SUBDOMAIN.test(name)) throw invalid(type, name, [`metadata.name: Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain is required`]);
+    if (!DNS_SUBDOMAIN.test(name))
+      throw invalid(type, name, [`metadata.name: Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain is required`]);
     const problems = type.check?.(object) ?? [];
     if (problems.length > 0) throw invalid(type, name, problems);
     return { object, warnings: [] };
@@ -320,11 +341,17 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
 
   const create = (type: ResourceType, namespace: string, body: Json, fieldValidation: FieldValidation): { object: Json; warnings: string[] } => {
     const metadata: Json = isObject(body.metadata) ? { ...body.metadata } : {};
-    if (typeof metadata.name !== 'string' && typeof metadata.generateName === 'string') metadata.name = `${metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+    if (typeof metadata.name !== 'string' && typeof metadata.generateName === 'string')
+      metadata.name = `${metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
     const name = String(metadata.name ?? '');
     const objects = objectsOf(type.plural);
     const key = `${namespace}/${name}`;
-    if (objects.has(key)) throw new ApiError(409, 'AlreadyExists', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" already exists`, { name, group: type.group, kind: type.plural });
+    if (objects.has(key))
+      throw new ApiError(409, 'AlreadyExists', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" already exists`, {
+        name,
+        group: type.group,
+        kind: type.plural,
+      });
     const { status: _ignored, ...rest } = body;
     const candidate: Json = {
       ...(type.custom ? rest : body),
@@ -346,7 +373,9 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     };
     if (type.plural === 'customresourcedefinitions') {
       registerCrd(stored);
-      stored.status = { conditions: [{ type: 'Established', status: 'True', reason: 'InitialNamesAccepted', lastTransitionTime: now(), message: 'the stand-in serves it' }] };
+      stored.status = {
+        conditions: [{ type: 'Established', status: 'True', reason: 'InitialNamesAccepted', lastTransitionTime: now(), message: 'the stand-in serves it' }],
+      };
     }
     objects.set(key, stored);
     emit('ADDED', type.plural, namespace, stored);
@@ -358,7 +387,14 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
    * `next`; the main resource takes everything but the status. Preconditions: a resourceVersion
    * in `next` must match.
    */
-  const update = (type: ResourceType, namespace: string, name: string, next: Json, subresource: 'status' | undefined, fieldValidation: FieldValidation): { object: Json; warnings: string[] } => {
+  const update = (
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    next: Json,
+    subresource: 'status' | undefined,
+    fieldValidation: FieldValidation,
+  ): { object: Json; warnings: string[] } => {
     const objects = objectsOf(type.plural);
     const key = `${namespace}/${name}`;
     const current = objects.get(key);
@@ -366,7 +402,12 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     const currentMeta = current.metadata as Json;
     const nextMeta = isObject(next.metadata) ? next.metadata : {};
     if (nextMeta.resourceVersion !== undefined && nextMeta.resourceVersion !== currentMeta.resourceVersion) {
-      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: type.group, kind: type.plural });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name, group: type.group, kind: type.plural },
+      );
     }
     let candidate: Json;
     if (subresource === 'status') {
@@ -375,18 +416,37 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
       const finalizers = Array.isArray(nextMeta.finalizers) ? (nextMeta.finalizers as string[]) : [];
       const before = Array.isArray(currentMeta.finalizers) ? (currentMeta.finalizers as string[]) : [];
       if (currentMeta.deletionTimestamp !== undefined && finalizers.some((f) => !before.includes(f))) {
-        throw new ApiError(422, 'Invalid', `${type.kind} "${name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted`);
+        throw new ApiError(
+          422,
+          'Invalid',
+          `${type.kind} "${name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted`,
+        );
       }
-      const server = { uid: currentMeta.uid, creationTimestamp: currentMeta.creationTimestamp, generation: currentMeta.generation, deletionTimestamp: currentMeta.deletionTimestamp, namespace: currentMeta.namespace };
+      const server = {
+        uid: currentMeta.uid,
+        creationTimestamp: currentMeta.creationTimestamp,
+        generation: currentMeta.generation,
+        deletionTimestamp: currentMeta.deletionTimestamp,
+        namespace: currentMeta.namespace,
+      };
       const meta: Json = { ...nextMeta, name, ...Object.fromEntries(Object.entries(server).filter(([, v]) => v !== undefined)) };
       delete meta.resourceVersion;
-      candidate = { ...next, apiVersion: current.apiVersion, kind: current.kind, metadata: meta, ...(type.custom && current.status !== undefined ? { status: current.status } : {}) };
+      candidate = {
+        ...next,
+        apiVersion: current.apiVersion,
+        kind: current.kind,
+        metadata: meta,
+        ...(type.custom && current.status !== undefined ? { status: current.status } : {}),
+      };
       if (type.custom && current.status === undefined) delete candidate.status;
     }
     const { object, warnings } = admit(type, candidate, fieldValidation);
     const meta = object.metadata as Json;
     if (type.custom && subresource === undefined && specOf(object) !== specOf(current)) meta.generation = Number(currentMeta.generation ?? 1) + 1;
-    if (JSON.stringify(withoutServerFields(object)) === JSON.stringify(withoutServerFields(current)) && JSON.stringify(object.status) === JSON.stringify(current.status)) {
+    if (
+      JSON.stringify(withoutServerFields(object)) === JSON.stringify(withoutServerFields(current)) &&
+      JSON.stringify(object.status) === JSON.stringify(current.status)
+    ) {
       // No change: no new resourceVersion and no watch event, as on a real server.
       return { object: current, warnings };
     }
@@ -415,7 +475,13 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
       rv += 1;
       const marked: Json = {
         ...current,
-        metadata: { ...meta, deletionTimestamp: now(), deletionGracePeriodSeconds: 0, resourceVersion: String(rv), ...(type.custom ? { generation: Number(meta.generation ?? 1) + 1 } : {}) },
+        metadata: {
+          ...meta,
+          deletionTimestamp: now(),
+          deletionGracePeriodSeconds: 0,
+          resourceVersion: String(rv),
+          ...(type.custom ? { generation: Number(meta.generation ?? 1) + 1 } : {}),
+        },
       };
       objects.set(key, marked);
       emit('MODIFIED', type.plural, namespace, marked);
@@ -448,7 +514,15 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     stats.watches += 1;
     stats.watchesByUser[user] = (stats.watchesByUser[user] ?? 0) + 1;
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-    const watcher: Watcher = { user, resource: type.plural, namespace, res, socket: req.socket, bookmarks: query.get('allowWatchBookmarks') === 'true', timers: [] };
+    const watcher: Watcher = {
+      user,
+      resource: type.plural,
+      namespace,
+      res,
+      socket: req.socket,
+      bookmarks: query.get('allowWatchBookmarks') === 'true',
+      timers: [],
+    };
     const from = query.get('resourceVersion');
     const inScope = (event: WatchEvent): boolean => event.resource === type.plural && (namespace === undefined || event.namespace === namespace);
     if (from === null || from === '' || from === '0') {
@@ -457,7 +531,15 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
       const since = Number(from);
       if (!Number.isInteger(since) || since + 1 < oldestWatchable) {
         stats.expired += 1;
-        send(watcher, 'ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${from} (${oldestWatchable - 1})`, reason: 'Expired', code: 410 });
+        send(watcher, 'ERROR', {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: ${from} (${oldestWatchable - 1})`,
+          reason: 'Expired',
+          code: 410,
+        });
         res.end();
         return;
       }
@@ -473,7 +555,11 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
       watcher.timers.push(
         setInterval(() => {
           stats.bookmarks += 1;
-          send(watcher, 'BOOKMARK', { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata: { resourceVersion: String(rv) } });
+          send(watcher, 'BOOKMARK', {
+            apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
+            kind: type.kind,
+            metadata: { resourceVersion: String(rv) },
+          });
         }, bookmarkMs),
       );
     }
@@ -519,7 +605,9 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
   });
 
   /** `/apis/G/V[/namespaces/NS]/PLURAL[/NAME[/SUB]]` or `/api/v1/...`. */
-  const route = (path: string): { type: ResourceType; namespace: string | undefined; name: string | undefined; subresource: string | undefined } | undefined => {
+  const route = (
+    path: string,
+  ): { type: ResourceType; namespace: string | undefined; name: string | undefined; subresource: string | undefined } | undefined => {
     const parts = path.split('/').filter(Boolean);
     let group: string;
     let rest: string[];
@@ -582,7 +670,8 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
     const namespace = target.namespace ?? '';
     const verb = `${method} ${type.plural}${subresource ? `/${subresource}` : ''}`;
     stats.byVerb[verb] = (stats.byVerb[verb] ?? 0) + 1;
-    if (subresource !== undefined && !(subresource === 'status' && type.custom)) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${verb})`);
+    if (subresource !== undefined && !(subresource === 'status' && type.custom))
+      throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${verb})`);
     const fieldValidation = (url.searchParams.get('fieldValidation') ?? 'Warn') as FieldValidation;
     if (name === undefined) {
       if (method === 'GET') {
@@ -621,11 +710,18 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
           // Server-side apply, approximated as a merge of the applied configuration (no managedFields).
           if (!url.searchParams.get('fieldManager')) throw new ApiError(422, 'Invalid', 'PATCH with apply-patch+yaml requires a fieldManager');
         } else if (contentType !== 'application/merge-patch+json') {
-          throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
+          throw new ApiError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+          );
         }
         const merged = applyMergePatch(current, patch) as Json;
         const patchMeta = isObject(patch.metadata) ? patch.metadata : {};
-        const next: Json = { ...merged, metadata: { ...(merged.metadata as Json), resourceVersion: patchMeta.resourceVersion ?? (current.metadata as Json).resourceVersion } };
+        const next: Json = {
+          ...merged,
+          metadata: { ...(merged.metadata as Json), resourceVersion: patchMeta.resourceVersion ?? (current.metadata as Json).resourceVersion },
+        };
         const { object, warnings } = update(type, namespace, name, next, subresource as 'status' | undefined, fieldValidation);
         reply(res, 200, object, warnings);
         return;
@@ -724,7 +820,9 @@ export async function startStandInApiServer(options: StandInOptions = {}): Promi
       for (const watcher of [...watchers]) if (watcher.user === user) endWatch(watcher, 'reset');
     },
     objects(plural, namespace): Json[] {
-      return [...objectsOf(plural).entries()].filter(([key]) => namespace === undefined || key.startsWith(`${namespace}/`)).map(([, object]) => structuredClone(object));
+      return [...objectsOf(plural).entries()]
+        .filter(([key]) => namespace === undefined || key.startsWith(`${namespace}/`))
+        .map(([, object]) => structuredClone(object));
     },
     async close(): Promise<void> {
       for (const watcher of [...watchers, ...stalled]) endWatch(watcher, 'reset');

@@ -72,7 +72,9 @@ export async function connectCluster(options: StandInOptions = {}): Promise<Test
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const eventsApi = kubeConfig.makeApiClient(EventsV1Api);
   await applyCrds(crds);
-  await core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': 'netbox-gitops-tests' } } } });
+  await core.createNamespace({
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': 'netbox-gitops-tests' } } },
+  });
 
   const cluster: TestCluster = {
     real: standIn === undefined,
@@ -93,7 +95,10 @@ export async function connectCluster(options: StandInOptions = {}): Promise<Test
       return (await custom.createNamespacedCustomObject({ ...resourceOf(resource.kind), namespace, body, fieldValidation: 'Strict' })) as IntentResource;
     },
     async patch(kind, name, patch) {
-      return (await custom.patchNamespacedCustomObject({ ...resourceOf(kind), namespace, name, body: patch, fieldValidation: 'Strict' }, mergePatch)) as IntentResource;
+      return (await custom.patchNamespacedCustomObject(
+        { ...resourceOf(kind), namespace, name, body: patch, fieldValidation: 'Strict' },
+        mergePatch,
+      )) as IntentResource;
     },
     async get(kind, name) {
       try {
@@ -167,7 +172,11 @@ async function applyCrds(api: ApiextensionsV1Api): Promise<void> {
       schema: { openAPIV3Schema: toModel(version.schema?.openAPIV3Schema as Record<string, unknown>) as V1JSONSchemaProps },
     }));
     if (existing === undefined) await api.createCustomResourceDefinition({ body });
-    else await api.replaceCustomResourceDefinition({ name, body: { ...body, metadata: { ...body.metadata, resourceVersion: existing.metadata?.resourceVersion } } });
+    else
+      await api.replaceCustomResourceDefinition({
+        name,
+        body: { ...body, metadata: { ...body.metadata, resourceVersion: existing.metadata?.resourceVersion } },
+      });
     // A real API server serves a new CRD once it is Established.
     const deadline = Date.now() + 30_000;
     for (;;) {

@@ -36,9 +36,14 @@ function restarts(handle: ControllerHandle): number {
 
 async function manufacturerSlugs(prefix: string): Promise<string[]> {
   const { url, token } = fx.engine.nb.emulator;
-  const response = await fetch(`${url}/api/dcim/manufacturers/?limit=1000&brief=true`, { headers: { authorization: `Token ${token}`, accept: 'application/json' } });
+  const response = await fetch(`${url}/api/dcim/manufacturers/?limit=1000&brief=true`, {
+    headers: { authorization: `Token ${token}`, accept: 'application/json' },
+  });
   const body = (await response.json()) as { results: { slug: string }[] };
-  return body.results.map((m) => m.slug).filter((slug) => slug.startsWith(prefix)).sort();
+  return body.results
+    .map((m) => m.slug)
+    .filter((slug) => slug.startsWith(prefix))
+    .sort();
 }
 
 /** Refuses every watch of our kinds (503) until clearFaults(): the informers cannot reconnect. */

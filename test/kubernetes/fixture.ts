@@ -33,7 +33,13 @@ export interface KubeFixture {
   readonly leaseName: string;
   startController(identity?: string): Promise<ControllerHandle>;
   /** Polls the object until `check` accepts it; returns it. */
-  waitFor(kind: IntentKind, name: string, what: string, check: (resource: IntentResource | undefined) => boolean, timeoutMs?: number): Promise<IntentResource | undefined>;
+  waitFor(
+    kind: IntentKind,
+    name: string,
+    what: string,
+    check: (resource: IntentResource | undefined) => boolean,
+    timeoutMs?: number,
+  ): Promise<IntentResource | undefined>;
   close(): Promise<void>;
 }
 
@@ -116,14 +122,17 @@ export async function startKubeFixture(): Promise<KubeFixture> {
       for (;;) {
         last = await cluster.get(kind, name);
         if (check(last)) return last;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${kind}/${name} ${what}; last seen: ${JSON.stringify(last?.status ?? last?.metadata ?? null)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${kind}/${name} ${what}; last seen: ${JSON.stringify(last?.status ?? last?.metadata ?? null)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
     async close() {
       for (const handle of handles) await handle.stop();
       await cluster.close();
-      const schedules = new Queue(`schedules-${suffix}`, { connection: { host: redisConfig.host, port: redisConfig.port, db: redisConfig.db, maxRetriesPerRequest: null } });
+      const schedules = new Queue(`schedules-${suffix}`, {
+        connection: { host: redisConfig.host, port: redisConfig.port, db: redisConfig.db, maxRetriesPerRequest: null },
+      });
       await schedules.obliterate({ force: true }).catch(() => undefined);
       await schedules.close();
       await engine.close();
@@ -148,7 +157,11 @@ export function conditionOf(status: IntentStatus | undefined, type: string): Non
 }
 
 /** A VendorSet of custom manufacturers (no library lookups): `<prefix>-0`, `<prefix>-1`, ... */
-export function vendorSet(name: string, count: number, spec: Record<string, unknown> = {}): { kind: 'VendorSet'; metadata: { name: string }; spec: Record<string, unknown> } {
+export function vendorSet(
+  name: string,
+  count: number,
+  spec: Record<string, unknown> = {},
+): { kind: 'VendorSet'; metadata: { name: string }; spec: Record<string, unknown> } {
   return {
     kind: 'VendorSet',
     metadata: { name },

@@ -14,9 +14,14 @@ let leader: ControllerHandle;
 
 async function manufacturerSlugs(prefix: string): Promise<string[]> {
   const { url, token } = fx.engine.nb.emulator;
-  const response = await fetch(`${url}/api/dcim/manufacturers/?limit=1000&brief=true`, { headers: { authorization: `Token ${token}`, accept: 'application/json' } });
+  const response = await fetch(`${url}/api/dcim/manufacturers/?limit=1000&brief=true`, {
+    headers: { authorization: `Token ${token}`, accept: 'application/json' },
+  });
   const body = (await response.json()) as { results: { slug: string }[] };
-  return body.results.map((m) => m.slug).filter((slug) => slug.startsWith(prefix)).sort();
+  return body.results
+    .map((m) => m.slug)
+    .filter((slug) => slug.startsWith(prefix))
+    .sort();
 }
 
 async function statusWrites(): Promise<number> {
@@ -57,7 +62,9 @@ describe('a VendorSet applied to the cluster', () => {
     expect(conditionOf(status, 'Stalled')).toBeUndefined();
     expect(await manufacturerSlugs('apply-a-')).toEqual(['apply-a-0', 'apply-a-1']);
     // The intent is stored like a Git one: its own source, the revision names generation, resourceVersion and uid.
-    const row = await fx.engine.db.pool.query<{ source: string; revision: string; status: string }>(`SELECT source, revision, status FROM intents WHERE kind = 'VendorSet' AND name = 'apply-a'`);
+    const row = await fx.engine.db.pool.query<{ source: string; revision: string; status: string }>(
+      `SELECT source, revision, status FROM intents WHERE kind = 'VendorSet' AND name = 'apply-a'`,
+    );
     expect(row.rows[0]).toMatchObject({ source: `kubernetes:${fx.cluster.namespace}/apply-a`, status: 'active' });
     expect(row.rows[0]?.revision).toMatch(/^generation=1,resourceVersion=\d+,uid=[0-9a-f-]+$/);
     const process = await fx.engine.service.getProcess(status?.lastProcessId ?? '');
@@ -98,7 +105,7 @@ describe('changes', () => {
     expect(labelled.metadata.generation).toBe(2);
   });
 
-  it('reconciles on the reconcile-requested-at annotation (netbox-gitops reconcile), keeping Ready\'s lastTransitionTime while Ready stays True', async () => {
+  it("reconciles on the reconcile-requested-at annotation (netbox-gitops reconcile), keeping Ready's lastTransitionTime while Ready stays True", async () => {
     const before = await fx.cluster.get('VendorSet', 'change-b');
     const readyBefore = readyOf(before?.status);
     const run = await runCli(['reconcile', 'VendorSet/change-b', '--wait', '--timeout', '60'], {
@@ -169,18 +176,27 @@ describe('the same kind/name from two sources', () => {
   it('is an error on both; the other source keeps it, and this object takes over once it is gone', async () => {
     const pool = fx.engine.db.pool;
     const folder = 'folder:test-intents';
-    const { intent } = validateIntentObject({ apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'twice-d' }, spec: { mode: 'observe', custom: [{ name: 'Twice', slug: 'twice-d-0' }] } });
+    const { intent } = validateIntentObject({
+      apiVersion: 'netbox-gitops.io/v1alpha1',
+      kind: 'VendorSet',
+      metadata: { name: 'twice-d' },
+      spec: { mode: 'observe', custom: [{ name: 'Twice', slug: 'twice-d-0' }] },
+    });
     const loaded = { intent: intent!, file: 'twice.yaml', line: 1, column: 1, documentIndex: 0, locate: () => undefined };
     await syncIntents(pool, folder, { revision: 'r1', intents: [loaded], invalid: [], unattributed: [], warnings: [] });
     await fx.cluster.create(vendorSet('twice-d', 1));
     const resource = await fx.waitFor('VendorSet', 'twice-d', 'to report DuplicateIntent', (r) => readyOf(r?.status)?.reason === 'DuplicateIntent');
     expect(readyOf(resource?.status)?.message).toContain(`also defined by ${folder}`);
-    const row = await pool.query<{ source: string; status_message: string | null }>(`SELECT source, status_message FROM intents WHERE kind = 'VendorSet' AND name = 'twice-d'`);
+    const row = await pool.query<{ source: string; status_message: string | null }>(
+      `SELECT source, status_message FROM intents WHERE kind = 'VendorSet' AND name = 'twice-d'`,
+    );
     expect(row.rows[0]).toEqual({ source: folder, status_message: conflictNote(`kubernetes:${fx.cluster.namespace}/twice-d`) });
     // The folder drops it: the custom resource takes the intent over and is reconciled.
     await syncIntents(pool, folder, { revision: 'r2', intents: [], invalid: [], unattributed: [], warnings: [] });
     await fx.waitFor('VendorSet', 'twice-d', 'to be Ready', (r) => readyAtGeneration(r, 1));
-    const taken = await pool.query<{ source: string; status_message: string | null }>(`SELECT source, status_message FROM intents WHERE kind = 'VendorSet' AND name = 'twice-d'`);
+    const taken = await pool.query<{ source: string; status_message: string | null }>(
+      `SELECT source, status_message FROM intents WHERE kind = 'VendorSet' AND name = 'twice-d'`,
+    );
     expect(taken.rows[0]).toEqual({ source: `kubernetes:${fx.cluster.namespace}/twice-d`, status_message: null });
   });
 });
@@ -194,7 +210,11 @@ describe('deletion', () => {
     const { url, token } = fx.engine.nb.emulator;
     const headers = { authorization: `Token ${token}`, 'content-type': 'application/json', accept: 'application/json' };
     const makers = (await (await fetch(`${url}/api/dcim/manufacturers/?slug=prune-e-2`, { headers })).json()) as { results: { id: number }[] };
-    const made = await fetch(`${url}/api/dcim/device-types/`, { method: 'POST', headers, body: JSON.stringify({ manufacturer: makers.results[0]?.id, model: 'Hand Made', slug: 'hand-made' }) });
+    const made = await fetch(`${url}/api/dcim/device-types/`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ manufacturer: makers.results[0]?.id, model: 'Hand Made', slug: 'hand-made' }),
+    });
     expect(made.status).toBe(201);
     await fx.cluster.remove('VendorSet', 'prune-e');
     await fx.waitFor('VendorSet', 'prune-e', 'to be gone', (r) => r === undefined, 90_000);
@@ -220,7 +240,9 @@ describe('netbox-gitops get', () => {
     const run = await runCli(['get', '-o', 'wide'], { DATABASE_URL: fx.engine.db.url });
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^KIND\s+NAME\s+READY\s+MODE\s+DRIFT\s+AGE\s+SOURCE\s+STATUS\s+REASON\s+MESSAGE\n/);
-    expect(run.out).toMatch(new RegExp(`VendorSet\\s+apply-a\\s+True\\s+enforce\\s+0\\s+\\S+\\s+kubernetes:${fx.cluster.namespace}/apply-a\\s+active\\s+ReconciliationSucceeded`));
+    expect(run.out).toMatch(
+      new RegExp(`VendorSet\\s+apply-a\\s+True\\s+enforce\\s+0\\s+\\S+\\s+kubernetes:${fx.cluster.namespace}/apply-a\\s+active\\s+ReconciliationSucceeded`),
+    );
     expect(run.out).toMatch(/DeviceTypeSet\s+bad-regex\s+True/);
     expect(run.out).toMatch(/VendorSet\s+paused-c\s+Unknown\s+enforce\s+0\s+\S+\s+\S+\s+suspended\s+Suspended/);
     const json = JSON.parse((await runCli(['get', 'vs', '-o', 'json'], { DATABASE_URL: fx.engine.db.url })).out) as { kind: string }[];

@@ -74,37 +74,45 @@ describe('npm run demo: Postgres and Redis first', () => {
     expect(run.out()).not.toContain('NetBox emulator');
   }, 120_000);
 
-  it.skipIf(redisServer === undefined)('with Redis not running and redis-server installed: runs a private Redis, and Ctrl-C stops and removes it', async () => {
-    const port = await closedPort();
-    // node and npm too: the demo builds the dashboard with npm when web/dist is missing.
-    const tools = { node: process.execPath, ...(npm ? { npm } : {}) };
-    const run = demo({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), PATH: pathWith({ 'redis-server': redisServer as string, ...tools }) });
-    const started = /started a private Redis \(.*\) on 127\.0\.0\.1:(\d+) in (\S+), removed at the end/;
-    await waitUntil('the private Redis', () => started.test(run.out()) || run.child.exitCode !== null, 90_000, 100);
-    const [, privatePort, dir] = started.exec(run.out()) as RegExpExecArray;
-    const privateRedis = { host: '127.0.0.1', port: Number(privatePort), db: 0, password: new Secret('') };
-    expect(await checkRedis(privateRedis)).toEqual({ ok: true });
-    expect(existsSync(dir as string)).toBe(true);
+  it.skipIf(redisServer === undefined)(
+    'with Redis not running and redis-server installed: runs a private Redis, and Ctrl-C stops and removes it',
+    async () => {
+      const port = await closedPort();
+      // node and npm too: the demo builds the dashboard with npm when web/dist is missing.
+      const tools = { node: process.execPath, ...(npm ? { npm } : {}) };
+      const run = demo({ REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), PATH: pathWith({ 'redis-server': redisServer as string, ...tools }) });
+      const started = /started a private Redis \(.*\) on 127\.0\.0\.1:(\d+) in (\S+), removed at the end/;
+      await waitUntil('the private Redis', () => started.test(run.out()) || run.child.exitCode !== null, 90_000, 100);
+      const [, privatePort, dir] = started.exec(run.out()) as RegExpExecArray;
+      const privateRedis = { host: '127.0.0.1', port: Number(privatePort), db: 0, password: new Secret('') };
+      expect(await checkRedis(privateRedis)).toEqual({ ok: true });
+      expect(existsSync(dir as string)).toBe(true);
 
-    // Ctrl-C, whatever the demo is doing by then, ends everything it started.
-    run.child.kill('SIGINT');
-    expect(await run.exited).toBe(130);
-    expect(run.err()).toContain('SIGINT: stopping the demo');
-    expect(existsSync(dir as string)).toBe(false);
-    expect((await checkRedis(privateRedis, { timeoutMs: 1_000 })).ok).toBe(false);
-  }, 180_000);
+      // Ctrl-C, whatever the demo is doing by then, ends everything it started.
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(130);
+      expect(run.err()).toContain('SIGINT: stopping the demo');
+      expect(existsSync(dir as string)).toBe(false);
+      expect((await checkRedis(privateRedis, { timeoutMs: 1_000 })).ok).toBe(false);
+    },
+    180_000,
+  );
 
-  it.skipIf(postgresBinaries === undefined)('with Postgres not running but installed: runs a private cluster in a temporary directory, and SIGTERM stops and removes it', async () => {
-    const port = await closedPort();
-    const run = demo({ DATABASE_HOST: '127.0.0.1', DATABASE_PORT: String(port) });
-    const started = /started a private Postgres \(.*\) on 127\.0\.0\.1:(\d+) in (\S+), removed at the end/;
-    await waitUntil('the private Postgres', () => started.test(run.out()) || run.child.exitCode !== null, 90_000, 100);
-    const [, privatePort, dir] = started.exec(run.out()) as RegExpExecArray;
-    const privatePostgres = { host: '127.0.0.1', port: Number(privatePort), name: 'postgres', user: 'postgres', password: new Secret(''), poolSize: 1 };
-    expect(await checkPostgres(privatePostgres)).toEqual({ ok: true });
-    run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(130);
-    expect(existsSync(dir as string)).toBe(false);
-    expect((await checkPostgres(privatePostgres, { timeoutMs: 1_000 })).ok).toBe(false);
-  }, 180_000);
+  it.skipIf(postgresBinaries === undefined)(
+    'with Postgres not running but installed: runs a private cluster in a temporary directory, and SIGTERM stops and removes it',
+    async () => {
+      const port = await closedPort();
+      const run = demo({ DATABASE_HOST: '127.0.0.1', DATABASE_PORT: String(port) });
+      const started = /started a private Postgres \(.*\) on 127\.0\.0\.1:(\d+) in (\S+), removed at the end/;
+      await waitUntil('the private Postgres', () => started.test(run.out()) || run.child.exitCode !== null, 90_000, 100);
+      const [, privatePort, dir] = started.exec(run.out()) as RegExpExecArray;
+      const privatePostgres = { host: '127.0.0.1', port: Number(privatePort), name: 'postgres', user: 'postgres', password: new Secret(''), poolSize: 1 };
+      expect(await checkPostgres(privatePostgres)).toEqual({ ok: true });
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(130);
+      expect(existsSync(dir as string)).toBe(false);
+      expect((await checkPostgres(privatePostgres, { timeoutMs: 1_000 })).ok).toBe(false);
+    },
+    180_000,
+  );
 });

@@ -32,10 +32,19 @@ export function fakeApi(routes: Record<string, FakeRoute>): FakeRequest[] {
     const route = routes[`${request.method} ${url.pathname}`];
     const answer = route?.(request) ?? {
       status: 404,
-      body: { error: 'not_found', message: `There is no route ${request.method} ${url.pathname}`, details: null, timestamp: new Date().toISOString(), request_id: 'req-404' },
+      body: {
+        error: 'not_found',
+        message: `There is no route ${request.method} ${url.pathname}`,
+        details: null,
+        timestamp: new Date().toISOString(),
+        request_id: 'req-404',
+      },
     };
     const status = answer.status ?? 200;
-    return new Response(JSON.stringify(answer.body), { status, headers: { 'content-type': 'application/json', 'x-correlation-id': `corr-${seen.length}`, ...answer.headers } });
+    return new Response(JSON.stringify(answer.body), {
+      status,
+      headers: { 'content-type': 'application/json', 'x-correlation-id': `corr-${seen.length}`, ...answer.headers },
+    });
   });
   return seen;
 }

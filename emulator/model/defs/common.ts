@@ -27,7 +27,9 @@ export function charSpec(name: string, maxLength: number, options: { required?: 
 }
 
 export function choiceSpec(name: string, set: ChoiceSet, required = false): FieldSpec {
-  return required ? { name, kind: { type: 'choice', set, nullable: false }, required: true } : { name, kind: { type: 'choice', set, nullable: true }, default: null };
+  return required
+    ? { name, kind: { type: 'choice', set, nullable: false }, required: true }
+    : { name, kind: { type: 'choice', set, nullable: true }, default: null };
 }
 
 /** Index of a table's rows by the id held in a foreign-key field. */

@@ -134,7 +134,14 @@ export const deviceTypes: ModelDef = {
     return null;
   },
   search: (row, needle, store) =>
-    containsAny(needle, manufacturerName(store, 'device-types', row.id), str(row, 'model'), str(row, 'part_number'), str(row, 'description'), str(row, 'comments')),
+    containsAny(
+      needle,
+      manufacturerName(store, 'device-types', row.id),
+      str(row, 'model'),
+      str(row, 'part_number'),
+      str(row, 'description'),
+      str(row, 'comments'),
+    ),
   filters: () => ({
     id: idFilter,
     model: charFilter('model'),
@@ -155,7 +162,8 @@ export const deviceTypes: ModelDef = {
     q: { kind: 'search' },
     ...tagFilters,
   }),
-  sortKey: (row, store) => naturalKey(manufacturerName(store, 'device-types', row.id)) + KEY_SEPARATOR + naturalKey(str(row, 'model')) + KEY_SEPARATOR + idKey(row.id),
+  sortKey: (row, store) =>
+    naturalKey(manufacturerName(store, 'device-types', row.id)) + KEY_SEPARATOR + naturalKey(str(row, 'model')) + KEY_SEPARATOR + idKey(row.id),
 };
 
 function key2(a: unknown, b: unknown): string | null {

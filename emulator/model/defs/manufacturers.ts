@@ -46,9 +46,23 @@ export const manufacturers: ModelDef = {
     };
   },
   brief(row, ctx) {
-    return { id: row.id, url: apiUrl(ctx, 'manufacturers', row.id), display: str(row, 'name'), name: str(row, 'name'), slug: str(row, 'slug'), description: str(row, 'description') };
+    return {
+      id: row.id,
+      url: apiUrl(ctx, 'manufacturers', row.id),
+      display: str(row, 'name'),
+      name: str(row, 'name'),
+      slug: str(row, 'slug'),
+      description: str(row, 'description'),
+    };
   },
   search: (row, needle) => containsAny(needle, str(row, 'name'), str(row, 'slug'), str(row, 'description')),
-  filters: () => ({ id: idFilter, name: charFilter('name'), slug: charFilter('slug'), description: charFilter('description'), q: { kind: 'search' }, ...tagFilters }),
+  filters: () => ({
+    id: idFilter,
+    name: charFilter('name'),
+    slug: charFilter('slug'),
+    description: charFilter('description'),
+    q: { kind: 'search' },
+    ...tagFilters,
+  }),
   sortKey: (row) => naturalKey(str(row, 'name')) + KEY_SEPARATOR + idKey(row.id),
 };

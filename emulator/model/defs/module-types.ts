@@ -93,7 +93,14 @@ export const moduleTypes: ModelDef = {
     return null;
   },
   search: (row, needle, store) =>
-    containsAny(needle, manufacturerName(store, 'module-types', row.id), str(row, 'model'), str(row, 'part_number'), str(row, 'description'), str(row, 'comments')),
+    containsAny(
+      needle,
+      manufacturerName(store, 'module-types', row.id),
+      str(row, 'model'),
+      str(row, 'part_number'),
+      str(row, 'description'),
+      str(row, 'comments'),
+    ),
   filters: () => ({
     id: idFilter,
     model: charFilter('model'),
@@ -107,5 +114,6 @@ export const moduleTypes: ModelDef = {
     q: { kind: 'search' },
     ...tagFilters,
   }),
-  sortKey: (row, store) => naturalKey(manufacturerName(store, 'module-types', row.id)) + KEY_SEPARATOR + naturalKey(str(row, 'model')) + KEY_SEPARATOR + idKey(row.id),
+  sortKey: (row, store) =>
+    naturalKey(manufacturerName(store, 'module-types', row.id)) + KEY_SEPARATOR + naturalKey(str(row, 'model')) + KEY_SEPARATOR + idKey(row.id),
 };

@@ -50,7 +50,15 @@ export const tags: ModelDef = {
     };
   },
   brief(row, ctx) {
-    return { id: row.id, url: apiUrl(ctx, 'tags', row.id), display: str(row, 'name'), name: str(row, 'name'), slug: str(row, 'slug'), color: str(row, 'color'), description: str(row, 'description') };
+    return {
+      id: row.id,
+      url: apiUrl(ctx, 'tags', row.id),
+      display: str(row, 'name'),
+      name: str(row, 'name'),
+      slug: str(row, 'slug'),
+      color: str(row, 'color'),
+      description: str(row, 'description'),
+    };
   },
   search: (row, needle) => containsAny(needle, str(row, 'name'), str(row, 'slug'), str(row, 'description')),
   filters: () => ({

@@ -98,9 +98,19 @@ function templateDef(options: TemplateOptions): ModelDef {
           },
         ]
       : [
-          { index: 'device_type_name', message: `${label} with this Device type and Name already exists.`, key: (f) => compositeKey(f, ['device_type', 'name']) },
+          {
+            index: 'device_type_name',
+            message: `${label} with this Device type and Name already exists.`,
+            key: (f) => compositeKey(f, ['device_type', 'name']),
+          },
           ...(modular
-            ? [{ index: 'module_type_name', message: `${label} with this Module type and Name already exists.`, key: (f: Readonly<Record<string, FieldValue>>) => compositeKey(f, ['module_type', 'name']) }]
+            ? [
+                {
+                  index: 'module_type_name',
+                  message: `${label} with this Module type and Name already exists.`,
+                  key: (f: Readonly<Record<string, FieldValue>>) => compositeKey(f, ['module_type', 'name']),
+                },
+              ]
             : []),
         ];
   return {
@@ -110,7 +120,8 @@ function templateDef(options: TemplateOptions): ModelDef {
     verboseName: options.verboseName,
     fields: (profile) => {
       const own = options.fields(profile);
-      if (layout === 'inventory') return [parentFields[0] as FieldSpec, ...own.slice(0, 1), charSpec('name', 64, { required: true }), charSpec('label', 64), ...own.slice(1)];
+      if (layout === 'inventory')
+        return [parentFields[0] as FieldSpec, ...own.slice(0, 1), charSpec('name', 64, { required: true }), charSpec('label', 64), ...own.slice(1)];
       return [...parentFields, charSpec('name', 64, { required: true }), charSpec('label', 64), ...own];
     },
     uniqueFields: [],
@@ -164,7 +175,13 @@ function templateDef(options: TemplateOptions): ModelDef {
       return out;
     },
     brief(row, ctx) {
-      const out: JsonObject = { id: row.id, url: apiUrl(ctx, endpoint, row.id), display: componentDisplay(row), name: str(row, 'name'), description: str(row, 'description') };
+      const out: JsonObject = {
+        id: row.id,
+        url: apiUrl(ctx, endpoint, row.id),
+        display: componentDisplay(row),
+        name: str(row, 'name'),
+        description: str(row, 'description'),
+      };
       if (layout === 'inventory') out._depth = inventoryDepth(row, ctx.store);
       return out;
     },
@@ -189,7 +206,15 @@ function templateDef(options: TemplateOptions): ModelDef {
 }
 
 function modularSortKey(row: Row, store: Store): string {
-  return parentKey(store, 'device-types', row.f.device_type) + KEY_SEPARATOR + parentKey(store, 'module-types', row.f.module_type) + KEY_SEPARATOR + naturalKey(str(row, 'name')) + KEY_SEPARATOR + idKey(row.id);
+  return (
+    parentKey(store, 'device-types', row.f.device_type) +
+    KEY_SEPARATOR +
+    parentKey(store, 'module-types', row.f.module_type) +
+    KEY_SEPARATOR +
+    naturalKey(str(row, 'name')) +
+    KEY_SEPARATOR +
+    idKey(row.id)
+  );
 }
 
 /** Sort-key part of a parent type, cached while the type and its manufacturer rows stay the same. */
@@ -208,7 +233,9 @@ function parentKey(store: Store, table: 'device-types' | 'module-types', id: Fie
 }
 
 function inventorySortKey(row: Row): string {
-  return idKey(num(row, 'device_type')) + KEY_SEPARATOR + idKey(num(row, 'parent')) + KEY_SEPARATOR + naturalKey(str(row, 'name')) + KEY_SEPARATOR + idKey(row.id);
+  return (
+    idKey(num(row, 'device_type')) + KEY_SEPARATOR + idKey(num(row, 'parent')) + KEY_SEPARATOR + naturalKey(str(row, 'name')) + KEY_SEPARATOR + idKey(row.id)
+  );
 }
 
 function inventoryDepth(row: Row, store: Store): number {
@@ -422,7 +449,13 @@ const frontPortTemplates = templateDef({
   layout: 'modular',
   fields: (profile) =>
     profile.frontPortShape === 'mappings'
-      ? [choiceSpec('type', PORT_TYPE, true), { name: 'color', kind: { type: 'color' }, default: '' }, POSITIONS, { name: 'rear_ports', kind: { type: 'mappings', side: 'front' } }, descriptionField]
+      ? [
+          choiceSpec('type', PORT_TYPE, true),
+          { name: 'color', kind: { type: 'color' }, default: '' },
+          POSITIONS,
+          { name: 'rear_ports', kind: { type: 'mappings', side: 'front' } },
+          descriptionField,
+        ]
       : [
           choiceSpec('type', PORT_TYPE, true),
           { name: 'color', kind: { type: 'color' }, default: '' },

@@ -7,7 +7,6 @@ import type { TestDatabase } from '../../helpers/database.ts';
 import { startNetBox } from '../../helpers/netbox.ts';
 import type { NetBoxFixture } from '../../helpers/netbox.ts';
 
-
 let db: TestDatabase;
 let nb: NetBoxFixture;
 beforeAll(async () => {
@@ -23,7 +22,14 @@ afterAll(async () => {
 describe('netbox-gitops api', () => {
   it('migrates, listens, serves with tokens, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [...cliProcessArgs(), 'api', '--port', '0', '--host', '127.0.0.1'], {
-      env: { ...process.env, DATABASE_URL: db.url, NETBOX_URL: nb.emulator.url, NETBOX_TOKEN: nb.emulator.token, LOG_LEVEL: 'warn', WORKFLOW_QUEUE: `test-api-cli-${process.pid}` },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        NETBOX_URL: nb.emulator.url,
+        NETBOX_TOKEN: nb.emulator.token,
+        LOG_LEVEL: 'warn',
+        WORKFLOW_QUEUE: `test-api-cli-${process.pid}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

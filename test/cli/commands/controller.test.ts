@@ -102,12 +102,20 @@ describe('netbox-gitops controller --source kubernetes', () => {
     const dir = tempDir('controller-cli-kube-');
     try {
       const request = async (method: string, path: string, body: string, contentType = 'application/yaml'): Promise<Response> => {
-        const response = await fetch(`${apiServer.url}${path}`, { method, headers: { authorization: `Bearer ${apiServer.token}`, 'content-type': contentType }, body });
+        const response = await fetch(`${apiServer.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${apiServer.token}`, 'content-type': contentType },
+          body,
+        });
         expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBeLessThan(300);
         return response;
       };
       for (const plural of ['vendorsets', 'devicetypesets']) {
-        await request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', readFileSync(join(import.meta.dirname, '../../../crds', `${plural}.netbox-gitops.io.yaml`), 'utf8'));
+        await request(
+          'POST',
+          '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+          readFileSync(join(import.meta.dirname, '../../../crds', `${plural}.netbox-gitops.io.yaml`), 'utf8'),
+        );
       }
       const kubeconfig = join(dir.path, 'kubeconfig');
       writeFileSync(kubeconfig, apiServer.kubeconfig(namespace), { mode: 0o600 });
@@ -142,7 +150,9 @@ describe('netbox-gitops controller --source kubernetes', () => {
       };
       try {
         await waitFor(() => out.includes('controller started') || child.exitCode !== null, 60_000, 'the controller to start');
-        expect(out).toMatch(/intents from Kubernetes custom resources \(namespace netbox-gitops; Lease netbox-gitops\/netbox-gitops-controller as netbox-gitops-controller-5d8f7-abcde\)/);
+        expect(out).toMatch(
+          /intents from Kubernetes custom resources \(namespace netbox-gitops; Lease netbox-gitops\/netbox-gitops-controller as netbox-gitops-controller-5d8f7-abcde\)/,
+        );
         expect((await fetch(`${health}/healthz`)).status).toBe(200);
         await waitFor(async () => (await readyz()).body.leader === true, 30_000, 'the controller to lead');
         await waitFor(async () => (await readyz()).status === 200, 30_000, '/readyz to be 200 (informers listed and watching)');
@@ -152,10 +162,15 @@ describe('netbox-gitops controller --source kubernetes', () => {
 
         // A custom resource becomes an intent of its own source, and a reconcile is requested.
         await request('POST', `/apis/netbox-gitops.io/v1alpha1/namespaces/${namespace}/vendorsets`, vendorSetYaml('kube-vendors'));
-        const stored = async (): Promise<{ source: string }[]> => (await kubeDb.pool.query<{ source: string }>(`SELECT source FROM intents WHERE name = 'kube-vendors'`)).rows;
+        const stored = async (): Promise<{ source: string }[]> =>
+          (await kubeDb.pool.query<{ source: string }>(`SELECT source FROM intents WHERE name = 'kube-vendors'`)).rows;
         await waitFor(async () => (await stored()).length > 0, 30_000, 'the VendorSet in the intent store');
         expect(await stored()).toEqual([{ source: `kubernetes:${namespace}/kube-vendors` }]);
-        await waitFor(async () => (await kubeDb.pool.query(`SELECT 1 FROM processes WHERE intent_name = 'kube-vendors' AND created_by = 'kubernetes'`)).rowCount === 1, 30_000, 'a reconcile request');
+        await waitFor(
+          async () => (await kubeDb.pool.query(`SELECT 1 FROM processes WHERE intent_name = 'kube-vendors' AND created_by = 'kubernetes'`)).rowCount === 1,
+          30_000,
+          'a reconcile request',
+        );
 
         // Watches down (reset, and every re-watch refused): /readyz says so, then recovers.
         apiServer.fail({ method: 'GET', path: '/netbox-gitops.io/', watch: true, status: 503, count: Number.POSITIVE_INFINITY });

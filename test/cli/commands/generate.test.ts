@@ -50,9 +50,7 @@ describe('netbox-gitops generate', () => {
 
     const check = await run('--check');
     expect(check.code).toBe(1);
-    expect(check.err).toBe(
-      'stale generated files (run npm run generate):\n  schema/intent.schema.json\n  crds/devicetypesets.netbox-gitops.io.yaml\n',
-    );
+    expect(check.err).toBe('stale generated files (run npm run generate):\n  schema/intent.schema.json\n  crds/devicetypesets.netbox-gitops.io.yaml\n');
     expect(await readFile(crd, 'utf8')).toMatch(/# hand edit\n$/);
 
     await run();

@@ -43,7 +43,11 @@ function runChild(args: string[], env: Record<string, string>, limitMs: number):
 describe('netbox-gitops run with Redis unreachable', () => {
   it('stops after the queueing bound with one line naming Redis, and marks the process failed with the reason', async () => {
     const port = await closedPort();
-    const result = await runChild(['run', 'task_refresh_library'], { DATABASE_URL: db.url, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), LIBRARY_PATH, LOG_LEVEL: 'silent' }, 60_000);
+    const result = await runChild(
+      ['run', 'task_refresh_library'],
+      { DATABASE_URL: db.url, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port), LIBRARY_PATH, LOG_LEVEL: 'silent' },
+      60_000,
+    );
     expect(result.killed).toBe(false);
     expect(result.code).toBe(1);
     const lines = result.err.split('\n').filter((l) => l.trim() !== '');
@@ -58,6 +62,8 @@ describe('netbox-gitops run with Redis unreachable', () => {
       `SELECT status, error ->> 'message' AS message, completed_at IS NOT NULL AS completed FROM processes WHERE id = $1`,
       [id],
     );
-    expect(rows).toEqual([{ status: 'failed', message: `could not queue the process: Redis at 127.0.0.1:${port} did not answer within 10 s`, completed: true }]);
+    expect(rows).toEqual([
+      { status: 'failed', message: `could not queue the process: Redis at 127.0.0.1:${port} did not answer within 10 s`, completed: true },
+    ]);
   }, 90_000);
 });

@@ -107,7 +107,9 @@ describe('start-up with Postgres or Redis unreachable', () => {
     const lines = plainLines(worker.err());
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      new RegExp(`^error: Postgres at 127\\.0\\.0\\.1:${port} is not reachable \\(connection refused\\) after waiting \\d+ s; start it, or set DATABASE_URL to a running one \\(or wait longer with --wait-for-services\\)$`),
+      new RegExp(
+        `^error: Postgres at 127\\.0\\.0\\.1:${port} is not reachable \\(connection refused\\) after waiting \\d+ s; start it, or set DATABASE_URL to a running one \\(or wait longer with --wait-for-services\\)$`,
+      ),
     );
     // It said once that it waits, and never printed a stack.
     expect(worker.logs(/^waiting up to 2 s for Postgres at 127\.0\.0\.1:\d+$/)).toHaveLength(1);
@@ -118,7 +120,9 @@ describe('start-up with Postgres or Redis unreachable', () => {
     const port = await closedPort();
     const api = start(['api', '--port', '0', '--host', '127.0.0.1', '--wait-for-services', '0'], { DATABASE_URL: db.url, REDIS_PORT: String(port) });
     expect(await api.exited).toBe(1);
-    expect(plainLines(api.err())).toEqual([`error: Redis at ${config.redis.host}:${port} is not reachable (connection refused); start it, or set REDIS_URL to a running one (or wait longer with --wait-for-services)`]);
+    expect(plainLines(api.err())).toEqual([
+      `error: Redis at ${config.redis.host}:${port} is not reachable (connection refused); start it, or set REDIS_URL to a running one (or wait longer with --wait-for-services)`,
+    ]);
     expect(plainLines(api.out())).toEqual([]);
   });
 
@@ -148,9 +152,7 @@ describe('start-up with Postgres or Redis unreachable', () => {
 });
 
 describe('a connection lost while running', () => {
-  // Passed alone (10-40 s) but timed out at 240 s once when run beside the Kubernetes and event
-  // suites on a loaded machine; kept out of CI until the cause is found, run it locally.
-  it.skipIf(process.env.CI === 'true')('the worker retries Redis with backoff and logs the loss once and the return once', async () => {
+  it('the worker retries Redis with backoff and logs the loss once and the return once', async () => {
     const redis = await createTcpProxy({ host: config.redis.host, port: config.redis.port });
     proxies.push(redis);
     await redis.start();
@@ -174,6 +176,15 @@ describe('a connection lost while running', () => {
     expect(worker.logs(/^Redis connection lost/)).toHaveLength(1);
     expect(worker.child.exitCode).toBeNull();
     worker.child.kill('SIGTERM');
-    expect(await worker.exited).toBe(0);
+    // Bounded: a worker that does not stop after its connections came back is the bug to see.
+    const stopped = await Promise.race([worker.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 60_000))]);
+    expect(
+      stopped,
+      worker
+        .logs(/./)
+        .slice(-5)
+        .map((l) => l.msg)
+        .join('\n'),
+    ).toBe(0);
   }, 240_000);
 });

@@ -57,7 +57,9 @@ describe('netbox-gitops token', () => {
   });
 
   it('refuses an unknown role, a duplicate name, a missing option and an unknown token', async () => {
-    await expect(runCli(['token', 'create', '--name', 'x', '--role', 'root'], env)).rejects.toThrow(/unknown role "root": expects one of viewer, operator, admin/);
+    await expect(runCli(['token', 'create', '--name', 'x', '--role', 'root'], env)).rejects.toThrow(
+      /unknown role "root": expects one of viewer, operator, admin/,
+    );
     await expect(runCli(['token', 'create', '--name', 'deploy-bot', '--role', 'viewer'], env)).rejects.toThrow(/named "deploy-bot" exists already/);
     expect((await runCli(['token', 'create', '--name', 'y'], env)).err).toMatch(/required option '--role <role>' not specified/);
     await expect(runCli(['token', 'revoke', '--name', 'ghost'], env)).rejects.toThrow(/There is no API token named "ghost"/);

@@ -35,7 +35,11 @@ beforeAll(async () => {
   library.write('device-types/Acme/extra-field.yml', deviceTypeYaml('Acme', 'Extra', 'acme-extra', 'colour: red\n'));
   const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
   for (let i = 1; i < 9; i += 1) {
-    levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    levels.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(', ')}]`,
+    );
   }
   library.write('device-types/Acme/bomb.yaml', `${deviceTypeYaml('Acme', 'Bomb', 'acme-bomb')}${levels.join('\n')}\n`);
   library.write('device-types/Acme/huge.yaml', `${deviceTypeYaml('Acme', 'Huge', 'acme-huge')}comments: "${'x'.repeat(1024 * 1024)}"\n`);
@@ -81,12 +85,7 @@ afterAll(() => library.remove());
 
 describe('a library with broken files', () => {
   it('loads every good file', () => {
-    expect(catalogue.deviceTypes.map((d) => d.slug).sort()).toEqual([
-      'acme-typos',
-      'cisco-c9300-24p',
-      'nabu-casa-home-assistant-green',
-      'panduit-cpa24bly',
-    ]);
+    expect(catalogue.deviceTypes.map((d) => d.slug).sort()).toEqual(['acme-typos', 'cisco-c9300-24p', 'nabu-casa-home-assistant-green', 'panduit-cpa24bly']);
     expect(catalogue.moduleTypes.map((m) => m.model)).toEqual(['m1', 'CR5D0MPUD471']);
     expect(catalogue.stats).toMatchObject({ deviceTypeFiles: 11, moduleTypeFiles: 3, skippedFiles: 8 });
   });
@@ -103,10 +102,18 @@ describe('a library with broken files', () => {
   });
 
   it('reports bad YAML, a list instead of a mapping and a field the schema forbids', () => {
-    expect(issuesFor('device-types/Acme/bad-yaml.yaml')).toEqual([expect.objectContaining({ code: 'yaml-syntax', line: 8, message: expect.stringContaining('invalid YAML') })]);
+    expect(issuesFor('device-types/Acme/bad-yaml.yaml')).toEqual([
+      expect.objectContaining({ code: 'yaml-syntax', line: 8, message: expect.stringContaining('invalid YAML') }),
+    ]);
     expect(issuesFor('device-types/Acme/not-a-mapping.yaml')).toEqual([expect.objectContaining({ code: 'not-a-mapping' })]);
     expect(issuesFor('device-types/Acme/extra-field.yml')).toEqual([
-      expect.objectContaining({ code: 'schema', path: 'colour', line: 7, column: 1, message: expect.stringContaining('not a field the library schema allows') }),
+      expect.objectContaining({
+        code: 'schema',
+        path: 'colour',
+        line: 7,
+        column: 1,
+        message: expect.stringContaining('not a field the library schema allows'),
+      }),
     ]);
   });
 
@@ -137,12 +144,8 @@ describe('a library with broken files', () => {
       { name: 'PSU1', fields: { type: 'iec-60320-c14' } },
       { name: 'PSU2', fields: { type: 'iec-60320-c14', maximum_draw: 150 } },
     ]);
-    expect(typos?.templates.interface).toEqual([
-      { name: 'eth0', fields: { type: '1000base-t', poe_mode: 'pse', poe_type: 'type2-ieee802.3at' } },
-    ]);
-    expect(typos?.templates['power-outlet']).toEqual([
-      { name: 'Out 1', fields: { type: 'iec-60320-c13', power_port: 'PSU1', feed_leg: 'A' } },
-    ]);
+    expect(typos?.templates.interface).toEqual([{ name: 'eth0', fields: { type: '1000base-t', poe_mode: 'pse', poe_type: 'type2-ieee802.3at' } }]);
+    expect(typos?.templates['power-outlet']).toEqual([{ name: 'Out 1', fields: { type: 'iec-60320-c13', power_port: 'PSU1', feed_leg: 'A' } }]);
     expect(typos?.images).toEqual({ front: path.join(library.root, 'elevation-images/Acme/acme-typos.front.png') });
   });
 

@@ -51,9 +51,7 @@ describe('the devicetype-library snapshot', () => {
 
   it('passes the library schema everywhere: the only file left out is a duplicate (manufacturer, model)', () => {
     const errors = issues.filter((issue) => issue.severity === 'error');
-    expect(errors).toEqual([
-      expect.objectContaining({ code: 'duplicate-model', file: 'device-types/Juniper/MX304.yaml', path: 'model' }),
-    ]);
+    expect(errors).toEqual([expect.objectContaining({ code: 'duplicate-model', file: 'device-types/Juniper/MX304.yaml', path: 'model' })]);
     expect(errors[0]?.message).toContain('device-types/Juniper/MX304-BASE.yaml');
     expect(catalogue.deviceTypes).toHaveLength(4_448);
     expect(catalogue.stats?.skippedFiles).toBe(1);
@@ -140,11 +138,12 @@ describe('the devicetype-library snapshot', () => {
 
     const efg = 'device-types/Ubiquiti/EFG.yaml';
     expect(issuesFor(efg)).toContainEqual(
-      expect.objectContaining({ code: 'unknown-key', message: expect.stringContaining('"installed_module" is not a NetBox module-bay template field (2 times') }),
+      expect.objectContaining({
+        code: 'unknown-key',
+        message: expect.stringContaining('"installed_module" is not a NetBox module-bay template field (2 times'),
+      }),
     );
-    const sentKeys = new Set(
-      catalogue.deviceTypes.flatMap((d) => Object.values(d.templates).flatMap((list) => list.flatMap((t) => Object.keys(t.fields)))),
-    );
+    const sentKeys = new Set(catalogue.deviceTypes.flatMap((d) => Object.values(d.templates).flatMap((list) => list.flatMap((t) => Object.keys(t.fields)))));
     expect([...sentKeys].filter((key) => !/^[a-z_]+$/.test(key))).toEqual([]);
     expect(sentKeys).not.toContain('installed_module');
     expect(sentKeys).not.toContain('maxium_draw');

@@ -2,19 +2,28 @@ import { cp, mkdtemp, rm, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPool,
-  defaultMigrationsDirectory,
-  loadMigrations,
-  migrate,
-  MigrationError,
-  readMigrationStatus,
-} from '../../../controller/db/index.ts';
+import { createPool, defaultMigrationsDirectory, loadMigrations, migrate, MigrationError, readMigrationStatus } from '../../../controller/db/index.ts';
 import type { Pool } from '../../../controller/db/index.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 
-const ALL_TABLES = ['api_tokens', 'apply_outbox', 'audit_log', 'drift', 'drift_history', 'intent_revisions', 'intents', 'library_upgrades', 'notification_channels', 'notification_deliveries', 'process_events', 'process_steps', 'processes', 'schema_migrations', 'workflows'];
+const ALL_TABLES = [
+  'api_tokens',
+  'apply_outbox',
+  'audit_log',
+  'drift',
+  'drift_history',
+  'intent_revisions',
+  'intents',
+  'library_upgrades',
+  'notification_channels',
+  'notification_deliveries',
+  'process_events',
+  'process_steps',
+  'processes',
+  'schema_migrations',
+  'workflows',
+];
 
 /** Index name → the columns it must cover, in order (as pg_get_indexdef prints them). */
 const EXPECTED_INDEXES: Record<string, string> = {
@@ -243,7 +252,9 @@ describe('migrate', () => {
     const newest = shipped.at(-1) as (typeof shipped)[number];
     await rm(join(dir, newest.upFile));
     await rm(join(dir, newest.downFile));
-    await expect(migrate(db.pool, { directory: dir })).rejects.toThrow(`${pad(latest)}_${newest.name} applied, but this build only knows migrations up to ${pad(latest - 1)}`);
+    await expect(migrate(db.pool, { directory: dir })).rejects.toThrow(
+      `${pad(latest)}_${newest.name} applied, but this build only knows migrations up to ${pad(latest - 1)}`,
+    );
     const status = await readMigrationStatus(db.pool, { directory: dir });
     expect(status.at(-1)).toMatchObject({ version: latest, name: newest.name, state: 'unknown' });
   });
@@ -293,4 +304,3 @@ describe('migrate', () => {
     expect(status[0]?.appliedAt).toBeInstanceOf(Date);
   });
 });
-

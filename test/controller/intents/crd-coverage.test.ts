@@ -37,7 +37,7 @@ const custom = (...devices: Spec[]): Spec => ({ custom: devices });
 
 /** [label, kind, spec]: refused by the controller and, structurally, by the CRD. */
 const REJECTED: [string, IntentKind, Spec][] = [
-  ['vendors of the wrong type (the issue\'s case)', 'VendorSet', { vendors: 42 }],
+  ["vendors of the wrong type (the issue's case)", 'VendorSet', { vendors: 42 }],
   ['vendors as a string other than the shorthand', 'VendorSet', { vendors: 'some' }],
   ['an empty vendor name', 'VendorSet', { vendors: [''] }],
   ['a vendor that is not a string', 'VendorSet', { vendors: [3] }],
@@ -48,7 +48,16 @@ const REJECTED: [string, IntentKind, Spec][] = [
   ['a VendorSet with empty lists', 'VendorSet', { vendors: [], custom: [] }],
   ['a custom manufacturer without slug', 'VendorSet', { custom: [{ name: 'Acme' }] }],
   ['a custom manufacturer with a bad slug', 'VendorSet', { custom: [{ name: 'Acme', slug: 'ac me' }] }],
-  ['two custom manufacturers with one slug', 'VendorSet', { custom: [{ name: 'A', slug: 'a' }, { name: 'B', slug: 'a' }] }],
+  [
+    'two custom manufacturers with one slug',
+    'VendorSet',
+    {
+      custom: [
+        { name: 'A', slug: 'a' },
+        { name: 'B', slug: 'a' },
+      ],
+    },
+  ],
   ['an unknown field in a custom manufacturer', 'VendorSet', { custom: [{ name: 'A', slug: 'a', colour: 'red' }] }],
   ['an unknown spec field', 'VendorSet', { ...VS_BASE, colour: 'red' }],
   ['a DeviceTypeSet field in a VendorSet', 'VendorSet', { ...VS_BASE, include: ['x'] }],
@@ -106,7 +115,14 @@ const REJECTED: [string, IntentKind, Spec][] = [
   [
     'two interfaces with one name',
     'DeviceTypeSet',
-    custom(device({ interfaces: [{ name: 'eth0', type: '1000base-t' }, { name: 'eth0', type: '10gbase-t' }] })),
+    custom(
+      device({
+        interfaces: [
+          { name: 'eth0', type: '1000base-t' },
+          { name: 'eth0', type: '10gbase-t' },
+        ],
+      }),
+    ),
   ],
   ['a misspelt interface field', 'DeviceTypeSet', custom(device({ interfaces: [{ name: 'eth0', type: '1000base-t', mgmt_onyl: true }] }))],
   ['mgmt_only as text', 'DeviceTypeSet', custom(device({ interfaces: [{ name: 'eth0', type: '1000base-t', mgmt_only: 'yes' }] }))],
@@ -127,7 +143,16 @@ const NOT_COVERED: [string, IntentKind, Spec][] = [
   ['a regular expression that does not compile (CEL has no regex check)', 'DeviceTypeSet', { ...DTS_BASE, include: ['(['] }],
   ['a regular expression with lookahead (RE2 has none)', 'DeviceTypeSet', { ...DTS_BASE, include: ['^(?=DCS)'] }],
   ['vendors that differ only in case (list-type set compares exactly)', 'VendorSet', { vendors: ['Arista', 'arista'] }],
-  ['custom manufacturer slugs that differ only in case', 'VendorSet', { custom: [{ name: 'A', slug: 'acme' }, { name: 'B', slug: 'ACME' }] }],
+  [
+    'custom manufacturer slugs that differ only in case',
+    'VendorSet',
+    {
+      custom: [
+        { name: 'A', slug: 'acme' },
+        { name: 'B', slug: 'ACME' },
+      ],
+    },
+  ],
   ['custom device-type slugs that differ only in case', 'DeviceTypeSet', custom(device(), device({ model: 'Other', slug: 'ACME-BOX' }))],
   ['a cron range that runs backwards (a regular expression cannot compare)', 'VendorSet', { ...VS_BASE, schedule: '0 5-2 * * *' }],
 ];
@@ -173,7 +198,11 @@ const ACCEPTED: [string, IntentKind, Spec][] = [
       }),
     ),
   ],
-  ['an inline module type', 'DeviceTypeSet', { customModuleTypes: [{ manufacturer: 'Acme', model: 'PSU', 'power-ports': [{ name: 'in', type: 'iec-60320-c14' }] }] }],
+  [
+    'an inline module type',
+    'DeviceTypeSet',
+    { customModuleTypes: [{ manufacturer: 'Acme', model: 'PSU', 'power-ports': [{ name: 'in', type: 'iec-60320-c14' }] }] },
+  ],
 ];
 
 describe('the CRD schema refuses what the controller refuses', () => {
@@ -216,7 +245,16 @@ describe('the CRD schema refuses what the controller refuses', () => {
   it('applies the CRD defaults the controller applies', () => {
     const { object, errors } = validators.DeviceTypeSet.admit(resource('DeviceTypeSet', DTS_BASE));
     expect(errors).toEqual([]);
-    expect(object.spec).toEqual({ vendors: ['Arista'], mode: 'observe', prune: false, adopt: false, suspend: false, ignoreFields: [], components: true, images: false });
+    expect(object.spec).toEqual({
+      vendors: ['Arista'],
+      mode: 'observe',
+      prune: false,
+      adopt: false,
+      suspend: false,
+      ignoreFields: [],
+      components: true,
+      images: false,
+    });
   });
 });
 

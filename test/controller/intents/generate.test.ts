@@ -111,7 +111,7 @@ describe('the CRDs', () => {
   });
 
   it('types the Git shorthands by their canonical form and the inline definitions field by field', async () => {
-    const spec = ((crdSchema(await readYaml(CRD_FILES.DeviceTypeSet)).properties as Record<string, Json>).spec!.properties) as Record<string, Json>;
+    const spec = (crdSchema(await readYaml(CRD_FILES.DeviceTypeSet)).properties as Record<string, Json>).spec!.properties as Record<string, Json>;
     expect(spec.vendors).toMatchObject({ type: 'array', default: [], 'x-kubernetes-list-type': 'set', items: { type: 'string' } });
     expect(spec.moduleTypes).toMatchObject({ type: 'object', properties: { include: { type: 'array' }, exclude: { type: 'array' } } });
     expect(spec.custom).toMatchObject({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['slug'] });

@@ -40,7 +40,10 @@ const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066
 describe('symbolic links', () => {
   it('refuses a link out of the folder as an error naming the link, and never reads or echoes its target', async () => {
     // Like /proc/self/environ: NUL-separated secrets that happen to parse as one YAML string.
-    await write(outside, { environ: 'GIT_TOKEN=ghp_s3cr3tvalue\u0000DATABASE_PASSWORD=hunter2\u0000', 'intent.yaml': VALID.replace('name: ok', 'name: sneaky') });
+    await write(outside, {
+      environ: 'GIT_TOKEN=ghp_s3cr3tvalue\u0000DATABASE_PASSWORD=hunter2\u0000',
+      'intent.yaml': VALID.replace('name: ok', 'name: sneaky'),
+    });
     await symlink(join(outside, 'environ'), join(dir, 'env.yaml'));
     await symlink(join(outside, 'intent.yaml'), join(dir, 'sneaky.yaml'));
     await symlink(outside, join(dir, 'elsewhere'));
@@ -152,7 +155,11 @@ describe('names with control or bidirectional characters', () => {
     const rtl = validateIntentObject(vendorSet({ name: 'Acme\u202Egnp.exe', slug: 'acme' }));
     expect(rtl.intent).toBeUndefined();
     expect(rtl.issues).toEqual([
-      { path: 'spec.custom[0].name', message: expect.stringMatching(/^contains a control or bidirectional-control character \(U\+202E at character 5\)/), severity: 'error' },
+      {
+        path: 'spec.custom[0].name',
+        message: expect.stringMatching(/^contains a control or bidirectional-control character \(U\+202E at character 5\)/),
+        severity: 'error',
+      },
     ]);
     const esc = validateIntentObject(vendorSet({ name: 'Acme \u001b[2J', slug: 'acme', description: 'ok\ttabs\nand lines are fine' }));
     expect(esc.issues.map((i) => i.path)).toEqual(['spec.custom[0].name']);

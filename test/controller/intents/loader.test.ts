@@ -78,7 +78,9 @@ describe('loadIntents error reporting', () => {
       ].join('\n'),
     });
     const result = await loadIntents(dir);
-    expect(messages(result)).toEqual(['intents/dc.yaml:14:7 spec.include[2]: invalid regular expression "([": missing closing ]: `[` (RE2 syntax: https://github.com/google/re2/wiki/Syntax)']);
+    expect(messages(result)).toEqual([
+      'intents/dc.yaml:14:7 spec.include[2]: invalid regular expression "([": missing closing ]: `[` (RE2 syntax: https://github.com/google/re2/wiki/Syntax)',
+    ]);
     expect(result.intents).toEqual([]);
   });
 
@@ -165,7 +167,9 @@ describe('loadIntents error reporting', () => {
       const name = String.fromCharCode(97 + level);
       lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
     }
-    await write({ 'bomb.yaml': `${HEADER}kind: VendorSet\nmetadata:\n  name: bomb\n  labels:\n${lines.map((line) => `    ${line}`).join('\n')}\nspec:\n  vendors: all\n` });
+    await write({
+      'bomb.yaml': `${HEADER}kind: VendorSet\nmetadata:\n  name: bomb\n  labels:\n${lines.map((line) => `    ${line}`).join('\n')}\nspec:\n  vendors: all\n`,
+    });
     const result = await loadIntents(dir);
     expect(messages(result)).toEqual([
       'bomb.yaml:1:1: YAML: the document expands to more than 100000 nodes once aliases are resolved (an alias bomb?); write the data out or split it',
@@ -185,16 +189,16 @@ describe('loadIntents error reporting', () => {
 
   it('refuses a recursive alias', async () => {
     const result = parseIntentText(`${HEADER}kind: VendorSet\nmetadata: &m\n  name: a\n  labels: *m\nspec:\n  vendors: all\n`, 'loop.yaml');
-    expect(messages(result)).toEqual([
-      'loop.yaml:1:1: YAML: an alias refers to the node that contains it (recursive structure); intents must be trees',
-    ]);
+    expect(messages(result)).toEqual(['loop.yaml:1:1: YAML: an alias refers to the node that contains it (recursive structure); intents must be trees']);
   });
 
   it('refuses files over the size limit without reading them', async () => {
     const big = `# ${'x'.repeat(1024 * 1024)}\n${HEADER}kind: VendorSet\nmetadata:\n  name: big\nspec:\n  vendors: all\n`;
     await write({ 'big.yaml': big, 'small.yaml': `${HEADER}kind: VendorSet\nmetadata:\n  name: small\nspec:\n  vendors: all\n` });
     const result = await loadIntents(dir);
-    expect(messages(result)).toEqual([`big.yaml: file is ${Buffer.byteLength(big)} bytes, over the 1048576-byte limit for intent files; split it into several files`]);
+    expect(messages(result)).toEqual([
+      `big.yaml: file is ${Buffer.byteLength(big)} bytes, over the 1048576-byte limit for intent files; split it into several files`,
+    ]);
     expect(result.intents.map((loaded) => loaded.intent.metadata.name)).toEqual(['small']);
     expect(messages(await loadIntents(dir, { maxFileBytes: 50 }))).toHaveLength(2);
     expect(messages(parseIntentText('a: 1\n', 'tiny.yaml', { maxFileBytes: 3 }))).toEqual([

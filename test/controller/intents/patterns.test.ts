@@ -37,7 +37,9 @@ describe('intent patterns', () => {
   });
 
   it('refuse syntax RE2 cannot run in linear time, with a message that says so', () => {
-    expect(describePatternProblem('^(?=.*48)DCS')).toMatch(/^invalid regular expression "\^\(\?=\.\*48\)DCS": .*lookahead, lookbehind and backreferences are not supported .*RE2/);
+    expect(describePatternProblem('^(?=.*48)DCS')).toMatch(
+      /^invalid regular expression "\^\(\?=\.\*48\)DCS": .*lookahead, lookbehind and backreferences are not supported .*RE2/,
+    );
     expect(describePatternProblem('(a)\\1')).toMatch(/backreferences are not supported/);
     expect(describePatternProblem('(?<!x)y')).toMatch(/lookahead, lookbehind/);
     expect(describePatternProblem('([')).toMatch(/^invalid regular expression "\(\[": missing closing \]/);

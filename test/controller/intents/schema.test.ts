@@ -54,11 +54,21 @@ describe('validateIntentObject', () => {
     expect(issues).toEqual([]);
     expect(intent?.kind).toBe('DeviceTypeSet');
     expect(intent?.spec).toMatchObject({ mode: 'observe', prune: false, adopt: false, suspend: false, interval: '1h', components: true, images: false });
-    expect(intentPolicyOf(intent!)).toEqual({ mode: 'observe', prune: false, adopt: false, suspend: false, ignoreFields: [], interval: '1h', schedule: undefined });
+    expect(intentPolicyOf(intent!)).toEqual({
+      mode: 'observe',
+      prune: false,
+      adopt: false,
+      suspend: false,
+      ignoreFields: [],
+      interval: '1h',
+      schedule: undefined,
+    });
   });
 
   it('reads ignoreFields rules and names a bad kind or field', () => {
-    const ok = validateIntentObject(deviceTypeSet({ vendors: ['Arista'], ignoreFields: [{ kind: 'interface-template', fields: ['mgmt_only'] }, { fields: ['comments'] }] }));
+    const ok = validateIntentObject(
+      deviceTypeSet({ vendors: ['Arista'], ignoreFields: [{ kind: 'interface-template', fields: ['mgmt_only'] }, { fields: ['comments'] }] }),
+    );
     expect(ok.issues).toEqual([]);
     expect(ok.intent?.spec.ignoreFields).toEqual([{ kind: 'interface-template', fields: ['mgmt_only'] }, { fields: ['comments'] }]);
     const bad = validateIntentObject(deviceTypeSet({ vendors: ['Arista'], ignoreFields: [{ kind: 'interface', fields: ['Mgmt Only'] }] }));
@@ -92,7 +102,9 @@ describe('validateIntentObject', () => {
       'spec.mode': 'expected "observe" or "enforce", got string "apply"',
       'spec.moduleTypes.exclud': 'unknown field "exclud"; did you mean "exclude"? (expected one of: include, exclude, models)',
       'spec.custom[0].slug': 'missing required field; expected string',
-      'spec.colour': expect.stringContaining('unknown field "colour" (expected one of: mode, prune, adopt, suspend, interval, schedule, ignoreFields, library, vendors'),
+      'spec.colour': expect.stringContaining(
+        'unknown field "colour" (expected one of: mode, prune, adopt, suspend, interval, schedule, ignoreFields, library, vendors',
+      ),
     });
   });
 
@@ -128,9 +140,7 @@ describe('validateIntentObject', () => {
       deviceTypeSet({ include: ['x'], custom: [{ manufacturer: 'Acme', model: 'M', slug: 'acme-m', u_height: 1 }] }),
     );
     expect(intent).toBeDefined();
-    expect(issues).toEqual([
-      { path: 'spec.include', message: expect.stringContaining('has no effect'), severity: 'warning' },
-    ]);
+    expect(issues).toEqual([{ path: 'spec.include', message: expect.stringContaining('has no effect'), severity: 'warning' }]);
   });
 
   it('validates a VendorSet: library names, custom manufacturers, slugs', () => {
@@ -148,7 +158,14 @@ describe('validateIntentObject', () => {
     expect(vendorSet({ custom: [{ name: 'Acme', slug: 'ac me' }] }).issues).toEqual([
       { path: 'spec.custom[0].slug', message: 'must be a slug: letters, digits, "-" and "_" only', severity: 'error' },
     ]);
-    expect(vendorSet({ custom: [{ name: 'A', slug: 'a' }, { name: 'B', slug: 'A' }] }).issues[0]?.path).toBe('spec.custom[1]');
+    expect(
+      vendorSet({
+        custom: [
+          { name: 'A', slug: 'a' },
+          { name: 'B', slug: 'A' },
+        ],
+      }).issues[0]?.path,
+    ).toBe('spec.custom[1]');
     expect(vendorSet({ vendors: ['Cisco'], deviceTypes: {} }).issues[0]?.message).toContain('unknown field "deviceTypes"');
   });
 

@@ -13,7 +13,15 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
       done();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('logger', () => {
@@ -40,8 +48,9 @@ describe('logger', () => {
 });
 
 describe('where logs go', () => {
-  it('stderr by default, never stdout (a command\'s --json output stays parseable)', () => {
-    const script = "import { createLogger } from './controller/logging/index.ts'; const log = createLogger({ level: 'info' }); log.info({ n: 1 }, 'a log line'); process.stdout.write(JSON.stringify({ output: true }));";
+  it("stderr by default, never stdout (a command's --json output stays parseable)", () => {
+    const script =
+      "import { createLogger } from './controller/logging/index.ts'; const log = createLogger({ level: 'info' }); log.info({ n: 1 }, 'a log line'); process.stdout.write(JSON.stringify({ output: true }));";
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: fileURLToPath(new URL('../../../', import.meta.url)),
       encoding: 'utf8',

@@ -68,7 +68,9 @@ describe('recorders', () => {
     try {
       await nb.client.list('manufacturers');
       const body = await text();
-      expect(sample(body, 'netbox_gitops_netbox_request_duration_seconds_count', { method: 'GET', endpoint: '/api/dcim/manufacturers/', status: '200' })).toBeGreaterThanOrEqual(1);
+      expect(
+        sample(body, 'netbox_gitops_netbox_request_duration_seconds_count', { method: 'GET', endpoint: '/api/dcim/manufacturers/', status: '200' }),
+      ).toBeGreaterThanOrEqual(1);
     } finally {
       await nb.close();
     }
@@ -80,7 +82,9 @@ describe('recorders', () => {
     const completed = new Date().toISOString();
     expect(recordProcessFinished({ workflowName: 'reconcile_intent', status: 'completed', intent, startedAt: started, completedAt: completed })).toBe(true);
     expect(recordProcessFinished({ workflowName: 'reconcile_intent', status: 'running', intent, startedAt: started, completedAt: null })).toBe(false);
-    expect(recordProcessFinished({ workflowName: 'task_refresh_library', status: 'completed', intent: null, startedAt: started, completedAt: completed })).toBe(false);
+    expect(recordProcessFinished({ workflowName: 'task_refresh_library', status: 'completed', intent: null, startedAt: started, completedAt: completed })).toBe(
+      false,
+    );
     recordReconcile({ intent, result: 'failed', durationSeconds: 1 });
     const body = await text();
     const labels = { intent_kind: 'VendorSet', intent_name: intent.name };
@@ -97,7 +101,9 @@ describe('scrape-time collectors', () => {
     const { pool } = db;
     const workflow = await pool.query<{ id: string }>(`INSERT INTO workflows (name, target) VALUES ('reconcile_intent', 'RECONCILE') RETURNING id`);
     const wid = workflow.rows[0]?.id;
-    const intent = await pool.query<{ id: string }>(`INSERT INTO intents (kind, name, source, spec) VALUES ('VendorSet', 'metrics-a', 'test', '{}') RETURNING id`);
+    const intent = await pool.query<{ id: string }>(
+      `INSERT INTO intents (kind, name, source, spec) VALUES ('VendorSet', 'metrics-a', 'test', '{}') RETURNING id`,
+    );
     await pool.query(`INSERT INTO intents (kind, name, source, spec, status) VALUES ('VendorSet', 'metrics-gone', 'test', '{}', 'removed')`);
     await pool.query(
       `INSERT INTO processes (workflow_id, workflow_name, status, intent_kind, intent_name, created_at, completed_at) VALUES

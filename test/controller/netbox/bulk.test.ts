@@ -47,7 +47,10 @@ describe('NetBox client bulk writes (emulator)', () => {
     expect(updated.map((u) => u.label)).toEqual(created.map((c) => `L-${c.name}`));
     expect(served(emu, `PATCH ${TEMPLATES}`)).toBe(3);
 
-    await client.bulkDelete('interface-templates', created.map((c) => c.id));
+    await client.bulkDelete(
+      'interface-templates',
+      created.map((c) => c.id),
+    );
     expect(served(emu, `DELETE ${TEMPLATES}`)).toBe(3);
     expect(await client.list('interface-templates', { device_type_id: deviceType })).toEqual([]);
   });
@@ -61,10 +64,7 @@ describe('NetBox client bulk writes (emulator)', () => {
   it("surfaces NetBox's list-aligned errors of a rejected bulk POST", async () => {
     const client = make();
     const error = await caught(
-      client.bulkCreate('manufacturers', [
-        { name: 'Sample Four', slug: 'sample-four' },
-        { name: 'Sample Five' } as unknown as { name: string; slug: string },
-      ]),
+      client.bulkCreate('manufacturers', [{ name: 'Sample Four', slug: 'sample-four' }, { name: 'Sample Five' } as unknown as { name: string; slug: string }]),
     );
     expect(error).toBeInstanceOf(BulkWriteError);
     const e = error as BulkWriteError;

@@ -11,10 +11,7 @@ export type EmulatorStartOptions = NonNullable<Parameters<typeof startEmulator>[
 export type TimedEvent = RequestEvent & { readonly endedAt: number; readonly startedAt: number };
 
 /** A client pointed at an emulator that records every attempt it reports. */
-export function clientFor(
-  emu: TestEmulator,
-  options: Partial<NetBoxClientOptions> = {},
-): { client: NetBoxClient; events: TimedEvent[] } {
+export function clientFor(emu: TestEmulator, options: Partial<NetBoxClientOptions> = {}): { client: NetBoxClient; events: TimedEvent[] } {
   const events: TimedEvent[] = [];
   const client = createNetBoxClient({
     url: emu.url,

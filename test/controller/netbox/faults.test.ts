@@ -29,7 +29,17 @@ describe('NetBox client under faults (emulator)', () => {
     emu.store.seed('manufacturers', [{ name: 'Acme', slug: 'acme' }]);
   });
   afterEach(async () => {
-    emu.setFaults({ errorRate: 0, dropRate: 0, latencyMs: 0, rateLimit: null, down: false, errorStatuses: [500, 502, 503], commitThenTimeout: null, workers: 3, writeMsPerObject: 0 });
+    emu.setFaults({
+      errorRate: 0,
+      dropRate: 0,
+      latencyMs: 0,
+      rateLimit: null,
+      down: false,
+      errorStatuses: [500, 502, 503],
+      commitThenTimeout: null,
+      workers: 3,
+      writeMsPerObject: 0,
+    });
     await Promise.all(clients.splice(0).map((c) => c.close()));
     emu.resetStats();
   });
@@ -147,8 +157,16 @@ describe('NetBox client under faults (emulator)', () => {
     // One worker, 150 ms per object written: the second POST waits 300 ms for the first.
     emu.setFaults({ workers: 1, writeMsPerObject: 150 });
     const { client } = make({ timeoutMs: 450, maxRetries: 0 });
-    const first = client.bulkCreate('tags', [{ name: 'q1', slug: 'q1' }, { name: 'q2', slug: 'q2' }]);
-    const second = caught(client.bulkCreate('tags', [{ name: 'q3', slug: 'q3' }, { name: 'q4', slug: 'q4' }]));
+    const first = client.bulkCreate('tags', [
+      { name: 'q1', slug: 'q1' },
+      { name: 'q2', slug: 'q2' },
+    ]);
+    const second = caught(
+      client.bulkCreate('tags', [
+        { name: 'q3', slug: 'q3' },
+        { name: 'q4', slug: 'q4' },
+      ]),
+    );
     expect(await first).toHaveLength(2);
     expect(await second).toMatchObject({ kind: 'timeout', outcomeUnknown: true });
     expect(emu.stats().maxQueued).toBeGreaterThanOrEqual(1);
@@ -219,7 +237,9 @@ describe('NetBox client under faults (emulator)', () => {
     const error = await caught(client.list('manufacturers'));
     expect(error).toBeInstanceOf(CircuitOpenError);
     expect((error as CircuitOpenError).waitedMs).toBeGreaterThanOrEqual(1_000);
-    expect((error as Error).message).toMatch(/^NetBox at http:\/\/127\.0\.0\.1:\d+ did not answer \(GET \/api\/dcim\/manufacturers\/\): waited 1 s for it to come back/);
+    expect((error as Error).message).toMatch(
+      /^NetBox at http:\/\/127\.0\.0\.1:\d+ did not answer \(GET \/api\/dcim\/manufacturers\/\): waited 1 s for it to come back/,
+    );
   });
 
   it('with a budget, does not wait out a 500 (a NetBox bug, not an outage)', async () => {

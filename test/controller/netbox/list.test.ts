@@ -14,7 +14,10 @@ interface Seeded {
 
 /** One manufacturer, two device types; 2,500 interface templates on the first, 300 on the second. */
 function seed(emu: TestEmulator): Seeded {
-  const [m] = emu.store.seed('manufacturers', [{ name: 'Acme', slug: 'acme' }, { name: 'Other', slug: 'other' }]);
+  const [m] = emu.store.seed('manufacturers', [
+    { name: 'Acme', slug: 'acme' },
+    { name: 'Other', slug: 'other' },
+  ]);
   const manufacturerId = Number(m?.id);
   const types = emu.store.seed('device-types', [
     { manufacturer: manufacturerId, model: 'A1', slug: 'acme-a1' },

@@ -99,7 +99,10 @@ describe('filter splitting and checking', () => {
   });
 
   it('throws FilterIgnoredError naming the filter and the version when an object does not match', () => {
-    const objects = [{ id: 1, device_type: { id: 4 } }, { id: 2, device_type: { id: 9 } }];
+    const objects = [
+      { id: 1, device_type: { id: 4 } },
+      { id: 2, device_type: { id: 9 } },
+    ];
     expect(() => verifyFiltered('interface-templates', { device_type_id: 4 }, objects, v('3.7.8'))).toThrow(FilterIgnoredError);
     try {
       verifyFiltered('interface-templates', { device_type_id: 4 }, objects, v('3.7.8'));

@@ -50,7 +50,12 @@ describe('the token never leaks (emulator)', () => {
         await run(createNetBoxClient({ url: emu.url, token: new Secret(wrong), ...base }), (c) => c.list('manufacturers'));
         // Validation (400), bulk (list-aligned 400), protected delete (409).
         await run(healthy(), (c) => c.create('manufacturers', { name: 'Acme', slug: 'acme' }));
-        await run(healthy(), (c) => c.bulkCreate('manufacturers', [{ name: 'B', slug: 'b' }, { name: 'Acme', slug: 'acme' }]));
+        await run(healthy(), (c) =>
+          c.bulkCreate('manufacturers', [
+            { name: 'B', slug: 'b' },
+            { name: 'Acme', slug: 'acme' },
+          ]),
+        );
         await run(healthy(), async (c) => c.delete('manufacturers', Number((await c.list('manufacturers'))[0]?.id)));
         // 503 until retries run out, dropped connections, timeouts, an open breaker.
         emu.setFaults({ errorRate: 1, errorStatuses: [503] });
@@ -71,7 +76,7 @@ describe('the token never leaks (emulator)', () => {
 
         expect(errors).toHaveLength(10);
         expect(errors.filter((e) => e instanceof NetBoxError).length).toBeGreaterThanOrEqual(7);
-        const secretPart = token.startsWith('nbt_') ? token.split('.')[1] ?? token : token;
+        const secretPart = token.startsWith('nbt_') ? (token.split('.')[1] ?? token) : token;
         for (const error of errors) {
           const text = serialiseError(error);
           expect(text).not.toContain(token);

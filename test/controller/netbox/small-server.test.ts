@@ -48,11 +48,12 @@ describe('against small real servers', () => {
     const token = 'nbt_EchoKey987654.EchoedSecretValue';
     const url = await serve((app) => {
       app.get('/api/status/', async () => ({ 'netbox-version': '4.5.10' }));
-      app.post('/api/dcim/manufacturers/', async (req, reply) =>
-        reply.code(400).send({ name: [`bad header ${String(req.headers.authorization)}`] }),
-      );
+      app.post('/api/dcim/manufacturers/', async (req, reply) => reply.code(400).send({ name: [`bad header ${String(req.headers.authorization)}`] }));
       app.get('/api/dcim/manufacturers/', async (req, reply) =>
-        reply.code(502).type('text/html').send(`<html><body>upstream said ${String(req.headers.authorization)}</body></html>`),
+        reply
+          .code(502)
+          .type('text/html')
+          .send(`<html><body>upstream said ${String(req.headers.authorization)}</body></html>`),
       );
     });
     const { logger, output } = captureLogger();
@@ -109,8 +110,25 @@ describe('against small real servers', () => {
   it('verifies TLS by default and can be told not to', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nb-tls-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
       const url = await serve((app) => {
         app.get('/api/status/', async () => ({ 'netbox-version': '4.5.10' }));

@@ -56,7 +56,10 @@ beforeAll(async () => {
   const config = loadConfig({ NOTIFY_WEBHOOK_URL: receiver.url, NOTIFY_RATE_LIMIT: '0', DASHBOARD_URL: 'https://dash.example.com' }).notifications;
   notifier = createNotifier({ pool: engine.db.pool, config, logger, channelCacheMs: 0, dispatcher: { retryBaseMs: 20, pollMs: 200 } });
   notifier.start();
-  worker = await startWorker({ ...engine.deps, library, observer: notifier }, { lockDurationMs: 2_000, stalledIntervalMs: 500, shutdownGraceMs: 2_000, recoveryIntervalMs: 0 });
+  worker = await startWorker(
+    { ...engine.deps, library, observer: notifier },
+    { lockDurationMs: 2_000, stalledIntervalMs: 500, shutdownGraceMs: 2_000, recoveryIntervalMs: 0 },
+  );
 });
 
 afterAll(async () => {

@@ -83,7 +83,9 @@ describe('JSON webhook', () => {
     const expected = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${request?.body}`).digest('hex')}`;
     expect(request?.headers['x-netbox-gitops-signature']).toBe(expected);
     // A receiver that checks the signature refuses a changed body.
-    const forged = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${request?.body.replace('"total":2', '"total":0')}`).digest('hex')}`;
+    const forged = `sha256=${createHmac('sha256', SECRET)
+      .update(`${timestamp}.${request?.body.replace('"total":2', '"total":0')}`)
+      .digest('hex')}`;
     expect(forged).not.toBe(expected);
     const body = JSON.parse(request?.body ?? '{}') as Record<string, unknown>;
     expect(body).toMatchObject({
@@ -98,7 +100,14 @@ describe('JSON webhook', () => {
     });
     expect(request?.body).not.toContain(SECRET);
     const [delivery] = await listDeliveries(db.pool);
-    expect(delivery).toMatchObject({ channel: 'env', eventType: 'drift.detected', status: 'delivered', attempts: 1, lastStatus: 204, intent: { kind: 'DeviceTypeSet', name: 'lab' } });
+    expect(delivery).toMatchObject({
+      channel: 'env',
+      eventType: 'drift.detected',
+      status: 'delivered',
+      attempts: 1,
+      lastStatus: 204,
+      intent: { kind: 'DeviceTypeSet', name: 'lab' },
+    });
     expect(JSON.stringify(delivery)).not.toContain(SECRET);
   });
 
@@ -129,7 +138,11 @@ describe('JSON webhook', () => {
     await n.publish(drift('other'));
     await drain(n);
     expect(receiver.requests).toHaveLength(1);
-    expect((await listDeliveries(db.pool, { intent: { kind: 'DeviceTypeSet', name: 'other' } }))[0]).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 410 });
+    expect((await listDeliveries(db.pool, { intent: { kind: 'DeviceTypeSet', name: 'other' } }))[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastStatus: 410,
+    });
   });
 
   it('backs off exponentially with jitter, and honours Retry-After', () => {
@@ -192,7 +205,9 @@ describe('rate limit and filters', () => {
     expect((await n.publish(drift('lab-2'))).map((d) => d.channel).sort()).toEqual(['env', 'lab-teams', 'team-slack']);
     expect((await n.publish({ ...drift(), intent: { kind: 'VendorSet', name: 'vendors' } })).map((d) => d.channel).sort()).toEqual(['env', 'team-slack']);
     await drain(n);
-    const slack = receiver.requests.filter((r) => r.path === '/hook/slack').map((r) => JSON.parse(r.body) as { text: string; attachments: { blocks: { type: string; text?: { text: string } }[] }[] });
+    const slack = receiver.requests
+      .filter((r) => r.path === '/hook/slack')
+      .map((r) => JSON.parse(r.body) as { text: string; attachments: { blocks: { type: string; text?: { text: string } }[] }[] });
     expect(slack).toHaveLength(2);
     expect(slack[0]?.text).toMatch(/^Drift detected: DeviceTypeSet\/lab-2 \(observe\): 2 objects/);
     expect(slack[0]?.attachments[0]?.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
@@ -217,7 +232,12 @@ describe('rate limit and filters', () => {
   });
 
   it('rejects a Notification without exactly one of url and urlFrom, naming the field', () => {
-    const { intent, issues } = validateIntentObject({ apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'x' }, spec: { custom: [{ name: 'X', slug: 'x' }] } });
+    const { intent, issues } = validateIntentObject({
+      apiVersion: 'netbox-gitops.io/v1alpha1',
+      kind: 'VendorSet',
+      metadata: { name: 'x' },
+      spec: { custom: [{ name: 'X', slug: 'x' }] },
+    });
     expect(intent).toBeDefined();
     expect(issues).toEqual([]);
     const parsed = parseIntentText('apiVersion: netbox-gitops.io/v1alpha1\nkind: Notification\nmetadata: { name: n }\nspec:\n  format: slack\n', 'n.yaml');

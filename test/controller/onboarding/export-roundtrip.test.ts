@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVICE_TYPE_FIELDS, LIBRARY_TEMPLATE_KEYS, loadLibraryValidators, MODULE_TYPE_FIELDS, parseLibraryYaml, TEMPLATE_FIELDS, TEMPLATE_KINDS } from '../../../controller/catalogue/index.ts';
+import {
+  DEVICE_TYPE_FIELDS,
+  LIBRARY_TEMPLATE_KEYS,
+  loadLibraryValidators,
+  MODULE_TYPE_FIELDS,
+  parseLibraryYaml,
+  TEMPLATE_FIELDS,
+  TEMPLATE_KINDS,
+} from '../../../controller/catalogue/index.ts';
 import type { Catalogue, CatalogueDeviceType, CatalogueModuleType, LibraryValidators } from '../../../controller/catalogue/index.ts';
 import { exportTypes, layoutOf, toYamlValue, writeYaml } from '../../../controller/onboarding/index.ts';
 import type { ExportedFile, YamlMap } from '../../../controller/onboarding/index.ts';

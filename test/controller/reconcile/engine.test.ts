@@ -22,7 +22,11 @@ describe('plan and apply against the emulator', () => {
     const intents = [deviceTypeSet('lab', [deviceType('A1'), deviceType('B2')])];
     const { plan } = await planIntents(nb.api, intents);
     expect(plan.summary.total).toMatchObject({ create: 2 + 2 * 8 + 1 + 2, update: 0, delete: 0 });
-    expect(ops(plan.operations, 'create', 'tag').map((o) => o.identity).sort()).toEqual(['nbg-devicetypeset-lab', 'netbox-gitops']);
+    expect(
+      ops(plan.operations, 'create', 'tag')
+        .map((o) => o.identity)
+        .sort(),
+    ).toEqual(['nbg-devicetypeset-lab', 'netbox-gitops']);
     expect(formatPlan(plan)).toMatch(/\+ device-type acme\/A1\n\s+\+ .*2 interface-templates/);
 
     const result = await applyAndVerify(nb.api, intents, plan);
@@ -264,7 +268,10 @@ describe('all drift shown', () => {
     nb.emulator.store.mutate('interface-templates', eth1!.id, { mgmt_only: true, enabled: false });
     nb.emulator.store.mutate('device-types', dt!.id, { comments: 'racked by hand' });
     const { plan } = await planIntents(nb.api, intents);
-    expect(ops(plan.operations, 'update', 'interface-template')[0]?.changes).toEqual({ mgmt_only: { before: true, after: false }, enabled: { before: false, after: true } });
+    expect(ops(plan.operations, 'update', 'interface-template')[0]?.changes).toEqual({
+      mgmt_only: { before: true, after: false },
+      enabled: { before: false, after: true },
+    });
     expect(ops(plan.operations, 'update', 'device-type')[0]?.changes).toEqual({ comments: { before: 'racked by hand', after: null } });
 
     const tolerant = [
@@ -324,7 +331,12 @@ describe('writes whose outcome is unknown', () => {
       expect(driftCount(result.verify)).toBe(0);
       // Both device types were written once, in the request whose answer was lost, and audited as read back.
       expect(slow.emulator.stats().requests.byEndpoint['POST /api/dcim/device-types/']).toBe(1);
-      expect(audited.filter((r) => r.kind === 'device-type').map((r) => `${r.identity} ${r.confirmedBy}`).sort()).toEqual(['acme/A1 read-back', 'acme/B2 read-back']);
+      expect(
+        audited
+          .filter((r) => r.kind === 'device-type')
+          .map((r) => `${r.identity} ${r.confirmedBy}`)
+          .sort(),
+      ).toEqual(['acme/A1 read-back', 'acme/B2 read-back']);
       expect(audited).toHaveLength(plan.summary.changes);
       expect(slow.emulator.store.list('device-types')).toHaveLength(2);
     } finally {
@@ -338,9 +350,7 @@ describe('writes whose outcome is unknown', () => {
     // read-back asks per parent kind.
     const slow = await startNetBox({}, { timeoutMs: 300 });
     try {
-      const intents = [
-        deviceTypeSet('lab', [deviceType('A1', { templates: { interface: [{ name: 'e0', fields: { type: '1000base-t' } }] } })]),
-      ];
+      const intents = [deviceTypeSet('lab', [deviceType('A1', { templates: { interface: [{ name: 'e0', fields: { type: '1000base-t' } }] } })])];
       intents[0] = {
         ...intents[0],
         moduleTypes: [moduleType('M1', { fields: {}, templates: { interface: [{ name: 'm0', fields: { type: '1000base-t' } }] } })],
@@ -364,7 +374,12 @@ describe('writes whose outcome is unknown', () => {
     // One worker, 75 ms per device type: the third chunk of four waits for two others and times out.
     const busy = await startNetBox({ workers: 1, writeMsPerObject: 30 }, { timeoutMs: 250 });
     try {
-      const intents = [deviceTypeSet('lab', ['A1', 'B2', 'C3', 'D4', 'E5', 'F6', 'G7', 'H8', 'I9', 'J10', 'K11', 'L12'].map((m) => deviceType(m, { templates: {} })))];
+      const intents = [
+        deviceTypeSet(
+          'lab',
+          ['A1', 'B2', 'C3', 'D4', 'E5', 'F6', 'G7', 'H8', 'I9', 'J10', 'K11', 'L12'].map((m) => deviceType(m, { templates: {} })),
+        ),
+      ];
       const { plan } = await planIntents(busy.api, intents);
       const result = await applyAndVerify(busy.api, intents, plan, { tuning: { maxChunk: 4, concurrency: 3, baseTimeoutMs: 250 } });
       expect(result.apply.failures).toEqual([]);
@@ -382,7 +397,10 @@ describe('writes whose outcome is unknown', () => {
     const { plan } = await planIntents(nb.api, intents);
     // Another run of the same intent wrote the tags, the manufacturer and the device type meanwhile.
     const tags = ['netbox-gitops', 'nbg-devicetypeset-lab'];
-    nb.emulator.store.seed('tags', tags.map((slug) => ({ name: slug, slug })));
+    nb.emulator.store.seed(
+      'tags',
+      tags.map((slug) => ({ name: slug, slug })),
+    );
     const [m] = nb.emulator.store.seed('manufacturers', [{ name: 'Acme', slug: 'acme', tags: tags.map((slug) => ({ slug })) }]);
     nb.emulator.store.seed('device-types', [{ manufacturer: m!.id, model: 'A1', slug: 'acme-a1', u_height: 1, tags: tags.map((slug) => ({ slug })) }]);
     const result = await applyAndVerify(nb.api, intents, plan);
@@ -407,12 +425,15 @@ describe('writes whose outcome is unknown', () => {
   });
 
   it('fails the chunk NetBox answers with 500, applies the rest, and finishes in a second round', async () => {
-    const flaky = await startNetBox({}, {
-      onRequest: (e) => {
-        // One 500 on the rear-port POST, then NetBox is fine again.
-        if (e.method === 'POST' && e.status === 500) flaky.emulator.setFaults({ errorRate: 0 });
+    const flaky = await startNetBox(
+      {},
+      {
+        onRequest: (e) => {
+          // One 500 on the rear-port POST, then NetBox is fine again.
+          if (e.method === 'POST' && e.status === 500) flaky.emulator.setFaults({ errorRate: 0 });
+        },
       },
-    });
+    );
     try {
       flaky.emulator.setFaults({ errorRate: 1, errorStatuses: [500], errorOn: { methods: ['POST'], endpoints: ['rear-port-templates'] } });
       const intents = [deviceTypeSet('lab', [deviceType('A1')])];
@@ -433,7 +454,9 @@ describe('template kinds and their parents', () => {
   it('reads device-bay and inventory-item templates by device type only, so a partial scope with module types plans', async () => {
     // Another team's parent device type with a device bay and an inventory item, outside the scope.
     const [other] = nb.emulator.store.seed('manufacturers', [{ name: 'Other', slug: 'other' }]);
-    const [chassis] = nb.emulator.store.seed('device-types', [{ manufacturer: other!.id, model: 'Chassis', slug: 'chassis', u_height: 4, subdevice_role: 'parent' }]);
+    const [chassis] = nb.emulator.store.seed('device-types', [
+      { manufacturer: other!.id, model: 'Chassis', slug: 'chassis', u_height: 4, subdevice_role: 'parent' },
+    ]);
     nb.emulator.store.seed('device-bay-templates', [{ device_type: chassis!.id, name: 'Bay 1' }]);
     nb.emulator.store.seed('inventory-item-templates', [{ device_type: chassis!.id, name: 'Fan tray' }]);
     const intents = [{ ...deviceTypeSet('lab', [deviceType('A1')]), moduleTypes: [moduleType('LC-8')] }];

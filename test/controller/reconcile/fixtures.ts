@@ -53,7 +53,11 @@ export function deviceTypeSet(name: string, deviceTypes: readonly DesiredDeviceT
   return { ref: { kind: 'DeviceTypeSet', name }, policy: policy(p), manufacturers, deviceTypes, moduleTypes: [] };
 }
 
-export function vendorSet(name: string, manufacturers: { slug: string; name: string; description?: string }[], p: Partial<ReconcilePolicy> = {}): DesiredIntent {
+export function vendorSet(
+  name: string,
+  manufacturers: { slug: string; name: string; description?: string }[],
+  p: Partial<ReconcilePolicy> = {},
+): DesiredIntent {
   return {
     ref: { kind: 'VendorSet', name },
     policy: policy({ components: false, ...p }),

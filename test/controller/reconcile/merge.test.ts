@@ -22,7 +22,14 @@ const writes = (ops: readonly PlanOperation[]): string[] =>
 async function templateCount(): Promise<number> {
   const [dt] = await nb.client.list('device-types', { model: 'A1' });
   let n = 0;
-  for (const endpoint of ['interface-templates', 'console-port-templates', 'power-port-templates', 'power-outlet-templates', 'rear-port-templates', 'front-port-templates'] as const) {
+  for (const endpoint of [
+    'interface-templates',
+    'console-port-templates',
+    'power-port-templates',
+    'power-outlet-templates',
+    'rear-port-templates',
+    'front-port-templates',
+  ] as const) {
     n += (await nb.client.list(endpoint, { device_type_id: dt!.id })).length;
   }
   return n;
@@ -69,7 +76,9 @@ describe('overlapping intents', () => {
     const owner = deviceTypeSet('owner', [deviceType('A1')], { mode: 'enforce', prune: true });
     const pruned = await planIntents(nb.api, [keeper, owner]);
     const deletes = pruned.plan.operations.filter((o) => o.action === 'delete');
-    expect(deletes.map((o) => `${o.kind} ${o.identity} ${o.intents.join(',')} ${o.enforce}`)).toEqual(['interface-template acme/A1/hand-made DeviceTypeSet/keeper,DeviceTypeSet/owner true']);
+    expect(deletes.map((o) => `${o.kind} ${o.identity} ${o.intents.join(',')} ${o.enforce}`)).toEqual([
+      'interface-template acme/A1/hand-made DeviceTypeSet/keeper,DeviceTypeSet/owner true',
+    ]);
   });
 
   it('values of an observing intent are never enforced; the enforcing intent decides', async () => {
@@ -89,7 +98,9 @@ describe('overlapping intents', () => {
   it('fields one intent does not set are taken from the other; templates are merged by name', async () => {
     const base = deviceType('A1');
     const a = deviceTypeSet('a', [{ ...base, fields: { u_height: 1 }, templates: { interface: [{ name: 'eth0', fields: { type: '1000base-t' } }] } }]);
-    const b = deviceTypeSet('b', [{ ...base, fields: { u_height: 1, airflow: 'front-to-rear' }, templates: { interface: [{ name: 'eth1', fields: { type: '1000base-t' } }] } }]);
+    const b = deviceTypeSet('b', [
+      { ...base, fields: { u_height: 1, airflow: 'front-to-rear' }, templates: { interface: [{ name: 'eth1', fields: { type: '1000base-t' } }] } },
+    ]);
     const { plan } = await planIntents(nb.api, [a, b]);
     expect(plan.operations.find((o) => o.kind === 'device-type')?.desired).toMatchObject({ u_height: 1, airflow: 'front-to-rear' });
     expect(plan.operations.filter((o) => o.kind === 'interface-template').map((o) => o.identity)).toEqual(['acme/A1/eth0', 'acme/A1/eth1']);

@@ -26,7 +26,14 @@ describe('normaliseValue', () => {
 describe('diffFields', () => {
   it('compares only the fields the desired side sets, normalising both sides', () => {
     const desired = { u_height: 1, airflow: 'front-to-rear', part_number: 'X1', description: '' };
-    const actual = { u_height: '1.0', airflow: { value: 'front-to-rear', label: 'Front to rear' }, part_number: 'X1', description: null, comments: 'added by hand', weight: 3 };
+    const actual = {
+      u_height: '1.0',
+      airflow: { value: 'front-to-rear', label: 'Front to rear' },
+      part_number: 'X1',
+      description: null,
+      comments: 'added by hand',
+      weight: 3,
+    };
     expect(diffFields(desired, actual)).toEqual({});
   });
 

@@ -19,7 +19,12 @@ it('plans a new prune: true intent while NetBox holds manufacturers outside its 
   nb.emulator.store.seed('manufacturers', [{ name: 'Someone Else', slug: 'someone-else' }]);
   const intents = [vendorSet('fresh', [{ slug: 'fresh-0', name: 'Fresh 0' }], { prune: true, mode: 'enforce' })];
   const { plan } = await planIntents(nb.api, intents);
-  expect(plan.operations.filter((op) => op.action === 'create').map((op) => op.identity).sort()).toEqual(['fresh-0', 'nbg-vendorset-fresh', 'netbox-gitops']);
+  expect(
+    plan.operations
+      .filter((op) => op.action === 'create')
+      .map((op) => op.identity)
+      .sort(),
+  ).toEqual(['fresh-0', 'nbg-vendorset-fresh', 'netbox-gitops']);
   const result = await applyAndVerify(nb.api, intents, plan);
   expect(result.apply.failures).toEqual([]);
   expect(driftCount(result.verify)).toBe(0);

@@ -55,11 +55,15 @@ spec:
         - { name: eth2, type: 10gbase-x-sfpp }
       console-ports:
         - { name: Console, type: rj-45 }
-${next ? '' : `    - manufacturer: 'Acme <Lab> | "R&D"'
+${
+  next
+    ? ''
+    : `    - manufacturer: 'Acme <Lab> | "R&D"'
       model: Retired Box
       slug: acme-retired
       u_height: 2
-      is_full_depth: true`}
+      is_full_depth: true`
+}
 ---
 apiVersion: netbox-gitops.io/v1alpha1
 kind: DeviceTypeSet
@@ -151,7 +155,9 @@ describe('plan as a pull-request comment', () => {
     expect(lab?.counts).toMatchObject({ create: 0, update: 2, delete: 1 });
     expect(rows.find((r) => r.intent === 'VendorSet/lab-vendors')?.counts).toMatchObject({ unmanaged: 1, blocked: 1 });
     const markdown = renderPlanMarkdown(plan);
-    expect(markdown).toContain(`| <code>DeviceTypeSet/lab-devices</code> | enforce | 0 | 2 | 1 | ${lab?.counts.extra} | ${lab?.counts.unmanaged} | ${lab?.counts.blocked} |`);
+    expect(markdown).toContain(
+      `| <code>DeviceTypeSet/lab-devices</code> | enforce | 0 | 2 | 1 | ${lab?.counts.extra} | ${lab?.counts.unmanaged} | ${lab?.counts.blocked} |`,
+    );
     expect(markdown).toContain('| <code>VendorSet/lab-vendors</code> | enforce | 0 | 0 | 0 | 0 | 1 | 1 |');
   });
 
@@ -165,9 +171,12 @@ describe('plan as a pull-request comment', () => {
     balanced(markdown);
   });
 
-  it('keeps a full vendor import under GitHub\'s comment limit', async () => {
+  it("keeps a full vendor import under GitHub's comment limit", async () => {
     const catalogue = await loadLibrary();
-    const loaded = parseIntentText('apiVersion: netbox-gitops.io/v1alpha1\nkind: DeviceTypeSet\nmetadata: {name: cisco}\nspec: {vendors: [Cisco], mode: enforce}\n', 'cisco.yaml');
+    const loaded = parseIntentText(
+      'apiVersion: netbox-gitops.io/v1alpha1\nkind: DeviceTypeSet\nmetadata: {name: cisco}\nspec: {vendors: [Cisco], mode: enforce}\n',
+      'cisco.yaml',
+    );
     const intents = resolveIntents(loaded.intents, catalogue).intents;
     const nb = await startNetBox();
     try {

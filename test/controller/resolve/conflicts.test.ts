@@ -44,7 +44,9 @@ describe('conflicting intents', () => {
       'b.yaml': customBox('box-b', 'enforce', '      u_height: 2\n      airflow: front-to-rear\n      comments: only b sets this\n'),
     });
     expect(errors).toEqual([
-      expect.stringMatching(/^a\.yaml:8:7 spec\.custom\[0\]: DeviceTypeSet\/box-a conflicts with DeviceTypeSet\/box-b \(b\.yaml:8:7\): both enforce different values .* for device-type acme\/Box 1: u_height \(1 vs 2\)\. NetBox would flip/),
+      expect.stringMatching(
+        /^a\.yaml:8:7 spec\.custom\[0\]: DeviceTypeSet\/box-a conflicts with DeviceTypeSet\/box-b \(b\.yaml:8:7\): both enforce different values .* for device-type acme\/Box 1: u_height \(1 vs 2\)\. NetBox would flip/,
+      ),
       expect.stringMatching(/^b\.yaml:8:7 spec\.custom\[0\]: DeviceTypeSet\/box-b conflicts with DeviceTypeSet\/box-a \(a\.yaml:8:7\): .*u_height \(1 vs 2\)/),
     ]);
     // Fields only one of them sets (part_number, comments) and equal ones (airflow) are not conflicts.
@@ -57,7 +59,9 @@ describe('conflicting intents', () => {
       'custom.yaml': `${header('DeviceTypeSet', 'mine')}  mode: enforce\n  custom:\n    - manufacturer: Arista\n      model: DCS-7050CX3-32C-F\n      slug: arista-dcs-7050cx3-32c-f\n      is_full_depth: true\n      u_height: 2\n      weight: 21\n`,
     });
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^custom\.yaml:8:7 spec\.custom\[0\]: DeviceTypeSet\/mine conflicts with DeviceTypeSet\/arista \(library\.yaml:8:12\): .*device-type arista\/DCS-7050CX3-32C-F: u_height \(2 vs 1\)/);
+    expect(errors[0]).toMatch(
+      /^custom\.yaml:8:7 spec\.custom\[0\]: DeviceTypeSet\/mine conflicts with DeviceTypeSet\/arista \(library\.yaml:8:12\): .*device-type arista\/DCS-7050CX3-32C-F: u_height \(2 vs 1\)/,
+    );
     expect(errors[1]).toMatch(/^library\.yaml:8:12 spec\.include: DeviceTypeSet\/arista conflicts with DeviceTypeSet\/mine \(custom\.yaml:8:7\)/);
   });
 
@@ -75,7 +79,9 @@ describe('conflicting intents', () => {
       'a.yaml': customBox('box-a', 'enforce', ports('1000base-t', '        - name: eth1\n          type: 1000base-t\n')),
       'b.yaml': customBox('box-b', 'enforce', ports('10gbase-x-sfpp'), '  prune: true\n'),
     });
-    expect(errors[0]).toMatch(/interface-template eth0: type \("1000base-t" vs "10gbase-x-sfpp"\), interface-template eth1 \(only DeviceTypeSet\/box-a wants it, DeviceTypeSet\/box-b prunes it\)/);
+    expect(errors[0]).toMatch(
+      /interface-template eth0: type \("1000base-t" vs "10gbase-x-sfpp"\), interface-template eth1 \(only DeviceTypeSet\/box-a wants it, DeviceTypeSet\/box-b prunes it\)/,
+    );
   });
 
   it('a VendorSet naming a library manufacturer differently', async () => {
@@ -84,7 +90,9 @@ describe('conflicting intents', () => {
       'own.yaml': `${header('VendorSet', 'own')}  mode: enforce\n  custom:\n    - name: Arista Networks\n      slug: arista\n`,
     });
     expect(errors).toEqual([
-      expect.stringMatching(/^lib\.yaml:7:12 spec\.vendors: VendorSet\/lib conflicts with VendorSet\/own \(own\.yaml:8:7\): .*manufacturer arista: name \("Arista" vs "Arista Networks"\)/),
+      expect.stringMatching(
+        /^lib\.yaml:7:12 spec\.vendors: VendorSet\/lib conflicts with VendorSet\/own \(own\.yaml:8:7\): .*manufacturer arista: name \("Arista" vs "Arista Networks"\)/,
+      ),
       expect.stringMatching(/^own\.yaml:8:7 spec\.custom\[0\]: VendorSet\/own conflicts with VendorSet\/lib/),
     ]);
   });

@@ -92,10 +92,14 @@ describe('resolveIntents', () => {
     expect(picked.intents[0]?.moduleTypes.map((m) => m.source)).toEqual(['module-types/Juniper/EX-UM-2QSFP.yaml', 'module-types/Juniper/EX-UM-2XFP.yaml']);
     expect(picked.intents[0]?.manufacturers).toEqual([{ slug: 'juniper', name: 'Juniper', managed: false }]);
 
-    const withFilter = await resolveText(`${header('DeviceTypeSet', 'mixed')}  vendors: [Juniper]\n  include: ['^EX2300-24T$']\n  moduleTypes:\n    include: ['^EX-FAN']\n    models: [EX-UM-2QSFP]\n`);
+    const withFilter = await resolveText(
+      `${header('DeviceTypeSet', 'mixed')}  vendors: [Juniper]\n  include: ['^EX2300-24T$']\n  moduleTypes:\n    include: ['^EX-FAN']\n    models: [EX-UM-2QSFP]\n`,
+    );
     expect(withFilter.intents[0]?.moduleTypes.map((m) => m.model).sort()).toEqual(['EX-FAN-AFI', 'EX-FAN-AFO', 'EX-UM-2QSFP']);
 
-    const wrongVendor = await resolveText(`${header('DeviceTypeSet', 'wrong')}  vendors: [Arista]\n  include: ['^DCS-7050CX3-32S$']\n  moduleTypes:\n    models: [EX-UM-2QSFP, NOPE]\n`);
+    const wrongVendor = await resolveText(
+      `${header('DeviceTypeSet', 'wrong')}  vendors: [Arista]\n  include: ['^DCS-7050CX3-32S$']\n  moduleTypes:\n    models: [EX-UM-2QSFP, NOPE]\n`,
+    );
     expect(wrongVendor.issues.filter((i) => i.severity === 'error').map((i) => [i.path, i.message])).toEqual([
       ['spec.moduleTypes.models[0]', 'DeviceTypeSet/wrong: module-type model "EX-UM-2QSFP" is not in the devicetype-library for the selected vendors'],
       ['spec.moduleTypes.models[1]', 'DeviceTypeSet/wrong: module-type model "NOPE" is not in the devicetype-library for the selected vendors'],

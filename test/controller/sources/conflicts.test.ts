@@ -69,7 +69,9 @@ describe('conflicting intents under the controller', () => {
     expect(byName.watcher?.status).toBe('active');
     expect(byName.one?.status).toBe('invalid');
     expect(byName.two?.status).toBe('invalid');
-    expect(byName.one?.status_message).toMatch(/^one\.yaml:8:7 spec\.custom\[0\]: VendorSet\/one conflicts with VendorSet\/two \(two\.yaml:8:7\): .*manufacturer shared: name \("Shared Inc" vs "Shared Incorporated"\)/);
+    expect(byName.one?.status_message).toMatch(
+      /^one\.yaml:8:7 spec\.custom\[0\]: VendorSet\/one conflicts with VendorSet\/two \(two\.yaml:8:7\): .*manufacturer shared: name \("Shared Inc" vs "Shared Incorporated"\)/,
+    );
     expect(byName.two?.status_message).toMatch(/^two\.yaml:8:7 .*VendorSet\/two conflicts with VendorSet\/one \(one\.yaml:8:7\)/);
     expect(requester.keys().sort()).toEqual(['VendorSet/agrees', 'VendorSet/watcher']);
   });

@@ -98,11 +98,16 @@ describe('folder intent source', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_200));
       expect(loads).toHaveLength(2);
       expect(loads[1]?.intents).toHaveLength(6);
-      const names = await db.pool.query<{ name: string }>(`SELECT name FROM intents WHERE source = $1 AND status = 'active' ORDER BY name`, [
-        folderSource.id,
-      ]);
+      const names = await db.pool.query<{ name: string }>(`SELECT name FROM intents WHERE source = $1 AND status = 'active' ORDER BY name`, [folderSource.id]);
       expect(names.rows.map((row) => row.name)).toEqual(['new-0', 'new-1', 'new-2', 'new-3', 'new-4', 'seed']);
-      expect(requester.keys().sort()).toEqual(['VendorSet/new-0', 'VendorSet/new-1', 'VendorSet/new-2', 'VendorSet/new-3', 'VendorSet/new-4', 'VendorSet/seed']);
+      expect(requester.keys().sort()).toEqual([
+        'VendorSet/new-0',
+        'VendorSet/new-1',
+        'VendorSet/new-2',
+        'VendorSet/new-3',
+        'VendorSet/new-4',
+        'VendorSet/seed',
+      ]);
     });
   });
 });

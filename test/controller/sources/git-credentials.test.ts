@@ -131,9 +131,12 @@ describe('Git credentials', () => {
 
   it('a wrong token fails with a message that holds no secret (and never waits for a password prompt)', async () => {
     const wrong = 'ghp_WrongTokenAlsoSecret';
-    const error = await fetchCheckout(path.join(scratch.path, 'checkout-wrong'), { url: `${baseUrl}/intents.git`, ref: 'main', token: new Secret(wrong), env }).catch(
-      (e: unknown) => e,
-    );
+    const error = await fetchCheckout(path.join(scratch.path, 'checkout-wrong'), {
+      url: `${baseUrl}/intents.git`,
+      ref: 'main',
+      token: new Secret(wrong),
+      env,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IntegrationError);
     expect((error as Error).message).toMatch(/could not fetch http:\/\/127\.0\.0\.1:\d+\/intents\.git at "main"/);
     expect((error as Error).message).not.toContain(wrong);

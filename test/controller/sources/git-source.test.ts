@@ -215,7 +215,6 @@ describe('Git intent source', () => {
 // Credentials (GIT_TOKEN as an origin-scoped extra header, never in argv or URLs) are tested
 // against a real git http-backend in git-credentials.test.ts.
 
-
 describe('Git over ssh', () => {
   it('runs ssh with our key only and accept-new host keys, via GIT_SSH_COMMAND', async () => {
     // A stand-in `ssh` first on PATH records how git called it, then fails like an unreachable host.

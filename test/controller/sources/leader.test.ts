@@ -104,7 +104,12 @@ describe('leader election', () => {
         },
       });
     const config = redisConfig();
-    const firstClient = new Redis({ host: config.host, port: config.port, db: config.db, ...(config.password.isEmpty ? {} : { password: config.password.reveal() }) });
+    const firstClient = new Redis({
+      host: config.host,
+      port: config.port,
+      db: config.db,
+      ...(config.password.isEmpty ? {} : { password: config.password.reveal() }),
+    });
     firstClient.on('error', () => undefined);
     const first = contender('first', firstClient);
     first.start();

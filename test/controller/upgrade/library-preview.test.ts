@@ -27,7 +27,10 @@ let to: Catalogue;
 
 beforeAll(async () => {
   before = createScratchLibrary('upgrade-before-');
-  before.write('device-types/Acme/box-1.yaml', deviceTypeYaml('Acme', 'Box 1', 'acme-box-1', interfaces('{ name: eth0, type: 1000base-t }', '{ name: eth1, type: 1000base-t }')));
+  before.write(
+    'device-types/Acme/box-1.yaml',
+    deviceTypeYaml('Acme', 'Box 1', 'acme-box-1', interfaces('{ name: eth0, type: 1000base-t }', '{ name: eth1, type: 1000base-t }')),
+  );
   before.write('device-types/Acme/box-2.yaml', deviceTypeYaml('Acme', 'Box 2', 'acme-box-2'));
   before.write('device-types/Acme/old-box.yaml', deviceTypeYaml('Acme', 'Old Box', 'acme-old-box'));
   before.write('device-types/Acme/same.yaml', deviceTypeYaml('Acme', 'Same', 'acme-same'));
@@ -36,10 +39,12 @@ beforeAll(async () => {
   // Changed: a field, a template's type, a new template.
   after.write(
     'device-types/Acme/box-1.yaml',
-    deviceTypeYaml('Acme', 'Box 1', 'acme-box-1', interfaces('{ name: eth0, type: 1000base-t }', '{ name: eth1, type: 10gbase-x-sfpp }', '{ name: eth2, type: 10gbase-x-sfpp }')).replace(
-      'u_height: 1',
-      'u_height: 2',
-    ),
+    deviceTypeYaml(
+      'Acme',
+      'Box 1',
+      'acme-box-1',
+      interfaces('{ name: eth0, type: 1000base-t }', '{ name: eth1, type: 10gbase-x-sfpp }', '{ name: eth2, type: 10gbase-x-sfpp }'),
+    ).replace('u_height: 1', 'u_height: 2'),
   );
   // Renamed: the same model under another file name.
   after.write('device-types/Acme/box-two.yaml', deviceTypeYaml('Acme', 'Box 2', 'acme-box-2'));
@@ -90,7 +95,10 @@ describe('library upgrade preview', () => {
     expect(changes.added.map((f) => f.file)).toEqual(['device-types/Acme/new-box.yaml', 'device-types/Zeta/z-1.yaml']);
     expect(changes.removed.map((f) => f.file)).toEqual(['device-types/Acme/old-box.yaml']);
     expect(changes.renamed).toEqual([
-      { from: expect.objectContaining({ file: 'device-types/Acme/box-2.yaml' }), to: expect.objectContaining({ file: 'device-types/Acme/box-two.yaml', model: 'Box 2' }) },
+      {
+        from: expect.objectContaining({ file: 'device-types/Acme/box-2.yaml' }),
+        to: expect.objectContaining({ file: 'device-types/Acme/box-two.yaml', model: 'Box 2' }),
+      },
     ]);
     expect(changes.changed).toEqual([
       expect.objectContaining({
@@ -105,7 +113,10 @@ describe('library upgrade preview', () => {
   });
 
   it('plan --library-ref shows what the upgrade would create, update and delete for the intent', async () => {
-    const run = await runCli(['plan', '--intents', intents, '--library', before.root, '--library-ref', after.root, '--format', 'json', '--detailed-exitcode'], env());
+    const run = await runCli(
+      ['plan', '--intents', intents, '--library', before.root, '--library-ref', after.root, '--format', 'json', '--detailed-exitcode'],
+      env(),
+    );
     expect(run.code, run.err).toBe(2);
     const result = JSON.parse(run.out) as PreviewJson;
     expect(result.libraryUpgrade.from).toBe(from.revision);
@@ -116,7 +127,12 @@ describe('library upgrade preview', () => {
     expect(effect?.introduced).toMatchObject({ create: 3, update: 2, delete: 1 });
     expect(effect?.resolved).toBe(0);
     expect(effect?.sample).toEqual(
-      expect.arrayContaining(['create device-type acme/New Box', 'update device-type acme/Box 1', 'delete device-type acme/Old Box', 'create interface-template acme/Box 1/eth2']),
+      expect.arrayContaining([
+        'create device-type acme/New Box',
+        'update device-type acme/Box 1',
+        'delete device-type acme/Old Box',
+        'create interface-template acme/Box 1/eth2',
+      ]),
     );
     const ops = result.operations.map((o) => `${o.action} ${o.kind} ${o.identity}`);
     expect(ops).toContain('update interface-template acme/Box 1/eth1');
@@ -142,14 +158,22 @@ describe('library upgrade preview', () => {
     );
     const pinned = await runCli(['plan', '--intents', intents, '--library', after.root, '--detailed-exitcode'], env());
     expect(pinned.code, pinned.err).toBe(0);
-    writeFile(intents, 'acme.yaml', 'apiVersion: netbox-gitops.io/v1alpha1\nkind: DeviceTypeSet\nmetadata:\n  name: acme\nspec:\n  mode: enforce\n  prune: true\n  vendors: [Acme]\n');
+    writeFile(
+      intents,
+      'acme.yaml',
+      'apiVersion: netbox-gitops.io/v1alpha1\nkind: DeviceTypeSet\nmetadata:\n  name: acme\nspec:\n  mode: enforce\n  prune: true\n  vendors: [Acme]\n',
+    );
     const following = await runCli(['plan', '--intents', intents, '--library', after.root, '--detailed-exitcode'], env());
     expect(following.code, following.err).toBe(2);
     expect(following.out).toContain('+ device-type acme/New Box');
   });
 
   it('a pin the library cannot serve is an error at the intent, before NetBox is read', async () => {
-    writeFile(intents, 'acme.yaml', 'apiVersion: netbox-gitops.io/v1alpha1\nkind: DeviceTypeSet\nmetadata:\n  name: acme\nspec:\n  vendors: [Acme]\n  library:\n    ref: v2025.05\n');
+    writeFile(
+      intents,
+      'acme.yaml',
+      'apiVersion: netbox-gitops.io/v1alpha1\nkind: DeviceTypeSet\nmetadata:\n  name: acme\nspec:\n  vendors: [Acme]\n  library:\n    ref: v2025.05\n',
+    );
     emulator.resetStats();
     const run = await runCli(['plan', '--intents', intents, '--library', after.root], env());
     expect(run.code).toBe(1);

@@ -44,7 +44,11 @@ describe('reconcile_intent', () => {
       expect(stepsNamed(done, 'apply')[0]?.output).toMatchObject({ applied: 3 + 2, replanned: false, rounds: 1, byConfirmation: { response: 5 } });
       // The apply step's re-read after its last round is the verification: no second read.
       expect(stepsNamed(done, 'verify')[0]?.output).toMatchObject({ converged: true, drift: 0, reused: true });
-      expect(manufacturerSlugs().filter((s) => s.startsWith('happy-')).sort()).toEqual(['happy-0', 'happy-1', 'happy-2']);
+      expect(
+        manufacturerSlugs()
+          .filter((s) => s.startsWith('happy-'))
+          .sort(),
+      ).toEqual(['happy-0', 'happy-1', 'happy-2']);
 
       const audit = await engine.service.listAudit({ processId: started.id, limit: 100 });
       expect(audit.items).toHaveLength(done.auditCount);
@@ -61,7 +65,14 @@ describe('reconcile_intent', () => {
       const mine = listener.events.filter((e) => e.processId === started.id);
       expect(mine[0]?.type).toBe('process.created');
       expect(mine.some((e) => e.type === 'process.updated' && e.status === 'running')).toBe(true);
-      expect(mine.filter((e) => e.type === 'step.updated' && e.status === 'completed').map((e) => e.step?.name)).toEqual(['resolve', 'snapshot', 'diff', 'apply', 'verify', 'record']);
+      expect(mine.filter((e) => e.type === 'step.updated' && e.status === 'completed').map((e) => e.step?.name)).toEqual([
+        'resolve',
+        'snapshot',
+        'diff',
+        'apply',
+        'verify',
+        'record',
+      ]);
       expect(mine.at(-1)).toMatchObject({ type: 'process.finished', status: 'completed', workflow: 'reconcile_intent', intent: ref });
       expect(Date.parse(mine.at(-1)?.at ?? '')).not.toBeNaN();
       // Every event is recorded, numbered 1..n in the order it happened, and published as recorded.
@@ -134,7 +145,12 @@ describe('reconcile_intent', () => {
     expect(done.error?.message).toMatch(/clash-taken/);
     expect(done.steps.map((s) => s.name)).not.toContain('verify');
     const audit = await engine.service.listAudit({ processId: p.id });
-    expect(audit.items.filter((a) => a.objectKind === 'manufacturer').map((a) => a.objectIdentity).sort()).toEqual(['clash-0', 'clash-1']);
+    expect(
+      audit.items
+        .filter((a) => a.objectKind === 'manufacturer')
+        .map((a) => a.objectIdentity)
+        .sort(),
+    ).toEqual(['clash-0', 'clash-1']);
     expect(done.auditCount).toBe(audit.items.length);
   });
 
@@ -318,7 +334,14 @@ describe('starting workflows', () => {
 
   it('lists the workflows with their JSON Schema forms and steps', async () => {
     const list = await engine.service.listWorkflows();
-    expect(list.map((w) => w.name)).toEqual(['apply_intents', 'preview_library_upgrade', 'reconcile_intent', 'task_import_device_types', 'task_import_vendors', 'task_refresh_library']);
+    expect(list.map((w) => w.name)).toEqual([
+      'apply_intents',
+      'preview_library_upgrade',
+      'reconcile_intent',
+      'task_import_device_types',
+      'task_import_vendors',
+      'task_refresh_library',
+    ]);
     const vendors = list.find((w) => w.name === 'task_import_vendors');
     expect(vendors?.formSchema).toMatchObject({ type: 'object', properties: { selected_vendors: { type: 'array', default: ['all'] } } });
     expect(vendors?.steps).toEqual(['resolve', 'snapshot', 'diff', 'apply', 'verify', 'record']);

@@ -109,7 +109,11 @@ export async function putIntent(
 }
 
 /** A VendorSet of `count` custom manufacturers (`<prefix>-0` ...): no library lookups, one object each. */
-export function vendorIntent(name: string, count: number, options: { mode?: 'observe' | 'enforce'; prefix?: string; extra?: { name: string; slug: string }[] } = {}): Record<string, unknown> {
+export function vendorIntent(
+  name: string,
+  count: number,
+  options: { mode?: 'observe' | 'enforce'; prefix?: string; extra?: { name: string; slug: string }[] } = {},
+): Record<string, unknown> {
   const prefix = options.prefix ?? name;
   const custom = Array.from({ length: count }, (_, i) => ({ name: `${prefix} Vendor ${i}`, slug: `${prefix}-${i}` }));
   return {
@@ -124,10 +128,14 @@ export { waitFor } from '../../helpers/wait.ts';
 
 /** Waits until a process reaches one of `statuses`; returns its detail. */
 export function waitForStatus(service: WorkflowService, id: string, statuses: readonly ProcessStatus[], timeoutMs = 30_000): Promise<ProcessDetail> {
-  return waitFor(`process ${id} to become ${statuses.join('/')}`, async () => {
-    const p = await service.getProcess(id);
-    return p && statuses.includes(p.status) ? p : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `process ${id} to become ${statuses.join('/')}`,
+    async () => {
+      const p = await service.getProcess(id);
+      return p && statuses.includes(p.status) ? p : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Collects events on a queue's channel as they arrive (all of them; filter by processId). */

@@ -58,7 +58,10 @@ function nodes(plan: PlanNode): PlanNode[] {
 }
 
 async function explain(query: { text: string; values: unknown[] }): Promise<{ nodes: PlanNode[]; ms: number }> {
-  const { rows } = await engine.db.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`, query.values);
+  const { rows } = await engine.db.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(
+    `EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`,
+    query.values,
+  );
   const result = rows[0]?.['QUERY PLAN'][0];
   return { nodes: nodes(result?.Plan as PlanNode), ms: result?.['Execution Time'] ?? NaN };
 }
@@ -88,7 +91,13 @@ describe('listing processes', () => {
   });
 
   it('filters by status, workflow and time range', async () => {
-    const page = await engine.service.listProcesses({ status: 'failed', workflow: 'task_import_vendors', from: '2025-01-01T01:00:00Z', to: '2025-01-01T02:00:00Z', limit: 500 });
+    const page = await engine.service.listProcesses({
+      status: 'failed',
+      workflow: 'task_import_vendors',
+      from: '2025-01-01T01:00:00Z',
+      to: '2025-01-01T02:00:00Z',
+      limit: 500,
+    });
     expect(page.items.length).toBeGreaterThan(0);
     for (const p of page.items) {
       expect(p).toMatchObject({ status: 'failed', workflowName: 'task_import_vendors' });

@@ -47,7 +47,12 @@ describe('a worker process during a NetBox outage', () => {
     expect(engine.nb.emulator.store.list('manufacturers').filter((m) => String(m.slug).startsWith('outage-'))).toHaveLength(3);
     // Every change audited once: the three manufacturers (and the intent's ownership tag).
     const audit = (await engine.service.listAudit({ processId: started.id, limit: 100 })).items;
-    expect(audit.filter((a) => a.objectKind === 'manufacturer').map((a) => a.objectIdentity).sort()).toEqual(['outage-0', 'outage-1', 'outage-2']);
+    expect(
+      audit
+        .filter((a) => a.objectKind === 'manufacturer')
+        .map((a) => a.objectIdentity)
+        .sort(),
+    ).toEqual(['outage-0', 'outage-1', 'outage-2']);
     expect(new Set(audit.map((a) => `${a.objectKind}:${a.objectIdentity}`)).size).toBe(audit.length);
   }, 60_000);
 });
@@ -79,7 +84,14 @@ describe('a worker process when NetBox stays down past NETBOX_OUTAGE_BUDGET', ()
 
 describe('outage decisions', () => {
   const tuning = resolveTuning({ backoffMs: 1_000, outageBudgetMs: 60_000, outageMaxDelayMs: 8_000 });
-  const described = { type: 'NetBoxError', code: 'netbox_error', message: 'NetBox failed GET /api/status/ (503)', transient: true, step: 'snapshot', details: null };
+  const described = {
+    type: 'NetBoxError',
+    code: 'netbox_error',
+    message: 'NetBox failed GET /api/status/ (503)',
+    transient: true,
+    step: 'snapshot',
+    details: null,
+  };
   const rowWith = (state: Record<string, unknown>): ProcessRow => ({ state }) as unknown as ProcessRow;
 
   it('counts consecutive failed attempts of one step as one outage, with doubling delays up to the cap and the budget', () => {
@@ -104,7 +116,15 @@ describe('outage decisions', () => {
 
   it('treats NetBox down or unreachable as an outage, not its 500s, 429s or refusals', () => {
     const e = (status: number | undefined, kind: 'http' | 'connection' | 'timeout', method = 'GET'): NetBoxError =>
-      new NetBoxError({ method, path: '/api/x/', endpoint: '/api/x/', kind, status, transient: status === undefined || [502, 503, 504, 429].includes(status), attempts: 1 });
+      new NetBoxError({
+        method,
+        path: '/api/x/',
+        endpoint: '/api/x/',
+        kind,
+        status,
+        transient: status === undefined || [502, 503, 504, 429].includes(status),
+        attempts: 1,
+      });
     expect(isNetBoxOutage(new CircuitOpenError('http://nb', 1_000, 'GET', '/api/x/'))).toBe(true);
     expect(isNetBoxOutage(e(503, 'http'))).toBe(true);
     expect(isNetBoxOutage(e(undefined, 'connection'))).toBe(true);

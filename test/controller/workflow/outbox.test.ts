@@ -18,7 +18,15 @@ let emulator: Emulator;
 let db: TestDatabase;
 let intents: string;
 
-const KINDS = ['tags', 'manufacturers', 'device-types', 'interface-templates', 'console-port-templates', 'power-port-templates', 'module-bay-templates'] as const;
+const KINDS = [
+  'tags',
+  'manufacturers',
+  'device-types',
+  'interface-templates',
+  'console-port-templates',
+  'power-port-templates',
+  'module-bay-templates',
+] as const;
 
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0 });
@@ -26,7 +34,16 @@ beforeEach(async () => {
   intents = await mkdtemp(path.join(tmpdir(), 'nbg-outbox-'));
   await writeFile(
     path.join(intents, 'lab.yaml'),
-    ['apiVersion: netbox-gitops.io/v1alpha1', 'kind: DeviceTypeSet', 'metadata:', '  name: lab', 'spec:', '  mode: enforce', '  vendors: [Arista]', '  include: ["^DCS-7050"]'].join('\n'),
+    [
+      'apiVersion: netbox-gitops.io/v1alpha1',
+      'kind: DeviceTypeSet',
+      'metadata:',
+      '  name: lab',
+      'spec:',
+      '  mode: enforce',
+      '  vendors: [Arista]',
+      '  include: ["^DCS-7050"]',
+    ].join('\n'),
   );
 });
 afterEach(async () => {
@@ -56,7 +73,12 @@ async function killApplyAfter(posts: number): Promise<void> {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(`${posts} writes of the apply (stderr: ${stderr})`, () => ((emulator.stats().requests.byMethod.POST ?? 0) >= posts ? true : undefined), 120_000, 5);
+  await waitFor(
+    `${posts} writes of the apply (stderr: ${stderr})`,
+    () => ((emulator.stats().requests.byMethod.POST ?? 0) >= posts ? true : undefined),
+    120_000,
+    5,
+  );
   child.kill('SIGKILL');
   await exited;
 }
@@ -76,30 +98,36 @@ describe('apply outbox: audit rows = objects written after kill -9', () => {
   it.each([
     ['mid device types', 3],
     ['mid templates', 10],
-  ])('killed %s: the writes in flight are found by the next run and audited as confirmed after a restart', async (_point, posts) => {
-    // Slow writes, so that the kill lands while chunks are in flight and NetBox commits them after.
-    emulator.setFaults({ writeMsPerObject: 15 });
-    await killApplyAfter(posts);
-    // The writes in flight finish in NetBox after their client died.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const { rows: pending } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM apply_outbox');
-    expect(Number(pending[0]?.n), 'writes left unconfirmed by the killed apply').toBeGreaterThan(0);
-    const before = await auditRows();
-    expect(before.total).toBeLessThan(objectsWritten());
+  ])(
+    'killed %s: the writes in flight are found by the next run and audited as confirmed after a restart',
+    async (_point, posts) => {
+      // Slow writes, so that the kill lands while chunks are in flight and NetBox commits them after.
+      emulator.setFaults({ writeMsPerObject: 15 });
+      await killApplyAfter(posts);
+      // The writes in flight finish in NetBox after their client died.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const { rows: pending } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM apply_outbox');
+      expect(Number(pending[0]?.n), 'writes left unconfirmed by the killed apply').toBeGreaterThan(0);
+      const before = await auditRows();
+      expect(before.total).toBeLessThan(objectsWritten());
 
-    emulator.setFaults({ writeMsPerObject: 0 });
-    const again = await runCli(applyArgs(), env());
-    expect(again.code, again.err).toBe(0);
-    const after = await auditRows();
-    expect(after.restart, 'changes confirmed after the restart').toBeGreaterThan(0);
-    expect(after.total).toBe(objectsWritten());
-    const { rows: left } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM apply_outbox');
-    expect(Number(left[0]?.n)).toBe(0);
-    // The killed process is not left running: the next run found it dead.
-    const { rows: lost } = await db.pool.query<{ status: string; code: string }>(`SELECT status, error->>'code' AS code FROM processes ORDER BY created_at LIMIT 1`);
-    expect(lost[0]).toEqual({ status: 'failed', code: 'process_lost' });
-    // No duplicates: a plan now is empty.
-    const plan = await runCli(['plan', '--intents', intents, '--library', LIBRARY_PATH, '--detailed-exitcode'], env());
-    expect(plan.code, plan.out).toBe(0);
-  }, 180_000);
+      emulator.setFaults({ writeMsPerObject: 0 });
+      const again = await runCli(applyArgs(), env());
+      expect(again.code, again.err).toBe(0);
+      const after = await auditRows();
+      expect(after.restart, 'changes confirmed after the restart').toBeGreaterThan(0);
+      expect(after.total).toBe(objectsWritten());
+      const { rows: left } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM apply_outbox');
+      expect(Number(left[0]?.n)).toBe(0);
+      // The killed process is not left running: the next run found it dead.
+      const { rows: lost } = await db.pool.query<{ status: string; code: string }>(
+        `SELECT status, error->>'code' AS code FROM processes ORDER BY created_at LIMIT 1`,
+      );
+      expect(lost[0]).toEqual({ status: 'failed', code: 'process_lost' });
+      // No duplicates: a plan now is empty.
+      const plan = await runCli(['plan', '--intents', intents, '--library', LIBRARY_PATH, '--detailed-exitcode'], env());
+      expect(plan.code, plan.out).toBe(0);
+    },
+    180_000,
+  );
 });

@@ -33,10 +33,15 @@ async function processesOf(name: string): Promise<ProcessDetail[]> {
 }
 
 async function allFinished(name: string): Promise<ProcessDetail[]> {
-  return waitFor(`every process of ${name} to finish`, async () => {
-    const all = await processesOf(name);
-    return all.length > 0 && all.every((p) => ['completed', 'failed', 'cancelled'].includes(p.status)) ? all : undefined;
-  }, 60_000, 100);
+  return waitFor(
+    `every process of ${name} to finish`,
+    async () => {
+      const all = await processesOf(name);
+      return all.length > 0 && all.every((p) => ['completed', 'failed', 'cancelled'].includes(p.status)) ? all : undefined;
+    },
+    60_000,
+    100,
+  );
 }
 
 describe('one reconcile per intent at a time', () => {

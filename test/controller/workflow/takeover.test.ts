@@ -40,11 +40,16 @@ async function spawnWorker(): Promise<ChildWorker> {
     LIBRARY_PATH,
     LOG_LEVEL: 'info',
   };
-  const child = spawn(process.execPath, [...cliProcessArgs(), 'worker', '--concurrency', '1', '--shutdown-grace', '300'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliProcessArgs(), 'worker', '--concurrency', '1', '--shutdown-grace', '300'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const worker: ChildWorker = { child, pid: child.pid ?? -1, output: () => text, exited };
   children.push(worker);
   await waitFor('the worker to be ready', () => (text.includes('workflow worker ready') ? true : undefined), 60_000, 50).catch((error: unknown) => {
@@ -59,11 +64,16 @@ function pidOf(worker: unknown): number {
 }
 
 async function applyInProgress(id: string, minAudit: number): Promise<ProcessDetail> {
-  return waitFor('apply to be half-way', async () => {
-    const p = await engine.service.getProcess(id);
-    if (p && ['completed', 'failed', 'cancelled'].includes(p.status)) throw new Error(`process ended too early: ${p.status}`);
-    return p && p.currentStep === 'apply' && p.auditCount >= minAudit ? p : undefined;
-  }, 60_000, 20);
+  return waitFor(
+    'apply to be half-way',
+    async () => {
+      const p = await engine.service.getProcess(id);
+      if (p && ['completed', 'failed', 'cancelled'].includes(p.status)) throw new Error(`process ended too early: ${p.status}`);
+      return p && p.currentStep === 'apply' && p.auditCount >= minAudit ? p : undefined;
+    },
+    60_000,
+    20,
+  );
 }
 
 beforeAll(async () => {
@@ -107,7 +117,10 @@ describe('a worker killed in the middle of a process', () => {
     expect(Number(resumed?.output.applied)).toBeLessThan(VENDORS);
     expect(byName('verify')[0]?.output).toMatchObject({ converged: true, drift: 0 });
 
-    const slugs = engine.nb.emulator.store.list('manufacturers').map((m) => String(m.slug)).filter((s) => s.startsWith('big-'));
+    const slugs = engine.nb.emulator.store
+      .list('manufacturers')
+      .map((m) => String(m.slug))
+      .filter((s) => s.startsWith('big-'));
     expect(slugs).toHaveLength(VENDORS);
     expect(new Set(slugs).size).toBe(VENDORS);
     const audit = await engine.service.listAudit({ processId: started.id, objectKind: 'manufacturer', limit: 500 });

@@ -44,7 +44,10 @@ export const keys = {
  */
 export const overviewQueries = {
   intents: (token?: string) =>
-    queryOptions({ queryKey: keys.intents, queryFn: async ({ signal }) => (await api<{ items: IntentSummary[] }>('/api/v1/intents', { signal, ...(token ? { token } : {}) })).items }),
+    queryOptions({
+      queryKey: keys.intents,
+      queryFn: async ({ signal }) => (await api<{ items: IntentSummary[] }>('/api/v1/intents', { signal, ...(token ? { token } : {}) })).items,
+    }),
   driftHistory: (window: TimeWindow, token?: string) =>
     queryOptions({
       queryKey: keys.driftHistory(`${window.from}/${window.to}/${window.buckets}`),
@@ -54,7 +57,8 @@ export const overviewQueries = {
   outcomes: (window: TimeWindow, token?: string) =>
     queryOptions({
       queryKey: keys.outcomes(`${window.from}/${window.to}/${window.buckets}`),
-      queryFn: ({ signal }) => api<ProcessOutcomes>(`/api/v1/processes/outcomes${query({ ...window, workflow: 'reconcile_intent' })}`, { signal, ...(token ? { token } : {}) }),
+      queryFn: ({ signal }) =>
+        api<ProcessOutcomes>(`/api/v1/processes/outcomes${query({ ...window, workflow: 'reconcile_intent' })}`, { signal, ...(token ? { token } : {}) }),
       placeholderData: keepPreviousData,
     }),
 };
@@ -82,7 +86,10 @@ export const intentQueries = {
         let cursor: string | null = null;
         let total = 0;
         do {
-          const page: DriftPage = await api<DriftPage>(`/api/v1/intents/${enc(kind)}/${enc(name)}/drift${query({ limit: DRIFT_PAGE, cursor })}`, { signal, ...(token ? { token } : {}) });
+          const page: DriftPage = await api<DriftPage>(`/api/v1/intents/${enc(kind)}/${enc(name)}/drift${query({ limit: DRIFT_PAGE, cursor })}`, {
+            signal,
+            ...(token ? { token } : {}),
+          });
           rows.push(...page.items);
           total = page.total;
           cursor = page.nextCursor;
@@ -156,11 +163,19 @@ export function useAudit(filter: AuditFilter, cursor: string | null, limit = 50)
 }
 
 export function useWorkflows(): UseQueryResult<readonly Workflow[]> {
-  return useQuery({ queryKey: keys.workflows, queryFn: async ({ signal }) => (await api<{ items: Workflow[] }>('/api/v1/workflows', { signal })).items, staleTime: 60_000 });
+  return useQuery({
+    queryKey: keys.workflows,
+    queryFn: async ({ signal }) => (await api<{ items: Workflow[] }>('/api/v1/workflows', { signal })).items,
+    staleTime: 60_000,
+  });
 }
 
 export function useVendors(): UseQueryResult<{ revision: string; items: readonly LibraryVendor[] }> {
-  return useQuery({ queryKey: keys.vendors, queryFn: ({ signal }) => api<{ revision: string; items: LibraryVendor[] }>('/api/v1/library/vendors', { signal }), staleTime: 300_000 });
+  return useQuery({
+    queryKey: keys.vendors,
+    queryFn: ({ signal }) => api<{ revision: string; items: LibraryVendor[] }>('/api/v1/library/vendors', { signal }),
+    staleTime: 300_000,
+  });
 }
 
 export function useDeviceTypePreview(vendor: string, filter: string): UseQueryResult<DeviceTypePreview> {
@@ -181,7 +196,8 @@ export function useActions() {
   };
   return {
     startWorkflow: useMutation({
-      mutationFn: ({ name, form }: { name: string; form: Record<string, unknown> }) => api<Process>(`/api/v1/workflows/${enc(name)}`, { method: 'POST', body: form }),
+      mutationFn: ({ name, form }: { name: string; form: Record<string, unknown> }) =>
+        api<Process>(`/api/v1/workflows/${enc(name)}`, { method: 'POST', body: form }),
       onSuccess: () => touched(['processes']),
     }),
     cancel: useMutation({
@@ -202,7 +218,8 @@ export function useActions() {
       onSuccess: (_p, v) => touched(keys.intent(v.kind, v.name), keys.intents),
     }),
     resume: useMutation({
-      mutationFn: ({ kind, name }: { kind: string; name: string }) => api<IntentSummary>(`/api/v1/intents/${enc(kind)}/${enc(name)}/resume`, { method: 'POST' }),
+      mutationFn: ({ kind, name }: { kind: string; name: string }) =>
+        api<IntentSummary>(`/api/v1/intents/${enc(kind)}/${enc(name)}/resume`, { method: 'POST' }),
       onSuccess: (_p, v) => touched(keys.intent(v.kind, v.name), keys.intents, ['processes']),
     }),
   };

@@ -77,7 +77,18 @@ export interface LiveEvent {
 
 const EVENTS = /* GraphQL */ `
   subscription Events {
-    workflowEvents { type seq processId workflow status at intent { kind name } }
+    workflowEvents {
+      type
+      seq
+      processId
+      workflow
+      status
+      at
+      intent {
+        kind
+        name
+      }
+    }
   }
 `;
 
@@ -109,14 +120,37 @@ export function useWorkflowEvents(token: string | null, onEvent: (event: LiveEve
 const PROCESS_UPDATES = /* GraphQL */ `
   subscription ProcessUpdates($id: ID!) {
     processUpdates(processId: $id) {
-      id workflowName status currentStep correlationId createdBy attempts eventSeq
-      createdAt updatedAt startedAt completedAt error
-      form: formData state
-      intent { kind name }
+      id
+      workflowName
+      status
+      currentStep
+      correlationId
+      createdBy
+      attempts
+      eventSeq
+      createdAt
+      updatedAt
+      startedAt
+      completedAt
+      error
+      form: formData
+      state
+      intent {
+        kind
+        name
+      }
       steps {
-        id name: stepName position attempt status
-        input: inputData output: outputData
-        errorMessage error startedAt completedAt
+        id
+        name: stepName
+        position
+        attempt
+        status
+        input: inputData
+        output: outputData
+        errorMessage
+        error
+        startedAt
+        completedAt
       }
     }
   }

@@ -42,7 +42,16 @@ export function DriftChart({ history, height = 220 }: { readonly history: DriftH
           <Tooltip labelFormatter={(v) => new Date(String(v)).toLocaleString()} contentStyle={tooltipStyle} />
           <Legend />
           {actions.map((action) => (
-            <Area key={action} type="stepAfter" dataKey={action} stackId="drift" stroke={ACTION_COLOURS[action] ?? '#888'} fill={ACTION_COLOURS[action] ?? '#888'} fillOpacity={0.35} isAnimationActive={false} />
+            <Area
+              key={action}
+              type="stepAfter"
+              dataKey={action}
+              stackId="drift"
+              stroke={ACTION_COLOURS[action] ?? '#888'}
+              fill={ACTION_COLOURS[action] ?? '#888'}
+              fillOpacity={0.35}
+              isAnimationActive={false}
+            />
           ))}
         </AreaChart>
       </ResponsiveContainer>

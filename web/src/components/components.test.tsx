@@ -44,7 +44,10 @@ describe('ErrorPanel', () => {
 describe('role-aware controls', () => {
   async function renderButton(role: 'viewer' | 'operator'): Promise<HTMLButtonElement> {
     window.sessionStorage.setItem('netbox-gitops.token', 'tok');
-    fakeApi({ 'GET /api/v1/me': (r) => (r.headers.get('authorization') === 'Bearer tok' ? { body: principal(role, 'alice') } : { status: 401, body: errorBody('unauthorized', 'no', 'r1') }) });
+    fakeApi({
+      'GET /api/v1/me': (r) =>
+        r.headers.get('authorization') === 'Bearer tok' ? { body: principal(role, 'alice') } : { status: 401, body: errorBody('unauthorized', 'no', 'r1') },
+    });
     render(
       withQueryClient(
         <SessionProvider>
@@ -103,8 +106,24 @@ describe('themes', () => {
 
 describe('DriftList', () => {
   const rows: DriftRow[] = [
-    { objectKind: 'device-type', identity: 'arista/DCS-7050', action: 'update', diff: { part_number: { before: 'EDITED-BY-HAND', after: 'DCS-7050' } }, reason: null, firstSeen: '', lastSeen: '' },
-    { objectKind: 'manufacturer', identity: 'juniper', action: 'unmanaged', diff: {}, reason: 'not tagged netbox-gitops; adopt: true manages it', firstSeen: '', lastSeen: '' },
+    {
+      objectKind: 'device-type',
+      identity: 'arista/DCS-7050',
+      action: 'update',
+      diff: { part_number: { before: 'EDITED-BY-HAND', after: 'DCS-7050' } },
+      reason: null,
+      firstSeen: '',
+      lastSeen: '',
+    },
+    {
+      objectKind: 'manufacturer',
+      identity: 'juniper',
+      action: 'unmanaged',
+      diff: {},
+      reason: 'not tagged netbox-gitops; adopt: true manages it',
+      firstSeen: '',
+      lastSeen: '',
+    },
   ];
 
   beforeEach(() => {
@@ -145,7 +164,13 @@ describe('ConfirmDialog', () => {
         <button type="button" onClick={() => setOpen(true)}>
           Suspend…
         </button>
-        <ConfirmDialog open={open} title="Suspend it?" confirmLabel="Suspend" onClose={() => setOpen(false)} onConfirm={() => (onConfirm(reason), setOpen(false))}>
+        <ConfirmDialog
+          open={open}
+          title="Suspend it?"
+          confirmLabel="Suspend"
+          onClose={() => setOpen(false)}
+          onConfirm={() => (onConfirm(reason), setOpen(false))}
+        >
           <label>
             Reason
             <textarea value={reason} onChange={(e) => setReason(e.target.value)} />

@@ -6,7 +6,17 @@ import type { FormEvent, ReactNode } from 'react';
  * and closes on Escape; focus starts on the first field (or the safe button) and goes back to the
  * control that opened it, so keyboard users land where they were.
  */
-export function ConfirmDialog({ open, title, confirmLabel, cancelLabel = 'Back', danger = false, busy = false, onConfirm, onClose, children }: {
+export function ConfirmDialog({
+  open,
+  title,
+  confirmLabel,
+  cancelLabel = 'Back',
+  danger = false,
+  busy = false,
+  onConfirm,
+  onClose,
+  children,
+}: {
   readonly open: boolean;
   readonly title: string;
   readonly confirmLabel: string;

@@ -17,7 +17,11 @@ function LiveIndicator(): ReactNode {
   const state = useLiveState();
   const text = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline';
   return (
-    <span className={`live live-${state}`} role="status" title={state === 'live' ? 'Live updates over GraphQL subscriptions' : 'Live updates paused; views refresh when reconnected'}>
+    <span
+      className={`live live-${state}`}
+      role="status"
+      title={state === 'live' ? 'Live updates over GraphQL subscriptions' : 'Live updates paused; views refresh when reconnected'}
+    >
       <span aria-hidden="true" className="dot" />
       {text}
     </span>

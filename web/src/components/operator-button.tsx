@@ -6,7 +6,11 @@ import { usePrincipal } from '../auth/session.tsx';
  * A button for an operator action (reconcile, suspend, start, cancel, retry). A viewer sees it
  * disabled, with the reason next to it and announced by screen readers.
  */
-export function OperatorButton({ children, disabledReason, ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { readonly disabledReason?: string | undefined }): ReactNode {
+export function OperatorButton({
+  children,
+  disabledReason,
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { readonly disabledReason?: string | undefined }): ReactNode {
   const { principal } = usePrincipal();
   const reasonId = useId();
   const roleReason = principal.permissions.operate ? undefined : `Needs the operator role; your token "${principal.name}" is a ${principal.role}.`;

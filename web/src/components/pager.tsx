@@ -13,7 +13,13 @@ export function useCursorPager(resetKey: string): { cursor: string | null; page:
   return { cursor: stack[stack.length - 1] ?? null, page: stack.length, older, newer, reset };
 }
 
-export function Pager({ page, nextCursor, onOlder, onNewer, label }: {
+export function Pager({
+  page,
+  nextCursor,
+  onOlder,
+  onNewer,
+  label,
+}: {
   readonly page: number;
   readonly nextCursor: string | null | undefined;
   readonly onOlder: (cursor: string) => void;

@@ -7,7 +7,13 @@ export interface TabDef {
 }
 
 /** WAI-ARIA tabs: arrow keys, Home and End move between tabs; the panel follows the selected one. */
-export function Tabs({ tabs, selected, onSelect, label, children }: {
+export function Tabs({
+  tabs,
+  selected,
+  onSelect,
+  label,
+  children,
+}: {
   readonly tabs: readonly TabDef[];
   readonly selected: string;
   readonly onSelect: (id: string) => void;

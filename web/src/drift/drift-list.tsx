@@ -33,7 +33,8 @@ function Operation({ row, depth }: { readonly row: DriftRow; readonly depth: num
           {changes.map(([field, change]) =>
             isFieldChange(change) ? (
               <li key={field} className="mono small">
-                <span className="field-name">{field}</span>: <del>{formatValue(change.before)}</del> <span aria-label="becomes">→</span> <ins>{formatValue(change.after)}</ins>
+                <span className="field-name">{field}</span>: <del>{formatValue(change.before)}</del> <span aria-label="becomes">→</span>{' '}
+                <ins>{formatValue(change.after)}</ins>
               </li>
             ) : null,
           )}
@@ -58,7 +59,15 @@ function estimate(item: ListItem | undefined): number {
  * The grouped drift as a virtualised list: only the rows in view (plus a few) are in the DOM,
  * so 25,000 operations scroll and filter without freezing the page.
  */
-export function DriftList({ items, onToggle, height = '70vh' }: { readonly items: readonly ListItem[]; readonly onToggle: (key: string) => void; readonly height?: string }): ReactNode {
+export function DriftList({
+  items,
+  onToggle,
+  height = '70vh',
+}: {
+  readonly items: readonly ListItem[];
+  readonly onToggle: (key: string) => void;
+  readonly height?: string;
+}): ReactNode {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: items.length,

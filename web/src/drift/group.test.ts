@@ -29,7 +29,9 @@ describe('grouping drift by vendor and device type', () => {
   it('lists vendors by name, the vendor object first, then each type with its own row before its templates', () => {
     const { items, matched } = buildList(indexRows(ROWS), NO_FILTER, new Set());
     expect(matched).toBe(ROWS.length);
-    expect(items.map((i) => (i.type === 'op' ? `${i.row.objectKind}:${i.row.identity}` : `${i.type}:${i.type === 'vendor' ? i.vendor : i.label}:${i.count}`))).toEqual([
+    expect(
+      items.map((i) => (i.type === 'op' ? `${i.row.objectKind}:${i.row.identity}` : `${i.type}:${i.type === 'vendor' ? i.vendor : i.label}:${i.count}`)),
+    ).toEqual([
       'vendor:arista:5',
       'manufacturer:arista',
       'type:DCS-7050SX3-48YC8:2',
@@ -75,7 +77,8 @@ describe('grouping drift by vendor and device type', () => {
   it('groups 25,000 operations into one list item per operation plus headers', () => {
     const many: DriftRow[] = [];
     for (let t = 0; t < 1_000; t += 1) {
-      for (let i = 0; i < 25; i += 1) many.push(row('interface-template', `vendor-${t % 10}/model-${t}/eth${i}`, i % 2 === 0 ? 'create' : 'update', { mtu: { before: 1500, after: 9000 } }));
+      for (let i = 0; i < 25; i += 1)
+        many.push(row('interface-template', `vendor-${t % 10}/model-${t}/eth${i}`, i % 2 === 0 ? 'create' : 'update', { mtu: { before: 1500, after: 9000 } }));
     }
     const { items, matched } = buildList(indexRows(many), NO_FILTER, new Set());
     expect(matched).toBe(25_000);

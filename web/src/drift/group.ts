@@ -100,7 +100,10 @@ export function buildList(rows: readonly IndexedRow[], filter: DriftFilter, coll
     }
   }
   const items: ListItem[] = [];
-  const byIdentity = (a: IndexedRow, b: IndexedRow): number => kindRank(a.row.objectKind) - kindRank(b.row.objectKind) || names.compare(a.row.objectKind, b.row.objectKind) || names.compare(a.row.identity, b.row.identity);
+  const byIdentity = (a: IndexedRow, b: IndexedRow): number =>
+    kindRank(a.row.objectKind) - kindRank(b.row.objectKind) ||
+    names.compare(a.row.objectKind, b.row.objectKind) ||
+    names.compare(a.row.identity, b.row.identity);
   for (const vendorName of [...vendors.keys()].sort(names.compare)) {
     const vendor = vendors.get(vendorName);
     if (!vendor) continue;
@@ -132,7 +135,11 @@ export function facets(rows: readonly IndexedRow[]): { vendors: string[]; action
     actions.add(item.row.action);
     kinds.add(item.row.objectKind);
   }
-  return { vendors: [...vendors].sort(names.compare), actions: [...actions], kinds: [...kinds].sort((a, b) => kindRank(a) - kindRank(b) || names.compare(a, b)) };
+  return {
+    vendors: [...vendors].sort(names.compare),
+    actions: [...actions],
+    kinds: [...kinds].sort((a, b) => kindRank(a) - kindRank(b) || names.compare(a, b)),
+  };
 }
 
 /** The part of an operation's name below its group: the template name, or the whole identity. */

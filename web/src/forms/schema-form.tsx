@@ -46,7 +46,12 @@ function DefaultField(props: FieldProps): ReactNode {
         <div className="checks" role="group" aria-labelledby={`${id}-label`} aria-describedby={describedBy}>
           {enumOptions(schema).map((o) => (
             <label key={o} className="check">
-              <input type="checkbox" checked={selected.has(o)} onChange={(e) => onChange(e.target.checked ? [...selected, o] : [...selected].filter((x) => x !== o))} /> {o}
+              <input
+                type="checkbox"
+                checked={selected.has(o)}
+                onChange={(e) => onChange(e.target.checked ? [...selected, o] : [...selected].filter((x) => x !== o))}
+              />{' '}
+              {o}
             </label>
           ))}
         </div>
@@ -69,7 +74,15 @@ function DefaultField(props: FieldProps): ReactNode {
         />
       );
     case 'json':
-      return <textarea {...common} rows={4} className="mono" value={typeof value === 'string' ? value : JSON.stringify(value ?? null)} onChange={(e) => onChange(e.target.value)} />;
+      return (
+        <textarea
+          {...common}
+          rows={4}
+          className="mono"
+          value={typeof value === 'string' ? value : JSON.stringify(value ?? null)}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
     default:
       return <input {...common} type="text" value={String(value ?? '')} maxLength={schema.maxLength} onChange={(e) => onChange(e.target.value)} />;
   }
@@ -80,7 +93,13 @@ function DefaultField(props: FieldProps): ReactNode {
  * type (enum → select, string → text, list of strings → one per line, boolean → checkbox...),
  * or by `widgets[name]` where the dashboard knows better (vendor pickers, regex with preview).
  */
-export function SchemaForm({ schema, values, errors, widgets = {}, onChange }: {
+export function SchemaForm({
+  schema,
+  values,
+  errors,
+  widgets = {},
+  onChange,
+}: {
   readonly schema: JsonSchema;
   readonly values: Readonly<Record<string, unknown>>;
   readonly errors: Readonly<Record<string, string>>;

@@ -5,7 +5,9 @@ import { fieldKind, formToSend, initialValues, isNullable, labelOf } from './sch
 // The forms as GET /api/v1/workflows returns them (zod's toJSONSchema, input side).
 const VENDORS: JsonSchema = {
   type: 'object',
-  properties: { selected_vendors: { default: ['all'], description: 'Select vendors to import', minItems: 1, type: 'array', items: { type: 'string', minLength: 1 } } },
+  properties: {
+    selected_vendors: { default: ['all'], description: 'Select vendors to import', minItems: 1, type: 'array', items: { type: 'string', minLength: 1 } },
+  },
 };
 const DEVICE_TYPES: JsonSchema = {
   type: 'object',
@@ -17,7 +19,10 @@ const DEVICE_TYPES: JsonSchema = {
 };
 const RECONCILE: JsonSchema = {
   type: 'object',
-  properties: { kind: { type: 'string', enum: ['VendorSet', 'DeviceTypeSet'], description: 'Intent kind' }, name: { type: 'string', minLength: 1, maxLength: 253 } },
+  properties: {
+    kind: { type: 'string', enum: ['VendorSet', 'DeviceTypeSet'], description: 'Intent kind' },
+    name: { type: 'string', minLength: 1, maxLength: 253 },
+  },
   required: ['kind', 'name'],
 };
 

@@ -70,13 +70,28 @@ export function VendorSelect({ id, value, onChange, describedBy, error, required
   if (vendors.error) {
     return (
       <>
-        <input id={id} type="text" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} aria-invalid={error !== undefined} required={required} />
+        <input
+          id={id}
+          type="text"
+          value={String(value ?? '')}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={error !== undefined}
+          required={required}
+        />
         <ErrorPanel error={vendors.error} title="The vendor list is not available; type the vendor's name" />
       </>
     );
   }
   return (
-    <select id={id} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} aria-invalid={error !== undefined} required={required}>
+    <select
+      id={id}
+      value={String(value ?? '')}
+      onChange={(e) => onChange(e.target.value)}
+      aria-describedby={describedBy}
+      aria-invalid={error !== undefined}
+      required={required}
+    >
       <option value="">{vendors.data ? 'choose a vendor…' : 'loading vendors…'}</option>
       {(vendors.data?.items ?? []).map((v) => (
         <option key={v.slug} value={v.name}>
@@ -118,7 +133,8 @@ export function RegexWithPreview({ id, value, onChange, describedBy, error, valu
         ) : preview.data ? (
           <>
             <p>
-              <strong data-testid="preview-count">{formatCount(preview.data.count)}</strong> device type{preview.data.count === 1 ? '' : 's'} of {preview.data.vendor.name} match
+              <strong data-testid="preview-count">{formatCount(preview.data.count)}</strong> device type{preview.data.count === 1 ? '' : 's'} of{' '}
+              {preview.data.vendor.name} match
               {preview.data.filter ? (
                 <>
                   {' '}
@@ -155,7 +171,16 @@ export function IntentNameInput({ id, value, onChange, describedBy, error, value
   const names = (intents.data ?? []).filter((i) => kind === '' || i.kind === kind).map((i) => i.name);
   return (
     <>
-      <input id={id} type="text" list={`${id}-names`} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} aria-invalid={error !== undefined} required={required} />
+      <input
+        id={id}
+        type="text"
+        list={`${id}-names`}
+        value={String(value ?? '')}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={describedBy}
+        aria-invalid={error !== undefined}
+        required={required}
+      />
       <datalist id={`${id}-names`}>
         {names.map((n) => (
           <option key={n} value={n} />

@@ -88,7 +88,13 @@ function Controls({ intent }: { readonly intent: IntentDetail }): ReactNode {
       <OperatorButton
         className="primary"
         disabled={busy}
-        disabledReason={intent.status === 'removed' ? 'The intent was removed from its source.' : intent.status === 'invalid' ? 'The intent is invalid; fix its source first.' : undefined}
+        disabledReason={
+          intent.status === 'removed'
+            ? 'The intent was removed from its source.'
+            : intent.status === 'invalid'
+              ? 'The intent is invalid; fix its source first.'
+              : undefined
+        }
         onClick={() => actions.reconcile.mutate(ref, { onSuccess: (p) => void navigate(`/processes/${p.id}`) })}
       >
         Reconcile now
@@ -102,7 +108,12 @@ function Controls({ intent }: { readonly intent: IntentDetail }): ReactNode {
           Resume
         </OperatorButton>
       ) : (
-        <OperatorButton disabled={busy} disabledReason={intent.status === 'removed' ? 'The intent was removed from its source.' : undefined} aria-haspopup="dialog" onClick={() => setSuspending(true)}>
+        <OperatorButton
+          disabled={busy}
+          disabledReason={intent.status === 'removed' ? 'The intent was removed from its source.' : undefined}
+          aria-haspopup="dialog"
+          onClick={() => setSuspending(true)}
+        >
           Suspend…
         </OperatorButton>
       )}
@@ -139,7 +150,10 @@ function DriftView({ kind, name }: { readonly kind: string; readonly name: strin
   const deferredSearch = useDeferredValue(search);
   const indexed = useMemo(() => indexRows(drift.data?.rows ?? []), [drift.data]);
   const options = useMemo(() => facets(indexed), [indexed]);
-  const list = useMemo(() => buildList(indexed, { search: deferredSearch, vendor, actions, objectKind }, collapsed), [indexed, deferredSearch, vendor, actions, objectKind, collapsed]);
+  const list = useMemo(
+    () => buildList(indexed, { search: deferredSearch, vendor, actions, objectKind }, collapsed),
+    [indexed, deferredSearch, vendor, actions, objectKind, collapsed],
+  );
 
   if (drift.error) return <ErrorPanel error={drift.error} />;
   if (!drift.data) return <p className="loading">Loading drift…</p>;

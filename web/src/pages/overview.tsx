@@ -33,7 +33,9 @@ function Totals({ intents }: { readonly intents: readonly IntentSummary[] }): Re
   return (
     <section aria-label="Totals" className="cards">
       <div className="card">
-        <span className="card-value" data-testid="total-intents">{formatCount(live.length)}</span>
+        <span className="card-value" data-testid="total-intents">
+          {formatCount(live.length)}
+        </span>
         <span className="card-label">intents</span>
       </div>
       <div className="card">
@@ -53,7 +55,9 @@ function Totals({ intents }: { readonly intents: readonly IntentSummary[] }): Re
         <span className="card-label">out of sync</span>
       </div>
       <div className="card card-wide">
-        <span className="card-value" data-testid="total-drift">{formatCount(drift)}</span>
+        <span className="card-value" data-testid="total-drift">
+          {formatCount(drift)}
+        </span>
         <span className="card-label">objects differ</span>
         <DriftCounts drift={byAction} total={drift} />
       </div>
@@ -117,8 +121,14 @@ function IntentTable({ intents }: { readonly intents: readonly IntentSummary[] }
                   <span className="muted">never</span>
                 )}
               </td>
-              <td title={i.nextCheckAt ? formatDateTime(i.nextCheckAt) : i.schedule ? `cron ${i.schedule} (UTC)` : i.interval ? `every ${i.interval}` : undefined}>
-                {i.nextCheckAt ? formatRelative(i.nextCheckAt) : <span className="muted">{i.status === 'active' ? (i.schedule ? `cron ${i.schedule}` : `every ${i.interval ?? '1h'}`) : '—'}</span>}
+              <td
+                title={i.nextCheckAt ? formatDateTime(i.nextCheckAt) : i.schedule ? `cron ${i.schedule} (UTC)` : i.interval ? `every ${i.interval}` : undefined}
+              >
+                {i.nextCheckAt ? (
+                  formatRelative(i.nextCheckAt)
+                ) : (
+                  <span className="muted">{i.status === 'active' ? (i.schedule ? `cron ${i.schedule}` : `every ${i.interval ?? '1h'}`) : '—'}</span>
+                )}
               </td>
             </tr>
           ))}
@@ -152,7 +162,11 @@ export default function OverviewPage(): ReactNode {
   const sorted = useMemo(
     () =>
       [...(intents.data ?? [])].sort(
-        (a, b) => Number(a.status === 'removed') - Number(b.status === 'removed') || b.driftTotal - a.driftTotal || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+        (a, b) =>
+          Number(a.status === 'removed') - Number(b.status === 'removed') ||
+          b.driftTotal - a.driftTotal ||
+          a.kind.localeCompare(b.kind) ||
+          a.name.localeCompare(b.name),
       ),
     [intents.data],
   );
@@ -173,7 +187,9 @@ export default function OverviewPage(): ReactNode {
         <section aria-labelledby="outcome-chart-title" className="panel">
           <h2 id="outcome-chart-title">Reconcile outcomes</h2>
           {outcomes.error ? <ErrorPanel error={outcomes.error} /> : null}
-          <Suspense fallback={<p className="loading">Loading chart…</p>}>{outcomes.data && tableFirst ? <OutcomeChart outcomes={outcomes.data} /> : null}</Suspense>
+          <Suspense fallback={<p className="loading">Loading chart…</p>}>
+            {outcomes.data && tableFirst ? <OutcomeChart outcomes={outcomes.data} /> : null}
+          </Suspense>
         </section>
       </div>
       <section aria-labelledby="intents-title">

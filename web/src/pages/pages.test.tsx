@@ -41,7 +41,9 @@ const WORKFLOWS = [
     formSchema: {
       type: 'object',
       title: 'Import Vendors to NetBox',
-      properties: { selected_vendors: { default: ['all'], description: 'Select vendors to import', minItems: 1, type: 'array', items: { type: 'string', minLength: 1 } } },
+      properties: {
+        selected_vendors: { default: ['all'], description: 'Select vendors to import', minItems: 1, type: 'array', items: { type: 'string', minLength: 1 } },
+      },
     },
   },
   {
@@ -89,9 +91,25 @@ function routes(role: 'viewer' | 'operator' = 'operator'): Record<string, FakeRo
     'GET /api/v1/library/vendors': () => ({ body: VENDORS }),
     'GET /api/v1/library/device-types': (r) => {
       const filter = r.url.searchParams.get('filter') ?? '';
-      if (filter === '(') return { status: 422, body: errorBody('validation_error', 'invalid import form', 'req-422', { issues: [{ path: 'device_type_filter', message: 'invalid regular expression "(": missing )' }] }) };
+      if (filter === '(')
+        return {
+          status: 422,
+          body: errorBody('validation_error', 'invalid import form', 'req-422', {
+            issues: [{ path: 'device_type_filter', message: 'invalid regular expression "(": missing )' }],
+          }),
+        };
       const items = MODELS.filter((m) => new RegExp(filter).test(m)).map((m) => ({ model: m, slug: m.toLowerCase(), partNumber: null }));
-      return { body: { revision: 'lib-1', vendor: { name: 'Arista', slug: 'arista' }, filter: filter || null, count: items.length, moduleTypes: 0, items, truncated: false } };
+      return {
+        body: {
+          revision: 'lib-1',
+          vendor: { name: 'Arista', slug: 'arista' },
+          filter: filter || null,
+          count: items.length,
+          moduleTypes: 0,
+          items,
+          truncated: false,
+        },
+      };
     },
   };
 }
@@ -168,7 +186,21 @@ describe('overview first load', () => {
       ...routes(),
       [`GET ${base}`]: () => ({ body: { ...INTENT, spec: {}, revisions: [], driftRows: [], driftTruncated: false, recentProcesses: [] } }),
       [`GET ${base}/drift`]: () => ({
-        body: { items: [{ objectKind: 'device-type', identity: 'arista/dcs-7050', action: 'update', diff: { u_height: { before: 1, after: 2 } }, reason: null, firstSeen: NOW, lastSeen: NOW }], total: 1, nextCursor: null },
+        body: {
+          items: [
+            {
+              objectKind: 'device-type',
+              identity: 'arista/dcs-7050',
+              action: 'update',
+              diff: { u_height: { before: 1, after: 2 } },
+              reason: null,
+              firstSeen: NOW,
+              lastSeen: NOW,
+            },
+          ],
+          total: 1,
+          nextCursor: null,
+        },
       }),
     });
     // /me answers only when let go: the page's own requests must not wait for it.
@@ -212,7 +244,10 @@ describe('workflow forms generated from JSON Schema', () => {
   it('vendor multi-select: "all" by default, or chosen vendors', async () => {
     window.sessionStorage.setItem('netbox-gitops.token', 'good-token');
     window.history.replaceState(null, '', '/workflows/task_import_vendors');
-    const seen = fakeApi({ ...routes(), 'POST /api/v1/workflows/task_import_vendors': () => ({ status: 201, body: { id: '22222222-2222-4222-8222-222222222222' } }) });
+    const seen = fakeApi({
+      ...routes(),
+      'POST /api/v1/workflows/task_import_vendors': () => ({ status: 201, body: { id: '22222222-2222-4222-8222-222222222222' } }),
+    });
     render(<App queryClient={createQueryClient()} />);
     const all = (await screen.findByRole('checkbox', { name: /All vendors/ })) as HTMLInputElement;
     expect(all.checked).toBe(true);
@@ -239,7 +274,11 @@ describe('workflow forms generated from JSON Schema', () => {
     const filter = screen.getByLabelText(/Filter device types/);
     await userEvent.type(filter, '^DCS-7050');
     await waitFor(() => expect(screen.getByTestId('preview-count').textContent).toBe('2'));
-    expect(within(screen.getByRole('list', { name: 'Matching device types' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['DCS-7050SX3-48YC8', 'DCS-7050TX-64']);
+    expect(
+      within(screen.getByRole('list', { name: 'Matching device types' }))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['DCS-7050SX3-48YC8', 'DCS-7050TX-64']);
     await userEvent.clear(filter);
     await userEvent.type(filter, '((');
     await userEvent.type(filter, '{backspace}');

@@ -138,15 +138,19 @@ export default function ProcessPage(): ReactNode {
           setConfirming(false);
         }}
       >
-        <p>
-          {p.workflowName} stops at its next step or apply chunk. What it already wrote to NetBox stays (the NetBox changes below).
-        </p>
+        <p>{p.workflowName} stops at its next step or apply chunk. What it already wrote to NetBox stays (the NetBox changes below).</p>
       </ConfirmDialog>
       {mutationError ? <ErrorPanel error={mutationError} /> : null}
       <dl className="facts">
         <div>
           <dt>Intent</dt>
-          <dd>{p.intent ? <Link to={`/intents/${encodeURIComponent(p.intent.kind)}/${encodeURIComponent(p.intent.name)}`}>{`${p.intent.kind}/${p.intent.name}`}</Link> : '—'}</dd>
+          <dd>
+            {p.intent ? (
+              <Link to={`/intents/${encodeURIComponent(p.intent.kind)}/${encodeURIComponent(p.intent.name)}`}>{`${p.intent.kind}/${p.intent.name}`}</Link>
+            ) : (
+              '—'
+            )}
+          </dd>
         </div>
         <div>
           <dt>Started by</dt>

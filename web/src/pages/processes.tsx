@@ -110,7 +110,15 @@ export default function ProcessesPage(): ReactNode {
                       </Link>
                     </th>
                     <td>{p.workflowName}</td>
-                    <td>{p.intent ? <Link to={`/intents/${encodeURIComponent(p.intent.kind)}/${encodeURIComponent(p.intent.name)}`}>{`${p.intent.kind}/${p.intent.name}`}</Link> : '—'}</td>
+                    <td>
+                      {p.intent ? (
+                        <Link
+                          to={`/intents/${encodeURIComponent(p.intent.kind)}/${encodeURIComponent(p.intent.name)}`}
+                        >{`${p.intent.kind}/${p.intent.name}`}</Link>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
                     <td>
                       <StatusBadge status={p.status} />
                     </td>

@@ -18,11 +18,20 @@ function StartForm({ workflow }: { readonly workflow: Workflow }): ReactNode {
   const fieldErrors = error instanceof ApiError && error.status === 422 ? error.fieldIssues() : {};
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    startWorkflow.mutate({ name: workflow.name, form: formToSend(workflow.formSchema, values) }, { onSuccess: (process) => void navigate(`/processes/${process.id}`) });
+    startWorkflow.mutate(
+      { name: workflow.name, form: formToSend(workflow.formSchema, values) },
+      { onSuccess: (process) => void navigate(`/processes/${process.id}`) },
+    );
   };
   return (
     <form onSubmit={submit} noValidate aria-label={workflow.formSchema.title ?? workflow.name}>
-      <SchemaForm schema={workflow.formSchema} values={values} errors={fieldErrors} widgets={WIDGETS[workflow.name]} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} />
+      <SchemaForm
+        schema={workflow.formSchema}
+        values={values}
+        errors={fieldErrors}
+        widgets={WIDGETS[workflow.name]}
+        onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+      />
       {error ? <ErrorPanel error={error} title={error instanceof ApiError && error.status === 422 ? 'The form is not valid' : undefined} /> : null}
       <OperatorButton type="submit" className="primary" disabled={startWorkflow.isPending}>
         {startWorkflow.isPending ? 'Starting…' : 'Start'}
