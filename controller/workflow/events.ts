@@ -144,7 +144,19 @@ export async function subscribeChannel(
     throw error;
   }
   return async () => {
-    await client.unsubscribe(channel).catch(() => undefined);
-    await client.quit().catch(() => client.disconnect());
+    const orderly = (async (): Promise<void> => {
+      await client.unsubscribe(channel).catch(() => undefined);
+      await client.quit().catch(() => client.disconnect());
+    })();
+    // A client still reconnecting (Redis gone) would wait forever: drop it after a bound.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        client.disconnect();
+        resolve();
+      }, 2_000);
+    });
+    await Promise.race([orderly, late]);
+    clearTimeout(timer);
   };
 }

@@ -195,18 +195,49 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
           for (const controller of active.values()) controller.abort(new StepInterruptedError());
         }, graceMs);
         try {
-          await worker.close();
+          // BullMQ's close() can wait forever on a connection parked in ioredis' reconnecting
+          // state (after Redis went away and came back; taskforcesh/bullmq#4656): bounded, then
+          // the connections are dropped so that the process can exit.
+          if (!(await finishesWithin(worker.close(), graceMs + CLOSE_BOUND_MS))) {
+            logger.warn({ worker: id, waitedMs: graceMs + CLOSE_BOUND_MS }, 'the queue worker did not close in time; dropping its Redis connections');
+            await finishesWithin(worker.disconnect(), CLOSE_BOUND_MS);
+          }
         } finally {
           clearTimeout(timer);
-          await unsubscribe().catch(() => undefined);
-          await closeQueue(queue);
-          await events.close();
+          await finishesWithin(
+            unsubscribe().catch(() => undefined),
+            CLOSE_BOUND_MS,
+          );
+          if (!(await finishesWithin(closeQueue(queue), CLOSE_BOUND_MS))) await finishesWithin(queue.disconnect(), CLOSE_BOUND_MS);
+          if (!(await finishesWithin(events.close(), CLOSE_BOUND_MS))) events.disconnect();
         }
         logger.info({ worker: id }, 'workflow worker stopped');
       })();
       return closed;
     },
   };
+}
+
+/** How long each Redis connection may take to close at shutdown before it is dropped. */
+const CLOSE_BOUND_MS = 5_000;
+
+/** Whether `work` settles within `ms` (it keeps running either way; its failure counts as done). */
+async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function closeQueue(queue: Queue<ProcessJobData>): Promise<void> {
