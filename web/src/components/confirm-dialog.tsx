@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId, useLayoutEffect, useRef } from 'react';
+import { flushSync } from 'react-dom';
 import type { FormEvent, ReactNode } from 'react';
 
 /**
@@ -33,7 +34,8 @@ export function ConfirmDialog({
   const titleId = useId();
   const cancel = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
+  // A layout effect: the dialog opens and closes in the same commit as the state that says so.
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {
@@ -63,6 +65,13 @@ export function ConfirmDialog({
       ref={ref}
       className="dialog"
       aria-labelledby={titleId}
+      onCancel={(event) => {
+        // Escape: close through React's state, committed at once. Left to the browser, the dialog
+        // closes (and gives focus back) before its close event reaches React, and an Enter on the
+        // opener in between would ask to open a dialog React still thinks is open.
+        event.preventDefault();
+        flushSync(onClose);
+      }}
       onClose={() => {
         restoreFocus();
         if (open) onClose();
