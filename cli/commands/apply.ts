@@ -9,7 +9,7 @@ import { createPool, migrate } from '../../controller/db/index.ts';
 import type { Pool } from '../../controller/db/index.ts';
 import { AppError } from '../../controller/errors/index.ts';
 import type { Intent } from '../../controller/intents/index.ts';
-import { formatPlan, formatSummary, netBoxPortFor, planIntents } from '../../controller/reconcile/index.ts';
+import { formatPlan, formatSummary, netBoxPortFor, pendingWrites, planIntents } from '../../controller/reconcile/index.ts';
 import type { ChangeRecord, NetBoxPort, OperationFailure, Plan, ReconcileResult } from '../../controller/reconcile/index.ts';
 import type { DesiredIntent } from '../../controller/resolve/index.ts';
 import { APPLY_INTENTS_WORKFLOW, createDbIntentStore, reconcileMemory, runWorkflowHere, runWorkflowInMemory } from '../../controller/workflow/index.ts';
@@ -226,7 +226,7 @@ function report(ctx: CliContext, plan: Plan, outcome: PipelineOutcome, options: 
   } else if (result) {
     ctx.out.write(formatResult(result));
   }
-  const converged = outcome.error === undefined && (!result || pendingAfter(result) === 0);
+  const converged = outcome.error === undefined && (!result || result.apply.failures.length + pendingWrites(result.verify) === 0);
   if (!converged && !result) {
     // Stopped before or during the first round: say what did land, the error says only what failed.
     ctx.err.write(`error: ${messageOf(outcome.error)}\n`);
@@ -236,13 +236,6 @@ function report(ctx: CliContext, plan: Plan, outcome: PipelineOutcome, options: 
   }
   ctx.err.write(`${recorded}\n`);
   if (!converged) throw new ExitCode(1);
-}
-
-function pendingAfter(result: ReconcileResult): number {
-  return (
-    result.apply.failures.length +
-    result.verify.operations.filter((op) => op.enforce && (op.action === 'create' || op.action === 'update' || op.action === 'delete')).length
-  );
 }
 
 /** `netbox-gitops apply`: shows the plan, asks, applies it through the reconcile pipeline, verifies and summarises. */

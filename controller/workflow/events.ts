@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'bullmq';
 import type { AppConfig } from '../config/index.ts';
 import { redisConnectionOptions, watchRedisClient } from '../connectivity/index.ts';
 import type { Logger } from '../logging/index.ts';
+import { closeWithin } from './close-within.ts';
 import type { WorkflowEvent } from './types.ts';
 
 /**
@@ -143,20 +144,14 @@ export async function subscribeChannel(
     client.disconnect();
     throw error;
   }
-  return async () => {
-    const orderly = (async (): Promise<void> => {
-      await client.unsubscribe(channel).catch(() => undefined);
-      await client.quit().catch(() => client.disconnect());
-    })();
-    // A client still reconnecting (Redis gone) would wait forever: drop it after a bound.
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        client.disconnect();
-        resolve();
-      }, 2_000);
-    });
-    await Promise.race([orderly, late]);
-    clearTimeout(timer);
-  };
+  // A client still reconnecting (Redis gone) would wait forever: dropped after a bound.
+  return () =>
+    closeWithin(
+      2_000,
+      async () => {
+        await client.unsubscribe(channel).catch(() => undefined);
+        await client.quit();
+      },
+      () => client.disconnect(),
+    );
 }

@@ -4,10 +4,10 @@
 // one, the same step definitions run in memory and nothing is recorded.
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool } from '../db/index.ts';
 import { newCorrelationId } from '../logging/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
+import { closeWithin } from './close-within.ts';
 import { unwrapSkipped } from './definition.ts';
 import type { StepContext } from './definition.ts';
 import { NoDatabaseError } from './errors.ts';
@@ -17,16 +17,10 @@ import { resolveTuning } from './queue.ts';
 import { parseForm, registerWorkflows, workflowNamed } from './registry.ts';
 import { describeError, runProcess } from './runner.ts';
 import type { RunnerEnv } from './runner.ts';
-import { lockName } from './run-lock.ts';
+import { findIntentHolder, lockName } from './run-lock.ts';
+import type { LockHolder } from './run-lock.ts';
 import { insertProcess, selectProcess, toProcessRecord, updateProcess } from './store.ts';
 import type { EngineDeps, EngineTuning, IntentStore, JsonObject, LibraryProvider, ProcessRecord, ProcessStatus } from './types.ts';
-
-/** A process that holds an intent this run needs. */
-export interface LockHolder {
-  readonly processId: string;
-  readonly workflow: string;
-  readonly intent: string;
-}
 
 /** What a run in this process is told about and can pass in. */
 export interface LocalRunOptions {
@@ -50,19 +44,6 @@ export interface LocalRunResult {
 }
 
 const LOCK_POLL_MS = 1_000;
-
-async function holderOf(pool: Pool, processId: string, intents: readonly string[]): Promise<LockHolder | undefined> {
-  const { rows } = await pool.query<{ id: string; workflow_name: string; intent: string | null }>(
-    `SELECT id, workflow_name, coalesce(intent_kind || '/' || intent_name, state->'lockedIntents'->>0) AS intent
-       FROM processes
-      WHERE id <> $1 AND status IN ('running', 'waiting')
-        AND (intent_kind || '/' || intent_name = ANY($2::text[]) OR state->'lockedIntents' ?| $2::text[])
-      ORDER BY created_at LIMIT 1`,
-    [processId, intents],
-  );
-  const row = rows[0];
-  return row ? { processId: row.id, workflow: row.workflow_name, intent: row.intent ?? '' } : undefined;
-}
 
 /**
  * Creates a process of `workflowName` and runs it here, through the same runner and run locks as
@@ -112,7 +93,7 @@ export async function runWorkflowHere(deps: EngineDeps, workflowName: string, fo
         continue;
       }
       if (outcome.kind !== 'busy') break;
-      const holder = await holderOf(deps.pool, created.id, locked);
+      const holder = await findIntentHolder(deps.pool, created.id, locked);
       if (holder && !told.has(holder.processId)) {
         told.add(holder.processId);
         options.onWaiting?.(holder);
@@ -134,7 +115,11 @@ export async function runWorkflowHere(deps: EngineDeps, workflowName: string, fo
     if (!row) throw new Error(`process ${created.id} disappeared while it ran`);
     return { process: toProcessRecord(row), status: row.status };
   } finally {
-    await Promise.race([events.close(), sleep(2_000)]);
+    await closeWithin(
+      2_000,
+      () => events.close(),
+      () => events.disconnect(),
+    );
   }
 }
 

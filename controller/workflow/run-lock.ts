@@ -2,6 +2,30 @@ import type { Pool } from '../db/index.ts';
 import type { ProcessRow } from './store.ts';
 import type { IntentRef } from './types.ts';
 
+/** A process that holds an intent another run needs. */
+export interface LockHolder {
+  readonly processId: string;
+  readonly workflow: string;
+  readonly intent: string;
+}
+
+/**
+ * The oldest other process running or waiting for a retry on one of `intents` (as
+ * {@link lockName} writes them): a process keeps its intents from its first step to its end.
+ */
+export async function findIntentHolder(db: Pick<Pool, 'query'>, processId: string, intents: readonly string[]): Promise<LockHolder | undefined> {
+  const { rows } = await db.query<{ id: string; workflow_name: string; intent: string | null }>(
+    `SELECT id, workflow_name, coalesce(intent_kind || '/' || intent_name, state->'lockedIntents'->>0) AS intent
+       FROM processes
+      WHERE id <> $1 AND status IN ('running', 'waiting')
+        AND (intent_kind || '/' || intent_name = ANY($2::text[]) OR state->'lockedIntents' ?| $2::text[])
+      ORDER BY created_at LIMIT 1`,
+    [processId, intents],
+  );
+  const row = rows[0];
+  return row ? { processId: row.id, workflow: row.workflow_name, intent: row.intent ?? '' } : undefined;
+}
+
 /** Held while a process runs; release() when the run ends (it also ends with the connection). */
 export interface RunLock {
   release(): Promise<void>;
@@ -49,14 +73,7 @@ export async function acquireRunLock(pool: Pool, row: ProcessRow, intents: reado
       );
       // A separate statement, so its snapshot is taken after the locks: whoever held them before
       // has committed its status by then.
-      const other = await client.query(
-        `SELECT 1 FROM processes
-          WHERE id <> $1 AND status IN ('running', 'waiting')
-            AND (intent_kind || '/' || intent_name = ANY($2::text[]) OR state->'lockedIntents' ?| $2::text[])
-          LIMIT 1`,
-        [row.id, names],
-      );
-      if ((other.rowCount ?? 0) > 0) await unlockHeld();
+      if (await findIntentHolder(client, row.id, names)) await unlockHeld();
     } else if (held.length < keys.length) {
       await unlockHeld();
     }

@@ -3,6 +3,7 @@ import { withTransaction } from '../db/index.ts';
 import { IntegrationError } from '../errors/index.ts';
 import { newCorrelationId } from '../logging/index.ts';
 import { ProcessNotFoundError, ProcessStateError } from './errors.ts';
+import { closeWithin } from './close-within.ts';
 import { createEventPublisher } from './events.ts';
 import { listAudit, listProcesses } from './listing.ts';
 import { createQueue, enqueueProcess, resolveTuning } from './queue.ts';
@@ -259,22 +260,4 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
       ]);
     },
   };
-}
-
-/** Runs `close`, and `force` when it has not finished within `ms` (or failed). */
-async function closeWithin(ms: number, close: () => Promise<void>, force: () => Promise<void> | void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const closed = close().then(
-    () => true,
-    () => false,
-  );
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref();
-  });
-  try {
-    if (!(await Promise.race([closed, late]))) await Promise.resolve(force()).catch(() => undefined);
-  } finally {
-    clearTimeout(timer);
-  }
 }

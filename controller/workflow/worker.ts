@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { DelayedError, Worker } from 'bullmq';
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { redisErrorHandler } from '../connectivity/index.ts';
+import { closeWithin } from './close-within.ts';
 import { StepCancelledError, StepInterruptedError } from './errors.ts';
 import { EVENTS_COLUMN, eventsCte, eventsOf } from './event-log.ts';
 import type { EventRow } from './event-log.ts';
@@ -198,18 +199,28 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
           // BullMQ's close() can wait forever on a connection parked in ioredis' reconnecting
           // state (after Redis went away and came back; taskforcesh/bullmq#4656): bounded, then
           // the connections are dropped so that the process can exit.
-          if (!(await finishesWithin(worker.close(), graceMs + CLOSE_BOUND_MS))) {
-            logger.warn({ worker: id, waitedMs: graceMs + CLOSE_BOUND_MS }, 'the queue worker did not close in time; dropping its Redis connections');
-            await finishesWithin(worker.disconnect(), CLOSE_BOUND_MS);
-          }
+          await closeWithin(
+            graceMs + CLOSE_BOUND_MS,
+            () => worker.close(),
+            () => {
+              logger.warn({ worker: id, waitedMs: graceMs + CLOSE_BOUND_MS }, 'the queue worker did not close in time; dropping its Redis connections');
+              return worker.disconnect();
+            },
+          );
         } finally {
           clearTimeout(timer);
-          await finishesWithin(
-            unsubscribe().catch(() => undefined),
+          // Bounded inside: a subscription still reconnecting is dropped.
+          await unsubscribe().catch(() => undefined);
+          await closeWithin(
             CLOSE_BOUND_MS,
+            () => queue.close(),
+            () => queue.disconnect(),
           );
-          if (!(await finishesWithin(closeQueue(queue), CLOSE_BOUND_MS))) await finishesWithin(queue.disconnect(), CLOSE_BOUND_MS);
-          if (!(await finishesWithin(events.close(), CLOSE_BOUND_MS))) events.disconnect();
+          await closeWithin(
+            CLOSE_BOUND_MS,
+            () => events.close(),
+            () => events.disconnect(),
+          );
         }
         logger.info({ worker: id }, 'workflow worker stopped');
       })();
@@ -220,26 +231,3 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
 
 /** How long each Redis connection may take to close at shutdown before it is dropped. */
 const CLOSE_BOUND_MS = 5_000;
-
-/** Whether `work` settles within `ms` (it keeps running either way; its failure counts as done). */
-async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([
-      work.then(
-        () => true,
-        () => true,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function closeQueue(queue: Queue<ProcessJobData>): Promise<void> {
-  await queue.close().catch(() => undefined);
-}
