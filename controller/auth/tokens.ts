@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from '../db/index.ts';
+import { findActiveApiToken, insertApiToken, listApiTokens, markApiTokenUsed, revokeApiToken } from '../store/index.ts';
+import type { ApiTokenRecord } from '../store/index.ts';
 import { invalidTokenInput, TokenNameTakenError, TokenNotFoundError } from './errors.ts';
 import { isRole } from './roles.ts';
 import type { Role } from './roles.ts';
@@ -35,16 +37,6 @@ export interface TokenPrincipal {
   readonly role: Role;
 }
 
-interface TokenRow {
-  id: string;
-  name: string;
-  role: string;
-  prefix: string;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-}
-
 /** SHA-256 (hex) of a token: what the `api_tokens` table stores. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -60,17 +52,10 @@ export function looksLikeToken(value: string): boolean {
   return TOKEN_PATTERN.test(value);
 }
 
-function toInfo(row: TokenRow): TokenInfo {
-  if (!isRole(row.role)) throw new Error(`api_tokens row ${row.id} has unknown role ${row.role}`);
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    prefix: row.prefix,
-    createdAt: row.created_at.toISOString(),
-    lastUsedAt: row.last_used_at?.toISOString() ?? null,
-    revokedAt: row.revoked_at?.toISOString() ?? null,
-  };
+function toInfo(record: ApiTokenRecord): TokenInfo {
+  const role = record.role;
+  if (!isRole(role)) throw new Error(`api_tokens row ${record.id} has unknown role ${role}`);
+  return { ...record, role };
 }
 
 /**
@@ -81,25 +66,19 @@ export async function createToken(pool: Pool, input: { readonly name: string; re
   if (!NAME_PATTERN.test(input.name)) throw invalidTokenInput('name', input.name);
   if (!isRole(input.role)) throw invalidTokenInput('role', input.role);
   const token = generateToken();
-  try {
-    const { rows } = await pool.query<TokenRow>(
-      `INSERT INTO api_tokens (name, role, token_hash, prefix) VALUES ($1, $2, $3, $4)
-       RETURNING id, name, role, prefix, created_at, last_used_at, revoked_at`,
-      [input.name, input.role, hashToken(token), token.slice(0, DISPLAY_PREFIX_LENGTH)],
-    );
-    return { ...toInfo(rows[0] as TokenRow), token };
-  } catch (error) {
-    if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'api_tokens_name_key') {
-      throw new TokenNameTakenError(input.name);
-    }
-    throw error;
-  }
+  const stored = await insertApiToken(pool, {
+    name: input.name,
+    role: input.role,
+    tokenHash: hashToken(token),
+    prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
+  });
+  if (stored === undefined) throw new TokenNameTakenError(input.name);
+  return { ...toInfo(stored), token };
 }
 
 /** Every token, revoked ones included, by name. */
 export async function listTokens(pool: Pool): Promise<TokenInfo[]> {
-  const { rows } = await pool.query<TokenRow>('SELECT id, name, role, prefix, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name');
-  return rows.map(toInfo);
+  return (await listApiTokens(pool)).map(toInfo);
 }
 
 /**
@@ -107,14 +86,9 @@ export async function listTokens(pool: Pool): Promise<TokenInfo[]> {
  * first revocation time. @throws TokenNotFoundError
  */
 export async function revokeToken(pool: Pool, name: string): Promise<TokenInfo> {
-  const { rows } = await pool.query<TokenRow>(
-    `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE name = $1
-     RETURNING id, name, role, prefix, created_at, last_used_at, revoked_at`,
-    [name],
-  );
-  const row = rows[0];
-  if (!row) throw new TokenNotFoundError(name);
-  return toInfo(row);
+  const revoked = await revokeApiToken(pool, name);
+  if (!revoked) throw new TokenNotFoundError(name);
+  return toInfo(revoked);
 }
 
 /**
@@ -123,14 +97,9 @@ export async function revokeToken(pool: Pool, name: string): Promise<TokenInfo> 
  */
 export async function verifyToken(pool: Pool, token: string): Promise<TokenPrincipal | undefined> {
   if (!looksLikeToken(token)) return undefined;
-  const { rows } = await pool.query<{ id: string; name: string; role: string; stale: boolean }>(
-    `SELECT id, name, role, (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale
-       FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
-    [hashToken(token)],
-  );
-  const row = rows[0];
+  const row = await findActiveApiToken(pool, hashToken(token));
   if (!row || !isRole(row.role)) return undefined;
   // last_used_at is written at most once a minute per token, not on every request.
-  if (row.stale) await pool.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [row.id]);
+  if (row.stale) await markApiTokenUsed(pool, row.id);
   return { id: row.id, name: row.name, role: row.role };
 }

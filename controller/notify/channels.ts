@@ -1,10 +1,10 @@
 import type { AppConfig } from '../config/index.ts';
 import { NOTIFICATION_EVENTS, Secret } from '../config/index.ts';
-import { withTransaction } from '../db/index.ts';
 import type { Pool } from '../db/index.ts';
 import { ConfigurationError } from '../errors/index.ts';
 import { NotificationSpecSchema, parseDuration } from '../intents/index.ts';
 import type { LoadedNotification, NotificationSpec } from '../intents/index.ts';
+import { listNotificationChannels, saveNotificationChannels } from '../store/index.ts';
 import type { Channel, EventInput } from './types.ts';
 
 /** The name of the channel NOTIFY_WEBHOOK_URL configures. */
@@ -65,11 +65,6 @@ export function channelWants(channel: Channel, event: Pick<EventInput, 'type' | 
   return channel.intents.some((pattern) => pattern.test(key));
 }
 
-interface ChannelRow {
-  name: string;
-  spec: unknown;
-}
-
 /** Channels with a problem (a missing secret, a spec the schema no longer accepts), by name. */
 export interface ChannelLoad {
   readonly channels: Channel[];
@@ -83,8 +78,7 @@ export async function loadChannels(pool: Pool | undefined, config: AppConfig['no
   const env = channelFromEnv(config);
   if (env) channels.push(env);
   if (!pool) return { channels, problems };
-  const { rows } = await pool.query<ChannelRow>('SELECT name, spec FROM notification_channels ORDER BY name');
-  for (const row of rows) {
+  for (const row of await listNotificationChannels(pool)) {
     const parsed = NotificationSpecSchema.safeParse(row.spec);
     if (!parsed.success) {
       problems.push({ channel: row.name, message: `stored spec does not validate: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
@@ -126,24 +120,6 @@ export async function syncNotificationChannels(
   revision: string,
   resources: readonly LoadedNotification[],
 ): Promise<{ readonly stored: number; readonly removed: number; readonly conflicts: readonly string[] }> {
-  return withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`netbox-gitops:notification-channels`]);
-    const conflicts: string[] = [];
-    let stored = 0;
-    const names: string[] = [];
-    for (const { notification } of resources) {
-      const name = notification.metadata.name;
-      names.push(name);
-      const result = await client.query(
-        `INSERT INTO notification_channels (name, source, revision, spec) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (name) DO UPDATE SET spec = EXCLUDED.spec, revision = EXCLUDED.revision, updated_at = now()
-          WHERE notification_channels.source = EXCLUDED.source`,
-        [name, source, revision, JSON.stringify(notification.spec)],
-      );
-      if (result.rowCount === 0) conflicts.push(name);
-      else stored += 1;
-    }
-    const removed = await client.query('DELETE FROM notification_channels WHERE source = $1 AND NOT (name = ANY($2::text[]))', [source, names]);
-    return { stored, removed: removed.rowCount ?? 0, conflicts };
-  });
+  const channels = resources.map(({ notification }) => ({ name: notification.metadata.name, spec: notification.spec }));
+  return saveNotificationChannels(pool, source, revision, channels);
 }

@@ -1,8 +1,8 @@
 import type { Pool } from '../db/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { recordNotificationDelivery } from '../metrics/index.ts';
-import { claimDueDeliveries, finishAttempt } from './deliveries.ts';
-import type { DeliveryRecord } from './deliveries.ts';
+import { claimDueDeliveries, finishAttempt } from '../store/index.ts';
+import type { DeliveryRecord } from '../store/index.ts';
 import { sendToChannel } from './send.ts';
 import type { Channel } from './types.ts';
 

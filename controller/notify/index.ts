@@ -7,8 +7,9 @@
  */
 export { ENV_CHANNEL, channelFromEnv, channelFromSpec, channelWants, channelsFromResources, loadChannels, syncNotificationChannels } from './channels.ts';
 export type { ChannelLoad } from './channels.ts';
-export { claimDueDeliveries, enqueueDelivery, finishAttempt, listDeliveries, pageDeliveries } from './deliveries.ts';
-export type { DeliveryFilter, DeliveryPageFilter, DeliveryRecord, DeliveryStatus } from './deliveries.ts';
+// The delivery log's SQL lives in controller/store; re-exported so the API and CLI keep their imports.
+export { claimDueDeliveries, enqueueDelivery, finishAttempt, listDeliveries, pageDeliveries } from '../store/index.ts';
+export type { DeliveryFilter, DeliveryPageFilter, DeliveryRecord, DeliveryStatus } from '../store/index.ts';
 export { createDispatcher, retryDelayMs } from './dispatcher.ts';
 export type { Dispatcher, DispatcherOptions } from './dispatcher.ts';
 export { buildEvent, createNotifier, intentLink } from './notifier.ts';

@@ -1,32 +1,8 @@
-import type { NotificationEventType, NotificationFormat, Secret } from '../config/index.ts';
+import type { NotificationFormat, Secret } from '../config/index.ts';
+import type { NotifyEventType } from '../store/index.ts';
 
-/** What a notification is about: the configured events, plus `test` from `notify test`. */
-export type NotifyEventType = NotificationEventType | 'test';
-
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-
-/** The intent an event is about, with a link to its page in the dashboard when DASHBOARD_URL is set. */
-export interface EventIntent {
-  readonly kind: string;
-  readonly name: string;
-  readonly url?: string;
-}
-
-/**
- * One event, as stored in the delivery log and sent (as is) in the body of a JSON webhook.
- * Never holds secrets.
- */
-export interface NotificationEvent {
-  readonly type: NotifyEventType;
-  /** ISO 8601 time the event happened. */
-  readonly at: string;
-  /** One line for people, e.g. `DeviceTypeSet/lab (observe): 3 objects newly differ from the intent`. */
-  readonly summary: string;
-  readonly intent: EventIntent | null;
-  readonly processId: string | null;
-  /** Counts, step and message, revisions: what the event type carries (see README). */
-  readonly details: { readonly [key: string]: Json };
-}
+// The event as stored in the delivery log is the store's record type; notify's callers keep importing it from here.
+export type { EventIntent, NotificationEvent, NotifyEventType } from '../store/index.ts';
 
 /** What a component reports; the notifier adds the time and the dashboard link. */
 export interface EventInput {

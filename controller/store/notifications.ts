@@ -1,7 +1,87 @@
-// The delivery log (notification_deliveries): the only place that speaks SQL on that table.
+// The notification tables: the channels stored from Notification resources
+// (notification_channels) and the delivery log (notification_deliveries). The only place that
+// speaks SQL on them; what to send, to whom and when is controller/notify's business.
+import type { NotificationEventType } from '../config/index.ts';
 import { decodeKeysetCursor, encodeKeysetCursor, keysetTimestampSql, withTransaction } from '../db/index.ts';
 import type { Pool } from '../db/index.ts';
-import type { Channel, NotificationEvent } from './types.ts';
+
+/** What a notification is about: the configured events, plus `test` from `notify test`. */
+export type NotifyEventType = NotificationEventType | 'test';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** The intent an event is about, with a link to its page in the dashboard when DASHBOARD_URL is set. */
+export interface EventIntent {
+  readonly kind: string;
+  readonly name: string;
+  readonly url?: string;
+}
+
+/**
+ * One event, as stored in the delivery log and sent (as is) in the body of a JSON webhook.
+ * Never holds secrets.
+ */
+export interface NotificationEvent {
+  readonly type: NotifyEventType;
+  /** ISO 8601 time the event happened. */
+  readonly at: string;
+  /** One line for people, e.g. `DeviceTypeSet/lab (observe): 3 objects newly differ from the intent`. */
+  readonly summary: string;
+  readonly intent: EventIntent | null;
+  readonly processId: string | null;
+  /** Counts, step and message, revisions: what the event type carries (see README). */
+  readonly details: { readonly [key: string]: Json };
+}
+
+/** What the delivery log needs of a channel: its name and rate limit. */
+export interface DeliveryChannel {
+  readonly name: string;
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
+}
+
+/** A stored Notification resource: its name and its spec as stored (validated by the reader). */
+export interface StoredNotificationChannel {
+  readonly name: string;
+  readonly spec: unknown;
+}
+
+/** Every stored Notification resource, by name. */
+export async function listNotificationChannels(pool: Pool): Promise<StoredNotificationChannel[]> {
+  const { rows } = await pool.query<{ name: string; spec: unknown }>('SELECT name, spec FROM notification_channels ORDER BY name');
+  return rows.map((row) => ({ name: row.name, spec: row.spec }));
+}
+
+/**
+ * Stores the Notification resources a source holds at `revision` (one transaction): new and
+ * changed ones are upserted, the source's ones that are gone are deleted. A name another
+ * source already uses keeps its first owner and is reported in `conflicts`.
+ */
+export async function saveNotificationChannels(
+  pool: Pool,
+  source: string,
+  revision: string,
+  channels: readonly StoredNotificationChannel[],
+): Promise<{ readonly stored: number; readonly removed: number; readonly conflicts: readonly string[] }> {
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`netbox-gitops:notification-channels`]);
+    const conflicts: string[] = [];
+    let stored = 0;
+    const names: string[] = [];
+    for (const { name, spec } of channels) {
+      names.push(name);
+      const result = await client.query(
+        `INSERT INTO notification_channels (name, source, revision, spec) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name) DO UPDATE SET spec = EXCLUDED.spec, revision = EXCLUDED.revision, updated_at = now()
+          WHERE notification_channels.source = EXCLUDED.source`,
+        [name, source, revision, JSON.stringify(spec)],
+      );
+      if (result.rowCount === 0) conflicts.push(name);
+      else stored += 1;
+    }
+    const removed = await client.query('DELETE FROM notification_channels WHERE source = $1 AND NOT (name = ANY($2::text[]))', [source, names]);
+    return { stored, removed: removed.rowCount ?? 0, conflicts };
+  });
+}
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'suppressed';
 
@@ -59,7 +139,7 @@ function toRecord(row: DeliveryRow): DeliveryRecord {
  * sent `rateLimit.max` notifications of this event type for this intent within the window.
  * Serialised per channel, event and intent, so concurrent workers count each other.
  */
-export async function enqueueDelivery(pool: Pool, channel: Channel, event: NotificationEvent): Promise<{ id: string; status: DeliveryStatus }> {
+export async function enqueueDelivery(pool: Pool, channel: DeliveryChannel, event: NotificationEvent): Promise<{ id: string; status: DeliveryStatus }> {
   const kind = event.intent?.kind ?? null;
   const name = event.intent?.name ?? null;
   return withTransaction(pool, async (client) => {
