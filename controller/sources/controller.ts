@@ -3,11 +3,11 @@ import type { AppConfig } from '../config/index.ts';
 import { redisConnectionOptions, watchRedisClient } from '../connectivity/index.ts';
 import type { Pool } from '../db/index.ts';
 import { formatIssue } from '../errors/index.ts';
-import type { IntentKind } from '../intents/index.ts';
 import { newCorrelationId } from '../logging/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { redactUrl } from '../catalogue/index.ts';
 import { syncNotificationChannels } from '../notify/index.ts';
+import { listActiveIntentPins, listActiveIntents } from '../store/index.ts';
 import { markConflicts } from './conflicts.ts';
 import { syncIntents } from './intent-sync.ts';
 import type { SyncResult } from './intent-sync.ts';
@@ -354,21 +354,19 @@ function createSyncRunner(deps: ControllerDeps, scheduler: IntentScheduler, logg
   };
 
   const reconcileAllActive = async (reason: string): Promise<number> => {
-    const rows = await deps.pool.query<{ kind: IntentKind; name: string }>(`SELECT kind, name FROM intents WHERE status = 'active' ORDER BY kind, name`);
+    const intents = await listActiveIntents(deps.pool);
     const correlationId = newCorrelationId();
-    for (const row of rows.rows) await request({ kind: row.kind, name: row.name }, reason, correlationId);
-    return rows.rows.length;
+    for (const ref of intents) await request(ref, reason, correlationId);
+    return intents.length;
   };
 
   /** A new library revision: unpinned intents reconcile; pinned ones get a preview instead. */
   const libraryMoved = async (revision: string): Promise<{ reconciled: number; pinned: number }> => {
-    const rows = await deps.pool.query<{ kind: IntentKind; name: string; pin: string | null }>(
-      `SELECT kind, name, spec->'spec'->'library'->>'ref' AS pin FROM intents WHERE status = 'active' ORDER BY kind, name`,
-    );
+    const rows = await listActiveIntentPins(deps.pool);
     const correlationId = newCorrelationId();
     const pinned: IntentRef[] = [];
     let reconciled = 0;
-    for (const row of rows.rows) {
+    for (const row of rows) {
       if (deps.libraryPin !== undefined || row.pin !== null) {
         pinned.push({ kind: row.kind, name: row.name });
         continue;

@@ -1,7 +1,24 @@
 import { withTransaction } from '../db/index.ts';
 import type { Pool, PoolClient } from '../db/index.ts';
 import { intentKey } from '../intents/index.ts';
-import type { Intent, IntentKind } from '../intents/index.ts';
+import type { Intent } from '../intents/index.ts';
+import {
+  clearIntentConflictNotes,
+  clearOperatorSuspension,
+  insertIntent,
+  insertInvalidIntent,
+  lockIntent,
+  lockIntentsForSync,
+  markIntentInvalid,
+  markIntentRemoved,
+  noteIntentConflict,
+  recordIntentRevision,
+  setIntentStatusMessage,
+  setOperatorSuspension,
+  updateIntent,
+  withIntentSourceLock,
+} from '../store/index.ts';
+import type { IntentStatus, IntentWrite, OperatorSuspension, StoredIntent } from '../store/index.ts';
 import type { IntentRef, IntentSnapshot, InvalidIntent } from './types.ts';
 
 /** What one sync changed in the `intents` table. */
@@ -39,21 +56,6 @@ export function conflictingSourceOf(message: string | null | undefined): string 
   return end > 0 ? message.slice(CONFLICT_NOTE_PREFIX.length, end) : undefined;
 }
 
-interface StoredIntent {
-  readonly id: string;
-  readonly kind: IntentKind;
-  readonly name: string;
-  readonly source: string;
-  readonly status: 'active' | 'removed' | 'suspended' | 'invalid';
-  readonly spec: unknown;
-  readonly revision: string | null;
-  readonly was_valid: boolean;
-  /** Set while an operator has suspended the intent (API / dashboard). */
-  readonly suspended_at: Date | null;
-  readonly suspended_by: string | null;
-  readonly suspend_message: string | null;
-}
-
 /**
  * Brings the `intents` table in line with what `source` holds at `snapshot.revision`, in one
  * transaction: valid intents are upserted (a new intent_revisions row when their spec
@@ -62,11 +64,10 @@ interface StoredIntent {
  * gone get status 'removed'. Reconcile requests are the caller's job, from the result.
  */
 export async function syncIntents(pool: Pool, source: string, snapshot: IntentSnapshot): Promise<SyncResult> {
-  return withTransaction(pool, async (client) => {
-    // Two controllers that both believe they lead (a lock that expired mid-sync) still write one after the other.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`netbox-gitops:intent-source:${source}`]);
+  // Two controllers that both believe they lead (a lock that expired mid-sync) still write one after the other.
+  return withIntentSourceLock(pool, source, async (client) => {
     const keys = [...snapshot.intents.map((loaded) => intentKey(loaded.intent)), ...snapshot.invalid.map((entry) => `${entry.kind}/${entry.name}`)];
-    const stored = await readStoredIntents(client, source, keys);
+    const stored = await lockIntentsForSync(client, source, keys);
     const changed: IntentRef[] = [];
     const suspended: IntentRef[] = [];
     const conflicts: { ref: IntentRef; definedBy: string }[] = [];
@@ -75,12 +76,7 @@ export async function syncIntents(pool: Pool, source: string, snapshot: IntentSn
     const ownedElsewhere = async (ref: IntentRef, row: StoredIntent | undefined): Promise<boolean> => {
       if (row === undefined || row.source === source || row.status === 'removed') return false;
       conflicts.push({ ref, definedBy: row.source });
-      await client.query(
-        `UPDATE intents SET status_message = $2, updated_at = now()
-          WHERE id = $1 AND status IN ('active', 'suspended') AND (status_message IS NULL OR left(status_message, $3) = $4)
-            AND status_message IS DISTINCT FROM $2`,
-        [row.id, conflictNote(source), CONFLICT_NOTE_PREFIX.length, CONFLICT_NOTE_PREFIX],
-      );
+      await noteIntentConflict(client, row.id, conflictNote(source), CONFLICT_NOTE_PREFIX);
       return true;
     };
     for (const { intent } of snapshot.intents) {
@@ -98,11 +94,7 @@ export async function syncIntents(pool: Pool, source: string, snapshot: IntentSn
       await markInvalid(client, source, snapshot.revision, entry, row);
     }
     // This source no longer defines what it conflicted over: clear its note on the other rows.
-    await client.query(
-      `UPDATE intents SET status_message = NULL, updated_at = now()
-        WHERE source <> $1 AND status_message = $2 AND NOT ((kind || '/' || name) = ANY($3::text[]))`,
-      [source, conflictNote(source), keys],
-    );
+    await clearIntentConflictNotes(client, source, conflictNote(source), keys);
     const present = new Set(keys);
     const gone = [...stored.values()].filter((row) => row.source === source && row.status !== 'removed' && !present.has(`${row.kind}/${row.name}`));
     const removalsWithheld = snapshot.unattributed.length > 0 && gone.length > 0;
@@ -121,18 +113,6 @@ export async function syncIntents(pool: Pool, source: string, snapshot: IntentSn
   });
 }
 
-async function readStoredIntents(client: PoolClient, source: string, keys: readonly string[]): Promise<Map<string, StoredIntent>> {
-  const result = await client.query<StoredIntent>(
-    `SELECT i.id, i.kind, i.name, i.source, i.status, i.spec, i.revision, i.suspended_at, i.suspended_by, i.suspend_message,
-            EXISTS (SELECT 1 FROM intent_revisions r WHERE r.intent_id = i.id) AS was_valid
-       FROM intents i
-      WHERE i.source = $1 OR (i.kind || '/' || i.name) = ANY($2::text[])
-      FOR UPDATE OF i`,
-    [source, keys],
-  );
-  return new Map(result.rows.map((row) => [`${row.kind}/${row.name}`, row]));
-}
-
 /** 'reconcile' when the intent is active and new, changed or active again; 'updated' for other writes. */
 async function upsertValidIntent(
   client: PoolClient,
@@ -142,49 +122,36 @@ async function upsertValidIntent(
   stored: StoredIntent | undefined,
 ): Promise<'reconcile' | 'updated' | 'unchanged'> {
   // An operator's suspension outlasts syncs until the operator resumes the intent.
-  const operator = stored?.suspended_at ? operatorSuspension(stored) : undefined;
+  const operator = stored?.suspendedAt ? operatorSuspension(stored) : undefined;
   const status = intent.spec.suspend || operator !== undefined ? 'suspended' : 'active';
   const message = intent.spec.suspend ? 'spec.suspend is true: not reconciled and not scheduled until it is set back to false' : (operator ?? null);
   const spec = JSON.stringify(intent);
+  const write: IntentWrite = { source, revision, spec, status, statusMessage: message, mode: intent.spec.mode };
   if (stored === undefined) {
-    const inserted = await client.query<{ id: string }>(
-      `INSERT INTO intents (kind, name, source, revision, spec, status, status_message, mode)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) RETURNING id`,
-      [intent.kind, intent.metadata.name, source, revision, spec, status, message, intent.spec.mode],
-    );
-    await recordRevision(client, inserted.rows[0]?.id ?? '', revision, spec, source);
+    const id = await insertIntent(client, { kind: intent.kind, name: intent.metadata.name }, write);
+    await recordIntentRevision(client, id, revision, spec, source);
     return status === 'active' ? 'reconcile' : 'updated';
   }
-  const specChanged = canonicalJson(stored.spec) !== canonicalJson(intent) || !stored.was_valid;
+  const specChanged = canonicalJson(stored.spec) !== canonicalJson(intent) || !stored.wasValid;
   const statusChanged = stored.status !== status;
   if (!specChanged && !statusChanged && stored.source === source && stored.revision === revision) return 'unchanged';
-  await client.query(
-    `UPDATE intents
-        SET source = $2, revision = $3, spec = $4::jsonb, status = $5, status_message = $6, mode = $7,
-            removed_at = NULL, updated_at = now()
-      WHERE id = $1`,
-    [stored.id, source, revision, spec, status, message, intent.spec.mode],
-  );
-  if (specChanged) await recordRevision(client, stored.id, revision, spec, source);
+  await updateIntent(client, stored.id, write);
+  if (specChanged) await recordIntentRevision(client, stored.id, revision, spec, source);
   if (status === 'active' && (specChanged || statusChanged)) return 'reconcile';
   return specChanged || statusChanged ? 'updated' : 'unchanged';
 }
 
-function operatorSuspension(row: {
-  readonly suspended_by: string | null;
-  readonly suspended_at: Date | null;
-  readonly suspend_message: string | null;
-}): string {
-  const when = row.suspended_at?.toISOString() ?? 'an unknown time';
-  return `suspended by ${row.suspended_by ?? 'an operator'} at ${when}${row.suspend_message ? `: ${row.suspend_message}` : ''}; resume it to reconcile again`;
+function operatorSuspension(row: OperatorSuspension): string {
+  const when = row.suspendedAt?.toISOString() ?? 'an unknown time';
+  return `suspended by ${row.suspendedBy ?? 'an operator'} at ${when}${row.suspendMessage ? `: ${row.suspendMessage}` : ''}; resume it to reconcile again`;
 }
 
 /** The state of an intent after {@link suspendIntent} or {@link resumeIntent}. */
 export interface SuspensionResult {
-  readonly status: 'active' | 'removed' | 'suspended' | 'invalid';
+  readonly status: IntentStatus;
   readonly statusMessage: string | null;
   /** The status before the call. */
-  readonly previousStatus: 'active' | 'removed' | 'suspended' | 'invalid';
+  readonly previousStatus: IntentStatus;
 }
 
 /**
@@ -194,33 +161,16 @@ export interface SuspensionResult {
  */
 export async function suspendIntent(pool: Pool, ref: IntentRef, by: string, message: string | null = null): Promise<SuspensionResult | undefined> {
   return withTransaction(pool, async (client) => {
-    const current = await client.query<{ id: string; status: SuspensionResult['status'] }>(
-      'SELECT id, status FROM intents WHERE kind = $1 AND name = $2 FOR UPDATE',
-      [ref.kind, ref.name],
-    );
-    const row = current.rows[0];
+    const row = await lockIntent(client, ref);
     if (!row) return undefined;
     if (row.status === 'removed') return { status: row.status, statusMessage: null, previousStatus: row.status };
-    const { rows } = await client.query<{
-      status: SuspensionResult['status'];
-      status_message: string | null;
-      suspended_by: string;
-      suspended_at: Date;
-      suspend_message: string | null;
-    }>(
-      `UPDATE intents SET suspended_by = $2, suspended_at = now(), suspend_message = $3, updated_at = now(),
-              status = CASE WHEN status = 'active' THEN 'suspended' ELSE status END
-        WHERE id = $1
-        RETURNING status, status_message, suspended_by, suspended_at, suspend_message`,
-      [row.id, by, message],
-    );
-    const updated = rows[0];
+    const updated = await setOperatorSuspension(client, row.id, by, message);
     if (!updated) return undefined;
     // spec.suspend's own message wins; an invalid intent keeps its problems as the message.
-    let statusMessage = updated.status_message;
+    let statusMessage = updated.statusMessage;
     if (updated.status === 'suspended' && (row.status === 'active' || statusMessage === null)) {
       statusMessage = operatorSuspension(updated);
-      await client.query('UPDATE intents SET status_message = $2 WHERE id = $1', [row.id, statusMessage]);
+      await setIntentStatusMessage(client, row.id, statusMessage);
     }
     return { status: updated.status, statusMessage, previousStatus: row.status };
   });
@@ -232,60 +182,30 @@ export async function suspendIntent(pool: Pool, ref: IntentRef, by: string, mess
  */
 export async function resumeIntent(pool: Pool, ref: IntentRef): Promise<SuspensionResult | undefined> {
   return withTransaction(pool, async (client) => {
-    const current = await client.query<{ id: string; status: SuspensionResult['status']; suspend: boolean }>(
-      `SELECT id, status, coalesce(spec->'spec'->>'suspend', 'false') = 'true' AS suspend FROM intents WHERE kind = $1 AND name = $2 FOR UPDATE`,
-      [ref.kind, ref.name],
-    );
-    const row = current.rows[0];
+    const row = await lockIntent(client, ref);
     if (!row) return undefined;
-    const activate = row.status === 'suspended' && !row.suspend;
-    const { rows } = await client.query<{ status: SuspensionResult['status']; status_message: string | null }>(
-      `UPDATE intents SET suspended_by = NULL, suspended_at = NULL, suspend_message = NULL, updated_at = now(),
-              status = CASE WHEN $2 THEN 'active' ELSE status END,
-              status_message = CASE WHEN $2 THEN NULL ELSE status_message END
-        WHERE id = $1 RETURNING status, status_message`,
-      [row.id, activate],
-    );
-    const updated = rows[0];
-    return updated ? { status: updated.status, statusMessage: updated.status_message, previousStatus: row.status } : undefined;
+    const activate = row.status === 'suspended' && !row.specSuspends;
+    const updated = await clearOperatorSuspension(client, row.id, activate);
+    return updated ? { status: updated.status, statusMessage: updated.statusMessage, previousStatus: row.status } : undefined;
   });
-}
-
-async function recordRevision(client: PoolClient, intentId: string, revision: string, spec: string, source: string): Promise<void> {
-  await client.query(
-    `INSERT INTO intent_revisions (intent_id, revision, spec, source) VALUES ($1, $2, $3::jsonb, $4)
-     ON CONFLICT (intent_id, revision) DO UPDATE SET spec = EXCLUDED.spec, recorded_at = now()`,
-    [intentId, revision, spec, source],
-  );
 }
 
 /** The last valid spec stays (the engine must not use it while the status is 'invalid'); a new name stores the raw document. */
 async function markInvalid(client: PoolClient, source: string, revision: string, entry: InvalidIntent, stored: StoredIntent | undefined): Promise<void> {
   if (stored === undefined) {
     const document = entry.document !== null && typeof entry.document === 'object' ? entry.document : {};
-    await client.query(
-      `INSERT INTO intents (kind, name, source, revision, spec, status, status_message)
-       VALUES ($1, $2, $3, $4, $5::jsonb, 'invalid', $6)`,
-      [entry.kind, entry.name, source, revision, JSON.stringify(document), entry.message],
-    );
+    await insertInvalidIntent(client, { kind: entry.kind, name: entry.name }, { source, revision, document: JSON.stringify(document), message: entry.message });
     return;
   }
-  await client.query(
-    `UPDATE intents SET source = $2, status = 'invalid', status_message = $3, removed_at = NULL, updated_at = now()
-      WHERE id = $1 AND (status <> 'invalid' OR status_message IS DISTINCT FROM $3 OR source <> $2)`,
-    [stored.id, source, entry.message],
-  );
+  await markIntentInvalid(client, stored.id, source, entry.message);
 }
 
 async function markRemoved(client: PoolClient, revision: string, gone: readonly StoredIntent[]): Promise<{ ref: IntentRef; prune: boolean }[]> {
   const removed: { ref: IntentRef; prune: boolean }[] = [];
   for (const row of gone) {
-    await client.query(`UPDATE intents SET status = 'removed', removed_at = now(), updated_at = now(), status_message = $2 WHERE id = $1`, [
-      row.id,
-      `no longer in the source at revision ${revision}`,
-    ]);
+    await markIntentRemoved(client, row.id, `no longer in the source at revision ${revision}`);
     // A suspended intent is frozen, deletions included (as Flux skips garbage collection of a suspended object).
-    const prune = row.was_valid && row.status !== 'suspended' && prunes(row.spec);
+    const prune = row.wasValid && row.status !== 'suspended' && prunes(row.spec);
     removed.push({ ref: { kind: row.kind, name: row.name }, prune });
   }
   return removed;

@@ -5,6 +5,7 @@ import type { Pool } from '../db/index.ts';
 import { parseDuration } from '../intents/index.ts';
 import type { IntentKind } from '../intents/index.ts';
 import type { Logger } from '../logging/index.ts';
+import { getIntentStatus, listScheduledIntents } from '../store/index.ts';
 import type { IntentRef, ReconcileRequester } from './types.ts';
 
 export const DEFAULT_SCHEDULE_QUEUE = 'netbox-gitops-intent-schedules';
@@ -64,9 +65,9 @@ export function createIntentScheduler(options: IntentSchedulerOptions): IntentSc
   const runScheduledJob = async (job: Job<ScheduleJobData>): Promise<void> => {
     const { kind, name } = job.data;
     // A schedule removal can race with a job already due; the table has the last word.
-    const status = await options.pool.query<{ status: string }>('SELECT status FROM intents WHERE kind = $1 AND name = $2', [kind, name]);
-    if (status.rows[0]?.status !== 'active') {
-      options.logger?.debug({ kind, name, status: status.rows[0]?.status }, 'scheduled reconcile skipped: intent is not active');
+    const status = await getIntentStatus(options.pool, { kind, name });
+    if (status !== 'active') {
+      options.logger?.debug({ kind, name, status }, 'scheduled reconcile skipped: intent is not active');
       return;
     }
     await options.requester.requestReconcile({ kind, name }, { createdBy: 'schedule', reason: `scheduled drift check (${job.repeatJobKey ?? job.name})` });
@@ -135,14 +136,8 @@ export function repeatOf(spec: { readonly interval?: string; readonly schedule?:
 }
 
 async function readWantedSchedules(pool: Pool): Promise<Map<string, { ref: IntentRef; repeat: IntentRepeat }>> {
-  const result = await pool.query<{ kind: IntentKind; name: string; interval: string | null; schedule: string | null }>(
-    `SELECT kind, name, spec->'spec'->>'interval' AS interval, spec->'spec'->>'schedule' AS schedule
-       FROM intents
-      -- An operator's suspension keeps the schedule (its jobs skip the intent) so resume needs no source sync.
-      WHERE status = 'active' OR (status = 'suspended' AND suspended_at IS NOT NULL AND coalesce(spec->'spec'->>'suspend', 'false') <> 'true')`,
-  );
   const wanted = new Map<string, { ref: IntentRef; repeat: IntentRepeat }>();
-  for (const row of result.rows) {
+  for (const row of await listScheduledIntents(pool)) {
     const ref = { kind: row.kind, name: row.name };
     const repeat = repeatOf({ ...(row.interval ? { interval: row.interval } : {}), ...(row.schedule ? { schedule: row.schedule } : {}) });
     wanted.set(`${SCHEDULER_PREFIX}${row.kind}/${row.name}`, { ref, repeat });

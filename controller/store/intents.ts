@@ -1,5 +1,5 @@
 // Reads of the intents, intent_revisions and drift tables for the drift and history views.
-// The workflow engine writes these tables; the API only reads them.
+// The intent sources (through intent-sync.ts) and the workflow engine write these tables; the API only reads them.
 import type { Pool } from '../db/index.ts';
 
 export type DriftCounts = Record<string, number>;
