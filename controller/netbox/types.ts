@@ -3,131 +3,142 @@
  * own OpenAPI schema (`../shared/netbox/netbox-4.5.10-dcim-openapi.json`). Fields that older
  * servers (3.7–4.4) do not send are optional. Front-port templates always use the canonical
  * 4.5 shape here; the client converts for older servers.
+ *
+ * Object shapes are type aliases, not interfaces: an alias of an object type is assignable to
+ * `Readonly<Record<string, unknown>>`, so a typed record can also be read field by field (the
+ * reconcile engine compares the fields an intent names) without a cast; an interface cannot.
  */
 
 /** A choice field as NetBox reads it back, e.g. `{ value: "front-to-rear", label: "Front to rear" }`. */
-export interface Choice<V extends string = string> {
+export type Choice<V extends string = string> = {
   readonly value: V;
   readonly label: string;
-}
+};
 
 /** What every NetBox object carries. */
-export interface NetBoxObject {
+export type NetBoxObject = {
   readonly id: number;
   readonly url: string;
   readonly display: string;
-}
+};
 
-export interface BriefManufacturer extends NetBoxObject {
+export type BriefManufacturer = NetBoxObject & {
   readonly name: string;
   readonly slug: string;
   readonly description?: string;
-}
+};
 
-export interface BriefDeviceType extends NetBoxObject {
+export type BriefDeviceType = NetBoxObject & {
   readonly manufacturer: BriefManufacturer;
   readonly model: string;
   readonly slug: string;
   readonly description?: string;
   readonly device_count?: number;
-}
+};
 
-export interface BriefModuleType extends NetBoxObject {
+export type BriefModuleType = NetBoxObject & {
   readonly manufacturer: BriefManufacturer;
   readonly model: string;
   readonly description?: string;
-}
+};
 
 /** A template referenced from another template, e.g. an outlet's power port or an interface's bridge. */
-export interface BriefTemplate extends NetBoxObject {
+export type BriefTemplate = NetBoxObject & {
   readonly name: string;
   readonly description?: string;
-}
+};
 
-export interface NestedTag extends NetBoxObject {
+export type NestedTag = NetBoxObject & {
   readonly name: string;
   readonly slug: string;
   readonly color?: string;
-}
+};
 
-interface Timestamps {
+type Timestamps = {
   readonly created: string | null;
   readonly last_updated: string | null;
-}
+};
 
-interface Taggable {
+type Taggable = {
   readonly tags: readonly NestedTag[];
   readonly custom_fields: Readonly<Record<string, unknown>>;
-}
+};
 
-export interface Manufacturer extends NetBoxObject, Timestamps, Taggable {
-  readonly display_url?: string;
-  readonly name: string;
-  readonly slug: string;
-  readonly description: string;
-  readonly comments?: string;
-  readonly devicetype_count?: number;
-  readonly moduletype_count?: number;
-  readonly inventoryitem_count?: number;
-  readonly platform_count?: number;
-}
+export type Manufacturer = NetBoxObject &
+  Timestamps &
+  Taggable & {
+    readonly display_url?: string;
+    readonly name: string;
+    readonly slug: string;
+    readonly description: string;
+    readonly comments?: string;
+    readonly devicetype_count?: number;
+    readonly moduletype_count?: number;
+    readonly inventoryitem_count?: number;
+    readonly platform_count?: number;
+  };
 
-export interface DeviceType extends NetBoxObject, Timestamps, Taggable {
-  readonly display_url?: string;
-  readonly manufacturer: BriefManufacturer;
-  readonly default_platform?: NetBoxObject | null;
-  readonly model: string;
-  readonly slug: string;
-  readonly part_number: string;
-  readonly u_height: number;
-  readonly exclude_from_utilization?: boolean;
-  readonly is_full_depth: boolean;
-  readonly subdevice_role: Choice<'parent' | 'child'> | null;
-  readonly airflow: Choice | null;
-  readonly weight: number | null;
-  readonly weight_unit: Choice<'kg' | 'g' | 'lb' | 'oz'> | null;
-  readonly front_image: string | null;
-  readonly rear_image: string | null;
-  readonly description: string;
-  readonly comments: string;
-  readonly device_count?: number;
-  readonly console_port_template_count?: number;
-  readonly console_server_port_template_count?: number;
-  readonly power_port_template_count?: number;
-  readonly power_outlet_template_count?: number;
-  readonly interface_template_count?: number;
-  readonly front_port_template_count?: number;
-  readonly rear_port_template_count?: number;
-  readonly device_bay_template_count?: number;
-  readonly module_bay_template_count?: number;
-  readonly inventory_item_template_count?: number;
-}
+export type DeviceType = NetBoxObject &
+  Timestamps &
+  Taggable & {
+    readonly display_url?: string;
+    readonly manufacturer: BriefManufacturer;
+    readonly default_platform?: NetBoxObject | null;
+    readonly model: string;
+    readonly slug: string;
+    readonly part_number: string;
+    readonly u_height: number;
+    readonly exclude_from_utilization?: boolean;
+    readonly is_full_depth: boolean;
+    readonly subdevice_role: Choice<'parent' | 'child'> | null;
+    readonly airflow: Choice | null;
+    readonly weight: number | null;
+    readonly weight_unit: Choice<'kg' | 'g' | 'lb' | 'oz'> | null;
+    readonly front_image: string | null;
+    readonly rear_image: string | null;
+    readonly description: string;
+    readonly comments: string;
+    readonly device_count?: number;
+    readonly console_port_template_count?: number;
+    readonly console_server_port_template_count?: number;
+    readonly power_port_template_count?: number;
+    readonly power_outlet_template_count?: number;
+    readonly interface_template_count?: number;
+    readonly front_port_template_count?: number;
+    readonly rear_port_template_count?: number;
+    readonly device_bay_template_count?: number;
+    readonly module_bay_template_count?: number;
+    readonly inventory_item_template_count?: number;
+  };
 
-export interface ModuleType extends NetBoxObject, Timestamps, Taggable {
-  readonly display_url?: string;
-  readonly profile?: NetBoxObject | null;
-  readonly manufacturer: BriefManufacturer;
-  readonly model: string;
-  readonly part_number: string;
-  readonly airflow: Choice | null;
-  readonly weight: number | null;
-  readonly weight_unit: Choice<'kg' | 'g' | 'lb' | 'oz'> | null;
-  readonly description: string;
-  readonly attributes?: unknown;
-  readonly comments: string;
-  readonly module_count?: number;
-}
+export type ModuleType = NetBoxObject &
+  Timestamps &
+  Taggable & {
+    readonly display_url?: string;
+    readonly profile?: NetBoxObject | null;
+    readonly manufacturer: BriefManufacturer;
+    readonly model: string;
+    readonly part_number: string;
+    readonly airflow: Choice | null;
+    readonly weight: number | null;
+    readonly weight_unit: Choice<'kg' | 'g' | 'lb' | 'oz'> | null;
+    readonly description: string;
+    readonly attributes?: unknown;
+    readonly comments: string;
+    readonly module_count?: number;
+  };
 
 /** Fields every component template shares; a template belongs to a device type or a module type. */
-export interface TemplateBase extends NetBoxObject, Timestamps {
-  readonly device_type: BriefDeviceType | null;
-  readonly module_type?: BriefModuleType | null;
-  readonly name: string;
-  readonly label: string;
-  readonly description: string;
-}
+export type TemplateBase = NetBoxObject &
+  Timestamps & {
+    readonly device_type: BriefDeviceType | null;
+    readonly module_type?: BriefModuleType | null;
+    readonly name: string;
+    readonly label: string;
+    readonly description: string;
+  };
 
-export interface InterfaceTemplate extends TemplateBase {
+export type InterfaceTemplate = TemplateBase & {
   readonly type: Choice;
   readonly enabled: boolean;
   readonly mgmt_only: boolean;
@@ -135,70 +146,70 @@ export interface InterfaceTemplate extends TemplateBase {
   readonly poe_mode: Choice<'pd' | 'pse'> | null;
   readonly poe_type: Choice | null;
   readonly rf_role?: Choice<'ap' | 'station'> | null;
-}
+};
 
-export interface ConsolePortTemplate extends TemplateBase {
+export type ConsolePortTemplate = TemplateBase & {
   readonly type: Choice | null;
-}
+};
 
-export interface ConsoleServerPortTemplate extends TemplateBase {
+export type ConsoleServerPortTemplate = TemplateBase & {
   readonly type: Choice | null;
-}
+};
 
-export interface PowerPortTemplate extends TemplateBase {
+export type PowerPortTemplate = TemplateBase & {
   readonly type: Choice | null;
   readonly maximum_draw: number | null;
   readonly allocated_draw: number | null;
-}
+};
 
-export interface PowerOutletTemplate extends TemplateBase {
+export type PowerOutletTemplate = TemplateBase & {
   readonly type: Choice | null;
   readonly color?: string;
   readonly power_port: BriefTemplate | null;
   readonly feed_leg: Choice<'A' | 'B' | 'C'> | null;
-}
+};
 
 /**
  * One front-port position mapped to a rear-port position (the canonical, NetBox 4.5 shape).
  * `rear_port` is the rear-port template's id.
  */
-export interface FrontPortMapping {
+export type FrontPortMapping = {
   readonly position: number;
   readonly rear_port: number;
   readonly rear_port_position: number;
-}
+};
 
 /** Front-port template in the canonical shape, whatever the server version. */
-export interface FrontPortTemplate extends TemplateBase {
+export type FrontPortTemplate = TemplateBase & {
   readonly type: Choice;
   readonly color: string;
   readonly positions: number;
   readonly rear_ports: readonly FrontPortMapping[];
-}
+};
 
-export interface RearPortMapping {
+export type RearPortMapping = {
   readonly position: number;
   readonly front_port: number;
   readonly front_port_position: number;
-}
+};
 
-export interface RearPortTemplate extends TemplateBase {
+export type RearPortTemplate = TemplateBase & {
   readonly type: Choice;
   readonly color: string;
   readonly positions: number;
   /** Only NetBox 4.5+ reads the mapping back on the rear side. */
   readonly front_ports?: readonly RearPortMapping[];
-}
+};
 
-export interface DeviceBayTemplate extends TemplateBase {
+export type DeviceBayTemplate = TemplateBase & {
   readonly device_type: BriefDeviceType;
-}
+};
 
-export interface ModuleBayTemplate extends TemplateBase {
+export type ModuleBayTemplate = TemplateBase & {
   readonly position: string;
-}
+};
 
-export interface InventoryItemTemplate extends TemplateBase {
+export type InventoryItemTemplate = TemplateBase & {
   readonly device_type: BriefDeviceType;
   readonly parent: number | null;
   readonly role: NetBoxObject | null;
@@ -207,18 +218,19 @@ export interface InventoryItemTemplate extends TemplateBase {
   readonly component_type: string | null;
   readonly component_id: number | null;
   readonly _depth?: number;
-}
+};
 
-export interface Tag extends NetBoxObject, Timestamps {
-  readonly display_url?: string;
-  readonly name: string;
-  readonly slug: string;
-  readonly color: string;
-  readonly description: string;
-  readonly weight?: number;
-  readonly object_types?: readonly string[];
-  readonly tagged_items?: number;
-}
+export type Tag = NetBoxObject &
+  Timestamps & {
+    readonly display_url?: string;
+    readonly name: string;
+    readonly slug: string;
+    readonly color: string;
+    readonly description: string;
+    readonly weight?: number;
+    readonly object_types?: readonly string[];
+    readonly tagged_items?: number;
+  };
 
 /** Read shape per endpoint name. */
 export interface ReadShapes {
@@ -258,19 +270,19 @@ export type Ref = number | Readonly<Record<string, string | number>>;
 /** A tag reference in a write: id or `{ slug }` / `{ name }`. */
 export type TagRef = number | { readonly slug: string } | { readonly name: string };
 
-interface TaggableWrite {
+type TaggableWrite = {
   readonly tags?: readonly TagRef[];
   readonly custom_fields?: Readonly<Record<string, unknown>>;
-}
+};
 
-export interface ManufacturerWrite extends TaggableWrite {
+export type ManufacturerWrite = TaggableWrite & {
   readonly name: string;
   readonly slug: string;
   readonly description?: string;
   readonly comments?: string;
-}
+};
 
-export interface DeviceTypeWrite extends TaggableWrite {
+export type DeviceTypeWrite = TaggableWrite & {
   readonly manufacturer: Ref;
   readonly model: string;
   readonly slug: string;
@@ -284,9 +296,9 @@ export interface DeviceTypeWrite extends TaggableWrite {
   readonly weight_unit?: string | null;
   readonly description?: string;
   readonly comments?: string;
-}
+};
 
-export interface ModuleTypeWrite extends TaggableWrite {
+export type ModuleTypeWrite = TaggableWrite & {
   readonly manufacturer: Ref;
   readonly model: string;
   readonly part_number?: string;
@@ -295,17 +307,17 @@ export interface ModuleTypeWrite extends TaggableWrite {
   readonly weight_unit?: string | null;
   readonly description?: string;
   readonly comments?: string;
-}
+};
 
-export interface TemplateWriteBase {
+export type TemplateWriteBase = {
   readonly device_type?: Ref | null;
   readonly module_type?: Ref | null;
   readonly name: string;
   readonly label?: string;
   readonly description?: string;
-}
+};
 
-export interface InterfaceTemplateWrite extends TemplateWriteBase {
+export type InterfaceTemplateWrite = TemplateWriteBase & {
   readonly type: string;
   readonly enabled?: boolean;
   readonly mgmt_only?: boolean;
@@ -313,62 +325,62 @@ export interface InterfaceTemplateWrite extends TemplateWriteBase {
   readonly poe_mode?: string | null;
   readonly poe_type?: string | null;
   readonly rf_role?: string | null;
-}
+};
 
-export interface ConsolePortTemplateWrite extends TemplateWriteBase {
+export type ConsolePortTemplateWrite = TemplateWriteBase & {
   readonly type?: string | null;
-}
+};
 
-export interface PowerPortTemplateWrite extends TemplateWriteBase {
+export type PowerPortTemplateWrite = TemplateWriteBase & {
   readonly type?: string | null;
   readonly maximum_draw?: number | null;
   readonly allocated_draw?: number | null;
-}
+};
 
-export interface PowerOutletTemplateWrite extends TemplateWriteBase {
+export type PowerOutletTemplateWrite = TemplateWriteBase & {
   readonly type?: string | null;
   readonly color?: string;
   readonly power_port?: number | null;
   readonly feed_leg?: string | null;
-}
+};
 
 /** Canonical front-port write: the client converts it for servers before 4.5. */
-export interface FrontPortTemplateWrite extends TemplateWriteBase {
+export type FrontPortTemplateWrite = TemplateWriteBase & {
   readonly type: string;
   readonly color?: string;
   readonly positions?: number;
   readonly rear_ports?: readonly FrontPortMapping[];
-}
+};
 
-export interface RearPortTemplateWrite extends TemplateWriteBase {
+export type RearPortTemplateWrite = TemplateWriteBase & {
   readonly type: string;
   readonly color?: string;
   readonly positions?: number;
-}
+};
 
 export type DeviceBayTemplateWrite = TemplateWriteBase;
 
-export interface ModuleBayTemplateWrite extends TemplateWriteBase {
+export type ModuleBayTemplateWrite = TemplateWriteBase & {
   readonly position?: string;
-}
+};
 
-export interface InventoryItemTemplateWrite extends TemplateWriteBase {
+export type InventoryItemTemplateWrite = TemplateWriteBase & {
   readonly parent?: number | null;
   readonly role?: Ref | null;
   readonly manufacturer?: Ref | null;
   readonly part_id?: string;
   readonly component_type?: string | null;
   readonly component_id?: number | null;
-}
+};
 
-export interface TagWrite {
+export type TagWrite = {
   readonly name: string;
   readonly slug: string;
   readonly color?: string;
   readonly description?: string;
   readonly weight?: number;
   readonly object_types?: readonly string[];
-}
+};
 
 /** Write (create) shape per endpoint name. */
 export interface WriteShapes {

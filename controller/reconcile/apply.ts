@@ -4,9 +4,10 @@ import { basename, extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { IntegrationError } from '../errors/index.ts';
 import { NetBoxError } from '../netbox/index.ts';
+import type { Endpoint, UpdateShape, WriteShape } from '../netbox/index.ts';
 import { TEXT_FIELDS } from './defaults.ts';
 import { endpointOf, templateIdentity } from './identity.ts';
-import type { NetBoxPort, NetBoxRecord, WriteOptions } from './netbox-port.ts';
+import type { NetBoxPort, WriteOptions, WrittenRecord } from './netbox-port.ts';
 import { phaseOf } from './plan.ts';
 import { readBackChunk } from './read-back.ts';
 import type {
@@ -270,7 +271,7 @@ class ApplyRun {
     group.pending.unshift(...missing.map((item) => ({ op: item.op, sends: chunk.attempt })));
   }
 
-  async #readBack(chunk: WriteChunk): Promise<{ landed: readonly { item: ChunkItem; actual: NetBoxRecord | undefined }[]; missing: readonly ChunkItem[] }> {
+  async #readBack(chunk: WriteChunk): Promise<{ landed: readonly { item: ChunkItem; actual: WrittenRecord | undefined }[]; missing: readonly ChunkItem[] }> {
     this.readBacks += 1;
     return readBackChunk(this.api, chunk, { timeoutMs: this.governor.timeoutMs(endpointOf(chunk.kind), chunk.items.length) });
   }
@@ -324,7 +325,7 @@ class ApplyRun {
     for (const r of refused) if (left.has(r.item)) this.#fail(r.item.op, 'refused', describeErrors(r.errors, error.message), r.errors);
   }
 
-  async #confirm(chunk: WriteChunk, landed: readonly { item: ChunkItem; actual: NetBoxRecord | undefined }[], by: Confirmation): Promise<void> {
+  async #confirm(chunk: WriteChunk, landed: readonly { item: ChunkItem; actual: WrittenRecord | undefined }[], by: Confirmation): Promise<void> {
     if (landed.length === 0) return;
     const records = landed.map(({ item, actual }) => recordFor(item.op, actual, this.ids, by));
     this.records.push(...records);
@@ -375,18 +376,24 @@ function describeErrors(errors: unknown, fallback: string): string {
   return parts.length > 0 ? parts.join('; ') : fallback;
 }
 
-async function write(
+/**
+ * Sends one chunk's bodies. They are plan JSON — the plan's desired fields or changes, with
+ * identities resolved to ids by {@link buildBody} — built per object kind rather than per write
+ * shape, and NetBox, not the engine, checks them: a body it refuses comes back as a 400 that
+ * `#refused` reports per object. This is where they are taken as the endpoint's write shape.
+ */
+async function write<E extends Endpoint>(
   api: NetBoxPort,
-  endpoint: string,
+  endpoint: E,
   action: Group['action'],
   bodies: readonly Readonly<Record<string, unknown>>[],
   options: WriteOptions,
-): Promise<(NetBoxRecord | undefined)[]> {
-  if (action === 'create') return api.bulkCreate(endpoint, bodies, options);
+): Promise<(WrittenRecord | undefined)[]> {
+  if (action === 'create') return api.bulkCreate(endpoint, bodies as readonly WriteShape<E>[], options);
   if (action === 'update')
     return api.bulkUpdate(
       endpoint,
-      bodies.map((b) => ({ ...b, id: Number(b.id) })),
+      bodies.map((b) => ({ ...b, id: Number(b.id) }) as UpdateShape<E>),
       options,
     );
   await api.bulkDelete(
@@ -442,14 +449,14 @@ function buildBody(op: PlanOperation, ids: ReadonlyMap<string, number>): Record<
  * writes recorded before a restart (`confirmedBy: 'restart'`).
  */
 export function recordsOfLanded(
-  landed: readonly { readonly item: ChunkItem; readonly actual: NetBoxRecord | undefined }[],
+  landed: readonly { readonly item: ChunkItem; readonly actual: WrittenRecord | undefined }[],
   confirmedBy: Confirmation,
 ): ChangeRecord[] {
   const ids = new Map<string, number>();
   return landed.map(({ item, actual }) => recordFor(item.op, actual, ids, confirmedBy));
 }
 
-function recordFor(op: PlanOperation, result: NetBoxRecord | undefined, ids: Map<string, number>, confirmedBy: Confirmation): ChangeRecord {
+function recordFor(op: PlanOperation, result: WrittenRecord | undefined, ids: Map<string, number>, confirmedBy: Confirmation): ChangeRecord {
   if (op.kind === 'image') {
     return {
       kind: 'image',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TemplateKind } from '../catalogue/index.ts';
+import type { Endpoint } from '../netbox/index.ts';
 import type { IntentRef } from '../resolve/index.ts';
 import type { ObjectKind } from './types.ts';
 
@@ -33,13 +34,16 @@ export function templateObjectKind(kind: TemplateKind): ObjectKind {
   return `${kind}-template`;
 }
 
+/** The NetBox endpoints of component templates. */
+export type TemplateEndpoint = `${TemplateKind}-templates` & Endpoint;
+
 /** NetBox REST endpoint (under /api/dcim/) of each template kind. */
-export function templateEndpoint(kind: TemplateKind): `${TemplateKind}-templates` {
+export function templateEndpoint(kind: TemplateKind): TemplateEndpoint {
   return `${kind}-templates`;
 }
 
 /** NetBox endpoint an object kind is written to (images go to their device type). */
-export function endpointOf(kind: ObjectKind): string {
+export function endpointOf(kind: ObjectKind): Endpoint {
   if (kind === 'tag') return 'tags';
   if (kind === 'manufacturer') return 'manufacturers';
   if (kind === 'device-type' || kind === 'image') return 'device-types';

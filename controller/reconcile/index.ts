@@ -1,7 +1,7 @@
 export { buildPlan, phaseOf } from './plan.ts';
 export type { PlanOptions } from './plan.ts';
 export { takeSnapshot, planTemplateReads } from './snapshot.ts';
-export type { NetBoxState, SnapshotScope, ParentKey } from './snapshot.ts';
+export type { NetBoxState, SnapshotScope, ParentKey, TemplateRecord, TemplateCounts } from './snapshot.ts';
 export { applyPlan, recordsOfLanded } from './apply.ts';
 export type { ApplyOptions } from './apply.ts';
 export { readBackChunk } from './read-back.ts';
@@ -14,5 +14,5 @@ export { formatPlan, formatSummary } from './format.ts';
 export { OWNER_TAG, intentTag, formatIntentRef, typeIdentity, templateIdentity } from './identity.ts';
 export { normaliseValue, valuesEqual, diffFields } from './normalise.ts';
 export { netBoxPortFor } from './netbox-port.ts';
-export type { NetBoxPort, NetBoxRecord, ListFilters, ImageFile } from './netbox-port.ts';
+export type { NetBoxPort, NetBoxRecord, WrittenRecord, ImageFile } from './netbox-port.ts';
 export type * from './types.ts';

@@ -1,13 +1,14 @@
 import { slugify, TEMPLATE_KINDS } from '../catalogue/index.ts';
 import type { TemplateKind, TemplateSet, TemplateSpec } from '../catalogue/index.ts';
 import type { IgnoreFieldsRule } from '../intents/index.ts';
+import type { DeviceType, Manufacturer, ModuleType } from '../netbox/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
 import { DEVICE_TYPE_DEFAULTS, MANUFACTURER_DEFAULTS, MODULE_TYPE_DEFAULTS, TEMPLATE_DEFAULTS } from './defaults.ts';
 import { formatIntentRef, intentTag, INTENT_TAG_PREFIX, OWNER_TAG, templateIdentity, templateObjectKind, typeIdentity } from './identity.ts';
 import type { NetBoxRecord } from './netbox-port.ts';
 import { diffFields, normaliseValue, valuesEqual } from './normalise.ts';
 import { refId } from './snapshot.ts';
-import type { ParentKey, NetBoxState } from './snapshot.ts';
+import type { ParentKey, NetBoxState, TemplateRecord } from './snapshot.ts';
 import type { FieldChange, ObjectKind, ParentRef, Plan, PlanAction, PlanOperation, PlanSummary } from './types.ts';
 
 interface Owners {
@@ -486,7 +487,8 @@ function planTemplates(
         action: part.prune ? 'delete' : 'extra',
         parent,
         netboxId: actual.id,
-        before: { name, type: normaliseValue('type', actual.type) },
+        // Device-bay and module-bay templates have no type.
+        before: { name, type: normaliseValue('type', 'type' in actual ? actual.type : undefined) },
         ...(part.prune ? {} : { reason: 'not defined by the intent; deleted only with prune: true' }),
       });
     }
@@ -498,7 +500,7 @@ function noteReferences(
   kind: TemplateKind,
   fields: Readonly<Record<string, unknown>>,
   parent: ParentRef,
-  actualKinds: ReadonlyMap<TemplateKind, ReadonlyMap<string, NetBoxRecord>> | undefined,
+  actualKinds: ReadonlyMap<TemplateKind, ReadonlyMap<string, TemplateRecord>> | undefined,
   references: Record<string, number>,
 ): void {
   if (!actualKinds) return;
@@ -512,7 +514,7 @@ function noteReference(
   refKind: TemplateKind,
   name: unknown,
   parent: ParentRef,
-  actualKinds: ReadonlyMap<TemplateKind, ReadonlyMap<string, NetBoxRecord>>,
+  actualKinds: ReadonlyMap<TemplateKind, ReadonlyMap<string, TemplateRecord>>,
   references: Record<string, number>,
 ): void {
   if (typeof name !== 'string') return;
@@ -544,7 +546,7 @@ function planTags(intents: readonly DesiredIntent[], snapshot: NetBoxState, ops:
 function planImages(
   t: MergedType,
   parent: ParentRef,
-  actual: NetBoxRecord | undefined,
+  actual: DeviceType | ModuleType | undefined,
   snapshot: NetBoxState,
   ops: PlanOperation[],
   unchanged: (n?: number) => void,
@@ -590,13 +592,8 @@ function planPrune(
   const pruning = intents.filter((i) => i.policy.prune);
   if (pruning.length === 0) return;
   const deletedTypesByManufacturer = new Map<string, number>();
-  const pruneObject = (
-    kind: 'manufacturer' | 'device-type' | 'module-type',
-    identity: string,
-    vendor: string,
-    actual: NetBoxRecord,
-    wantedBy: readonly string[],
-  ): void => {
+  const pruneObject = (target: Pruned, identity: string, vendor: string, wantedBy: readonly string[]): void => {
+    const { kind, actual } = target;
     const tags = tagSlugs(actual);
     for (const intent of pruning) {
       const tag = intentTag(intent.ref).slug;
@@ -618,7 +615,7 @@ function planPrune(
         });
         return;
       }
-      const blocked = blockingReason(kind, actual, vendor, deletedTypesByManufacturer);
+      const blocked = blockingReason(target, vendor, deletedTypesByManufacturer);
       if (blocked) {
         ops.push({ kind, identity, vendor, intents: [ref], enforce, action: 'blocked', netboxId: actual.id, reason: blocked });
         return;
@@ -629,20 +626,27 @@ function planPrune(
     }
   };
   for (const [identity, actual] of snapshot.deviceTypes) {
-    pruneObject('device-type', identity, identity.split('/')[0] ?? '', actual, types.get(`device-type:${identity}`)?.tags ?? []);
+    pruneObject({ kind: 'device-type', actual }, identity, identity.split('/')[0] ?? '', types.get(`device-type:${identity}`)?.tags ?? []);
   }
   for (const [identity, actual] of snapshot.moduleTypes) {
-    pruneObject('module-type', identity, identity.split('/')[0] ?? '', actual, types.get(`module-type:${identity}`)?.tags ?? []);
+    pruneObject({ kind: 'module-type', actual }, identity, identity.split('/')[0] ?? '', types.get(`module-type:${identity}`)?.tags ?? []);
   }
   for (const [slug, actual] of snapshot.manufacturers) {
-    pruneObject('manufacturer', slug, slug, actual, manufacturers.get(slug)?.tags ?? []);
+    pruneObject({ kind: 'manufacturer', actual }, slug, slug, manufacturers.get(slug)?.tags ?? []);
   }
 }
 
-function blockingReason(kind: string, actual: NetBoxRecord, vendor: string, deletedTypes: ReadonlyMap<string, number>): string | undefined {
-  if (kind === 'device-type' && Number(actual.device_count ?? 0) > 0) return `${String(actual.device_count)} devices use this device type`;
-  if (kind === 'module-type' && Number(actual.module_count ?? 0) > 0) return `${String(actual.module_count)} modules use this module type`;
-  if (kind === 'manufacturer') {
+/** An object prune may release or delete, with its kind. */
+type Pruned =
+  | { readonly kind: 'manufacturer'; readonly actual: Manufacturer }
+  | { readonly kind: 'device-type'; readonly actual: DeviceType }
+  | { readonly kind: 'module-type'; readonly actual: ModuleType };
+
+function blockingReason(target: Pruned, vendor: string, deletedTypes: ReadonlyMap<string, number>): string | undefined {
+  if (target.kind === 'device-type' && Number(target.actual.device_count ?? 0) > 0) return `${String(target.actual.device_count)} devices use this device type`;
+  if (target.kind === 'module-type' && Number(target.actual.module_count ?? 0) > 0) return `${String(target.actual.module_count)} modules use this module type`;
+  if (target.kind === 'manufacturer') {
+    const actual = target.actual;
     const dependants =
       Number(actual.devicetype_count ?? 0) +
       Number(actual.moduletype_count ?? 0) -

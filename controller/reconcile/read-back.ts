@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { isEndpoint, templateParentFields } from '../netbox/index.ts';
+import { templateParentFields } from '../netbox/index.ts';
+import type { Filters, ListOptions } from '../netbox/index.ts';
 import { OWNER_TAG, endpointOf, typeIdentity } from './identity.ts';
-import type { ListFilters, NetBoxPort, NetBoxRecord } from './netbox-port.ts';
+import type { NetBoxPort, NetBoxRecord, WrittenRecord } from './netbox-port.ts';
 import { normaliseValue, valuesEqual } from './normalise.ts';
 import { refId } from './snapshot.ts';
 import type { ChunkItem, WriteChunk } from './types.ts';
@@ -17,7 +18,7 @@ export interface ReadBackOptions {
 /** What reading a chunk back found: the items NetBox holds as written, and those it does not. */
 export interface ReadBackResult {
   /** Items that landed, with the object as NetBox holds it now (none for deletes). */
-  readonly landed: readonly { readonly item: ChunkItem; readonly actual: NetBoxRecord | undefined }[];
+  readonly landed: readonly { readonly item: ChunkItem; readonly actual: WrittenRecord | undefined }[];
   /** Items that did not land: safe to send again. */
   readonly missing: readonly ChunkItem[];
 }
@@ -33,7 +34,7 @@ export interface ReadBackResult {
  */
 export async function readBackChunk(api: NetBoxPort, chunk: WriteChunk, options: ReadBackOptions = {}): Promise<ReadBackResult> {
   if (chunk.items.length === 0) return { landed: [], missing: [] };
-  const view = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : undefined;
+  const view: ListOptions | undefined = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : undefined;
   if (chunk.kind === 'image') return readBackImages(api, chunk, view);
   const endpoint = endpointOf(chunk.kind);
   if (chunk.action !== 'create') {
@@ -45,9 +46,9 @@ export async function readBackChunk(api: NetBoxPort, chunk: WriteChunk, options:
       return actual && updateLanded(item.body, actual) ? { actual } : undefined;
     });
   }
-  const found = new Map<ChunkItem, NetBoxRecord>();
+  const found = new Map<ChunkItem, WrittenRecord>();
   for (const { items, filters, key } of createLookups(chunk)) {
-    const byKey = new Map<string, NetBoxRecord>();
+    const byKey = new Map<string, WrittenRecord>();
     for (const o of await api.list(endpoint, filters, view)) byKey.set(key.ofActual(o), o);
     for (const item of items) {
       const actual = byKey.get(key.ofItem(item));
@@ -60,8 +61,8 @@ export async function readBackChunk(api: NetBoxPort, chunk: WriteChunk, options:
   });
 }
 
-function split(items: readonly ChunkItem[], find: (item: ChunkItem) => { actual: NetBoxRecord | undefined } | undefined): ReadBackResult {
-  const landed: { item: ChunkItem; actual: NetBoxRecord | undefined }[] = [];
+function split(items: readonly ChunkItem[], find: (item: ChunkItem) => { actual: WrittenRecord | undefined } | undefined): ReadBackResult {
+  const landed: { item: ChunkItem; actual: WrittenRecord | undefined }[] = [];
   const missing: ChunkItem[] = [];
   for (const item of items) {
     const hit = find(item);
@@ -74,7 +75,8 @@ function split(items: readonly ChunkItem[], find: (item: ChunkItem) => { actual:
 interface Lookup {
   /** The items this read finds. */
   readonly items: readonly ChunkItem[];
-  readonly filters: ListFilters;
+  readonly filters: Filters;
+  /** The identity of an item as sent and of an object as read, compared by field name across kinds. */
   readonly key: { ofItem(item: ChunkItem): string; ofActual(actual: NetBoxRecord): string };
 }
 
@@ -106,7 +108,7 @@ function createLookups(chunk: WriteChunk): Lookup[] {
     ];
   }
   const endpoint = endpointOf(chunk.kind);
-  const takesModules = isEndpoint(endpoint) && templateParentFields(endpoint).includes('module_type');
+  const takesModules = templateParentFields(endpoint).includes('module_type');
   const onModules = takesModules ? items.filter((i) => i.body.module_type !== undefined && i.body.module_type !== null) : [];
   const onDevices = items.filter((i) => !onModules.includes(i));
   const lookup = (parentField: 'device_type' | 'module_type', group: readonly ChunkItem[]): Lookup => ({
@@ -176,10 +178,10 @@ function mappings(value: unknown): { position: number; rear_port: number | undef
 }
 
 /** Images landed when the file NetBox serves for that side hashes to what was uploaded. */
-async function readBackImages(api: NetBoxPort, chunk: WriteChunk, view: { timeoutMs: number } | undefined): Promise<ReadBackResult> {
+async function readBackImages(api: NetBoxPort, chunk: WriteChunk, view: ListOptions | undefined): Promise<ReadBackResult> {
   const ids = [...new Set(chunk.items.map((i) => i.parentId).filter((id): id is number => id !== undefined))];
   const types = new Map((await api.list('device-types', { id: ids }, view)).map((o) => [o.id, o]));
-  const landed: { item: ChunkItem; actual: NetBoxRecord | undefined }[] = [];
+  const landed: { item: ChunkItem; actual: WrittenRecord | undefined }[] = [];
   const missing: ChunkItem[] = [];
   for (const item of chunk.items) {
     const side = item.op.desired?.side === 'rear' ? 'rear' : 'front';

@@ -3,8 +3,16 @@ import pLimit from 'p-limit';
 import { TEMPLATE_FIELDS, TEMPLATE_KINDS } from '../catalogue/index.ts';
 import type { TemplateKind } from '../catalogue/index.ts';
 import { templateParentFields } from '../netbox/index.ts';
+import type { BriefManufacturer, DeviceType, Manufacturer, ModuleType, PartialShape, ReadShape, Tag } from '../netbox/index.ts';
 import { templateEndpoint, typeIdentity } from './identity.ts';
-import type { NetBoxPort, NetBoxRecord } from './netbox-port.ts';
+import type { TemplateEndpoint } from './identity.ts';
+import type { NetBoxPort } from './netbox-port.ts';
+
+/**
+ * A component template as the snapshot reads it: only the fields the diff compares (a `fields=`
+ * read), hence partial.
+ */
+export type TemplateRecord = PartialShape<TemplateEndpoint>;
 
 /** Parent key of a template in a snapshot: `device-type:12` or `module-type:7`. */
 export type ParentKey = `${'device-type' | 'module-type'}:${number}`;
@@ -15,17 +23,17 @@ export type ParentKey = `${'device-type' | 'module-type'}:${number}`;
  */
 export interface NetBoxState {
   readonly netboxVersion: string;
-  readonly tags: ReadonlyMap<string, NetBoxRecord>;
+  readonly tags: ReadonlyMap<string, Tag>;
   /** By lower-case slug. */
-  readonly manufacturers: ReadonlyMap<string, NetBoxRecord>;
+  readonly manufacturers: ReadonlyMap<string, Manufacturer>;
   /** By `mfr-slug/model`. */
-  readonly deviceTypes: ReadonlyMap<string, NetBoxRecord>;
+  readonly deviceTypes: ReadonlyMap<string, DeviceType>;
   /** By `mfr-slug/slug`, to find a device type whose model was renamed. */
-  readonly deviceTypesBySlug: ReadonlyMap<string, NetBoxRecord>;
+  readonly deviceTypesBySlug: ReadonlyMap<string, DeviceType>;
   /** By `mfr-slug/model`. */
-  readonly moduleTypes: ReadonlyMap<string, NetBoxRecord>;
+  readonly moduleTypes: ReadonlyMap<string, ModuleType>;
   /** Templates per parent and kind, by name. Only parents in scope are present. */
-  readonly templates: ReadonlyMap<ParentKey, ReadonlyMap<TemplateKind, ReadonlyMap<string, NetBoxRecord>>>;
+  readonly templates: ReadonlyMap<ParentKey, ReadonlyMap<TemplateKind, ReadonlyMap<string, TemplateRecord>>>;
   /** sha256 of the front/rear images NetBox serves, by `device-type-id:front|rear`. */
   readonly imageHashes: ReadonlyMap<string, string>;
   /** Whether component templates were read (an intent with `components: false` skips them). */
@@ -66,8 +74,8 @@ export async function takeSnapshot(api: NetBoxPort, scope: SnapshotScope): Promi
     readTypes(api, 'device-types', inScope, everything, ownerTags, limit),
     readTypes(api, 'module-types', inScope, everything, ownerTags, limit),
   ]);
-  const deviceTypes = new Map<string, NetBoxRecord>();
-  const deviceTypesBySlug = new Map<string, NetBoxRecord>();
+  const deviceTypes = new Map<string, DeviceType>();
+  const deviceTypesBySlug = new Map<string, DeviceType>();
   for (const dt of deviceTypeList) {
     const mfr = manufacturerSlugOf(dt, byId);
     deviceTypes.set(typeIdentity(mfr, String(dt.model)), dt);
@@ -78,7 +86,7 @@ export async function takeSnapshot(api: NetBoxPort, scope: SnapshotScope): Promi
   const totalDeviceTypes = manufacturerList.reduce((n, m) => n + Number(m.devicetype_count ?? 0), 0);
   const templates = scope.components
     ? await readTemplates(api, deviceTypeList, moduleTypeList, totalDeviceTypes, scope.pageSize ?? DEFAULT_PAGE, limit)
-    : new Map<ParentKey, Map<TemplateKind, Map<string, NetBoxRecord>>>();
+    : new Map<ParentKey, Map<TemplateKind, Map<string, TemplateRecord>>>();
   const imageHashes = await hashImages(api, deviceTypes, scope.imageIdentities, limit);
   return {
     netboxVersion: status.version,
@@ -93,8 +101,9 @@ export async function takeSnapshot(api: NetBoxPort, scope: SnapshotScope): Promi
   };
 }
 
-function manufacturerSlugOf(record: NetBoxRecord, byId: ReadonlyMap<number, string>): string {
-  const m = record.manufacturer as { id?: number; slug?: string } | number | undefined;
+function manufacturerSlugOf(record: DeviceType | ModuleType, byId: ReadonlyMap<number, string>): string {
+  // Typed as nested, but a bare id or a missing reference is still read rather than trusted away.
+  const m: BriefManufacturer | number | undefined = record.manufacturer;
   if (typeof m === 'number') return byId.get(m) ?? String(m);
   if (m?.slug) return m.slug.toLowerCase();
   return (m?.id !== undefined ? byId.get(m.id) : undefined) ?? 'unknown';
@@ -102,17 +111,17 @@ function manufacturerSlugOf(record: NetBoxRecord, byId: ReadonlyMap<number, stri
 
 type Limit = ReturnType<typeof pLimit>;
 
-async function readTypes(
+async function readTypes<E extends 'device-types' | 'module-types'>(
   api: NetBoxPort,
-  endpoint: 'device-types' | 'module-types',
-  inScope: readonly NetBoxRecord[],
+  endpoint: E,
+  inScope: readonly Manufacturer[],
   everything: boolean,
   ownerTags: readonly string[],
   limit: Limit,
-): Promise<NetBoxRecord[]> {
+): Promise<ReadShape<E>[]> {
   const countField = endpoint === 'device-types' ? 'devicetype_count' : 'moduletype_count';
   const wanted = inScope.filter((m) => Number(m[countField] ?? 1) > 0);
-  const reads: Promise<NetBoxRecord[]>[] = [];
+  const reads: Promise<ReadShape<E>[]>[] = [];
   if (everything) {
     reads.push(limit(() => api.list(endpoint)));
   } else {
@@ -125,31 +134,43 @@ async function readTypes(
     // Objects an intent owns may sit under manufacturers it no longer names: read them by tag.
     for (const tag of ownerTags) reads.push(limit(() => api.list(endpoint, { tag })));
   }
-  const unique = new Map<number, NetBoxRecord>();
+  const unique = new Map<number, ReadShape<E>>();
   for (const list of await Promise.all(reads)) for (const r of list) unique.set(r.id, r);
   return [...unique.values()];
 }
 
-/** `interface` → `interface_template_count`, the count field NetBox puts on device types. */
-function countField(kind: TemplateKind): string {
-  return `${kind.replace(/-/g, '_')}_template_count`;
-}
+/** The count of each template kind NetBox puts on device types. */
+const COUNT_FIELDS: Readonly<Record<TemplateKind, keyof DeviceType & `${string}_template_count`>> = {
+  interface: 'interface_template_count',
+  'console-port': 'console_port_template_count',
+  'console-server-port': 'console_server_port_template_count',
+  'power-port': 'power_port_template_count',
+  'power-outlet': 'power_outlet_template_count',
+  'front-port': 'front_port_template_count',
+  'rear-port': 'rear_port_template_count',
+  'device-bay': 'device_bay_template_count',
+  'module-bay': 'module_bay_template_count',
+  'inventory-item': 'inventory_item_template_count',
+};
+
+/** What planning template reads needs of a device type: its id and its template counts. */
+export type TemplateCounts = Pick<DeviceType, 'id'> & Partial<Pick<DeviceType, (typeof COUNT_FIELDS)[TemplateKind]>>;
 
 async function readTemplates(
   api: NetBoxPort,
-  deviceTypes: readonly NetBoxRecord[],
-  moduleTypes: readonly NetBoxRecord[],
+  deviceTypes: readonly DeviceType[],
+  moduleTypes: readonly ModuleType[],
   totalDeviceTypes: number,
   pageSize: number,
   limit: Limit,
-): Promise<Map<ParentKey, Map<TemplateKind, Map<string, NetBoxRecord>>>> {
-  const result = new Map<ParentKey, Map<TemplateKind, Map<string, NetBoxRecord>>>();
+): Promise<Map<ParentKey, Map<TemplateKind, Map<string, TemplateRecord>>>> {
+  const result = new Map<ParentKey, Map<TemplateKind, Map<string, TemplateRecord>>>();
   const deviceIds = new Set(deviceTypes.map((d) => d.id));
   const moduleIds = new Set(moduleTypes.map((m) => m.id));
   const reads = TEMPLATE_KINDS.map(async (kind) => {
     const endpoint = templateEndpoint(kind);
     const plan = planTemplateReads(kind, deviceTypes, moduleTypes, totalDeviceTypes, pageSize);
-    const lists: Promise<NetBoxRecord[]>[] = [];
+    const lists: Promise<TemplateRecord[]>[] = [];
     const options = { fields: templateReadFields(kind) };
     if (plan.unfiltered) {
       lists.push(limit(() => api.list(endpoint, {}, options)));
@@ -194,12 +215,12 @@ interface TemplateReadPlan {
  */
 export function planTemplateReads(
   kind: TemplateKind,
-  deviceTypes: readonly NetBoxRecord[],
-  moduleTypes: readonly NetBoxRecord[],
+  deviceTypes: readonly TemplateCounts[],
+  moduleTypes: readonly Pick<ModuleType, 'id'>[],
   totalDeviceTypes: number,
   pageSize: number,
 ): TemplateReadPlan {
-  const field = countField(kind);
+  const field = COUNT_FIELDS[kind];
   const deviceChunks: number[][] = [];
   let current: number[] = [];
   let currentCount = 0;
@@ -234,9 +255,9 @@ export function planTemplateReads(
 }
 
 function addTemplate(
-  result: Map<ParentKey, Map<TemplateKind, Map<string, NetBoxRecord>>>,
+  result: Map<ParentKey, Map<TemplateKind, Map<string, TemplateRecord>>>,
   kind: TemplateKind,
-  t: NetBoxRecord,
+  t: TemplateRecord,
   deviceIds: ReadonlySet<number>,
   moduleIds: ReadonlySet<number>,
 ): void {
@@ -262,7 +283,7 @@ export function refId(value: unknown): number | undefined {
 
 async function hashImages(
   api: NetBoxPort,
-  deviceTypes: ReadonlyMap<string, NetBoxRecord>,
+  deviceTypes: ReadonlyMap<string, DeviceType>,
   identities: ReadonlySet<string>,
   limit: Limit,
 ): Promise<Map<string, string>> {

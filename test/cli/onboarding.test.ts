@@ -54,7 +54,7 @@ function byIdentity(report: OnboardingReport): Map<string, TypeReport> {
 async function tagsInNetBox(): Promise<Map<string, string[]>> {
   const tags = new Map<string, string[]>();
   for (const endpoint of ['manufacturers', 'device-types', 'module-types'] as const) {
-    for (const r of await nb.api.list(endpoint)) tags.set(`${endpoint}:${r.id}`, ((r.tags as { slug: string }[] | undefined) ?? []).map((t) => t.slug).sort());
+    for (const r of await nb.api.list(endpoint)) tags.set(`${endpoint}:${r.id}`, (r.tags ?? []).map((t) => t.slug).sort());
   }
   return tags;
 }

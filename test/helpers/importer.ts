@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { slugify, TEMPLATE_KINDS } from '../../controller/catalogue/index.ts';
 import type { CatalogueDeviceType, CatalogueModuleType, TemplateKind, TemplateSpec } from '../../controller/catalogue/index.ts';
-import type { NetBoxPort, NetBoxRecord } from '../../controller/reconcile/index.ts';
+import type { Endpoint, ReadShape, WriteShape } from '../../controller/netbox/index.ts';
+import type { NetBoxPort } from '../../controller/reconcile/index.ts';
 
 /** Objects per bulk request; each request is awaited before the next so ids follow file order. */
 const CHUNK = 500;
@@ -21,9 +22,13 @@ export interface ImportOptions {
   readonly images?: boolean;
 }
 
-async function createInOrder(api: NetBoxPort, endpoint: string, items: readonly Record<string, unknown>[]): Promise<NetBoxRecord[]> {
-  const created: NetBoxRecord[] = [];
-  for (let i = 0; i < items.length; i += CHUNK) created.push(...(await api.bulkCreate(endpoint, items.slice(i, i + CHUNK))));
+async function createInOrder<E extends Endpoint>(api: NetBoxPort, endpoint: E, items: readonly Readonly<Record<string, unknown>>[]): Promise<ReadShape<E>[]> {
+  const created: ReadShape<E>[] = [];
+  // The library's fields as the community importer sends them, unchecked: NetBox checks them.
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const chunk: readonly Readonly<Record<string, unknown>>[] = items.slice(i, i + CHUNK);
+    created.push(...(await api.bulkCreate(endpoint, chunk as readonly WriteShape<E>[])));
+  }
   return created;
 }
 
