@@ -1,16 +1,18 @@
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { simpleGit } from 'simple-git';
-import type { SimpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, checkWebhook, readPush, safeEqual } from '../../api/index.ts';
 import { Secret } from '../../controller/config/index.ts';
-import { createController, createGitIntentSource } from '../../controller/sources/index.ts';
+import { createGitIntentSource } from '../../controller/sources/index.ts';
 import type { Controller } from '../../controller/sources/index.ts';
 import { startApi, waitFor, WEBHOOK_SECRET } from './helpers.ts';
 import type { ApiFixture } from './helpers.ts';
-import { tempDir, uniqueName, vendorSetYaml, writeFile } from '../controller/sources/helpers.ts';
+import { createTestController, startLeading, stopTestController } from '../helpers/controller.ts';
+import { tempDir, writeFile } from '../helpers/files.ts';
+import { createIntentsRepository } from '../helpers/git.ts';
+import type { IntentsRepository } from '../helpers/git.ts';
+import { vendorSetYaml } from '../helpers/intents.ts';
 
 const sign = (body: string, secret = WEBHOOK_SECRET): string => createHmac('sha256', secret).update(body).digest('hex');
 
@@ -62,48 +64,36 @@ describe('signature checks', () => {
 describe('POST /hooks/git', () => {
   let api: ApiFixture;
   let scratch: ReturnType<typeof tempDir>;
+  let repo: IntentsRepository;
   let bare: string;
-  let work: SimpleGit;
-  let workDir: string;
   let controller: Controller;
 
   beforeAll(async () => {
     scratch = tempDir('api-webhook-');
-    bare = path.join(scratch.path, 'intents.git');
+    repo = await createIntentsRepository(scratch.path);
+    bare = repo.bare;
     api = await startApi({
       gitRepositories: [`file://${bare}`, 'https://gitlab.example/o/r.git', 'https://gitea.example/o/r.git', 'https://github.com/o/form.git'],
     });
-    workDir = path.join(scratch.path, 'work');
-    await simpleGit(scratch.path).init(true, [bare]);
-    await simpleGit(scratch.path).clone(bare, workDir);
-    work = simpleGit(workDir);
-    await work.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid');
-    await work.checkoutLocalBranch('main');
-    writeFile(workDir, 'first.yaml', vendorSetYaml('hook-first'));
-    await work.add(['-A', '.']);
-    await work.commit('first');
-    await work.push('origin', 'HEAD:main');
+    writeFile(repo.workDir, 'first.yaml', vendorSetYaml('hook-first'));
+    await repo.commitAndPush('first');
     // The real controller, listening on the API's sync channel; it polls only once an hour, so only the webhook makes it fetch.
-    controller = createController({
-      pool: api.db.pool,
-      redis: api.config.redis,
-      requester: api.deps.workflows,
-      sources: [createGitIntentSource({ url: `file://${bare}`, branch: 'main', path: '', cacheDir: path.join(scratch.path, 'cache'), logger: api.logger })],
-      logger: api.logger,
-      pollIntervalMs: 3_600_000,
-      leaderTtlMs: 2_000,
-      leaderKey: uniqueName('leader'),
-      scheduleQueue: uniqueName('schedules'),
-      syncChannel: api.syncChannel,
-    });
-    await controller.start();
-    await waitFor('leadership', () => (controller.isLeader ? true : undefined), 15_000);
+    controller = await startLeading(
+      createTestController({
+        pool: api.db.pool,
+        redis: api.config.redis,
+        requester: api.deps.workflows,
+        sources: [createGitIntentSource({ url: `file://${bare}`, branch: 'main', path: '', cacheDir: path.join(scratch.path, 'cache'), logger: api.logger })],
+        logger: api.logger,
+        pollIntervalMs: 3_600_000,
+        syncChannel: api.syncChannel,
+      }),
+    );
     await waitFor('the first sync', async () => ((await api.db.pool.query(`SELECT 1 FROM intents WHERE name = 'hook-first'`)).rowCount ? true : undefined));
   });
 
   afterAll(async () => {
-    await controller?.stop();
-    await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+    await stopTestController(controller);
     await api?.close();
     scratch?.remove();
   });
@@ -112,11 +102,8 @@ describe('POST /hooks/git', () => {
     api.request(null, { method: 'POST', url: '/hooks/git', payload, headers: { 'content-type': 'application/json', ...headers } });
 
   it('a signed GitHub push makes the controller fetch and sync the matching source, which requests a reconcile', async () => {
-    writeFile(workDir, 'second.yaml', vendorSetYaml('hook-second'));
-    await work.add(['-A', '.']);
-    await work.commit('second');
-    await work.push('origin', 'HEAD:main');
-    const sha = (await simpleGit(bare).revparse(['main'])).trim();
+    writeFile(repo.workDir, 'second.yaml', vendorSetYaml('hook-second'));
+    const sha = await repo.commitAndPush('second');
     const payload = JSON.stringify({
       ref: 'refs/heads/main',
       after: sha,

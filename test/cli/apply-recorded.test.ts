@@ -1,28 +1,18 @@
 // `netbox-gitops apply` with a database: a recorded process through the reconcile pipeline (the
 // same steps and audit rows as a worker's reconcile), holding its intents' run locks — against
 // a real Postgres, Redis and the emulator over HTTP.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
-import { LIBRARY_PATH } from '../helpers/library.ts';
-import { redisConfig, startEngine } from '../controller/workflow/helpers.ts';
+import { cliEnv, runCli, sourceArgs } from '../helpers/cli.ts';
+import { deviceTypeSetYaml, writeIntentsFolder } from '../helpers/intents.ts';
+import { startEngine } from '../controller/workflow/helpers.ts';
 import type { EngineFixture } from '../controller/workflow/helpers.ts';
 
 let engine: EngineFixture;
 let intents: string;
 
-const INTENT = [
-  'apiVersion: netbox-gitops.io/v1alpha1',
-  'kind: DeviceTypeSet',
-  'metadata:',
-  '  name: lab',
-  'spec:',
-  '  mode: enforce',
-  '  vendors: [Arista]',
-  '  include: ["^DCS-7050CX3-32S-F$"]',
-].join('\n');
+const INTENT = deviceTypeSetYaml('lab', '^DCS-7050CX3-32S-F$');
 
 beforeAll(async () => {
   engine = await startEngine();
@@ -31,23 +21,13 @@ afterAll(async () => {
   await engine?.close();
 });
 beforeEach(async () => {
-  intents = await mkdtemp(path.join(tmpdir(), 'nbg-apply-rec-'));
-  await writeFile(path.join(intents, 'lab.yaml'), INTENT);
+  intents = await writeIntentsFolder('nbg-apply-rec-', { 'lab.yaml': INTENT });
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DATABASE_URL: engine.db.url,
-    REDIS_HOST: redisConfig.host,
-    REDIS_PORT: String(redisConfig.port),
-    REDIS_DATABASE: String(redisConfig.db),
-    WORKFLOW_QUEUE: engine.queueName,
-    NETBOX_URL: engine.nb.emulator.url,
-    NETBOX_TOKEN: engine.nb.emulator.token,
-    ...extra,
-  };
+  return cliEnv({ database: engine.db, netbox: engine.nb.emulator, queueName: engine.queueName }, extra);
 }
-const args = (): string[] => ['apply', '--intents', intents, '--library', LIBRARY_PATH, '--yes'];
+const args = (): string[] => ['apply', ...sourceArgs(intents), '--yes'];
 
 async function deviceTypeCount(): Promise<number> {
   const response = await fetch(`${engine.nb.emulator.url}/api/dcim/device-types/?limit=1`, { headers: { Authorization: `Token ${engine.nb.emulator.token}` } });

@@ -1,9 +1,8 @@
 // `netbox-gitops notify test` against a local HTTP receiver.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { writeIntentsFolder } from '../helpers/intents.ts';
 import { startReceiver } from '../controller/notify/receiver.ts';
 import type { Receiver } from '../controller/notify/receiver.ts';
 
@@ -12,16 +11,14 @@ let intents: string;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  intents = await mkdtemp(path.join(tmpdir(), 'nbg-notify-'));
-  await writeFile(
-    path.join(intents, 'notify.yaml'),
-    [
+  intents = await writeIntentsFolder('nbg-notify-', {
+    'notify.yaml': [
       'apiVersion: netbox-gitops.io/v1alpha1',
       'kind: Notification',
       'metadata: { name: ops-teams }',
       'spec: { format: teams, urlFrom: { secret: OPS_TEAMS } }',
     ].join('\n'),
-  );
+  });
 });
 afterAll(async () => {
   await receiver?.close();
@@ -57,7 +54,7 @@ describe('notify test', () => {
   });
 
   it('says so when nothing is configured or a secret is missing', async () => {
-    const empty = await mkdtemp(path.join(tmpdir(), 'nbg-notify-empty-'));
+    const empty = await writeIntentsFolder('nbg-notify-empty-', {});
     const none = await runCli(['notify', 'test', '--intents', empty], {});
     expect(none.code).toBe(1);
     expect(none.err).toContain('no notification channel is configured');

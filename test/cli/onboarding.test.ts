@@ -6,9 +6,9 @@ import { loadCatalogue, loadLibraryValidators, parseLibraryYaml } from '../../co
 import type { Catalogue } from '../../controller/catalogue/index.ts';
 import type { OnboardingReport, TypeReport } from '../../controller/onboarding/index.ts';
 import type { NetBoxRecord } from '../../controller/reconcile/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { cliEnv, runCli } from '../helpers/cli.ts';
 import { LIBRARY_PATH, loadLibrary } from '../helpers/library.ts';
-import { startNetBox } from '../helpers/netbox.ts';
+import { startNetBox, writesServed } from '../helpers/netbox.ts';
 import type { NetBoxFixture } from '../helpers/netbox.ts';
 import { EXPECTED, seedOnboardingNetBox } from '../helpers/onboarding.ts';
 
@@ -16,7 +16,7 @@ let catalogue: Catalogue;
 let nb: NetBoxFixture;
 let work: string;
 let out: string;
-const env = (): Record<string, string> => ({ NETBOX_URL: nb.emulator.url, NETBOX_TOKEN: nb.emulator.token });
+const env = (): Record<string, string> => cliEnv({ netbox: nb.emulator });
 const lib = ['--library', LIBRARY_PATH];
 
 beforeAll(async () => {
@@ -32,9 +32,7 @@ afterAll(async () => {
 });
 
 function writes(): number {
-  return Object.entries(nb.emulator.stats().requests.byMethod)
-    .filter(([method]) => method !== 'GET')
-    .reduce((n, [, count]) => n + count, 0);
+  return writesServed(nb.emulator);
 }
 
 async function readReport(dir: string): Promise<OnboardingReport> {

@@ -1,37 +1,23 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/index.ts';
 import type { Emulator } from '../../emulator/index.ts';
-import { runCli } from '../helpers/cli.ts';
-import { LIBRARY_PATH } from '../helpers/library.ts';
+import { cliEnv, runCli, sourceArgs } from '../helpers/cli.ts';
+import { deviceTypeSetYaml, writeIntentsFolder } from '../helpers/intents.ts';
 
 let emulator: Emulator;
 let intents: string;
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0 });
-  intents = await mkdtemp(path.join(tmpdir(), 'nbg-plan-'));
-  await writeFile(
-    path.join(intents, 'lab.yaml'),
-    [
-      'apiVersion: netbox-gitops.io/v1alpha1',
-      'kind: DeviceTypeSet',
-      'metadata:',
-      '  name: lab',
-      'spec:',
-      '  mode: enforce',
-      '  vendors: [Arista]',
-      '  include: ["^DCS-7050CX3-32S"]',
-    ].join('\n'),
-  );
+  intents = await writeIntentsFolder('nbg-plan-', { 'lab.yaml': deviceTypeSetYaml('lab', '^DCS-7050CX3-32S') });
 });
 afterEach(async () => {
   await emulator.close();
 });
 
-const env = (): Record<string, string> => ({ NETBOX_URL: emulator.url, NETBOX_TOKEN: emulator.token });
-const source = (): string[] => ['--intents', intents, '--library', LIBRARY_PATH];
+const env = (): Record<string, string> => cliEnv({ netbox: emulator });
+const source = (): string[] => sourceArgs(intents);
 
 describe('plan and apply commands', () => {
   it('plan exits 2 with changes under --detailed-exitcode, apply converges, plan then exits 0', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/index.ts';
 import type { Emulator } from '../../emulator/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { cliEnv, runCli } from '../helpers/cli.ts';
 import { LIBRARY_PATH } from '../helpers/library.ts';
 
 let emulator: Emulator;
@@ -21,7 +21,7 @@ const git = (...args: string[]): string =>
 const doc = (kind: string, name: string, spec: string): string =>
   `apiVersion: netbox-gitops.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
 
-const env = (): Record<string, string> => ({ NETBOX_URL: emulator.url, NETBOX_TOKEN: emulator.token, CACHE_DIR: path.join(repo, '.cache') });
+const env = (): Record<string, string> => cliEnv({ netbox: emulator }, { CACHE_DIR: path.join(repo, '.cache') });
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });

@@ -6,6 +6,8 @@ import * as sourceContext from '../../cli/context.ts';
 import type * as ContextModule from '../../cli/context.ts';
 import * as sourceProgram from '../../cli/program.ts';
 import type * as ProgramModule from '../../cli/program.ts';
+import { LIBRARY_PATH } from './library.ts';
+import { redisEnv } from './redis.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -71,4 +73,29 @@ export async function runCli(args: readonly string[], env: Record<string, string
     else throw error;
   }
   return { ...chunks, code };
+}
+
+/** What a CLI run talks to, for {@link cliEnv}. */
+export interface CliServices {
+  /** NetBox: NETBOX_URL and NETBOX_TOKEN (an emulator). */
+  readonly netbox?: { readonly url: string; readonly token: string };
+  /** Postgres for a recorded run: DATABASE_URL (a test database), and the test Redis with it (REDIS_*). */
+  readonly database?: { readonly url: string };
+  /** WORKFLOW_QUEUE: the queue of a test engine. */
+  readonly queueName?: string;
+}
+
+/** The environment for `runCli` or a CLI child process that reaches `services`; `extra` adds or overrides variables. */
+export function cliEnv(services: CliServices, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...(services.database ? { DATABASE_URL: services.database.url, ...redisEnv() } : {}),
+    ...(services.netbox ? { NETBOX_URL: services.netbox.url, NETBOX_TOKEN: services.netbox.token } : {}),
+    ...(services.queueName ? { WORKFLOW_QUEUE: services.queueName } : {}),
+    ...extra,
+  };
+}
+
+/** `--intents <folder> --library <library>`: where plan and apply read intents and the devicetype-library (default the shared snapshot). */
+export function sourceArgs(intents: string, library: string = LIBRARY_PATH): string[] {
+  return ['--intents', intents, '--library', library];
 }

@@ -34,3 +34,15 @@ export function writesServed(emulator: Emulator): number {
     .filter(([method]) => method !== 'GET')
     .reduce((n, [, count]) => n + count, 0);
 }
+
+/** The slugs of the emulator's manufacturers that start with `prefix`, sorted, read over its REST API as NetBox serves them. */
+export async function manufacturerSlugs(emulator: Pick<Emulator, 'url' | 'token'>, prefix: string): Promise<string[]> {
+  const response = await fetch(`${emulator.url}/api/dcim/manufacturers/?limit=1000&brief=true`, {
+    headers: { authorization: `Token ${emulator.token}`, accept: 'application/json' },
+  });
+  const body = (await response.json()) as { results: { slug: string }[] };
+  return body.results
+    .map((m) => m.slug)
+    .filter((slug) => slug.startsWith(prefix))
+    .sort();
+}

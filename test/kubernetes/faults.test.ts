@@ -5,6 +5,8 @@
 // stand-in: against a real cluster (KUBECONFIG) these cases are skipped.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { manufacturerSlugs as manufacturerSlugsIn } from '../helpers/netbox.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import type { StandInApiServer } from '../kube-apiserver/index.ts';
 import { LEASE_DURATION_MS, RETRY_PERIOD_MS, readyAtGeneration, startKubeFixture, vendorSet } from './fixture.ts';
 import type { ControllerHandle, KubeFixture } from './fixture.ts';
@@ -16,14 +18,6 @@ const WAIT = 30_000;
 let fx: KubeFixture;
 let leader: ControllerHandle;
 
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(25);
-  }
-}
-
 function standIn(): StandInApiServer {
   const server = fx.cluster.standIn;
   if (!server) throw new Error('fault injection needs the stand-in API server');
@@ -34,16 +28,8 @@ function restarts(handle: ControllerHandle): number {
   return (handle.watcher()?.health().informers ?? []).reduce((sum, informer) => sum + informer.restarts, 0);
 }
 
-async function manufacturerSlugs(prefix: string): Promise<string[]> {
-  const { url, token } = fx.engine.nb.emulator;
-  const response = await fetch(`${url}/api/dcim/manufacturers/?limit=1000&brief=true`, {
-    headers: { authorization: `Token ${token}`, accept: 'application/json' },
-  });
-  const body = (await response.json()) as { results: { slug: string }[] };
-  return body.results
-    .map((m) => m.slug)
-    .filter((slug) => slug.startsWith(prefix))
-    .sort();
+function manufacturerSlugs(prefix: string): Promise<string[]> {
+  return manufacturerSlugsIn(fx.engine.nb.emulator, prefix);
 }
 
 /** Refuses every watch of our kinds (503) until clearFaults(): the informers cannot reconnect. */

@@ -6,22 +6,15 @@ import { FINALIZER, RECONCILE_REQUESTED_ANNOTATION, readyOf, statusOf } from '..
 import { conflictNote, syncIntents } from '../../controller/sources/index.ts';
 import { validateIntentObject } from '../../controller/intents/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { manufacturerSlugs as manufacturerSlugsIn } from '../helpers/netbox.ts';
 import { conditionOf, readyAtGeneration, startKubeFixture, vendorSet } from './fixture.ts';
 import type { ControllerHandle, KubeFixture } from './fixture.ts';
 
 let fx: KubeFixture;
 let leader: ControllerHandle;
 
-async function manufacturerSlugs(prefix: string): Promise<string[]> {
-  const { url, token } = fx.engine.nb.emulator;
-  const response = await fetch(`${url}/api/dcim/manufacturers/?limit=1000&brief=true`, {
-    headers: { authorization: `Token ${token}`, accept: 'application/json' },
-  });
-  const body = (await response.json()) as { results: { slug: string }[] };
-  return body.results
-    .map((m) => m.slug)
-    .filter((slug) => slug.startsWith(prefix))
-    .sort();
+function manufacturerSlugs(prefix: string): Promise<string[]> {
+  return manufacturerSlugsIn(fx.engine.nb.emulator, prefix);
 }
 
 async function statusWrites(): Promise<number> {

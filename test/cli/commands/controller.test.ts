@@ -9,9 +9,12 @@ import { cliProcessArgs } from '../../helpers/cli.ts';
 import { DEFAULT_SCHEDULE_QUEUE } from '../../../controller/sources/index.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../../controller/catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../../controller/catalogue/fixtures.ts';
-import { redisConfig, tempDir, uniqueName, vendorSetYaml, waitFor, writeFile } from '../../controller/sources/helpers.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
+import { tempDir, writeFile } from '../../helpers/files.ts';
+import { vendorSetYaml } from '../../helpers/intents.ts';
+import { redisConfig, uniqueName } from '../../helpers/redis.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 import { startStandInApiServer } from '../../kube-apiserver/index.ts';
 
 // A Redis database of its own, so a controller someone runs on database 0 (the demo) holds a different leader lock.
@@ -67,12 +70,12 @@ describe('netbox-gitops controller', () => {
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await waitFor(() => out.includes('controller started') || child.exitCode !== null, 60_000, 'the controller to start');
+      await waitUntil('the controller to start', () => out.includes('controller started') || child.exitCode !== null, 60_000, 50);
       expect(out).toContain(`intents from folder:${intents.path}`);
 
       const processes = async (): Promise<{ workflow_name: string; intent_name: string; created_by: string }[]> =>
         (await db.pool.query('SELECT workflow_name, intent_name, created_by FROM processes')).rows;
-      await waitFor(async () => (await processes()).length > 0, 30_000, 'a reconcile process');
+      await waitUntil('a reconcile process', async () => (await processes()).length > 0, 30_000, 50);
       expect(await processes()).toEqual([{ workflow_name: 'reconcile_intent', intent_name: 'cli-vendors', created_by: 'controller' }]);
       const intent = await db.pool.query('SELECT status, revision FROM intents WHERE name = $1', ['cli-vendors']);
       expect(intent.rows[0]).toMatchObject({ status: 'active', revision: expect.stringMatching(/^sha256:/) });
@@ -149,13 +152,13 @@ describe('netbox-gitops controller --source kubernetes', () => {
         return response === undefined ? { status: 0, body: {} } : { status: response.status, body: (await response.json()) as { leader?: boolean } };
       };
       try {
-        await waitFor(() => out.includes('controller started') || child.exitCode !== null, 60_000, 'the controller to start');
+        await waitUntil('the controller to start', () => out.includes('controller started') || child.exitCode !== null, 60_000, 50);
         expect(out).toMatch(
           /intents from Kubernetes custom resources \(namespace netbox-gitops; Lease netbox-gitops\/netbox-gitops-controller as netbox-gitops-controller-5d8f7-abcde\)/,
         );
         expect((await fetch(`${health}/healthz`)).status).toBe(200);
-        await waitFor(async () => (await readyz()).body.leader === true, 30_000, 'the controller to lead');
-        await waitFor(async () => (await readyz()).status === 200, 30_000, '/readyz to be 200 (informers listed and watching)');
+        await waitUntil('the controller to lead', async () => (await readyz()).body.leader === true, 30_000, 50);
+        await waitUntil('/readyz to be 200 (informers listed and watching)', async () => (await readyz()).status === 200, 30_000, 50);
         const lease = apiServer.objects('leases', namespace)[0] as { metadata: { name: string }; spec: { holderIdentity?: string } } | undefined;
         expect(lease?.metadata.name).toBe('netbox-gitops-controller');
         expect(lease?.spec.holderIdentity).toBe('netbox-gitops-controller-5d8f7-abcde');
@@ -164,24 +167,25 @@ describe('netbox-gitops controller --source kubernetes', () => {
         await request('POST', `/apis/netbox-gitops.io/v1alpha1/namespaces/${namespace}/vendorsets`, vendorSetYaml('kube-vendors'));
         const stored = async (): Promise<{ source: string }[]> =>
           (await kubeDb.pool.query<{ source: string }>(`SELECT source FROM intents WHERE name = 'kube-vendors'`)).rows;
-        await waitFor(async () => (await stored()).length > 0, 30_000, 'the VendorSet in the intent store');
+        await waitUntil('the VendorSet in the intent store', async () => (await stored()).length > 0, 30_000, 50);
         expect(await stored()).toEqual([{ source: `kubernetes:${namespace}/kube-vendors` }]);
-        await waitFor(
+        await waitUntil(
+          'a reconcile request',
           async () => (await kubeDb.pool.query(`SELECT 1 FROM processes WHERE intent_name = 'kube-vendors' AND created_by = 'kubernetes'`)).rowCount === 1,
           30_000,
-          'a reconcile request',
+          50,
         );
 
         // Watches down (reset, and every re-watch refused): /readyz says so, then recovers.
         apiServer.fail({ method: 'GET', path: '/netbox-gitops.io/', watch: true, status: 503, count: Number.POSITIVE_INFINITY });
         apiServer.dropWatches('reset');
-        await waitFor(async () => (await readyz()).status === 503, 30_000, '/readyz to turn 503');
+        await waitUntil('/readyz to turn 503', async () => (await readyz()).status === 503, 30_000, 50);
         const down = await readyz();
         expect(down.body).toMatchObject({ leader: true, ready: false });
         expect(down.body.problems?.join('; ')).toMatch(/VendorSet: /);
         expect((await fetch(`${health}/healthz`)).status).toBe(200);
         apiServer.clearFaults();
-        await waitFor(async () => (await readyz()).status === 200, 30_000, '/readyz to recover');
+        await waitUntil('/readyz to recover', async () => (await readyz()).status === 200, 30_000, 50);
       } finally {
         child.kill('SIGTERM');
       }

@@ -14,7 +14,8 @@ import type { TestDatabase } from '../../helpers/database.ts';
 import { LIBRARY_PATH } from '../../helpers/library.ts';
 import { closedPort, createTcpProxy } from '../../helpers/tcp-proxy.ts';
 import type { TcpProxy } from '../../helpers/tcp-proxy.ts';
-import { tempDir, uniqueName } from '../../controller/sources/helpers.ts';
+import { tempDir } from '../../helpers/files.ts';
+import { uniqueName } from '../../helpers/redis.ts';
 import { waitUntil } from '../../helpers/wait.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/netbox-gitops.js');

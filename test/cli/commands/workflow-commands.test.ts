@@ -1,9 +1,9 @@
 // `run`, `processes` and `process` against a real database, Redis and emulator, with a worker
 // running in this process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli.ts';
+import { cliEnv, runCli } from '../../helpers/cli.ts';
 import { LIBRARY_PATH } from '../../helpers/library.ts';
-import { putIntent, redisConfig, startEngine, vendorIntent } from '../../controller/workflow/helpers.ts';
+import { putIntent, startEngine, vendorIntent } from '../../controller/workflow/helpers.ts';
 import type { EngineFixture } from '../../controller/workflow/helpers.ts';
 
 let engine: EngineFixture;
@@ -12,16 +12,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   engine = await startEngine();
   await engine.startWorker();
-  env = {
-    DATABASE_URL: engine.db.url,
-    REDIS_HOST: redisConfig.host,
-    REDIS_PORT: String(redisConfig.port),
-    REDIS_DATABASE: String(redisConfig.db),
-    NETBOX_URL: engine.nb.emulator.url,
-    NETBOX_TOKEN: engine.nb.emulator.token,
-    WORKFLOW_QUEUE: engine.queueName,
-    LIBRARY_PATH,
-  };
+  env = cliEnv({ database: engine.db, netbox: engine.nb.emulator, queueName: engine.queueName }, { LIBRARY_PATH });
 });
 afterAll(async () => {
   await engine?.close();

@@ -13,7 +13,7 @@ import { listLibraryUpgrades, startWorker } from '../../../controller/workflow/i
 import type { WorkerHandle } from '../../../controller/workflow/index.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
-import { tempDir } from '../sources/helpers.ts';
+import { tempDir } from '../../helpers/files.ts';
 import { putIntent, startEngine, vendorIntent, waitFor, waitForStatus } from '../workflow/helpers.ts';
 import type { EngineFixture } from '../workflow/helpers.ts';
 import { startReceiver } from './receiver.ts';

@@ -2,14 +2,17 @@
 // values: each would rewrite the other's values on every reconcile.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCachedLibraryProvider, createController, createFolderIntentSource } from '../../../controller/sources/index.ts';
+import { createCachedLibraryProvider, createFolderIntentSource } from '../../../controller/sources/index.ts';
 import type { Controller } from '../../../controller/sources/index.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
+import { createTestController, startLeading, stopTestController } from '../../helpers/controller.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, writeFile } from './helpers.ts';
+import { tempDir, writeFile } from '../../helpers/files.ts';
+import { memoryLogger } from '../../helpers/logger.ts';
 import { waitUntil } from '../../helpers/wait.ts';
+import { recordingRequester } from './helpers.ts';
 
 let db: TestDatabase;
 let library: ScratchLibrary;
@@ -24,8 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await controller?.stop();
-  await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+  await stopTestController(controller);
   await db?.drop();
   library?.remove();
   folder?.remove();
@@ -43,20 +45,15 @@ describe('conflicting intents under the controller', () => {
     const source = createFolderIntentSource({ dir: folder.path, debounceMs: 300 });
     const requester = recordingRequester();
     const log = memoryLogger();
-    controller = createController({
-      pool: db.pool,
-      redis: redisConfig(),
-      requester,
-      sources: [source],
-      library: createCachedLibraryProvider({ root: library.root, cacheDir: path.join(folder.path, '.cache') }),
-      logger: log.logger,
-      leaderTtlMs: 2_000,
-      leaderKey: uniqueName('leader'),
-      scheduleQueue: uniqueName('schedules'),
-      syncChannel: uniqueName('sync'),
-    });
-    await controller.start();
-    await waitUntil('leadership', () => controller?.isLeader === true, 15_000, 50);
+    controller = await startLeading(
+      createTestController({
+        pool: db.pool,
+        requester,
+        sources: [source],
+        library: createCachedLibraryProvider({ root: library.root, cacheDir: path.join(folder.path, '.cache') }),
+        logger: log.logger,
+      }),
+    );
     await waitUntil('the first sync', async () => (await db.pool.query(`SELECT 1 FROM intents WHERE source = $1`, [source.id])).rowCount === 4, 15_000, 50);
 
     const rows = await db.pool.query<{ name: string; status: string; status_message: string | null }>(

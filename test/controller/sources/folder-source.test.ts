@@ -1,10 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createController, createFolderIntentSource, hashIntentFolder } from '../../../controller/sources/index.ts';
+import { createFolderIntentSource, hashIntentFolder } from '../../../controller/sources/index.ts';
 import type { Controller, IntentSnapshot, IntentSource } from '../../../controller/sources/index.ts';
+import { createTestController, startLeading, stopTestController } from '../../helpers/controller.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
+import { tempDir, writeFile } from '../../helpers/files.ts';
+import { vendorSetYaml } from '../../helpers/intents.ts';
 import { waitUntil } from '../../helpers/wait.ts';
+import { recordingRequester } from './helpers.ts';
 
 let db: TestDatabase;
 const folders: ReturnType<typeof tempDir>[] = [];
@@ -58,8 +61,7 @@ describe('folder intent source', () => {
   describe('under a controller', () => {
     let controller: Controller | undefined;
     afterEach(async () => {
-      await controller?.stop();
-      await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+      await stopTestController(controller);
       controller = undefined;
     });
 
@@ -77,19 +79,7 @@ describe('folder intent source', () => {
         },
       };
       const requester = recordingRequester();
-      controller = createController({
-        pool: db.pool,
-        redis: redisConfig(),
-        requester,
-        sources: [counted],
-        logger: memoryLogger().logger,
-        leaderTtlMs: 2_000,
-        leaderKey: uniqueName('leader'),
-        scheduleQueue: uniqueName('schedules'),
-        syncChannel: uniqueName('sync'),
-      });
-      await controller.start();
-      await waitUntil('leadership', () => controller?.isLeader === true, 15_000, 50);
+      controller = await startLeading(createTestController({ pool: db.pool, requester, sources: [counted] }));
       expect(loads).toHaveLength(1);
       expect(requester.keys()).toEqual(['VendorSet/seed']);
 

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../controller/config/index.ts';
 import { IntegrationError } from '../../../controller/errors/index.ts';
 import { fetchCheckout } from '../../../controller/sources/index.ts';
-import { git, tempDir } from './helpers.ts';
+import { tempDir } from '../../helpers/files.ts';
+import { git } from './helpers.ts';
 
 const TOKEN = 'ghp_T0kenThatMustNeverShow';
 let scratch: ReturnType<typeof tempDir>;

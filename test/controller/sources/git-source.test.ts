@@ -1,24 +1,29 @@
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
-import type { SimpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../controller/config/index.ts';
 import { IntegrationError } from '../../../controller/errors/index.ts';
-import { createCachedLibraryProvider, createController, createGitIntentSource } from '../../../controller/sources/index.ts';
+import { createCachedLibraryProvider, createGitIntentSource } from '../../../controller/sources/index.ts';
 import type { Controller } from '../../../controller/sources/index.ts';
 import { createDefaultDeps, createWorkflowService } from '../../../controller/workflow/index.ts';
 import type { DefaultDeps, WorkflowService } from '../../../controller/workflow/index.ts';
 import { createScratchLibrary } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
+import { createTestController, startLeading, stopTestController } from '../../helpers/controller.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
-import { waitUntil } from '../../helpers/wait.ts';
+import { tempDir, writeFile } from '../../helpers/files.ts';
+import { createIntentsRepository } from '../../helpers/git.ts';
+import type { IntentsRepository } from '../../helpers/git.ts';
+import { vendorSetYaml } from '../../helpers/intents.ts';
+import { memoryLogger } from '../../helpers/logger.ts';
+import { redisConfig, uniqueName } from '../../helpers/redis.ts';
+import { recordingRequester } from './helpers.ts';
 
 let db: TestDatabase;
 let scratch: ReturnType<typeof tempDir>;
-let work: SimpleGit;
+let repo: IntentsRepository;
 let workDir: string;
 let bare: string;
 let controller: Controller;
@@ -27,13 +32,6 @@ let engine: DefaultDeps;
 let service: WorkflowService;
 let requester: ReturnType<typeof recordingRequester>;
 const { logger } = memoryLogger();
-
-async function commitAndPush(message: string): Promise<string> {
-  await work.add(['-A', '.']);
-  await work.commit(message);
-  await work.push('origin', 'HEAD:main');
-  return (await simpleGit(bare).revparse(['main'])).trim();
-}
 
 interface Row {
   kind: string;
@@ -58,19 +56,14 @@ async function rows(): Promise<Map<string, Row>> {
 beforeAll(async () => {
   db = await createTestDatabase();
   scratch = tempDir('sources-git-');
-  bare = path.join(scratch.path, 'intents.git');
-  workDir = path.join(scratch.path, 'work');
-  await simpleGit(scratch.path).init(true, [bare]);
-  await simpleGit(scratch.path).clone(bare, workDir);
-  work = simpleGit(workDir);
-  await work.addConfig('user.name', 'Test').addConfig('user.email', 'test@example.invalid');
-  await work.checkoutLocalBranch('main');
+  repo = await createIntentsRepository(scratch.path);
+  ({ bare, workDir } = repo);
   writeFile(workDir, 'intents/a.yaml', vendorSetYaml('vendor-a'));
   writeFile(workDir, 'intents/b.yaml', vendorSetYaml('vendor-b', { prune: true }));
   writeFile(workDir, 'intents/keep.yaml', vendorSetYaml('vendor-keep'));
   // Outside the sub-path: never loaded.
   writeFile(workDir, 'README.yaml', 'not: an intent\n');
-  await commitAndPush('first');
+  await repo.commitAndPush('first');
 
   // The real workflow engine receives the requests (no worker runs, so processes stay queued).
   library = createScratchLibrary('sources-git-library-');
@@ -82,25 +75,19 @@ beforeAll(async () => {
   });
   service = createWorkflowService(engine);
   requester = recordingRequester(service);
-  controller = createController({
-    pool: db.pool,
-    redis: redisConfig(),
-    requester,
-    sources: [createGitIntentSource({ url: `file://${bare}`, branch: 'main', path: 'intents', cacheDir: path.join(scratch.path, 'cache'), logger })],
-    logger,
-    pollIntervalMs: 3_600_000,
-    leaderTtlMs: 2_000,
-    leaderKey: uniqueName('leader'),
-    scheduleQueue: uniqueName('schedules'),
-    syncChannel: uniqueName('sync'),
-  });
-  await controller.start();
-  await waitUntil('leadership', () => controller.isLeader, 15_000, 50);
+  controller = await startLeading(
+    createTestController({
+      pool: db.pool,
+      requester,
+      sources: [createGitIntentSource({ url: `file://${bare}`, branch: 'main', path: 'intents', cacheDir: path.join(scratch.path, 'cache'), logger })],
+      logger,
+      pollIntervalMs: 3_600_000,
+    }),
+  );
 });
 
 afterAll(async () => {
-  await controller?.stop();
-  await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+  await stopTestController(controller);
   await service?.close();
   await engine?.close();
   await db?.drop();
@@ -129,7 +116,7 @@ describe('Git intent source', () => {
   it('picks up a new commit: the changed intent is updated, gets a revision row, and only it is reconciled', async () => {
     requester.clear();
     writeFile(workDir, 'intents/a.yaml', vendorSetYaml('vendor-a', { interval: '5m' }));
-    const shaB = await commitAndPush('change vendor-a');
+    const shaB = await repo.commitAndPush('change vendor-a');
 
     const [report] = await controller.syncNow();
     expect(report?.error).toBeUndefined();
@@ -153,7 +140,7 @@ describe('Git intent source', () => {
     requester.clear();
     writeFile(workDir, 'intents/c.yaml', vendorSetYaml('vendor-c', { mode: 'sometimes' }));
     writeFile(workDir, 'intents/b.yaml', vendorSetYaml('vendor-b', { prune: true, interval: 'soon' }));
-    await commitAndPush('break b, add a broken c');
+    await repo.commitAndPush('break b, add a broken c');
 
     await controller.syncNow();
     const stored = await rows();
@@ -172,7 +159,7 @@ describe('Git intent source', () => {
     requester.clear();
     rmSync(path.join(workDir, 'intents/keep.yaml'));
     writeFile(workDir, 'intents/broken.yaml', 'kind: [unclosed\n');
-    await commitAndPush('remove keep, add unparseable file');
+    await repo.commitAndPush('remove keep, add unparseable file');
 
     const [report] = await controller.syncNow();
     expect(report?.result?.removalsWithheld).toBe(true);
@@ -184,7 +171,7 @@ describe('Git intent source', () => {
     requester.clear();
     rmSync(path.join(workDir, 'intents/broken.yaml'));
     rmSync(path.join(workDir, 'intents/b.yaml'));
-    await commitAndPush('remove b and the broken file');
+    await repo.commitAndPush('remove b and the broken file');
 
     const [report] = await controller.syncNow();
     const stored = await rows();
@@ -204,7 +191,7 @@ describe('Git intent source', () => {
   it('an intent that comes back is active again and reconciled', async () => {
     requester.clear();
     writeFile(workDir, 'intents/keep.yaml', vendorSetYaml('vendor-keep'));
-    await commitAndPush('restore keep');
+    await repo.commitAndPush('restore keep');
     await controller.syncNow();
     const keep = (await rows()).get('vendor-keep');
     expect(keep).toMatchObject({ status: 'active', removed_at: null });

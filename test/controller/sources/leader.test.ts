@@ -1,11 +1,15 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createController, createFolderIntentSource, createLeaderElection, requestSourceSync } from '../../../controller/sources/index.ts';
+import { createFolderIntentSource, createLeaderElection, requestSourceSync } from '../../../controller/sources/index.ts';
 import type { Controller, IntentSource } from '../../../controller/sources/index.ts';
+import { createTestController, startLeading, stopTestController } from '../../helpers/controller.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
+import { tempDir, writeFile } from '../../helpers/files.ts';
+import { vendorSetYaml } from '../../helpers/intents.ts';
+import { connectRedis, uniqueName } from '../../helpers/redis.ts';
 import { waitUntil } from '../../helpers/wait.ts';
+import { recordingRequester } from './helpers.ts';
 
 let db: TestDatabase;
 let folder: ReturnType<typeof tempDir>;
@@ -15,8 +19,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   folder = tempDir('sources-leader-');
   writeFile(folder.path, 'a.yaml', vendorSetYaml('a'));
-  const config = redisConfig();
-  redis = new Redis({ host: config.host, port: config.port, db: config.db, ...(config.password.isEmpty ? {} : { password: config.password.reveal() }) });
+  redis = connectRedis();
 });
 
 afterAll(async () => {
@@ -47,12 +50,10 @@ describe('leader election', () => {
     const sources = [countingSource(), countingSource()];
     const requesters = [recordingRequester(), recordingRequester()];
     const controllers: Controller[] = sources.map((source, index) =>
-      createController({
+      createTestController({
         pool: db.pool,
-        redis: redisConfig(),
         requester: requesters[index]!,
         sources: [source],
-        logger: memoryLogger().logger,
         pollIntervalMs: 3_600_000,
         leaderTtlMs: 1_500,
         instanceId: `controller-${index}`,
@@ -103,13 +104,7 @@ describe('leader election', () => {
           events.push(`${id} deposed`);
         },
       });
-    const config = redisConfig();
-    const firstClient = new Redis({
-      host: config.host,
-      port: config.port,
-      db: config.db,
-      ...(config.password.isEmpty ? {} : { password: config.password.reveal() }),
-    });
+    const firstClient = connectRedis();
     firstClient.on('error', () => undefined);
     const first = contender('first', firstClient);
     first.start();
@@ -134,27 +129,21 @@ describe('leader election', () => {
   it('requestSourceSync from another process reaches the leader', async () => {
     const channel = uniqueName('sync');
     const source = countingSource();
-    const controller = createController({
+    const controller = createTestController({
       pool: db.pool,
-      redis: redisConfig(),
       requester: recordingRequester(),
       sources: [source],
-      logger: memoryLogger().logger,
       pollIntervalMs: 3_600_000,
       leaderTtlMs: 1_500,
-      leaderKey: uniqueName('leader'),
-      scheduleQueue: uniqueName('schedules'),
       syncChannel: channel,
     });
     try {
-      await controller.start();
-      await waitUntil('leadership', () => controller.isLeader, 15_000, 50);
+      await startLeading(controller);
       expect(source.loads).toBe(1);
       await requestSourceSync(redis, undefined, channel);
       await waitUntil('the requested sync', () => source.loads === 2, 10_000, 50);
     } finally {
-      await controller.stop();
-      await controller.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+      await stopTestController(controller);
     }
   });
 });

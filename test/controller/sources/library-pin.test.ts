@@ -4,14 +4,16 @@
 // instead of reconciling them. Notification resources in the folder reach notification_channels.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCachedLibraryProvider, createController, createFolderIntentSource } from '../../../controller/sources/index.ts';
+import { createCachedLibraryProvider, createFolderIntentSource } from '../../../controller/sources/index.ts';
 import type { Controller } from '../../../controller/sources/index.ts';
+import { createTestController, startLeading, stopTestController } from '../../helpers/controller.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
+import { tempDir, writeFile } from '../../helpers/files.ts';
+import { vendorSetYaml } from '../../helpers/intents.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
-import { git, memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
-import { waitUntil } from '../../helpers/wait.ts';
+import { git, recordingRequester } from './helpers.ts';
 
 describe('a library in Git, pinned to a ref', () => {
   let library: ScratchLibrary;
@@ -109,30 +111,23 @@ describe('the controller and pinned intents', () => {
       'notify.yaml',
       'apiVersion: netbox-gitops.io/v1alpha1\nkind: Notification\nmetadata:\n  name: team-slack\nspec:\n  format: slack\n  urlFrom: { secret: TEAM_SLACK }\n  events: [drift.detected]\n',
     );
-    controller = createController({
-      pool: db.pool,
-      redis: redisConfig(),
-      requester,
-      sources: [{ ...createFolderIntentSource({ dir: folder.path }), watch: undefined }],
-      library: createCachedLibraryProvider({ root: library.root, cacheDir: path.join(folder.path, '.cache') }),
-      onLibraryUpgrade: async ({ revision, intents }) => {
-        upgrades.push({ revision, intents: intents.map((i) => `${i.kind}/${i.name}`) });
-      },
-      logger: memoryLogger().logger,
-      pollIntervalMs: 3_600_000,
-      libraryRefreshIntervalMs: 0,
-      leaderTtlMs: 2_000,
-      leaderKey: uniqueName('leader'),
-      scheduleQueue: uniqueName('schedules'),
-      syncChannel: uniqueName('sync'),
-    });
-    await controller.start();
-    await waitUntil('leadership', () => controller.isLeader, 15_000, 50);
+    controller = await startLeading(
+      createTestController({
+        pool: db.pool,
+        requester,
+        sources: [{ ...createFolderIntentSource({ dir: folder.path }), watch: undefined }],
+        library: createCachedLibraryProvider({ root: library.root, cacheDir: path.join(folder.path, '.cache') }),
+        onLibraryUpgrade: async ({ revision, intents }) => {
+          upgrades.push({ revision, intents: intents.map((i) => `${i.kind}/${i.name}`) });
+        },
+        pollIntervalMs: 3_600_000,
+        libraryRefreshIntervalMs: 0,
+      }),
+    );
   });
 
   afterAll(async () => {
-    await controller?.stop();
-    await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+    await stopTestController(controller);
     await db?.drop();
     folder?.remove();
     library?.remove();

@@ -7,7 +7,7 @@ import { findDeviceTypeBySlug, findVendor } from '../../../controller/catalogue/
 import { createCachedLibraryProvider } from '../../../controller/sources/index.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '../../helpers/files.ts';
 
 /** The real devicetype-library snapshot beside the repository. */
 const SNAPSHOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/devicetype-library');

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { createCachedLibraryProvider, createController, createFolderIntentSource } from '../../../controller/sources/index.ts';
+import { createCachedLibraryProvider, createFolderIntentSource } from '../../../controller/sources/index.ts';
 import type { Controller } from '../../../controller/sources/index.ts';
+import { createTestController, startLeading, stopTestController } from '../../helpers/controller.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
+import { tempDir, writeFile } from '../../helpers/files.ts';
+import { vendorSetYaml } from '../../helpers/intents.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
-import { memoryLogger, recordingRequester, redisConfig, tempDir, uniqueName, vendorSetYaml, writeFile } from './helpers.ts';
-import { waitUntil } from '../../helpers/wait.ts';
+import { recordingRequester } from './helpers.ts';
 
 let db: TestDatabase;
 let folder: ReturnType<typeof tempDir>;
@@ -23,29 +26,22 @@ beforeAll(async () => {
   writeFile(folder.path, 'default.yaml', vendorSetYaml('default'));
   library = createScratchLibrary('sources-schedule-library-');
   library.write('device-types/Acme/box-1.yaml', deviceTypeYaml('Acme', 'Box 1', 'acme-box-1'));
-  controller = createController({
-    pool: db.pool,
-    redis: redisConfig(),
-    requester,
-    // The folder is synced by hand here (syncNow); the watcher is tested in folder-source.test.ts.
-    sources: [{ ...createFolderIntentSource({ dir: folder.path }), watch: undefined }],
-    library: createCachedLibraryProvider({ root: library.root, cacheDir: path.join(folder.path, '.cache') }),
-    logger: memoryLogger().logger,
-    pollIntervalMs: 3_600_000,
-    // Refreshed by hand below.
-    libraryRefreshIntervalMs: 0,
-    leaderTtlMs: 2_000,
-    leaderKey: uniqueName('leader'),
-    scheduleQueue: uniqueName('schedules'),
-    syncChannel: uniqueName('sync'),
-  });
-  await controller.start();
-  await waitUntil('leadership', () => controller.isLeader, 15_000, 50);
+  controller = await startLeading(
+    createTestController({
+      pool: db.pool,
+      requester,
+      // The folder is synced by hand here (syncNow); the watcher is tested in folder-source.test.ts.
+      sources: [{ ...createFolderIntentSource({ dir: folder.path }), watch: undefined }],
+      library: createCachedLibraryProvider({ root: library.root, cacheDir: path.join(folder.path, '.cache') }),
+      pollIntervalMs: 3_600_000,
+      // Refreshed by hand below.
+      libraryRefreshIntervalMs: 0,
+    }),
+  );
 });
 
 afterAll(async () => {
-  await controller?.stop();
-  await controller?.scheduler.queue.obliterate({ force: true }).catch(() => undefined);
+  await stopTestController(controller);
   await db?.drop();
   folder?.remove();
   library?.remove();

@@ -10,10 +10,10 @@ import type { Catalogue } from '../../../controller/catalogue/index.ts';
 import { diffCatalogues } from '../../../controller/upgrade/index.ts';
 import { startEmulator } from '../../../emulator/index.ts';
 import type { Emulator } from '../../../emulator/index.ts';
-import { runCli } from '../../helpers/cli.ts';
+import { cliEnv, runCli } from '../../helpers/cli.ts';
+import { writeFile } from '../../helpers/files.ts';
 import { createScratchLibrary, deviceTypeYaml } from '../catalogue/fixtures.ts';
 import type { ScratchLibrary } from '../catalogue/fixtures.ts';
-import { writeFile } from '../sources/helpers.ts';
 
 const interfaces = (...list: string[]): string => `interfaces:\n${list.map((line) => `  - ${line}\n`).join('')}`;
 
@@ -74,7 +74,7 @@ afterAll(async () => {
 });
 
 function env(): Record<string, string> {
-  return { NETBOX_URL: emulator.url, NETBOX_TOKEN: emulator.token, CACHE_DIR: cacheDir };
+  return cliEnv({ netbox: emulator }, { CACHE_DIR: cacheDir });
 }
 
 interface PreviewJson {

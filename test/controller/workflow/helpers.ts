@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { loadConfig } from '../../../controller/config/index.ts';
 import type { AppConfig } from '../../../controller/config/index.ts';
 import { validateIntentObject } from '../../../controller/intents/index.ts';
 import { createLogger } from '../../../controller/logging/index.ts';
@@ -23,6 +21,7 @@ import type { TestDatabase } from '../../helpers/database.ts';
 import { LIBRARY_PATH } from '../../helpers/library.ts';
 import { startNetBox } from '../../helpers/netbox.ts';
 import type { NetBoxFixture } from '../../helpers/netbox.ts';
+import { redisConfig as testRedisConfig, uniqueName } from '../../helpers/redis.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 let library: LibraryProvider | undefined;
@@ -32,7 +31,7 @@ export function sharedLibrary(): LibraryProvider {
   return library;
 }
 
-export const redisConfig: AppConfig['redis'] = loadConfig(process.env).redis;
+export const redisConfig: AppConfig['redis'] = testRedisConfig();
 
 export interface EngineFixture {
   readonly db: TestDatabase;
@@ -55,7 +54,7 @@ export async function startEngine(options: EngineFixtureOptions = {}): Promise<E
   const db = await createTestDatabase();
   // No client-side retries by default: the tests exercise the engine's own retries.
   const nb = await startNetBox(options.emulator ?? {}, { maxRetries: 0, breaker: { threshold: 1_000, halfOpenAfterMs: 50 }, ...options.client });
-  const queueName = `test-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const queueName = uniqueName('test');
   const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent', pretty: false });
   const deps: EngineDeps = {
     pool: db.pool,

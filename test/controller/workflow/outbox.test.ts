@@ -2,17 +2,14 @@
 // them in the outbox; the next run reads them back and audits what landed, so audit rows equal
 // the objects written, exactly. Real CLI processes, Postgres and the emulator over HTTP.
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../emulator/index.ts';
 import type { Emulator } from '../../../emulator/index.ts';
-import { cliProcessArgs, runCli } from '../../helpers/cli.ts';
+import { cliEnv, cliProcessArgs, runCli, sourceArgs } from '../../helpers/cli.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
-import { LIBRARY_PATH } from '../../helpers/library.ts';
-import { redisConfig, waitFor } from './helpers.ts';
+import { deviceTypeSetYaml, writeIntentsFolder } from '../../helpers/intents.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 let emulator: Emulator;
 let db: TestDatabase;
@@ -31,20 +28,7 @@ const KINDS = [
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0 });
   db = await createTestDatabase();
-  intents = await mkdtemp(path.join(tmpdir(), 'nbg-outbox-'));
-  await writeFile(
-    path.join(intents, 'lab.yaml'),
-    [
-      'apiVersion: netbox-gitops.io/v1alpha1',
-      'kind: DeviceTypeSet',
-      'metadata:',
-      '  name: lab',
-      'spec:',
-      '  mode: enforce',
-      '  vendors: [Arista]',
-      '  include: ["^DCS-7050"]',
-    ].join('\n'),
-  );
+  intents = await writeIntentsFolder('nbg-outbox-', { 'lab.yaml': deviceTypeSetYaml('lab', '^DCS-7050') });
 });
 afterEach(async () => {
   await emulator.close();
@@ -52,20 +36,13 @@ afterEach(async () => {
 });
 
 function env(): Record<string, string> {
-  return {
-    DATABASE_URL: db.url,
-    REDIS_HOST: redisConfig.host,
-    REDIS_PORT: String(redisConfig.port),
-    REDIS_DATABASE: String(redisConfig.db),
-    NETBOX_URL: emulator.url,
-    NETBOX_TOKEN: emulator.token,
+  return cliEnv(
+    { database: db, netbox: emulator },
     // Small chunks, two in flight: a kill leaves several writes unanswered.
-    NETBOX_WRITE_CHUNK: '40',
-    NETBOX_WRITE_CONCURRENCY: '2',
-    LOG_LEVEL: 'silent',
-  };
+    { NETBOX_WRITE_CHUNK: '40', NETBOX_WRITE_CONCURRENCY: '2', LOG_LEVEL: 'silent' },
+  );
 }
-const applyArgs = (): string[] => ['apply', '--intents', intents, '--library', LIBRARY_PATH, '--yes'];
+const applyArgs = (): string[] => ['apply', ...sourceArgs(intents), '--yes'];
 
 /** Starts a recorded apply in its own process and kills it (SIGKILL) once `posts` writes were sent. */
 async function killApplyAfter(posts: number): Promise<void> {
@@ -125,7 +102,7 @@ describe('apply outbox: audit rows = objects written after kill -9', () => {
       );
       expect(lost[0]).toEqual({ status: 'failed', code: 'process_lost' });
       // No duplicates: a plan now is empty.
-      const plan = await runCli(['plan', '--intents', intents, '--library', LIBRARY_PATH, '--detailed-exitcode'], env());
+      const plan = await runCli(['plan', ...sourceArgs(intents), '--detailed-exitcode'], env());
       expect(plan.code, plan.out).toBe(0);
     },
     180_000,

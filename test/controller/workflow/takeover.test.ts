@@ -4,10 +4,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProcessArgs } from '../../helpers/cli.ts';
+import { cliEnv, cliProcessArgs } from '../../helpers/cli.ts';
 import type { ProcessDetail } from '../../../controller/workflow/index.ts';
 import { LIBRARY_PATH } from '../../helpers/library.ts';
-import { putIntent, redisConfig, startEngine, vendorIntent, waitFor, waitForStatus } from './helpers.ts';
+import { putIntent, startEngine, vendorIntent, waitFor, waitForStatus } from './helpers.ts';
 import type { EngineFixture } from './helpers.ts';
 
 const VENDORS = 120;
@@ -26,19 +26,17 @@ const children: ChildWorker[] = [];
 async function spawnWorker(): Promise<ChildWorker> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    DATABASE_URL: engine.db.url,
-    REDIS_HOST: redisConfig.host,
-    REDIS_PORT: String(redisConfig.port),
-    REDIS_DATABASE: String(redisConfig.db),
-    NETBOX_URL: engine.nb.emulator.url,
-    NETBOX_TOKEN: engine.nb.emulator.token,
-    NETBOX_WRITE_CHUNK: String(CHUNK),
-    NETBOX_CONCURRENCY: '1',
-    WORKFLOW_QUEUE: engine.queueName,
-    WORKFLOW_LOCK_DURATION_MS: '1500',
-    WORKFLOW_STALLED_INTERVAL_MS: '500',
-    LIBRARY_PATH,
-    LOG_LEVEL: 'info',
+    ...cliEnv(
+      { database: engine.db, netbox: engine.nb.emulator, queueName: engine.queueName },
+      {
+        NETBOX_WRITE_CHUNK: String(CHUNK),
+        NETBOX_CONCURRENCY: '1',
+        WORKFLOW_LOCK_DURATION_MS: '1500',
+        WORKFLOW_STALLED_INTERVAL_MS: '500',
+        LIBRARY_PATH,
+        LOG_LEVEL: 'info',
+      },
+    ),
   };
   const child = spawn(process.execPath, [...cliProcessArgs(), 'worker', '--concurrency', '1', '--shutdown-grace', '300'], {
     env,
