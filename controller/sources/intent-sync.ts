@@ -18,7 +18,7 @@ import {
   updateIntent,
   withIntentSourceLock,
 } from '../store/index.ts';
-import type { IntentStatus, IntentWrite, OperatorSuspension, StoredIntent } from '../store/index.ts';
+import type { IntentStatus, IntentWrite, OperatorSuspension, SyncedIntentRow } from '../store/index.ts';
 import type { IntentRef, IntentSnapshot, InvalidIntent } from './types.ts';
 
 /** What one sync changed in the `intents` table. */
@@ -73,7 +73,7 @@ export async function syncIntents(pool: Pool, source: string, snapshot: IntentSn
     const conflicts: { ref: IntentRef; definedBy: string }[] = [];
     let unchanged = 0;
     // A row another source holds (and has not removed) stays that source's: note the conflict on it.
-    const ownedElsewhere = async (ref: IntentRef, row: StoredIntent | undefined): Promise<boolean> => {
+    const ownedElsewhere = async (ref: IntentRef, row: SyncedIntentRow | undefined): Promise<boolean> => {
       if (row === undefined || row.source === source || row.status === 'removed') return false;
       conflicts.push({ ref, definedBy: row.source });
       await noteIntentConflict(client, row.id, conflictNote(source), CONFLICT_NOTE_PREFIX);
@@ -119,7 +119,7 @@ async function upsertValidIntent(
   source: string,
   revision: string,
   intent: Intent,
-  stored: StoredIntent | undefined,
+  stored: SyncedIntentRow | undefined,
 ): Promise<'reconcile' | 'updated' | 'unchanged'> {
   // An operator's suspension outlasts syncs until the operator resumes the intent.
   const operator = stored?.suspendedAt ? operatorSuspension(stored) : undefined;
@@ -191,7 +191,7 @@ export async function resumeIntent(pool: Pool, ref: IntentRef): Promise<Suspensi
 }
 
 /** The last valid spec stays (the engine must not use it while the status is 'invalid'); a new name stores the raw document. */
-async function markInvalid(client: PoolClient, source: string, revision: string, entry: InvalidIntent, stored: StoredIntent | undefined): Promise<void> {
+async function markInvalid(client: PoolClient, source: string, revision: string, entry: InvalidIntent, stored: SyncedIntentRow | undefined): Promise<void> {
   if (stored === undefined) {
     const document = entry.document !== null && typeof entry.document === 'object' ? entry.document : {};
     await insertInvalidIntent(client, { kind: entry.kind, name: entry.name }, { source, revision, document: JSON.stringify(document), message: entry.message });
@@ -200,7 +200,7 @@ async function markInvalid(client: PoolClient, source: string, revision: string,
   await markIntentInvalid(client, stored.id, source, entry.message);
 }
 
-async function markRemoved(client: PoolClient, revision: string, gone: readonly StoredIntent[]): Promise<{ ref: IntentRef; prune: boolean }[]> {
+async function markRemoved(client: PoolClient, revision: string, gone: readonly SyncedIntentRow[]): Promise<{ ref: IntentRef; prune: boolean }[]> {
   const removed: { ref: IntentRef; prune: boolean }[] = [];
   for (const row of gone) {
     await markIntentRemoved(client, row.id, `no longer in the source at revision ${revision}`);

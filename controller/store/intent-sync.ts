@@ -10,7 +10,7 @@ import type { IntentKind, IntentRef } from '../intents/index.ts';
 export type IntentStatus = 'active' | 'removed' | 'suspended' | 'invalid';
 
 /** An intent row as a sync reads it (locked for the rest of the transaction). */
-export interface StoredIntent {
+export interface SyncedIntentRow {
   readonly id: string;
   readonly kind: IntentKind;
   readonly name: string;
@@ -56,7 +56,7 @@ export async function withIntentSourceLock<T>(pool: Pool, source: string, work: 
 }
 
 /** The intents of `source` and those named by `keys` (`Kind/name`), by key, locked FOR UPDATE. */
-export async function lockIntentsForSync(client: PoolClient, source: string, keys: readonly string[]): Promise<Map<string, StoredIntent>> {
+export async function lockIntentsForSync(client: PoolClient, source: string, keys: readonly string[]): Promise<Map<string, SyncedIntentRow>> {
   const result = await client.query<{
     id: string;
     kind: IntentKind;

@@ -1,8 +1,22 @@
-import type { Plan } from '../reconcile/index.ts';
-import type { DriftResult } from './drift.ts';
+import type { Plan, PlanOperation } from '../reconcile/index.ts';
+import type { DriftItem, DriftResult } from '../store/index.ts';
 import type { JsonObject, StepNotice, IntentRef } from './types.ts';
 
 const BLOCKED_SAMPLE = 10;
+
+/** field -> {before, after}: what the drift view shows for one operation. */
+function diffOf(op: PlanOperation): JsonObject {
+  if (op.changes) return op.changes as unknown as JsonObject;
+  if (op.action === 'create' && op.desired)
+    return Object.fromEntries(Object.entries(op.desired).map(([k, v]) => [k, { before: null, after: v }])) as JsonObject;
+  if (op.action === 'delete' && op.before) return Object.fromEntries(Object.entries(op.before).map(([k, v]) => [k, { before: v, after: null }])) as JsonObject;
+  return {};
+}
+
+/** The drift rows of a plan: one per operation. */
+export function driftItemsOf(plan: Plan): DriftItem[] {
+  return plan.operations.map((op) => ({ objectKind: op.kind, identity: op.identity, action: op.action, diff: diffOf(op), reason: op.reason ?? null }));
+}
 
 function countByAction(plan: Plan): Record<string, number> {
   const counts: Record<string, number> = {};

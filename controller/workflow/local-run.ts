@@ -11,15 +11,13 @@ import { closeWithin } from './close-within.ts';
 import { unwrapSkipped } from './definition.ts';
 import type { StepContext } from './definition.ts';
 import { NoDatabaseError } from './errors.ts';
-import { eventsOf } from './event-log.ts';
 import { createEventPublisher } from './events.ts';
 import { resolveTuning } from './queue.ts';
 import { parseForm, registerWorkflows, workflowNamed } from './registry.ts';
 import { describeError, runProcess } from './runner.ts';
 import type { RunnerEnv } from './runner.ts';
-import { findIntentHolder, lockName } from './run-lock.ts';
-import type { LockHolder } from './run-lock.ts';
-import { insertProcess, selectProcess, toProcessRecord, updateProcess } from './store.ts';
+import { eventsOf, findIntentHolder, insertProcess, lockName, selectProcess, toProcessRecord, updateProcess } from '../store/index.ts';
+import type { LockHolder } from '../store/index.ts';
 import type { EngineDeps, EngineTuning, IntentStore, JsonObject, LibraryProvider, ProcessRecord, ProcessStatus } from './types.ts';
 
 /** What a run in this process is told about and can pass in. */

@@ -7,7 +7,7 @@
 import type { AppConfig } from '../config/index.ts';
 import type { Pool } from '../db/index.ts';
 import type { Logger } from '../logging/index.ts';
-import { selectEvents } from './event-log.ts';
+import { readDatabaseClock, selectEvents } from '../store/index.ts';
 import { eventsChannel, isWorkflowEvent, subscribeChannel } from './events.ts';
 import type { WorkflowEvent } from './types.ts';
 
@@ -200,7 +200,7 @@ export function createOrderedEventStream(
  * Postgres and delivered. Resolves once subscribed; the returned function unsubscribes.
  */
 export async function subscribeOrderedEvents(options: OrderedEventsOptions, handler: (event: WorkflowEvent) => void): Promise<() => Promise<void>> {
-  const since = await databaseNow(options.pool);
+  const since = await readDatabaseClock(options.pool);
   let lastAt = since;
   const stream = createOrderedEventStream({ ...options, since }, (event) => {
     const at = new Date(event.at);
@@ -235,14 +235,4 @@ export async function subscribeOrderedEvents(options: OrderedEventsOptions, hand
     stream.close();
     await unsubscribe();
   };
-}
-
-/** Postgres's clock (events carry its timestamps); the local clock when Postgres does not answer. */
-async function databaseNow(pool: Pool): Promise<Date> {
-  try {
-    const { rows } = await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now');
-    return rows[0]?.now ?? new Date();
-  } catch {
-    return new Date();
-  }
 }

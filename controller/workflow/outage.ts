@@ -4,7 +4,7 @@
 // (NETBOX_OUTAGE_BUDGET) is spent, when the process fails saying what it waited for and how long.
 import { CircuitOpenError, NetBoxError } from '../netbox/index.ts';
 import type { Tuning } from './definition.ts';
-import type { ProcessRow } from './store.ts';
+import type { ProcessRow } from '../store/index.ts';
 import type { JsonObject, ProcessError } from './types.ts';
 
 /** What the process state keeps of the outage it is waiting out (`state.netboxOutage`). */

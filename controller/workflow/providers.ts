@@ -4,6 +4,7 @@ import type { Pool } from '../db/index.ts';
 import { validateIntentObject } from '../intents/index.ts';
 import type { IntentKind } from '../intents/index.ts';
 import type { Logger } from '../logging/index.ts';
+import { readStoredIntent } from '../store/index.ts';
 import type { IntentStore, LibraryProvider, StoredIntent } from './types.ts';
 
 /**
@@ -33,13 +34,6 @@ export function createFolderLibraryProvider(root: string, options: { logger?: Lo
   };
 }
 
-interface IntentRow {
-  spec: unknown;
-  revision: string | null;
-  status: string;
-  status_message: string | null;
-}
-
 /**
  * Reads intents from the `intents` table, whose `spec` column holds the whole intent object
  * (apiVersion, kind, metadata, spec) as validated JSON. A row that no longer validates (the
@@ -48,8 +42,7 @@ interface IntentRow {
 export function createDbIntentStore(pool: Pool): IntentStore {
   return {
     async get(kind: IntentKind, name: string): Promise<StoredIntent | undefined> {
-      const { rows } = await pool.query<IntentRow>('SELECT spec, revision, status, status_message FROM intents WHERE kind = $1 AND name = $2', [kind, name]);
-      const row = rows[0];
+      const row = await readStoredIntent(pool, kind, name);
       if (!row) return undefined;
       const { intent, issues } = validateIntentObject(row.spec);
       if (!intent) {
@@ -62,7 +55,7 @@ export function createDbIntentStore(pool: Pool): IntentStore {
           statusMessage: `the stored intent does not validate: ${problems.join('; ')}`,
         };
       }
-      return { intent, revision: row.revision, status: row.status, statusMessage: row.status_message };
+      return { intent, revision: row.revision, status: row.status, statusMessage: row.statusMessage };
     },
   };
 }

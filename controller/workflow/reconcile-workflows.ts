@@ -23,8 +23,8 @@ import { resolvePinned } from '../resolve/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
 import { skipped } from './definition.ts';
 import type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
-import { replaceDrift } from './drift.ts';
-import { driftNotices } from './drift-notices.ts';
+import { replaceDrift } from '../store/index.ts';
+import { driftItemsOf, driftNotices } from './drift-notices.ts';
 import { catalogueAt, catalogueFor } from './library-pin.ts';
 import { ApplyRejectedError, NotConvergedError, StepCancelledError } from './errors.ts';
 import type { JsonObject, JsonValue, IntentRef } from './types.ts';
@@ -426,7 +426,7 @@ async function recordDrift(ctx: StepContext, plan: Plan): Promise<JsonObject> {
     };
   }
   const ref: IntentRef = { kind: only.kind, name: only.name };
-  const result = await replaceDrift(ctx.db(), ref, plan, ctx.process.id);
+  const result = await replaceDrift(ctx.db(), ref, driftItemsOf(plan), ctx.process.id);
   if (result.added + result.removed + result.modified > 0) ctx.driftChanged(ref);
   for (const notice of driftNotices(ref, only.mode, plan, result)) await ctx.notice(notice);
   return { ...result, drift: driftCount(plan) };

@@ -5,6 +5,7 @@ import { formatFieldPath } from '../intents/index.ts';
 import type { PathSegment } from '../intents/index.ts';
 import type { WorkflowDefinition } from './definition.ts';
 import { WorkflowNotFoundError } from './errors.ts';
+import { selectWorkflows, upsertWorkflows } from '../store/index.ts';
 import { applyIntentsWorkflow, importDeviceTypesWorkflow, importVendorsWorkflow, reconcileIntentWorkflow } from './reconcile-workflows.ts';
 import type { JsonObject, WorkflowInfo } from './types.ts';
 import { previewLibraryUpgradeWorkflow } from './upgrade-workflow.ts';
@@ -74,43 +75,25 @@ export function parseForm(workflow: WorkflowDefinition, form: unknown): unknown 
   throw new ValidationError(`invalid form for workflow ${workflow.name}: ${issues.map((i) => `${i.path || 'form'}: ${i.message}`).join('; ')}`, issues);
 }
 
-interface WorkflowRow {
-  id: string;
-  name: string;
-  target: string;
-  description: string | null;
-  form_schema: JsonObject;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** Upserts the `workflows` rows (name, target, description, form schema); safe to run from many replicas. */
 export async function registerWorkflows(pool: Pool): Promise<void> {
-  const rows = [...WORKFLOWS.values()].map((w) => ({ name: w.name, target: w.target, description: w.description, form_schema: formSchemaOf(w) }));
-  await pool.query(
-    `INSERT INTO workflows (name, target, description, form_schema)
-     SELECT name, target, description, form_schema FROM jsonb_to_recordset($1::jsonb) AS x(name text, target text, description text, form_schema jsonb)
-     ON CONFLICT (name) DO UPDATE
-       SET target = EXCLUDED.target, description = EXCLUDED.description, form_schema = EXCLUDED.form_schema, updated_at = now()
-       WHERE (workflows.target, workflows.description, workflows.form_schema) IS DISTINCT FROM (EXCLUDED.target, EXCLUDED.description, EXCLUDED.form_schema)`,
-    [JSON.stringify(rows)],
+  await upsertWorkflows(
+    pool,
+    [...WORKFLOWS.values()].map((w) => ({ name: w.name, target: w.target, description: w.description, formSchema: formSchemaOf(w) })),
   );
 }
 
 /** The registered workflows with their rows' ids and timestamps. */
 export async function readWorkflows(pool: Pool): Promise<WorkflowInfo[]> {
-  const { rows } = await pool.query<WorkflowRow>('SELECT * FROM workflows WHERE name = ANY($1::text[]) ORDER BY name', [[...WORKFLOWS.keys()]]);
-  return rows.map((row) => {
-    const definition = WORKFLOWS.get(row.name) as WorkflowDefinition;
-    return {
-      id: row.id,
-      name: row.name,
-      target: row.target,
-      description: row.description ?? '',
-      formSchema: row.form_schema,
-      steps: definition.steps.map((s) => s.name),
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-    };
-  });
+  const rows = await selectWorkflows(pool, [...WORKFLOWS.keys()]);
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    target: row.target,
+    description: row.description,
+    formSchema: row.formSchema,
+    steps: (WORKFLOWS.get(row.name) as WorkflowDefinition).steps.map((s) => s.name),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  }));
 }

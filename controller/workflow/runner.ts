@@ -7,19 +7,28 @@ import type { Logger } from '../logging/index.ts';
 import { withCorrelationId } from '../logging/index.ts';
 import { CircuitOpenError, NetBoxError } from '../netbox/index.ts';
 import type { ChangeRecord, NetBoxPort, WriteChunk } from '../reconcile/index.ts';
-import { recordWrite, resolvePendingWrites, settleWrite } from './outbox.ts';
+import { resolvePendingWrites } from './outbox.ts';
 import { unwrapSkipped } from './definition.ts';
 import type { StepContext, Tuning, WorkflowDefinition } from './definition.ts';
 import { ApplyRejectedError, NotConvergedError, StepCancelledError, StepInterruptedError } from './errors.ts';
 import { decideOutage, isNetBoxOutage } from './outage.ts';
-import { EVENTS_COLUMN, eventsCte, eventsOf, stepEvent } from './event-log.ts';
-import type { EventDraft, EventRow } from './event-log.ts';
 import type { EventPublisher } from './events.ts';
 import { WORKFLOWS } from './registry.ts';
-import { acquireRunLock } from './run-lock.ts';
 import { recordProcessFinished } from '../metrics/index.ts';
-import { insertAudit, insertStep, selectProcess, toProcessRecord, updateProcess } from './store.ts';
-import type { ProcessRow, Revisions, StepFinish } from './store.ts';
+import {
+  acquireRunLock,
+  eventsOf,
+  insertAudit,
+  insertStep,
+  markRunning,
+  recordWrite,
+  selectProcess,
+  settleWrite,
+  stepEvent,
+  toProcessRecord,
+  updateProcess,
+} from '../store/index.ts';
+import type { EventDraft, ProcessRow, Revisions, StepFinish, StepHistoryEntry } from '../store/index.ts';
 import { TERMINAL_STATUSES } from './types.ts';
 import type {
   IntentStore,
@@ -230,36 +239,6 @@ export async function runProcess(env: RunnerEnv, processId: string, job: JobAtte
   }
 }
 
-/** Marks the process running (with its process.updated event) and reads its step history, in one statement. */
-async function markRunning(pool: Pool, id: string): Promise<(ProcessRow & { history: StepJson[]; events: EventRow[] }) | undefined> {
-  const values: unknown[] = [id];
-  const { rows } = await pool.query<ProcessRow & { history: StepJson[]; events: EventRow[] }>(
-    `WITH p AS (
-       UPDATE processes
-          SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now(),
-              error = NULL, state = state - 'handedBack', event_seq = event_seq + 1
-        WHERE id = $1 AND status IN ('created', 'running', 'waiting')
-        RETURNING *
-     ), ${eventsCte('p', [{ type: 'process.updated' }], values)}
-     SELECT p.*, ${EVENTS_COLUMN}, coalesce((SELECT json_agg(json_build_object('id', s.id, 'position', s.position, 'name', s.step_name, 'status', s.status,
-                                                           'attempt', s.attempt, 'output', s.output_data) ORDER BY s.position, s.attempt)
-                             FROM process_steps s WHERE s.process_id = $1), '[]'::json) AS history
-       FROM p`,
-    values,
-  );
-  return rows[0];
-}
-
-/** What the runner needs of earlier step attempts. */
-interface StepJson {
-  readonly id: string;
-  readonly position: number;
-  readonly name: string;
-  readonly status: StepStatus;
-  readonly attempt: number;
-  readonly output: JsonObject;
-}
-
 async function runSteps(
   env: RunnerEnv,
   workflow: WorkflowDefinition,
@@ -288,7 +267,7 @@ async function runSteps(
   } catch (error) {
     return finishProcess(env, row, 'failed', { error: describeError(error, null) });
   }
-  const latest = new Map<number, StepJson>();
+  const latest = new Map<number, StepHistoryEntry>();
   for (const s of row.history) latest.set(s.position, s);
   const outputs = new Map<string, JsonObject>();
   const process = toProcessRecord(row);

@@ -5,14 +5,25 @@ import { newCorrelationId } from '../logging/index.ts';
 import { ProcessNotFoundError, ProcessStateError } from './errors.ts';
 import { closeWithin } from './close-within.ts';
 import { createEventPublisher } from './events.ts';
-import { listAudit, listProcesses } from './listing.ts';
 import { createQueue, enqueueProcess, resolveTuning } from './queue.ts';
-import { lockName } from './run-lock.ts';
 import { parseForm, readWorkflows, RECONCILE_WORKFLOW, registerWorkflows, workflowNamed } from './registry.ts';
-import { eventsOf, selectEvents } from './event-log.ts';
-import type { EventRow } from './event-log.ts';
-import { countAudit, insertProcess, isUuid, selectProcess, selectSteps, selectStepsOf, toProcessRecord, updateProcess } from './store.ts';
-import type { ProcessRow } from './store.ts';
+import {
+  countAudit,
+  eventsOf,
+  insertProcess,
+  isUuid,
+  listAudit,
+  listProcesses,
+  lockName,
+  requestProcess,
+  selectEvents,
+  selectProcess,
+  selectSteps,
+  selectStepsOf,
+  toProcessRecord,
+  updateProcess,
+} from '../store/index.ts';
+import type { EventRow, ProcessRow } from '../store/index.ts';
 import { TERMINAL_STATUSES } from './types.ts';
 import type { EngineDeps, JsonObject, ProcessDetail, ProcessRecord, StartOptions, WorkflowService } from './types.ts';
 
@@ -123,31 +134,13 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
       const workflow = workflowNamed(RECONCILE_WORKFLOW);
       const form = parseForm(workflow, { kind: intent.kind, name: intent.name }) as JsonObject;
       await ensureRegistered();
-      const result = await withTransaction(deps.pool, async (client) => {
-        // Serialises requests for one intent across replicas; released at commit.
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`netbox-gitops:reconcile-request:${intent.kind}/${intent.name}`]);
-        const { rows } = await client.query<ProcessRow>(
-          `SELECT * FROM processes
-            WHERE intent_kind = $1 AND intent_name = $2 AND workflow_name = $3 AND status IN ('created', 'running', 'waiting')
-            ORDER BY created_at DESC, id DESC`,
-          [intent.kind, intent.name, RECONCILE_WORKFLOW],
-        );
-        // Not started yet: it reads the intent when it starts, so it already serves this request.
-        const queued = rows.find((r) => r.status === 'created' && r.started_at === null);
-        if (queued) {
-          const merged = await updateProcess(client, queued.id, { statePatch: { mergedRequests: Number(queued.state.mergedRequests ?? 0) + 1 } });
-          return { row: merged ?? { ...queued, events: [] }, created: false };
-        }
-        const ahead = rows[0];
-        const row = await insertProcess(client, {
-          workflowName: RECONCILE_WORKFLOW,
-          intent,
-          correlationId: options.correlationId ?? newCorrelationId(),
-          createdBy: options.createdBy ?? null,
-          form,
-          state: { ...(ahead ? { followUpOf: ahead.id } : {}), ...(options.reason ? { reason: options.reason } : {}) },
-        });
-        return { row, created: true };
+      const result = await requestProcess(deps.pool, {
+        workflowName: RECONCILE_WORKFLOW,
+        intent,
+        correlationId: options.correlationId ?? newCorrelationId(),
+        createdBy: options.createdBy ?? null,
+        form,
+        ...(options.reason ? { reason: options.reason } : {}),
       });
       return result.created ? enqueueNew(result.row) : toProcessRecord(result.row);
     },

@@ -5,22 +5,25 @@ import type { Intent, IntentKind, IntentRef } from '../intents/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { NetBoxPort } from '../reconcile/index.ts';
 
-/** JSON as stored in the jsonb columns. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
-
-export const PROCESS_STATUSES = ['created', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
-/**
- * created: queued, not started (or queued again by a retry); running: a worker runs its steps;
- * waiting: a transient fault failed a step attempt and a retry is scheduled (or a worker shut
- * down and handed it back); completed / failed / cancelled: finished.
- */
-export type ProcessStatus = (typeof PROCESS_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly ProcessStatus[] = ['completed', 'failed', 'cancelled'];
-export const ACTIVE_STATUSES: readonly ProcessStatus[] = ['created', 'running', 'waiting'];
-
-export const STEP_STATUSES = ['created', 'running', 'waiting', 'completed', 'failed', 'cancelled', 'skipped'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
+export { PROCESS_STATUSES, TERMINAL_STATUSES, ACTIVE_STATUSES, STEP_STATUSES } from '../store/index.ts';
+export type {
+  JsonValue,
+  JsonObject,
+  ProcessStatus,
+  StepStatus,
+  ProcessError,
+  ProcessRecord,
+  StepRecord,
+  ProcessDetail,
+  AuditRecord,
+  Page,
+  HistoryFilter,
+  ProcessFilter,
+  AuditFilter,
+  WorkflowEventType,
+  WorkflowEvent,
+} from '../store/index.ts';
+import type { JsonObject, ProcessRecord, ProcessDetail, ProcessFilter, Page, AuditFilter, AuditRecord, WorkflowEvent, StepRecord } from '../store/index.ts';
 
 export type { IntentRef } from '../intents/index.ts';
 
@@ -115,127 +118,6 @@ export interface EngineDeps {
   readonly tuning?: EngineTuning;
 }
 
-/** The error a failed step or process records (also the shape of `processes.error`). */
-export interface ProcessError extends JsonObject {
-  /** The error class, e.g. NetBoxError, ValidationError. */
-  readonly type: string;
-  /** The AppError code (e.g. netbox_error, validation_error, apply_rejected), when there is one. */
-  readonly code: string | null;
-  readonly message: string;
-  /** Whether a later attempt may succeed (transient NetBox fault). */
-  readonly transient: boolean;
-  /** The step that failed. */
-  readonly step: string | null;
-  /** NetBox's field messages, validation issues, ... */
-  readonly details: JsonValue;
-}
-
-/** A process as the API returns it. Timestamps are ISO 8601 strings. */
-export interface ProcessRecord {
-  readonly id: string;
-  readonly workflowId: string;
-  readonly workflowName: string;
-  readonly status: ProcessStatus;
-  readonly intent: IntentRef | null;
-  readonly correlationId: string | null;
-  readonly createdBy: string | null;
-  /** The validated form (defaults applied). */
-  readonly form: JsonObject;
-  /**
-   * Engine bookkeeping: `jobId`, `reason`, `retries`, `retriedBy`, `cancelRequested` `{by, at}`,
-   * `cancelledBy`, `followUpOf` (the process this one follows), `mergedRequests`, `handedBack`.
-   */
-  readonly state: JsonObject;
-  readonly currentStep: string | null;
-  readonly libraryRevision: string | null;
-  readonly intentRevision: string | null;
-  readonly error: ProcessError | null;
-  /** Times a worker started (or resumed) the process. */
-  readonly attempts: number;
-  /** The number of the process's latest event: events with a higher `seq` are newer than this record. */
-  readonly eventSeq: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly startedAt: string | null;
-  readonly completedAt: string | null;
-}
-
-/** One attempt of one step: a `process_steps` row. */
-export interface StepRecord {
-  readonly id: string;
-  readonly processId: string;
-  readonly name: string;
-  /** Position of the step in its workflow, from 0. */
-  readonly position: number;
-  readonly status: StepStatus;
-  /** 1 for the first attempt; a retried step gets a new row with the next number. */
-  readonly attempt: number;
-  readonly input: JsonObject;
-  readonly output: JsonObject;
-  readonly errorMessage: string | null;
-  readonly error: ProcessError | null;
-  readonly startedAt: string | null;
-  readonly completedAt: string | null;
-}
-
-/** A process with its step attempts (ordered by position, then attempt) and its audit row count. */
-export interface ProcessDetail extends ProcessRecord {
-  readonly steps: readonly StepRecord[];
-  readonly auditCount: number;
-}
-
-/** One NetBox change: an `audit_log` row. */
-export interface AuditRecord {
-  readonly id: string;
-  readonly processId: string | null;
-  /** create, update or delete. */
-  readonly action: string;
-  readonly objectKind: string | null;
-  readonly objectIdentity: string | null;
-  readonly netboxId: number | null;
-  readonly before: JsonValue;
-  readonly after: JsonValue;
-  readonly details: JsonValue;
-  readonly intent: IntentRef | null;
-  readonly correlationId: string | null;
-  readonly userId: string | null;
-  readonly timestamp: string;
-}
-
-/** A page of a newest-first listing; pass `nextCursor` back as `cursor` for the next page. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextCursor: string | null;
-}
-
-/** What listings of processes and audit rows share: intent, time range and keyset page. */
-export interface HistoryFilter {
-  readonly intentKind?: string;
-  readonly intentName?: string;
-  /** Row time (processes: created_at, audit: timestamp) >= from. */
-  readonly from?: Date | string;
-  /** Row time < to. */
-  readonly to?: Date | string;
-  /** 1..500; default 50. */
-  readonly limit?: number;
-  readonly cursor?: string;
-}
-
-export interface ProcessFilter extends HistoryFilter {
-  readonly status?: ProcessStatus;
-  readonly workflow?: string;
-}
-
-export interface AuditFilter extends HistoryFilter {
-  readonly processId?: string;
-  readonly objectKind?: string;
-  readonly objectIdentity?: string;
-  /** create, update or delete. */
-  readonly action?: string;
-  /** Case-insensitive part of the object identity. */
-  readonly search?: string;
-}
-
 /** A registered workflow as listed for the API and the dashboard. */
 export interface WorkflowInfo {
   readonly id: string;
@@ -256,30 +138,6 @@ export interface StartOptions {
   readonly createdBy?: string;
   /** Why the process was started (e.g. `intent changed at abc123`); kept as `state.reason`. */
   readonly reason?: string;
-}
-
-export type WorkflowEventType = 'process.created' | 'process.updated' | 'process.finished' | 'step.updated' | 'drift.changed';
-
-/**
- * A message on the events channel (`<queue>:events`): one change of one process, recorded in
- * Postgres (`process_events`) by the statement that made it.
- */
-export interface WorkflowEvent {
-  readonly type: WorkflowEventType;
-  /**
-   * The event's number in its process: 1 (process.created), 2, 3... without gaps, in the order
-   * the changes were committed. A subscriber that sees a number jump knows it missed events and
-   * can read them (`listEvents`, GET /processes/{id}/events) or re-read the process.
-   */
-  readonly seq: number;
-  readonly processId?: string;
-  readonly workflow?: string;
-  /** The process status (process.*), or the step status (step.updated). */
-  readonly status?: string;
-  readonly step?: { readonly name: string; readonly position: number; readonly attempt: number; readonly status: StepStatus };
-  readonly intent?: IntentRef;
-  /** ISO 8601. */
-  readonly at: string;
 }
 
 /** What the API, the CLI and the controller use to run and inspect workflows. */

@@ -12,7 +12,7 @@ import type { LibraryChanges, LibraryUpgradeReport } from '../report/index.ts';
 import { capLibraryChanges, previewLibraryUpgrade } from '../upgrade/index.ts';
 import type { StepContext, WorkflowDefinition } from './definition.ts';
 import { catalogueFor } from './library-pin.ts';
-import { recordLibraryUpgrade } from './library-upgrades.ts';
+import { listActiveIntents, recordLibraryUpgrade } from '../store/index.ts';
 import type { JsonObject, JsonValue } from './types.ts';
 
 const MAX_LISTED = 200;
@@ -48,8 +48,7 @@ async function targetCatalogue(ctx: StepContext, ref: string | undefined): Promi
 
 async function chosenIntents(ctx: StepContext, form: PreviewFormValue): Promise<{ kind: string; name: string }[]> {
   if (form.intents) return form.intents;
-  const { rows } = await ctx.db().query<{ kind: string; name: string }>(`SELECT kind, name FROM intents WHERE status = 'active' ORDER BY kind, name`);
-  return rows;
+  return listActiveIntents(ctx.db());
 }
 
 /** The report (this run's, or the preview step's stored one after a resume). */

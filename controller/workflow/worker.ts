@@ -4,8 +4,6 @@ import type { Job } from 'bullmq';
 import { redisErrorHandler } from '../connectivity/index.ts';
 import { closeWithin } from './close-within.ts';
 import { StepCancelledError, StepInterruptedError } from './errors.ts';
-import { EVENTS_COLUMN, eventsCte, eventsOf } from './event-log.ts';
-import type { EventRow } from './event-log.ts';
 import { CONTROL_CHANNEL, bullConnectionFor, createEventPublisher, subscribeChannel } from './events.ts';
 import type { ControlMessage } from './events.ts';
 import { DEFAULT_QUEUE, createQueue, enqueueProcess, promoteJobs, resolveTuning } from './queue.ts';
@@ -13,8 +11,8 @@ import type { ProcessJobData } from './queue.ts';
 import { registerWorkflows } from './registry.ts';
 import { describeError, runProcess } from './runner.ts';
 import type { RunnerEnv } from './runner.ts';
-import { updateProcess } from './store.ts';
-import type { ProcessRow } from './store.ts';
+import { eventsOf, failIfActive, selectStaleProcesses, updateProcess } from '../store/index.ts';
+import type { EventRow, ProcessRow } from '../store/index.ts';
 import type { EngineDeps, WorkerHandle, WorkerOptions } from './types.ts';
 
 let workerCount = 0;
@@ -132,18 +130,8 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
   }
 
   /** Fails the process (with its process.finished event) unless it finished or moved on to another job. */
-  async function updateProcessIfActive(processId: string, jobId: string, error: Error): Promise<(ProcessRow & { events: EventRow[] }) | undefined> {
-    const values: unknown[] = [processId, jobId, JSON.stringify(describeError(error, null))];
-    const { rows } = await deps.pool.query<ProcessRow & { events: EventRow[] }>(
-      `WITH u AS (
-         UPDATE processes SET status = 'failed', completed_at = now(), updated_at = now(), current_step = NULL, error = $3::jsonb, event_seq = event_seq + 1
-          WHERE id = $1 AND status IN ('created', 'running', 'waiting') AND coalesce(state ->> 'jobId', id::text) = $2
-          RETURNING *
-       ), ${eventsCte('u', [{ type: 'process.finished' }], values)}
-       SELECT u.*, ${EVENTS_COLUMN} FROM u`,
-      values,
-    );
-    return rows[0];
+  function updateProcessIfActive(processId: string, jobId: string, error: Error): Promise<(ProcessRow & { events: EventRow[] }) | undefined> {
+    return failIfActive(deps.pool, processId, jobId, describeError(error, null));
   }
 
   /**
@@ -152,11 +140,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
    */
   async function recoverOrphans(): Promise<void> {
     const staleMs = Math.max(2 * lockDuration, 10_000);
-    const { rows } = await deps.pool.query<ProcessRow>(
-      `SELECT * FROM processes WHERE status IN ('created', 'running', 'waiting') AND updated_at < now() - make_interval(secs => $1)
-        ORDER BY created_at LIMIT 200`,
-      [staleMs / 1000],
-    );
+    const rows = await selectStaleProcesses(deps.pool, staleMs);
     for (const row of rows) {
       const jobId = typeof row.state.jobId === 'string' ? row.state.jobId : row.id;
       const state = await queue.getJobState(jobId);

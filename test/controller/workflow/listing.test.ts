@@ -3,7 +3,7 @@
 // in order (EXPLAIN shows no Sort over the table).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../controller/errors/index.ts';
-import { auditQuery, processQuery } from '../../../controller/workflow/listing.ts';
+import { auditQuery, processQuery } from '../../../controller/store/listing.ts';
 import type { AuditFilter, ProcessFilter } from '../../../controller/workflow/index.ts';
 import { startEngine } from './helpers.ts';
 import type { EngineFixture } from './helpers.ts';

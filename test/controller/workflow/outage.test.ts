@@ -4,7 +4,7 @@
 // the 4 s outage stands for the 40 s one, the 2 s budget for 15 minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideOutage, isNetBoxOutage } from '../../../controller/workflow/outage.ts';
-import type { ProcessRow } from '../../../controller/workflow/store.ts';
+import type { ProcessRow } from '../../../controller/store/index.ts';
 import type { ProcessDetail } from '../../../controller/workflow/index.ts';
 import { resolveTuning } from '../../../controller/workflow/queue.ts';
 import { CircuitOpenError, NetBoxError } from '../../../controller/netbox/index.ts';

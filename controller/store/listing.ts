@@ -4,10 +4,11 @@
 import { ValidationError } from '../errors/index.ts';
 import type { Pool } from '../db/index.ts';
 import { bucketMs } from './drift.ts';
-import { isUuid, toAuditRecord, toProcessRecord } from './store.ts';
-import type { ProcessRow } from './store.ts';
-import { PROCESS_STATUSES } from './types.ts';
-import type { AuditFilter, AuditRecord, HistoryFilter, Page, ProcessFilter, ProcessRecord } from './types.ts';
+import { toAuditRecord } from './audit.ts';
+import { isUuid, toProcessRecord } from './processes.ts';
+import type { ProcessRow } from './processes.ts';
+import { PROCESS_STATUSES } from './records.ts';
+import type { AuditFilter, AuditRecord, HistoryFilter, Page, ProcessFilter, ProcessRecord } from './records.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;

@@ -1,21 +1,10 @@
-// SQL for processes, steps and audit rows. Every function takes a pool or client, so the
+// SQL for processes and their steps. Every function takes a pool or client, so the
 // service and the worker share them and tests can read what the engine wrote.
+import { withTransaction } from '../db/index.ts';
 import type { Pool, PoolClient } from '../db/index.ts';
-import type { ChangeRecord } from '../reconcile/index.ts';
-import { EVENTS_COLUMN, eventsCte, eventsOf, stepEvent } from './event-log.ts';
-import type { EventDraft, EventRow } from './event-log.ts';
-import type {
-  AuditRecord,
-  JsonObject,
-  JsonValue,
-  ProcessError,
-  ProcessRecord,
-  ProcessStatus,
-  StepRecord,
-  StepStatus,
-  WorkflowEvent,
-  IntentRef,
-} from './types.ts';
+import { EVENTS_COLUMN, eventsCte, eventsOf, stepEvent } from './process-events.ts';
+import type { EventDraft, EventRow } from './process-events.ts';
+import type { JsonObject, ProcessError, ProcessRecord, ProcessStatus, StepRecord, StepStatus, WorkflowEvent, IntentRef } from './records.ts';
 
 type Queryable = Pool | PoolClient;
 
@@ -57,26 +46,10 @@ interface StepRow {
   completed_at: Date | null;
 }
 
-interface AuditRow {
-  id: string;
-  process_id: string | null;
-  action: string;
-  object_kind: string | null;
-  object_identity: string | null;
-  netbox_id: string | null;
-  before: JsonValue;
-  after: JsonValue;
-  details: JsonValue;
-  intent_kind: string | null;
-  intent_name: string | null;
-  correlation_id: string | null;
-  user_id: string | null;
-  timestamp: Date;
-}
-
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-function intentOf(kind: string | null, name: string | null): IntentRef | null {
+/** The intent of a row's intent_kind/intent_name columns, when it has one. */
+export function intentOf(kind: string | null, name: string | null): IntentRef | null {
   return kind !== null && name !== null ? ({ kind, name } as IntentRef) : null;
 }
 
@@ -121,24 +94,6 @@ export function toStepRecord(row: StepRow): StepRecord {
   };
 }
 
-export function toAuditRecord(row: AuditRow): AuditRecord {
-  return {
-    id: row.id,
-    processId: row.process_id,
-    action: row.action,
-    objectKind: row.object_kind,
-    objectIdentity: row.object_identity,
-    netboxId: row.netbox_id === null ? null : Number(row.netbox_id),
-    before: row.before,
-    after: row.after,
-    details: row.details,
-    intent: intentOf(row.intent_kind, row.intent_name),
-    correlationId: row.correlation_id,
-    userId: row.user_id,
-    timestamp: row.timestamp.toISOString(),
-  };
-}
-
 export async function selectProcess(db: Queryable, id: string, forUpdate = false): Promise<ProcessRow | undefined> {
   if (!isUuid(id)) return undefined;
   const { rows } = await db.query<ProcessRow>(`SELECT * FROM processes WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
@@ -159,11 +114,6 @@ export async function selectStepsOf(db: Queryable, processIds: readonly string[]
   ]);
   for (const row of rows) byProcess.get(row.process_id)?.push(toStepRecord(row));
   return byProcess;
-}
-
-export async function countAudit(db: Queryable, processId: string): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_log WHERE process_id = $1', [processId]);
-  return Number(rows[0]?.n ?? 0);
 }
 
 export interface NewProcess {
@@ -357,56 +307,130 @@ export async function finishStep(
   return toStepRecord(rows[0] as StepRow);
 }
 
-/** The audit context of one process: who and why, copied onto each change row. */
-export interface AuditContext {
-  readonly processId: string;
-  readonly intent: IntentRef | null;
-  readonly correlationId: string | null;
-  readonly userId: string | null;
-}
-
-/**
- * Writes one audit row per NetBox change, in one statement (a chunk of apply). With `settles`,
- * the same statement removes that write's outbox row: a write is either still in the outbox or
- * audited, never both and never neither.
- */
-export async function insertAudit(db: Queryable, context: AuditContext, records: readonly ChangeRecord[], settles?: string): Promise<void> {
-  if (records.length === 0) {
-    if (settles !== undefined) await db.query('DELETE FROM apply_outbox WHERE chunk_id = $1', [settles]);
-    return;
-  }
-  const payload = records.map((r) => ({
-    action: r.action,
-    object_kind: r.kind,
-    object_identity: r.identity,
-    netbox_id: r.netboxId ?? null,
-    before: r.before,
-    after: r.after,
-    details: { intents: r.intents, confirmedBy: r.confirmedBy },
-  }));
-  await db.query(
-    `WITH settled AS (DELETE FROM apply_outbox WHERE chunk_id = $7::uuid)
-     INSERT INTO audit_log (process_id, action, object_kind, object_identity, netbox_id, before, after, details,
-                            intent_kind, intent_name, correlation_id, user_id, timestamp)
-     SELECT $1, x.action, x.object_kind, x.object_identity, x.netbox_id, x.before, x.after, x.details,
-            $3, $4, $5, $6, clock_timestamp()
-       FROM jsonb_to_recordset($2::jsonb) AS x(action text, object_kind text, object_identity text, netbox_id bigint,
-                                                before jsonb, after jsonb, details jsonb)`,
-    [
-      context.processId,
-      JSON.stringify(payload),
-      context.intent?.kind ?? null,
-      context.intent?.name ?? null,
-      context.correlationId,
-      context.userId,
-      settles ?? null,
-    ],
-  );
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are uuids; anything else cannot name a process (and would make Postgres raise). */
 export function isUuid(text: string): boolean {
   return UUID.test(text);
+}
+
+/** What the runner needs of an earlier step attempt. */
+export interface StepHistoryEntry {
+  readonly id: string;
+  readonly position: number;
+  readonly name: string;
+  readonly status: StepStatus;
+  readonly attempt: number;
+  readonly output: JsonObject;
+}
+
+/** Marks the process running (with its process.updated event) and reads its step history, in one statement. */
+export async function markRunning(pool: Pool, id: string): Promise<(ProcessRow & { history: StepHistoryEntry[]; events: EventRow[] }) | undefined> {
+  const values: unknown[] = [id];
+  const { rows } = await pool.query<ProcessRow & { history: StepHistoryEntry[]; events: EventRow[] }>(
+    `WITH p AS (
+       UPDATE processes
+          SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1, updated_at = now(),
+              error = NULL, state = state - 'handedBack', event_seq = event_seq + 1
+        WHERE id = $1 AND status IN ('created', 'running', 'waiting')
+        RETURNING *
+     ), ${eventsCte('p', [{ type: 'process.updated' }], values)}
+     SELECT p.*, ${EVENTS_COLUMN}, coalesce((SELECT json_agg(json_build_object('id', s.id, 'position', s.position, 'name', s.step_name, 'status', s.status,
+                                                           'attempt', s.attempt, 'output', s.output_data) ORDER BY s.position, s.attempt)
+                             FROM process_steps s WHERE s.process_id = $1), '[]'::json) AS history
+       FROM p`,
+    values,
+  );
+  return rows[0];
+}
+
+/** Fails the process (with its process.finished event) unless it finished or moved on to another job. */
+export async function failIfActive(
+  db: Queryable,
+  processId: string,
+  jobId: string,
+  error: ProcessError,
+): Promise<(ProcessRow & { events: EventRow[] }) | undefined> {
+  const values: unknown[] = [processId, jobId, JSON.stringify(error)];
+  const { rows } = await db.query<ProcessRow & { events: EventRow[] }>(
+    `WITH u AS (
+       UPDATE processes SET status = 'failed', completed_at = now(), updated_at = now(), current_step = NULL, error = $3::jsonb, event_seq = event_seq + 1
+        WHERE id = $1 AND status IN ('created', 'running', 'waiting') AND coalesce(state ->> 'jobId', id::text) = $2
+        RETURNING *
+     ), ${eventsCte('u', [{ type: 'process.finished' }], values)}
+     SELECT u.*, ${EVENTS_COLUMN} FROM u`,
+    values,
+  );
+  return rows[0];
+}
+
+/** Unfinished processes not updated for `staleMs` (at most 200, oldest first): candidates for a lost job. */
+export async function selectStaleProcesses(db: Queryable, staleMs: number): Promise<ProcessRow[]> {
+  const { rows } = await db.query<ProcessRow>(
+    `SELECT * FROM processes WHERE status IN ('created', 'running', 'waiting') AND updated_at < now() - make_interval(secs => $1)
+      ORDER BY created_at LIMIT 200`,
+    [staleMs / 1000],
+  );
+  return rows;
+}
+
+/** A request for a process of one intent that merges with what is already queued. */
+export interface ProcessRequest extends Omit<NewProcess, 'intent' | 'state'> {
+  readonly intent: IntentRef;
+  readonly reason?: string;
+}
+
+/**
+ * Asks for a process of `request.workflowName` on one intent, merging with what is queued: a
+ * process of it not started yet serves the request (its `mergedRequests` counts up); when one is
+ * running or waiting, a follow-up is created (`followUpOf`). Requests for one intent are
+ * serialised across replicas by a transaction-level advisory lock. `created` says whether a new
+ * row (to enqueue) was written.
+ */
+export async function requestProcess(pool: Pool, request: ProcessRequest): Promise<{ row: ProcessRow & { events: EventRow[] }; created: boolean }> {
+  const { intent } = request;
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`netbox-gitops:reconcile-request:${intent.kind}/${intent.name}`]);
+    const { rows } = await client.query<ProcessRow>(
+      `SELECT * FROM processes
+        WHERE intent_kind = $1 AND intent_name = $2 AND workflow_name = $3 AND status IN ('created', 'running', 'waiting')
+        ORDER BY created_at DESC, id DESC`,
+      [intent.kind, intent.name, request.workflowName],
+    );
+    // Not started yet: it reads the intent when it starts, so it already serves this request.
+    const queued = rows.find((r) => r.status === 'created' && r.started_at === null);
+    if (queued) {
+      const merged = await updateProcess(client, queued.id, { statePatch: { mergedRequests: Number(queued.state.mergedRequests ?? 0) + 1 } });
+      return { row: merged ?? { ...queued, events: [] }, created: false };
+    }
+    const ahead = rows[0];
+    const { reason, ...rest } = request;
+    const row = await insertProcess(client, {
+      ...rest,
+      state: { ...(ahead ? { followUpOf: ahead.id } : {}), ...(reason ? { reason } : {}) },
+    });
+    return { row, created: true };
+  });
+}
+
+/** Processes per status (served by idx_processes_status). */
+export async function countProcessesByStatus(db: Queryable): Promise<{ status: string; count: number }[]> {
+  const { rows } = await db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM processes GROUP BY status');
+  return rows.map((row) => ({ status: row.status, count: Number(row.n) }));
+}
+
+/** When each intent not removed last had a process complete, in Unix seconds (intents with none are left out). */
+export async function lastCompletedPerIntent(db: Queryable): Promise<{ kind: string; name: string; at: number }[]> {
+  // One index probe per intent on idx_processes_intent, newest first until a completed one.
+  const { rows } = await db.query<{ kind: string; name: string; at: string }>(
+    `SELECT i.kind, i.name, extract(epoch FROM p.completed_at)::float8 AS at
+       FROM intents i
+       CROSS JOIN LATERAL (
+         SELECT completed_at FROM processes
+          WHERE intent_kind IS NOT NULL AND intent_kind = i.kind AND intent_name = i.name AND status = 'completed'
+          ORDER BY created_at DESC, id DESC LIMIT 1
+       ) p
+      WHERE i.status <> 'removed' AND p.completed_at IS NOT NULL`,
+  );
+  return rows.map((row) => ({ kind: row.kind, name: row.name, at: Number(row.at) }));
 }

@@ -123,3 +123,12 @@ export async function pageLibraryUpgrades(
   const last = kept.at(-1);
   return { items: kept.map(toRecord), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.cursor_ts, last.id) : null };
 }
+
+/** Available library upgrades per intent (not removed). */
+export async function countAvailableUpgrades(pool: Pool): Promise<{ kind: string; name: string; count: number }[]> {
+  const { rows } = await pool.query<{ kind: string; name: string; n: string }>(
+    `SELECT i.kind, i.name, count(*) AS n FROM library_upgrades u JOIN intents i ON i.id = u.intent_id
+      WHERE u.status = 'available' AND i.status <> 'removed' GROUP BY i.kind, i.name`,
+  );
+  return rows.map((row) => ({ kind: row.kind, name: row.name, count: Number(row.n) }));
+}

@@ -3,7 +3,7 @@
 // row's lock until it commits, so sequence numbers follow commit order, whichever component
 // (worker, API replica, controller) wrote them; the events are published on Redis after commit.
 import type { Pool, PoolClient } from '../db/index.ts';
-import type { StepStatus, WorkflowEvent, WorkflowEventType, IntentRef } from './types.ts';
+import type { StepStatus, WorkflowEvent, WorkflowEventType, IntentRef } from './records.ts';
 
 type Queryable = Pool | PoolClient;
 
@@ -131,4 +131,14 @@ export async function selectEvents(db: Queryable, query: EventQuery): Promise<Wo
     values,
   );
   return rows.map((r) => toWorkflowEvent(r, r));
+}
+
+/** Postgres's clock (events carry its timestamps); the local clock when Postgres does not answer. */
+export async function readDatabaseClock(pool: Pool): Promise<Date> {
+  try {
+    const { rows } = await pool.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    return rows[0]?.now ?? new Date();
+  } catch {
+    return new Date();
+  }
 }

@@ -1,6 +1,6 @@
 import type { Pool } from '../db/index.ts';
-import type { ProcessRow } from './store.ts';
-import type { IntentRef } from './types.ts';
+import type { ProcessRow } from './processes.ts';
+import type { IntentRef } from './records.ts';
 
 /** A process that holds an intent another run needs. */
 export interface LockHolder {

@@ -1,7 +1,6 @@
 import type { Pool } from '../db/index.ts';
 import { ValidationError } from '../errors/index.ts';
-import type { Plan, PlanOperation } from '../reconcile/index.ts';
-import type { JsonObject, IntentRef } from './types.ts';
+import type { JsonObject, IntentRef } from './records.ts';
 
 export interface DriftResult {
   /** False when the intent has no row in `intents` (e.g. an import's generated intent). */
@@ -16,25 +15,34 @@ export interface DriftResult {
   readonly addedByAction: Readonly<Record<string, number>>;
 }
 
-/** field -> {before, after}: what the drift view shows for one operation. */
-function diffOf(op: PlanOperation): JsonObject {
-  if (op.changes) return op.changes as unknown as JsonObject;
-  if (op.action === 'create' && op.desired)
-    return Object.fromEntries(Object.entries(op.desired).map(([k, v]) => [k, { before: null, after: v }])) as JsonObject;
-  if (op.action === 'delete' && op.before) return Object.fromEntries(Object.entries(op.before).map(([k, v]) => [k, { before: v, after: null }])) as JsonObject;
-  return {};
+/** One drifting object as its `drift` row holds it. */
+export interface DriftItem {
+  readonly objectKind: string;
+  readonly identity: string;
+  /** create, update, delete, unmanaged, blocked. */
+  readonly action: string;
+  /** field -> {before, after}: what the drift view shows. */
+  readonly diff: JsonObject;
+  readonly reason: string | null;
 }
 
 /**
- * Replaces an intent's drift rows with the operations of `plan`: new objects are inserted,
+ * Replaces an intent's drift rows with `items` (the operations of its last plan): new objects are inserted,
  * existing ones keep their first_seen and get last_seen = now(), rows no longer in the plan
  * are deleted. Also stamps intents.last_reconcile_at / last_process_id, and appends a
  * drift_history row when the counts by action differ from the intent's last one. One statement.
  */
-export async function replaceDrift(pool: Pool, intent: IntentRef, plan: Plan, processId: string): Promise<DriftResult> {
+export async function replaceDrift(pool: Pool, intent: IntentRef, items: readonly DriftItem[], processId: string): Promise<DriftResult> {
+  // One row per object: a later item for the same object wins, as the primary key needs.
   const seen = new Map<string, { object_kind: string; identity: string; action: string; diff: JsonObject; reason: string | null }>();
-  for (const op of plan.operations) {
-    seen.set(`${op.kind}\0${op.identity}`, { object_kind: op.kind, identity: op.identity, action: op.action, diff: diffOf(op), reason: op.reason ?? null });
+  for (const item of items) {
+    seen.set(`${item.objectKind}\0${item.identity}`, {
+      object_kind: item.objectKind,
+      identity: item.identity,
+      action: item.action,
+      diff: item.diff,
+      reason: item.reason,
+    });
   }
   const { rows } = await pool.query<{
     found: boolean;
@@ -279,4 +287,15 @@ export async function driftHistory(pool: Pool, query: TimeSeriesQuery & { readon
     point.total += row.n;
   }
   return points;
+}
+
+/** Drift objects per intent (not removed), object kind and action. */
+export async function countDriftObjects(pool: Pool): Promise<{ kind: string; name: string; objectKind: string; action: string; count: number }[]> {
+  const { rows } = await pool.query<{ kind: string; name: string; object_kind: string; action: string; n: string }>(
+    `SELECT i.kind, i.name, d.object_kind, d.action, count(*) AS n
+       FROM drift d JOIN intents i ON i.id = d.intent_id
+      WHERE i.status <> 'removed'
+      GROUP BY i.kind, i.name, d.object_kind, d.action`,
+  );
+  return rows.map((row) => ({ kind: row.kind, name: row.name, objectKind: row.object_kind, action: row.action, count: Number(row.n) }));
 }
