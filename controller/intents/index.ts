@@ -56,7 +56,7 @@ export { validateIntentObject } from './validate.ts';
 export type { ValidateIntentOptions } from './validate.ts';
 export { DEFAULT_MAX_FILE_BYTES, MAX_ISSUES_PER_FILE, listIntentFiles, loadIntents, parseIntentText, readIntentFile } from './loader.ts';
 export type { IntentFileListing, LoadIntentsOptions, LoadIntentsResult, LoadedIntent, LoadedNotification } from './loader.ts';
-export type { LocateFn, SourcePosition } from './yaml-source.ts';
+export type { DocumentSpan, LocateFn, SourcePosition } from './yaml-source.ts';
 export { DeviceTypeImportForm, VendorImportForm, intentFromDeviceTypeImportForm, intentFromVendorImportForm } from './forms.ts';
 export type { DeviceTypeImportFormInput, FormIntentOptions, VendorImportFormInput } from './forms.ts';
 export { CRD_NAMES, MIN_KUBERNETES_VERSION, renderCrdSchema, renderCustomResourceDefinition, toStructuralSchema } from './crd.ts';

@@ -10,7 +10,7 @@ import type { Intent } from './schema.ts';
 import type { NotificationResource } from './notification.ts';
 import { checkIntentDocument } from './validate.ts';
 import { parseYamlDocuments } from './yaml-source.ts';
-import type { LocateFn, SourcePosition, YamlLimits } from './yaml-source.ts';
+import type { DocumentSpan, LocateFn, SourcePosition, YamlLimits } from './yaml-source.ts';
 
 /** A valid intent and where it came from. */
 export interface LoadedIntent {
@@ -48,6 +48,12 @@ export interface LoadIntentsResult {
   readonly issues: ValidationIssue[];
   /** Valid Notification resources found among the documents (outgoing notification channels). */
   readonly notifications?: LoadedNotification[];
+  /**
+   * The line span and plain value of every document, valid or not, per file (keyed as `file` of
+   * the issues, before control characters are escaped): what a caller needs to pin an error to
+   * the intent its document claims to be. Files that could not be read or parsed have none.
+   */
+  readonly spans?: ReadonlyMap<string, readonly DocumentSpan[]>;
 }
 
 /** A valid Notification resource and the file it came from. */
@@ -78,13 +84,16 @@ export async function loadIntents(dir: string, options: LoadIntentsOptions = {})
   const intents: LoadedIntent[] = [];
   const notifications: LoadedNotification[] = [];
   const issues: ValidationIssue[] = [...listing.issues];
+  const spans = new Map<string, readonly DocumentSpan[]>();
   for (const { path, file } of listing.files) {
     const result = await loadFile(path, file, options);
     intents.push(...result.intents);
     notifications.push(...(result.notifications ?? []));
     issues.push(...capIssues(file, result.issues));
+    const fileSpans = result.spans?.get(file);
+    if (fileSpans && fileSpans.length > 0) spans.set(file, fileSpans);
   }
-  return { ...withoutDuplicates(intents, issues), notifications };
+  return { ...withoutDuplicates(intents, issues), notifications, spans };
 }
 
 /**
@@ -95,8 +104,8 @@ export function parseIntentText(text: string, file: string, options: LoadIntents
   const bytes = Buffer.byteLength(text, 'utf8');
   const sizeIssue = checkSize(bytes, file, options);
   if (sizeIssue) return { intents: [], issues: [sizeIssue] };
-  const { intents, issues, notifications } = parseChecked(text, file, options);
-  return { ...withoutDuplicates(intents, capIssues(file, issues)), notifications };
+  const { intents, issues, notifications, spans } = parseChecked(text, file, options);
+  return { ...withoutDuplicates(intents, capIssues(file, issues)), notifications, spans: new Map([[file, spans]]) };
 }
 
 /**
@@ -133,12 +142,12 @@ function parseChecked(
   text: string,
   file: string,
   options: LoadIntentsOptions,
-): { intents: LoadedIntent[]; issues: ValidationIssue[]; notifications: LoadedNotification[] } {
+): { intents: LoadedIntent[]; issues: ValidationIssue[]; notifications: LoadedNotification[]; spans: DocumentSpan[] } {
   const limits: YamlLimits = {
     maxAliasCount: options.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount,
     maxNodes: options.maxNodes ?? DEFAULT_LIMITS.maxNodes,
   };
-  const { documents, issues } = parseYamlDocuments(text, file, limits);
+  const { documents, issues, spans } = parseYamlDocuments(text, file, limits);
   const intents: LoadedIntent[] = [];
   const notifications: LoadedNotification[] = [];
   for (const document of documents) {
@@ -161,7 +170,7 @@ function parseChecked(
       });
     }
   }
-  return { intents, issues, notifications };
+  return { intents, issues, notifications, spans };
 }
 
 async function loadFile(path: string, file: string, options: LoadIntentsOptions): Promise<LoadIntentsResult> {
@@ -170,7 +179,8 @@ async function loadFile(path: string, file: string, options: LoadIntentsOptions)
     if ('tooLarge' in read) return { intents: [], issues: [checkSize(read.tooLarge, file, options) as ValidationIssue] };
     return { intents: [], issues: [{ file, message: read.problem, severity: 'error' }] };
   }
-  return parseChecked(read, file, options);
+  const { spans, ...result } = parseChecked(read, file, options);
+  return { ...result, spans: new Map([[file, spans]]) };
 }
 
 /**

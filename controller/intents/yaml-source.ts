@@ -25,6 +25,18 @@ export interface SourceDocument {
   readonly locate: LocateFn;
 }
 
+/**
+ * Where one document of a file sits (1-based lines) and what it holds, for every document the
+ * file has — also those refused for a syntax error or an alias bomb, whose value is then read
+ * as far as it can be (undefined when even that fails). An error's line can so be pinned to
+ * the intent its document claims to be, without parsing the file again.
+ */
+export interface DocumentSpan {
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly value: unknown;
+}
+
 export interface YamlLimits {
   /** Most alias expansions per document, as the `yaml` package counts them. */
   readonly maxAliasCount: number;
@@ -36,25 +48,36 @@ class ExpansionLimit extends Error {}
 
 /**
  * Parses every document of a file. Syntax errors, alias bombs and recursive aliases become
- * issues (that document is skipped); empty documents are skipped silently.
+ * issues (that document is skipped); empty documents are skipped silently. `spans` covers
+ * every document, skipped or not.
  */
-export function parseYamlDocuments(text: string, file: string, limits: YamlLimits): { documents: SourceDocument[]; issues: ValidationIssue[] } {
+export function parseYamlDocuments(
+  text: string,
+  file: string,
+  limits: YamlLimits,
+): { documents: SourceDocument[]; issues: ValidationIssue[]; spans: DocumentSpan[] } {
   const lineCounter = new LineCounter();
   const documents: SourceDocument[] = [];
   const issues: ValidationIssue[] = [];
+  const spans: DocumentSpan[] = [];
   let parsed: Document.Parsed[];
   try {
     parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true }) as Document.Parsed[];
   } catch (error) {
     // The parser recurses; absurd nesting exhausts the stack rather than producing a YAMLError.
     issues.push({ file, message: `cannot parse YAML (${errorText(error)}); is the file nested too deeply?`, severity: 'error' });
-    return { documents, issues };
+    return { documents, issues, spans };
   }
   const positionOf = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   parsed.forEach((doc, index) => {
+    const span = { firstLine: lineCounter.linePos(doc.range[0]).line, lastLine: lineCounter.linePos(Math.max(doc.range[2] - 1, doc.range[0])).line };
+    // A refused document is still read as far as the alias limit allows: enough to see its kind and name.
+    const refused = (): void => {
+      spans.push({ ...span, value: readAnyway(doc, limits) });
+    };
     let stackExhausted = false;
     for (const problem of [...doc.errors, ...doc.warnings]) {
       // The parser recurses per nesting level and reports an exhausted stack as a plain error,
@@ -67,13 +90,14 @@ export function parseYamlDocuments(text: string, file: string, limits: YamlLimit
       const message = tooDeep ? 'nesting is too deep to parse; flatten the document' : problem.message;
       issues.push({ file, line, column, message: `YAML: ${message}`, severity });
     }
-    if (doc.errors.length > 0 || isEmptyDocument(doc)) return;
+    if (doc.errors.length > 0 || isEmptyDocument(doc)) return refused();
     const start = positionOf(doc.contents?.range[0] ?? doc.range[0]);
     const value = toPlainData(doc, limits);
     if (typeof value === 'string') {
       issues.push({ file, ...start, message: value, severity: 'error' });
-      return;
+      return refused();
     }
+    spans.push({ ...span, value: value.data });
     documents.push({
       index,
       value: value.data,
@@ -84,7 +108,18 @@ export function parseYamlDocuments(text: string, file: string, limits: YamlLimit
       },
     });
   });
-  return { documents, issues };
+  return { documents, issues, spans };
+}
+
+/** Alias expansions allowed when reading a refused document for its span, whatever the limits say (-1 lifts them). */
+const SPAN_ALIAS_COUNT = 100;
+
+function readAnyway(doc: Document.Parsed, limits: YamlLimits): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: limits.maxAliasCount < 0 ? SPAN_ALIAS_COUNT : Math.min(limits.maxAliasCount, SPAN_ALIAS_COUNT) });
+  } catch {
+    return undefined;
+  }
 }
 
 function isEmptyDocument(doc: Document.Parsed): boolean {

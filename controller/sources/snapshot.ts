@@ -1,19 +1,13 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { formatIssue } from '../errors/index.ts';
 import type { ValidationIssue } from '../errors/index.ts';
-import { DEFAULT_MAX_FILE_BYTES, INTENT_KINDS, intentKey, loadIntents, readIntentFile } from '../intents/index.ts';
-import type { IntentKind } from '../intents/index.ts';
+import { INTENT_KINDS, intentKey, loadIntents } from '../intents/index.ts';
+import type { DocumentSpan, IntentKind } from '../intents/index.ts';
 import type { IntentSnapshot, InvalidIntent } from './types.ts';
 
 /** A document of a file with errors: its line span and the identity it claims, if any. */
-interface DocumentSpan {
-  readonly firstLine: number;
-  readonly lastLine: number;
+interface ClaimedSpan extends DocumentSpan {
   readonly kind?: IntentKind;
   readonly name?: string;
-  readonly value: unknown;
 }
 
 /**
@@ -23,15 +17,16 @@ interface DocumentSpan {
  * name is valid: which one the author meant is unknown, and a bad intent must never reach NetBox.
  */
 export async function snapshotIntents(dir: string, revision: string, options: { readonly root?: string } = {}): Promise<IntentSnapshot> {
-  const { intents, issues, notifications } = await loadIntents(dir, options.root !== undefined ? { root: options.root } : {});
+  const { intents, issues, notifications, spans } = await loadIntents(dir, options.root !== undefined ? { root: options.root } : {});
   const errors = issues.filter((issue) => issue.severity === 'error');
   const warnings = issues.filter((issue) => issue.severity === 'warning');
   const byFile = groupByFile(errors);
   const invalid = new Map<string, InvalidIntent>();
   const unattributed: ValidationIssue[] = [];
   for (const [file, fileIssues] of byFile) {
-    const spans = await readDocumentSpans(dir, file);
-    attributeIssues(file, fileIssues, spans, invalid, unattributed);
+    // The loader's own parse says where each document sits; a file it could not read has none.
+    const claimed = (spans?.get(file) ?? []).map((span): ClaimedSpan => ({ ...span, ...identityOf(span.value) }));
+    attributeIssues(file, fileIssues, claimed, invalid, unattributed);
   }
   const valid = intents.filter((loaded) => !invalid.has(intentKey(loaded.intent)));
   return { revision, intents: valid, invalid: [...invalid.values()], unattributed, warnings, notifications: notifications ?? [] };
@@ -49,11 +44,11 @@ function groupByFile(issues: readonly ValidationIssue[]): Map<string, Validation
 function attributeIssues(
   file: string,
   issues: readonly ValidationIssue[],
-  spans: readonly DocumentSpan[],
+  spans: readonly ClaimedSpan[],
   invalid: Map<string, InvalidIntent>,
   unattributed: ValidationIssue[],
 ): void {
-  const perSpan = new Map<DocumentSpan, ValidationIssue[]>();
+  const perSpan = new Map<ClaimedSpan, ValidationIssue[]>();
   for (const issue of issues) {
     const span = issue.line === undefined ? undefined : spans.find((s) => issue.line! >= s.firstLine && issue.line! <= s.lastLine);
     if (span?.kind === undefined || span.name === undefined) {
@@ -75,46 +70,6 @@ function attributeIssues(
       document: previous?.document ?? span.value,
       message: previous ? `${previous.message}\n${message}` : message,
     });
-  }
-}
-
-/**
- * Re-reads a file that had errors just far enough to learn which intent each document claims
- * to be. Aliases are capped as in the loader; anything unreadable yields no spans, so its
- * errors stay unattributed.
- */
-async function readDocumentSpans(dir: string, file: string): Promise<DocumentSpan[]> {
-  if (file === '') return [];
-  let text: string;
-  try {
-    const info = await stat(dir);
-    // Never through a symbolic link: the listing refused the ones that leave the folder.
-    const read = await readIntentFile(info.isFile() ? dir : path.join(dir, file), DEFAULT_MAX_FILE_BYTES);
-    if (typeof read !== 'string') return [];
-    text = read;
-  } catch {
-    return [];
-  }
-  try {
-    const lineCounter = new LineCounter();
-    const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-    if (!Array.isArray(documents)) return [];
-    return documents.map((document) => {
-      const firstLine = lineCounter.linePos(document.range[0]).line;
-      const lastLine = lineCounter.linePos(Math.max(document.range[2] - 1, document.range[0])).line;
-      const value = safeToJs(() => document.toJS({ maxAliasCount: 100 }));
-      return { firstLine, lastLine, value, ...identityOf(value) };
-    });
-  } catch {
-    return [];
-  }
-}
-
-function safeToJs(fn: () => unknown): unknown {
-  try {
-    return fn();
-  } catch {
-    return undefined;
   }
 }
 

@@ -187,6 +187,19 @@ describe('loadIntents error reporting', () => {
     expect(parseIntentText(text, 'many.yaml', { maxAliasCount: -1 }).issues.map((issue) => issue.path)).toContain('spec.custom[1]');
   });
 
+  it('returns the span and value of every document, refused ones too, from its one parse', () => {
+    const good = `${HEADER}kind: VendorSet\nmetadata:\n  name: good\nspec:\n  vendors: all\n`;
+    const bad = `${HEADER}kind: DeviceTypeSet\nmetadata:\n  name: bad\nspec: [unclosed\n`;
+    const result = parseIntentText(`${good}---\n${bad}`, 'two.yaml');
+    const spans = result.spans?.get('two.yaml') ?? [];
+    expect(spans.map(({ firstLine, lastLine }) => [firstLine, lastLine])).toEqual([
+      [1, 6],
+      [7, 12],
+    ]);
+    expect(spans[0]?.value).toMatchObject({ kind: 'VendorSet', metadata: { name: 'good' } });
+    expect(spans[1]?.value).toMatchObject({ kind: 'DeviceTypeSet', metadata: { name: 'bad' } });
+  });
+
   it('refuses a recursive alias', async () => {
     const result = parseIntentText(`${HEADER}kind: VendorSet\nmetadata: &m\n  name: a\n  labels: *m\nspec:\n  vendors: all\n`, 'loop.yaml');
     expect(messages(result)).toEqual(['loop.yaml:1:1: YAML: an alias refers to the node that contains it (recursive structure); intents must be trees']);
