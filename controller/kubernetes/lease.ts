@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { V1MicroTime } from '@kubernetes/client-node';
 import type { V1Lease } from '@kubernetes/client-node';
+import { createElectionLoop } from '../leadership/index.ts';
+import type { LeaderElection } from '../leadership/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { statusOf } from './client.ts';
 import type { KubernetesApi } from './client.ts';
@@ -27,14 +29,11 @@ export interface LeaseElectionOptions {
   onDeposed(): Promise<void>;
 }
 
-/** The same surface as the Redis leader lock of controller/sources. */
-export interface LeaseElection {
-  readonly id: string;
-  readonly isLeader: boolean;
-  start(): void;
-  /** Stops contending; a leader runs onDeposed, then releases the Lease so a standby takes over at once. */
-  stop(): Promise<void>;
-}
+/**
+ * The same surface as the Redis leader lock of controller/sources (one election loop serves both):
+ * stop() runs a leader's onDeposed, then releases the Lease so a standby takes over at once.
+ */
+export type LeaseElection = LeaderElection;
 
 function timeOf(value: unknown): number | undefined {
   if (value instanceof Date) return value.getTime();
@@ -52,22 +51,8 @@ export function createLeaseElection(options: LeaseElectionOptions): LeaseElectio
   const durationMs = durationSeconds * 1000;
   const period = Math.max(50, options.retryPeriodMs ?? Math.floor(durationMs / 5));
   const log = options.logger?.child({ lease: `${options.namespace}/${options.name}`, identity: id });
-  let leader = false;
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let tickDone: Promise<void> = Promise.resolve();
-  let transitions: Promise<void> = Promise.resolve();
   /** The record as last seen and when (our clock), to judge expiry without trusting other clocks. */
   let observed: { key: string; at: number } | undefined;
-  let lastRenewed = 0;
-
-  const transition = (to: boolean): void => {
-    leader = to;
-    const hook = to ? options.onElected : options.onDeposed;
-    transitions = transitions.then(hook).catch((error: unknown) => {
-      log?.error({ err: error, leader: to }, to ? 'starting the leader duties failed' : 'stopping the leader duties failed');
-    });
-  };
 
   const claim = (lease: V1Lease | undefined, now: Date): V1Lease => {
     const spec = lease?.spec ?? {};
@@ -118,67 +103,37 @@ export function createLeaseElection(options: LeaseElectionOptions): LeaseElectio
     }
   };
 
-  const tick = async (): Promise<void> => {
-    try {
-      const held = await tryAcquireOrRenew();
-      if (held) {
-        lastRenewed = Date.now();
-        if (!leader) {
-          log?.info('elected leader (Lease acquired)');
-          transition(true);
-        }
-      } else if (leader) {
-        log?.warn('leadership lost: the Lease is held by another controller');
-        transition(false);
-      }
-    } catch (error) {
-      log?.warn({ err: error }, 'Lease check failed');
-      // Once our claim may have run out, another controller may lead: stop acting as the leader.
-      if (leader && Date.now() - lastRenewed >= durationMs - period) {
-        log?.warn('could not renew the Lease within its duration; stepping down');
-        transition(false);
-      }
-    }
-  };
-
-  const loop = (): void => {
-    if (!running) return;
-    tickDone = tick().finally(() => {
-      if (running) timer = setTimeout(loop, period);
-    });
-  };
-
-  return {
+  return createElectionLoop({
     id,
-    get isLeader(): boolean {
-      return leader;
-    },
-    start(): void {
-      if (running) return;
-      running = true;
-      loop();
-    },
-    async stop(): Promise<void> {
-      running = false;
-      if (timer) clearTimeout(timer);
-      await tickDone;
-      const wasLeader = leader;
-      if (leader) transition(false);
-      await transitions;
-      if (!wasLeader) return;
-      try {
-        // Released as client-go does: no holder, so a standby acquires on its next try.
-        const lease = await options.api.getLease(options.namespace, options.name);
-        if (lease?.spec?.holderIdentity === id) {
-          await options.api.replaceLease(options.namespace, {
-            ...lease,
-            spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: new V1MicroTime(Date.now()) },
-          });
-          log?.info('Lease released');
+    backend: {
+      acquireOrRenew: tryAcquireOrRenew,
+      async release(wasLeader: boolean): Promise<void> {
+        if (!wasLeader) return;
+        try {
+          // Released as client-go does: no holder, so a standby acquires on its next try.
+          const lease = await options.api.getLease(options.namespace, options.name);
+          if (lease?.spec?.holderIdentity === id) {
+            await options.api.replaceLease(options.namespace, {
+              ...lease,
+              spec: { ...lease.spec, holderIdentity: undefined, leaseDurationSeconds: 1, renewTime: new V1MicroTime(Date.now()) },
+            });
+            log?.info('Lease released');
+          }
+        } catch (error) {
+          log?.warn({ err: error }, 'could not release the Lease; it expires on its own');
         }
-      } catch (error) {
-        log?.warn({ err: error }, 'could not release the Lease; it expires on its own');
-      }
+      },
     },
-  };
+    periodMs: period,
+    claimMs: durationMs,
+    logger: log,
+    log: log && {
+      elected: () => log.info('elected leader (Lease acquired)'),
+      lost: () => log.warn('leadership lost: the Lease is held by another controller'),
+      checkFailed: (error) => log.warn({ err: error }, 'Lease check failed'),
+      steppingDown: () => log.warn('could not renew the Lease within its duration; stepping down'),
+    },
+    onElected: options.onElected,
+    onDeposed: options.onDeposed,
+  });
 }

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { createElectionLoop } from '../leadership/index.ts';
+import type { LeaderElection } from '../leadership/index.ts';
 import type { Logger } from '../logging/index.ts';
+
+export type { LeaderElection } from '../leadership/index.ts';
 
 export const DEFAULT_LEADER_KEY = 'netbox-gitops:controller:leader';
 
@@ -24,88 +28,39 @@ export interface LeaderElectionOptions {
   onDeposed(): Promise<void>;
 }
 
-/** A Redis lock (SET NX PX, renewed every third of its TTL) that at most one controller holds. */
-export interface LeaderElection {
-  readonly id: string;
-  readonly isLeader: boolean;
-  start(): void;
-  /** Stops contending; a leader runs onDeposed, then releases the lock so a standby takes over at once. */
-  stop(): Promise<void>;
-}
-
-/** Creates a contender; it does nothing until start(). */
+/**
+ * Creates a contender for a Redis lock (SET NX PX, renewed every third of its TTL) that at most
+ * one controller holds; it does nothing until start(). stop() runs a leader's onDeposed, then
+ * releases the lock so a standby takes over at once.
+ */
 export function createLeaderElection(options: LeaderElectionOptions): LeaderElection {
   const key = options.key ?? DEFAULT_LEADER_KEY;
   const id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const period = Math.max(50, Math.floor(options.ttlMs / 3));
-  let leader = false;
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let lastHeld = 0;
-  let tickDone: Promise<void> = Promise.resolve();
-  // onElected/onDeposed run one after another, apart from the renew loop.
-  let transitions: Promise<void> = Promise.resolve();
-
-  const transition = (to: boolean): void => {
-    leader = to;
-    const hook = to ? options.onElected : options.onDeposed;
-    transitions = transitions.then(hook).catch((error: unknown) => {
-      options.logger?.error({ err: error, leader: to }, to ? 'starting the leader duties failed' : 'stopping the leader duties failed');
-    });
-  };
-
-  const tick = async (): Promise<void> => {
-    try {
-      if (leader) {
-        const renewed = Number(await options.redis.eval(RENEW, 1, key, id, String(options.ttlMs)));
-        if (renewed === 1) lastHeld = Date.now();
-        else {
-          options.logger?.warn({ key, id }, 'controller leadership lost: the lock expired or was taken');
-          transition(false);
-        }
-      } else {
-        const acquired = await options.redis.set(key, id, 'PX', options.ttlMs, 'NX');
-        if (acquired === 'OK') {
-          lastHeld = Date.now();
-          options.logger?.info({ key, id }, 'controller elected leader');
-          transition(true);
-        }
-      }
-    } catch (error) {
-      options.logger?.warn({ err: error, key }, 'leader lock check failed');
-      // Unable to renew: once the lock may have expired, another controller may lead, so stop acting as one.
-      if (leader && Date.now() - lastHeld >= options.ttlMs - period) transition(false);
-    }
-  };
-
-  const loop = (): void => {
-    if (!running) return;
-    tickDone = tick().finally(() => {
-      if (running) timer = setTimeout(loop, period);
-    });
-  };
-
-  return {
+  const logger = options.logger;
+  return createElectionLoop({
     id,
-    get isLeader(): boolean {
-      return leader;
+    backend: {
+      async acquireOrRenew(leading: boolean): Promise<boolean> {
+        if (leading) return Number(await options.redis.eval(RENEW, 1, key, id, String(options.ttlMs))) === 1;
+        return (await options.redis.set(key, id, 'PX', options.ttlMs, 'NX')) === 'OK';
+      },
+      async release(): Promise<void> {
+        try {
+          await options.redis.eval(RELEASE, 1, key, id);
+        } catch (error) {
+          logger?.warn({ err: error, key }, 'could not release the leader lock; it expires on its own');
+        }
+      },
     },
-    start(): void {
-      if (running) return;
-      running = true;
-      loop();
+    periodMs: Math.max(50, Math.floor(options.ttlMs / 3)),
+    claimMs: options.ttlMs,
+    logger,
+    log: logger && {
+      elected: () => logger.info({ key, id }, 'controller elected leader'),
+      lost: () => logger.warn({ key, id }, 'controller leadership lost: the lock expired or was taken'),
+      checkFailed: (error) => logger.warn({ err: error, key }, 'leader lock check failed'),
     },
-    async stop(): Promise<void> {
-      running = false;
-      if (timer) clearTimeout(timer);
-      await tickDone;
-      if (leader) transition(false);
-      await transitions;
-      try {
-        await options.redis.eval(RELEASE, 1, key, id);
-      } catch (error) {
-        options.logger?.warn({ err: error, key }, 'could not release the leader lock; it expires on its own');
-      }
-    },
-  };
+    onElected: options.onElected,
+    onDeposed: options.onDeposed,
+  });
 }
