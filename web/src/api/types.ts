@@ -1,4 +1,29 @@
-// The shapes the REST API returns (see /api/docs); only what the dashboard reads.
+// The shapes the REST API returns (see /api/docs). Records the API passes through from the
+// controller's store (processes, steps, audit rows, intents, drift) are imported from there as
+// types only — erased at build, so no controller code reaches the bundle — rather than copied;
+// the rest is declared here, with what the dashboard reads.
+import type {
+  AuditRecord,
+  DriftHistoryPoint,
+  IntentRef,
+  IntentRevision,
+  OutcomeBucket,
+  Page,
+  ProcessDetail as StoredProcessDetail,
+  ProcessError,
+  ProcessRecord,
+  ProcessStatus,
+  ReadyCondition,
+  StepRecord,
+  StepStatus,
+  DriftRow as StoredDriftRow,
+  IntentDetail as StoredIntentDetail,
+  IntentSummary as StoredIntentSummary,
+  IntentStatus,
+} from '../../../controller/store/index.ts';
+import type { FieldChange } from '../../../controller/reconcile/index.ts';
+
+export type { AuditRecord, FieldChange, IntentRef, IntentRevision, Page, ProcessError, ProcessStatus, ReadyCondition, StepStatus };
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -9,68 +34,12 @@ export interface Principal {
   readonly permissions: { readonly read: boolean; readonly operate: boolean; readonly admin: boolean };
 }
 
-export type ProcessStatus = 'created' | 'running' | 'waiting' | 'completed' | 'failed' | 'cancelled';
-export type StepStatus = ProcessStatus | 'skipped';
-
-export interface IntentRef {
-  readonly kind: string;
-  readonly name: string;
-}
-
-export interface ProcessError {
-  readonly type?: string;
-  readonly code?: string | null;
-  readonly message: string;
-  readonly transient?: boolean;
-  readonly step?: string | null;
-  readonly details?: unknown;
-}
-
-export interface Process {
-  readonly id: string;
-  readonly workflowName: string;
-  readonly status: ProcessStatus;
-  readonly intent: IntentRef | null;
-  readonly correlationId: string | null;
-  readonly createdBy: string | null;
-  readonly form: Record<string, unknown>;
-  readonly state: Record<string, unknown>;
-  readonly currentStep: string | null;
-  readonly libraryRevision: string | null;
-  readonly intentRevision: string | null;
-  readonly error: ProcessError | null;
-  readonly attempts: number;
-  /** Number of the process's latest engine event: a live update with a higher one is newer. */
-  readonly eventSeq: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly startedAt: string | null;
-  readonly completedAt: string | null;
-}
-
-export interface Step {
-  readonly id: string;
-  readonly name: string;
-  readonly position: number;
-  readonly status: StepStatus;
-  readonly attempt: number;
-  readonly input: Record<string, unknown>;
-  readonly output: Record<string, unknown>;
-  readonly errorMessage: string | null;
-  readonly error: ProcessError | null;
-  readonly startedAt: string | null;
-  readonly completedAt: string | null;
-}
-
-export interface ProcessDetail extends Process {
-  readonly steps: readonly Step[];
-  readonly auditCount: number;
-}
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextCursor: string | null;
-}
+/** A process as the API lists it. */
+export type Process = ProcessRecord;
+/** One attempt of one step. */
+export type Step = StepRecord;
+/** A process with its step attempts and its audit row count. */
+export type ProcessDetail = StoredProcessDetail;
 
 export interface Workflow {
   readonly name: string;
@@ -99,61 +68,19 @@ export interface JsonSchema {
   readonly additionalProperties?: boolean | JsonSchema;
 }
 
-export interface ReadyCondition {
-  readonly status: 'True' | 'False' | 'Unknown';
-  readonly reason: string;
-  readonly message: string;
-}
-
-export interface IntentSummary {
-  readonly kind: string;
-  readonly name: string;
-  readonly source: string;
-  readonly revision: string | null;
+/** An intent as the API lists it: the store's summary, with the values its mode and status take and when it is next checked. */
+export type IntentSummary = StoredIntentSummary & {
   readonly mode: 'observe' | 'enforce';
-  readonly status: 'active' | 'removed' | 'suspended' | 'invalid';
-  readonly statusMessage: string | null;
-  readonly drift: Readonly<Record<string, number>>;
-  readonly driftTotal: number;
-  readonly lastReconcileAt: string | null;
+  readonly status: IntentStatus;
   readonly lastProcess: { readonly id: string; readonly status: ProcessStatus; readonly completedAt: string | null } | null;
-  readonly ready: ReadyCondition;
-  readonly interval: string | null;
-  readonly schedule: string | null;
-  readonly suspendedBy: string | null;
-  readonly suspendedAt: string | null;
   readonly nextCheckAt: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+};
 
-export interface IntentRevision {
-  readonly revision: string;
-  readonly source: string;
-  readonly recordedAt: string;
-  readonly spec: Record<string, unknown>;
-}
+/** One intent with its spec, revisions, drift rows and the processes that ran for it lately. */
+export type IntentDetail = StoredIntentDetail & IntentSummary & { readonly recentProcesses: readonly Process[] };
 
-export interface IntentDetail extends IntentSummary {
-  readonly spec: Record<string, unknown>;
-  readonly revisions: readonly IntentRevision[];
-  readonly recentProcesses: readonly Process[];
-}
-
-export interface FieldChange {
-  readonly before: unknown;
-  readonly after: unknown;
-}
-
-export interface DriftRow {
-  readonly objectKind: string;
-  readonly identity: string;
-  readonly action: string;
-  readonly diff: Readonly<Record<string, FieldChange | unknown>>;
-  readonly reason: string | null;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-}
+/** One drift row; `diff` holds a FieldChange per field for updates. */
+export type DriftRow = StoredDriftRow;
 
 export interface DriftPage extends Page<DriftRow> {
   readonly total: number;
@@ -162,29 +89,13 @@ export interface DriftPage extends Page<DriftRow> {
 export interface DriftHistory {
   readonly from: string;
   readonly to: string;
-  readonly points: readonly { readonly at: string; readonly total: number; readonly byAction: Readonly<Record<string, number>> }[];
+  readonly points: readonly DriftHistoryPoint[];
 }
 
 export interface ProcessOutcomes {
   readonly from: string;
   readonly to: string;
-  readonly buckets: readonly { readonly from: string; readonly to: string; readonly total: number; readonly byStatus: Readonly<Record<string, number>> }[];
-}
-
-export interface AuditRecord {
-  readonly id: string;
-  readonly processId: string | null;
-  readonly action: string;
-  readonly objectKind: string | null;
-  readonly objectIdentity: string | null;
-  readonly netboxId: number | null;
-  readonly before: unknown;
-  readonly after: unknown;
-  readonly details: unknown;
-  readonly intent: IntentRef | null;
-  readonly correlationId: string | null;
-  readonly userId: string | null;
-  readonly timestamp: string;
+  readonly buckets: readonly OutcomeBucket[];
 }
 
 export interface LibraryVendor {
