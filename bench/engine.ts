@@ -28,7 +28,7 @@ import { createNetBoxClient } from '../controller/netbox/index.ts';
 import type { NetBoxClient } from '../controller/netbox/index.ts';
 import { netBoxPortFor } from '../controller/reconcile/index.ts';
 import { createDbIntentStore, createFolderLibraryProvider, createWorkflowService, startWorker } from '../controller/workflow/index.ts';
-import type { EngineDeps, WorkerHandle } from '../controller/workflow/index.ts';
+import type { WorkflowDeps, WorkerHandle } from '../controller/workflow/index.ts';
 import { spawnEmulator } from './reconcile.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,7 +66,7 @@ export async function benchEngine(options: EngineBenchOptions = {}): Promise<Rec
   const clients: NetBoxClient[] = [];
   const workers: WorkerHandle[] = [];
   const library = createFolderLibraryProvider(options.library ?? path.resolve(ROOT, '../shared/devicetype-library'));
-  const depsFor = (name: string, poolSize: number): EngineDeps => {
+  const depsFor = (name: string, poolSize: number): WorkflowDeps => {
     const pool = createPool({ ...database, poolSize }, { applicationName: name });
     const client = createNetBoxClient({ url: emulator.url, token: new Secret(TOKEN), concurrency: 16 });
     pools.push(pool);

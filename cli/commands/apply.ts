@@ -13,7 +13,7 @@ import { formatPlan, formatSummary, netBoxPortFor, pendingWrites, planIntents } 
 import type { ChangeRecord, NetBoxPort, OperationFailure, Plan, ReconcileResult } from '../../controller/reconcile/index.ts';
 import type { DesiredIntent } from '../../controller/resolve/index.ts';
 import { APPLY_INTENTS_WORKFLOW, createDbIntentStore, reconcileMemory, runWorkflowHere, runWorkflowInMemory } from '../../controller/workflow/index.ts';
-import type { EngineTuning, ProcessRecord, ReconcileMemory } from '../../controller/workflow/index.ts';
+import type { WorkflowTuning, ProcessRecord, ReconcileMemory } from '../../controller/workflow/index.ts';
 import { ExitCode } from '../context.ts';
 import type { CliContext } from '../context.ts';
 import type { SourceOptions } from './desired.ts';
@@ -129,7 +129,7 @@ interface PipelineInput {
   readonly planned: Awaited<ReturnType<typeof planIntents>>;
 }
 
-function tuningOf(ctx: CliContext): EngineTuning {
+function tuningOf(ctx: CliContext): WorkflowTuning {
   const netbox = ctx.config().netbox;
   return {
     applyChunkSize: netbox.writeChunk,

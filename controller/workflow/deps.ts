@@ -6,13 +6,13 @@ import { createNetBoxClient, netBoxClientOptionsFromConfig } from '../netbox/ind
 import type { NetBoxClient } from '../netbox/index.ts';
 import { netBoxPortFor } from '../reconcile/index.ts';
 import { createDbIntentStore, createFolderLibraryProvider } from './providers.ts';
-import type { EngineDeps } from './types.ts';
+import type { WorkflowDeps } from './types.ts';
 
 /** How long a worker's NetBox calls wait for NetBox inside a step before the process waits instead. */
 const WORKER_NETBOX_WAIT_MS = 10_000;
 
-/** EngineDeps built from the configuration, plus close() for what it opened. */
-export interface DefaultDeps extends EngineDeps {
+/** WorkflowDeps built from the configuration, plus close() for what it opened. */
+export interface DefaultDeps extends WorkflowDeps {
   close(): Promise<void>;
 }
 
@@ -22,12 +22,12 @@ export interface DefaultDeps extends EngineDeps {
  * intents from the `intents` table, the queue WORKFLOW_QUEUE. `overrides` replaces any of them
  * (e.g. the controller's cached Git library provider); close() only closes what was built here.
  */
-export function createDefaultDeps(config: AppConfig, logger: Logger, overrides: Partial<EngineDeps> = {}): DefaultDeps {
+export function createDefaultDeps(config: AppConfig, logger: Logger, overrides: Partial<WorkflowDeps> = {}): DefaultDeps {
   const pool = overrides.pool ?? createPool(config.database, { applicationName: 'netbox-gitops-workflow', logger });
   let client: NetBoxClient | undefined;
   const netbox =
     overrides.netbox ??
-    ((): ReturnType<EngineDeps['netbox']> => {
+    ((): ReturnType<WorkflowDeps['netbox']> => {
       client ??= createNetBoxClient(
         netBoxClientOptionsFromConfig(config.netbox, {
           logger: logger.child({ component: 'netbox' }),

@@ -1,6 +1,7 @@
 import type { Plan, PlanOperation } from '../reconcile/index.ts';
 import type { DriftItem, DriftResult } from '../store/index.ts';
-import type { JsonObject, StepNotice, IntentRef } from './types.ts';
+import type { StepNotice } from '../engine/index.ts';
+import type { IntentRef, JsonObject } from '../store/index.ts';
 
 const BLOCKED_SAMPLE = 10;
 

@@ -1,7 +1,7 @@
 import type { Catalogue } from '../catalogue/index.ts';
 import { ResourceError } from '../errors/index.ts';
 import type { Intent } from '../intents/index.ts';
-import type { LibraryProvider } from './types.ts';
+import type { LibraryProvider } from '../catalogue/index.ts';
 
 /**
  * The library at a pinned ref, or the provider's current revision when `ref` is undefined (which is

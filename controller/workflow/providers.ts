@@ -5,7 +5,8 @@ import { validateIntentObject } from '../intents/index.ts';
 import type { IntentKind } from '../intents/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { readStoredIntent } from '../store/index.ts';
-import type { IntentStore, LibraryProvider, StoredIntent } from './types.ts';
+import type { LibraryProvider } from '../catalogue/index.ts';
+import type { IntentStore, StoredIntent } from './types.ts';
 
 /**
  * The library from a local folder, parsed once and kept: `refresh()` re-parses the folder and

@@ -21,13 +21,13 @@ import type { ChangeRecord, Plan, ReconcileResult, NetBoxState } from '../reconc
 import type { Catalogue } from '../catalogue/index.ts';
 import { resolvePinned } from '../resolve/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
-import { skipped } from './definition.ts';
+import { skipped, StepCancelledError } from '../engine/index.ts';
 import type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
 import { replaceDrift } from '../store/index.ts';
 import { driftItemsOf, driftNotices } from './drift-notices.ts';
 import { catalogueAt, catalogueFor } from './library-pin.ts';
-import { ApplyRejectedError, NotConvergedError, StepCancelledError } from './errors.ts';
-import type { JsonObject, JsonValue, IntentRef } from './types.ts';
+import { ApplyRejectedError, NotConvergedError } from './errors.ts';
+import type { IntentRef, JsonObject, JsonValue } from '../store/index.ts';
 
 /** Where a reconcile's intents come from: the store, a form, or the CLI's folder. */
 interface IntentSource {

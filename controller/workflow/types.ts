@@ -1,33 +1,13 @@
+// The application's types: what the reconcile and import workflows' steps get from the engine
+// besides its own context (ReconcileServices), what a process kind wires them from
+// (WorkflowDeps), and the service as the API, the CLI and the controller use it.
 import type { LibraryProvider } from '../catalogue/index.ts';
-import type { AppConfig } from '../config/index.ts';
-import type { Pool } from '../db/index.ts';
+import type { EngineDeps, EngineTuning, StartOptions, WorkflowService as EngineWorkflowService } from '../engine/index.ts';
 import type { Intent, IntentKind, IntentRef } from '../intents/index.ts';
-import type { Logger } from '../logging/index.ts';
-import type { NetBoxPort } from '../reconcile/index.ts';
+import type { ChangeRecord, NetBoxPort, WriteChunk } from '../reconcile/index.ts';
+import type { ProcessRecord } from '../store/index.ts';
 
-export { PROCESS_STATUSES, TERMINAL_STATUSES, ACTIVE_STATUSES, STEP_STATUSES } from '../store/index.ts';
-export type {
-  JsonValue,
-  JsonObject,
-  ProcessStatus,
-  StepStatus,
-  ProcessError,
-  ProcessRecord,
-  StepRecord,
-  ProcessDetail,
-  AuditRecord,
-  Page,
-  HistoryFilter,
-  ProcessFilter,
-  AuditFilter,
-  WorkflowEventType,
-  WorkflowEvent,
-} from '../store/index.ts';
-import type { JsonObject, ProcessRecord, ProcessDetail, ProcessFilter, Page, AuditFilter, AuditRecord, WorkflowEvent, StepRecord } from '../store/index.ts';
-
-export type { IntentRef } from '../intents/index.ts';
-
-/** An intent as the store holds it. */
+/** An intent as the store holds it, validated for a run. */
 export interface StoredIntent {
   readonly intent: Intent;
   /** The source revision the intent was loaded at (commit SHA, resourceVersion...). */
@@ -38,21 +18,13 @@ export interface StoredIntent {
   readonly statusMessage?: string | null;
 }
 
-/** Where the engine reads intents from. The default reads the `intents` table. */
+/** Where the steps read intents from. The default reads the `intents` table. */
 export interface IntentStore {
   get(kind: IntentKind, name: string): Promise<StoredIntent | undefined>;
 }
 
-export type { LibraryProvider } from '../catalogue/index.ts';
-
-/** Knobs of the engine; every field has a default. */
-export interface EngineTuning {
-  /** Job attempts for transient NetBox faults (BullMQ `attempts`); default 5. */
-  readonly attempts?: number;
-  /** First backoff delay between attempts, doubled each time (BullMQ exponential backoff); default 2,000 ms. */
-  readonly backoffMs?: number;
-  /** How long a job waits before trying again while another process holds its intent; default 1,000 ms. */
-  readonly busyRetryMs?: number;
+/** Knobs of the reconcile steps; every field has a default. */
+export interface ReconcileTuning {
   /** Plans with more operations than this keep only their summary in the step output; default 5,000. */
   readonly maxStoredOperations?: number;
   /** Largest bulk write of the apply step (chunks are sized below it from measured speed); default 500. */
@@ -63,145 +35,50 @@ export interface EngineTuning {
   readonly readConcurrency?: number;
   /** NetBox request timeout (NETBOX_TIMEOUT); a bulk write's grows with its chunk. Default 30,000 ms. */
   readonly requestTimeoutMs?: number;
-  /**
-   * How long starting or retrying a process waits for Redis to take its job; after it the
-   * process is marked failed and the caller gets an error saying to check Redis. Default 10,000 ms.
-   */
-  readonly enqueueTimeoutMs?: number;
-  /**
-   * How long a process waits (`waiting`, retried with backoff) for NetBox while it is down or
-   * unreachable before it fails (NETBOX_OUTAGE_BUDGET); default 15 minutes.
-   */
-  readonly outageBudgetMs?: number;
-  /** Longest pause between tries while waiting for NetBox; default 60,000 ms (the first is `backoffMs`). */
-  readonly outageMaxDelayMs?: number;
 }
 
-/**
- * Everything the engine needs, injected: the service (API, CLI, controller) and the worker are
- * built from one of these. `netbox()` is a factory so a worker creates one client and shares it.
- */
-/**
- * What a step reports for people to hear about (drift found or gone, a library upgrade
- * available): the application's notifier turns it into notifications. Plain JSON.
- */
-export interface StepNotice {
-  /** e.g. `drift.detected`; the observer decides what it means. */
-  readonly type: string;
-  readonly intent?: IntentRef;
-  /** One line for people. */
-  readonly summary: string;
-  readonly details: JsonObject;
-  readonly processId: string;
-}
+/** The engine's knobs and the reconcile steps' (NETBOX_OUTAGE_BUDGET is the engine's `outageBudgetMs`). */
+export type WorkflowTuning = EngineTuning & ReconcileTuning;
 
 /**
- * Told when processes finish and when steps report notices; its failures are logged, never
- * fail a process. The application's notifier implements it (controller/notify).
+ * Everything a process kind wires the workflows from: the engine's needs and the reconcile
+ * steps' (`netbox()` is a factory so a worker creates one client and shares it).
  */
-export interface ProcessObserver {
-  processFinished?(process: ProcessRecord): Promise<void>;
-  notice?(notice: StepNotice): Promise<void>;
-}
-
-export interface EngineDeps {
-  /** Told about finished processes and step notices (notifications); optional. */
-  readonly observer?: ProcessObserver;
-  readonly pool: Pool;
-  readonly redis: AppConfig['redis'];
-  /** BullMQ queue name; default 'netbox-gitops'. Tests use a unique one. */
-  readonly queueName?: string;
-  readonly logger: Logger;
+export interface WorkflowDeps extends Omit<EngineDeps, 'tuning'> {
   netbox(): NetBoxPort;
   readonly library: LibraryProvider;
   readonly intents: IntentStore;
-  readonly tuning?: EngineTuning;
+  readonly tuning?: WorkflowTuning;
 }
 
-/** A registered workflow as listed for the API and the dashboard. */
-export interface WorkflowInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly target: string;
-  readonly description: string;
-  /** JSON Schema (draft 2020-12, input side) of the form, for the dashboard's forms. */
-  readonly formSchema: JsonObject;
-  readonly steps: readonly string[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface StartOptions {
-  /** Carried to the audit rows and log lines; a new one when absent. */
-  readonly correlationId?: string;
-  /** The audit user: an API token's name, or the component (e.g. `controller`, `cli`). */
-  readonly createdBy?: string;
-  /** Why the process was started (e.g. `intent changed at abc123`); kept as `state.reason`. */
-  readonly reason?: string;
+/** What the reconcile and import steps use besides the engine's context. */
+export interface ReconcileServices {
+  readonly netbox: NetBoxPort;
+  readonly library: LibraryProvider;
+  readonly intents: IntentStore;
+  readonly tuning: Required<ReconcileTuning>;
+  /**
+   * Writes audit rows for changes NetBox accepted (call as soon as each chunk lands); with the
+   * chunk, in the statement that settles its outbox row.
+   */
+  recordChanges(records: readonly ChangeRecord[], chunk?: WriteChunk): Promise<void>;
+  /** Records a bulk write in the outbox before it is sent. */
+  recordWrite(chunk: WriteChunk): Promise<void>;
+  /** Settles a write's outbox row: nothing more is needed of it. */
+  settleWrite(chunk: WriteChunk): Promise<void>;
+  /**
+   * Resolves writes left in the outbox by a killed or stopped run (this process's, and those of
+   * processes that ended): read back from NetBox, what landed audited as confirmed after a restart.
+   */
+  resolvePendingWrites(): Promise<{ readonly chunks: number; readonly records: number }>;
 }
 
 /** What the API, the CLI and the controller use to run and inspect workflows. */
-export interface WorkflowService {
-  listWorkflows(): Promise<WorkflowInfo[]>;
-  /**
-   * Validates the form, creates a process (`created`) and enqueues it.
-   * @throws WorkflowNotFoundError for an unknown workflow; ValidationError (with field issues) for an invalid form.
-   */
-  startWorkflow(name: string, form: unknown, options?: StartOptions): Promise<ProcessRecord>;
+export interface WorkflowService extends EngineWorkflowService {
   /**
    * Asks for a reconcile of one intent, merging with what is already queued: returns the
    * queued process when one has not started yet; when one is running or waiting, returns a
    * follow-up process that runs once after it (one follow-up, however many requests).
    */
   requestReconcile(intent: IntentRef, options?: StartOptions): Promise<ProcessRecord>;
-  getProcess(id: string): Promise<ProcessDetail | undefined>;
-  /** Step attempts of several processes in one query (for list views), by process id. */
-  getSteps(processIds: readonly string[]): Promise<Map<string, StepRecord[]>>;
-  listProcesses(filter?: ProcessFilter): Promise<Page<ProcessRecord>>;
-  listAudit(filter?: AuditFilter): Promise<Page<AuditRecord>>;
-  /**
-   * The recorded events of one process after `afterSeq` (default 0: all), oldest first, at most
-   * `limit` (1..1,000, default 100): what a subscriber that saw a gap in `seq` reads.
-   */
-  listEvents(processId: string, options?: { readonly afterSeq?: number; readonly limit?: number }): Promise<WorkflowEvent[]>;
-  /**
-   * Cancels a created, waiting or running process. A running one is cancelled cooperatively
-   * (between apply chunks or steps); the returned record may still say `running` with
-   * `state.cancelRequested`. The request's correlation id is kept in the process state.
-   * @throws ProcessNotFoundError; ProcessStateError when the process has finished.
-   */
-  cancelProcess(id: string, by: string, options?: { readonly correlationId?: string }): Promise<ProcessRecord>;
-  /**
-   * Queues a failed process again; it resumes at its failed step (completed steps are not re-run).
-   * @throws ProcessNotFoundError; ProcessStateError when the process is not failed.
-   */
-  retryProcess(id: string, by: string, options?: { readonly correlationId?: string }): Promise<ProcessRecord>;
-  close(): Promise<void>;
-}
-
-/** A running worker. */
-export interface WorkerHandle {
-  /** `hostname:pid:n`, also recorded in each step's input as `worker`. */
-  readonly id: string;
-  /** Process ids this worker is running now. */
-  activeProcesses(): string[];
-  /**
-   * Stops taking jobs; each running process finishes its current step and is handed back to
-   * the queue (status waiting). A step still running after `graceMs` (default: the worker's
-   * shutdownGraceMs) is asked to stop at its next apply chunk and handed back too.
-   */
-  close(options?: { readonly graceMs?: number }): Promise<void>;
-}
-
-export interface WorkerOptions {
-  /** Jobs run at once by this worker; default 4. Keep DATABASE_POOL_SIZE above it. */
-  readonly concurrency?: number;
-  /** BullMQ lock duration; default 30,000 ms (WORKFLOW_LOCK_DURATION_MS). */
-  readonly lockDurationMs?: number;
-  /** BullMQ stalled-job check interval; default 30,000 ms (WORKFLOW_STALLED_INTERVAL_MS). */
-  readonly stalledIntervalMs?: number;
-  /** How long close() lets a step run before asking it to stop; default 10,000 ms. */
-  readonly shutdownGraceMs?: number;
-  /** How often to look for processes whose job was lost; default 60,000 ms (0 turns it off). */
-  readonly recoveryIntervalMs?: number;
 }

@@ -13,7 +13,7 @@ import { capLibraryChanges, previewLibraryUpgrade } from '../upgrade/index.ts';
 import type { StepContext, WorkflowDefinition } from './definition.ts';
 import { catalogueFor } from './library-pin.ts';
 import { listActiveIntents, recordLibraryUpgrade } from '../store/index.ts';
-import type { JsonObject, JsonValue } from './types.ts';
+import type { JsonObject, JsonValue } from '../store/index.ts';
 
 const MAX_LISTED = 200;
 const REPORT = 'report';

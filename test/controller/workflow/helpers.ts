@@ -5,8 +5,8 @@ import { createLogger } from '../../../controller/logging/index.ts';
 import type { NetBoxClientOptions } from '../../../controller/netbox/index.ts';
 import { createDbIntentStore, createFolderLibraryProvider, createWorkflowService, startWorker, subscribeEvents } from '../../../controller/workflow/index.ts';
 import type {
-  EngineDeps,
-  EngineTuning,
+  WorkflowDeps,
+  WorkflowTuning,
   LibraryProvider,
   ProcessDetail,
   ProcessStatus,
@@ -36,7 +36,7 @@ export const redisConfig: AppConfig['redis'] = testRedisConfig();
 export interface EngineFixture {
   readonly db: TestDatabase;
   readonly nb: NetBoxFixture;
-  readonly deps: EngineDeps;
+  readonly deps: WorkflowDeps;
   readonly service: WorkflowService;
   readonly queueName: string;
   startWorker(options?: WorkerOptions): Promise<WorkerHandle>;
@@ -44,7 +44,7 @@ export interface EngineFixture {
 }
 
 export interface EngineFixtureOptions {
-  readonly tuning?: EngineTuning;
+  readonly tuning?: WorkflowTuning;
   readonly client?: Partial<NetBoxClientOptions>;
   readonly emulator?: EmulatorOptions;
 }
@@ -56,7 +56,7 @@ export async function startEngine(options: EngineFixtureOptions = {}): Promise<E
   const nb = await startNetBox(options.emulator ?? {}, { maxRetries: 0, breaker: { threshold: 1_000, halfOpenAfterMs: 50 }, ...options.client });
   const queueName = uniqueName('test');
   const logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent', pretty: false });
-  const deps: EngineDeps = {
+  const deps: WorkflowDeps = {
     pool: db.pool,
     redis: redisConfig,
     queueName,

@@ -3,10 +3,10 @@
 // fails saying what it waited for and how long. Short budgets and backoffs keep it in seconds:
 // the 4 s outage stands for the 40 s one, the 2 s budget for 15 minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideOutage, isNetBoxOutage } from '../../../controller/workflow/outage.ts';
+import { decideOutage, resolveTuning } from '../../../controller/engine/index.ts';
 import type { ProcessRow } from '../../../controller/store/index.ts';
+import { isNetBoxOutage, NETBOX_OUTAGE } from '../../../controller/workflow/index.ts';
 import type { ProcessDetail } from '../../../controller/workflow/index.ts';
-import { resolveTuning } from '../../../controller/workflow/queue.ts';
 import { CircuitOpenError, NetBoxError } from '../../../controller/netbox/index.ts';
 import { putIntent, startEngine, vendorIntent, waitForStatus } from './helpers.ts';
 import type { EngineFixture } from './helpers.ts';
@@ -96,22 +96,22 @@ describe('outage decisions', () => {
 
   it('counts consecutive failed attempts of one step as one outage, with doubling delays up to the cap and the budget', () => {
     const t0 = Date.parse('2026-01-01T10:00:00Z');
-    const first = decideOutage(rowWith({}), 1, 1, described, tuning, t0);
+    const first = decideOutage(NETBOX_OUTAGE, rowWith({}), 1, 1, described, tuning, t0);
     expect(first).toMatchObject({ kind: 'wait', delayMs: 1_000 });
     let state = first.state;
     const delays = [1_000];
     for (let attempt = 2; attempt <= 6; attempt++) {
-      const next = decideOutage(rowWith(state), 1, attempt, described, tuning, t0 + attempt * 1_000);
+      const next = decideOutage(NETBOX_OUTAGE, rowWith(state), 1, attempt, described, tuning, t0 + attempt * 1_000);
       expect(next.kind).toBe('wait');
       delays.push(next.kind === 'wait' ? next.delayMs : -1);
       state = next.state;
     }
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
     // The last try runs when the budget ends; after it, give up.
-    expect(decideOutage(rowWith(state), 1, 7, described, tuning, t0 + 59_000)).toMatchObject({ kind: 'wait', delayMs: 1_000 });
-    expect(decideOutage(rowWith(state), 1, 7, described, tuning, t0 + 60_000).kind).toBe('give-up');
+    expect(decideOutage(NETBOX_OUTAGE, rowWith(state), 1, 7, described, tuning, t0 + 59_000)).toMatchObject({ kind: 'wait', delayMs: 1_000 });
+    expect(decideOutage(NETBOX_OUTAGE, rowWith(state), 1, 7, described, tuning, t0 + 60_000).kind).toBe('give-up');
     // Another step (or a later outage after a success) starts a new budget.
-    expect(decideOutage(rowWith(state), 2, 1, described, tuning, t0 + 120_000)).toMatchObject({ kind: 'wait', delayMs: 1_000 });
+    expect(decideOutage(NETBOX_OUTAGE, rowWith(state), 2, 1, described, tuning, t0 + 120_000)).toMatchObject({ kind: 'wait', delayMs: 1_000 });
   });
 
   it('treats NetBox down or unreachable as an outage, not its 500s, 429s or refusals', () => {

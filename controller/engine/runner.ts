@@ -5,43 +5,16 @@ import type { Pool } from '../db/index.ts';
 import { AppError, IntegrationError, ValidationError } from '../errors/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { withCorrelationId } from '../logging/index.ts';
-import { CircuitOpenError, NetBoxError } from '../netbox/index.ts';
-import type { ChangeRecord, NetBoxPort, WriteChunk } from '../reconcile/index.ts';
-import { resolvePendingWrites } from './outbox.ts';
 import { unwrapSkipped } from './definition.ts';
-import type { StepContext, Tuning, WorkflowDefinition } from './definition.ts';
-import { ApplyRejectedError, NotConvergedError, StepCancelledError, StepInterruptedError } from './errors.ts';
-import { decideOutage, isNetBoxOutage } from './outage.ts';
+import type { Application, EngineStepContext, StepContext, Tuning, WorkflowDefinition } from './definition.ts';
+import { StepCancelledError, StepInterruptedError } from './errors.ts';
+import { decideOutage } from './outage.ts';
 import type { EventPublisher } from './events.ts';
-import { WORKFLOWS } from './registry.ts';
 import { recordProcessFinished } from '../metrics/index.ts';
-import {
-  acquireRunLock,
-  eventsOf,
-  insertAudit,
-  insertStep,
-  markRunning,
-  recordWrite,
-  selectProcess,
-  settleWrite,
-  stepEvent,
-  toProcessRecord,
-  updateProcess,
-} from '../store/index.ts';
+import { acquireRunLock, eventsOf, insertStep, markRunning, selectProcess, stepEvent, toProcessRecord, updateProcess } from '../store/index.ts';
 import type { EventDraft, ProcessRow, Revisions, StepFinish, StepHistoryEntry } from '../store/index.ts';
 import { TERMINAL_STATUSES } from './types.ts';
-import type {
-  IntentStore,
-  JsonObject,
-  JsonValue,
-  LibraryProvider,
-  ProcessError,
-  ProcessStatus,
-  StepRecord,
-  StepStatus,
-  IntentRef,
-  ProcessObserver,
-} from './types.ts';
+import type { JsonObject, JsonValue, ProcessError, ProcessStatus, StepRecord, StepStatus, IntentRef, ProcessObserver } from './types.ts';
 
 /** What a step found, written with the next statement: revisions, and events (drift.changed). */
 type Carry = Revisions & { readonly events?: readonly EventDraft[] };
@@ -50,9 +23,8 @@ type Carry = Revisions & { readonly events?: readonly EventDraft[] };
 export interface RunnerEnv {
   readonly pool: Pool;
   readonly logger: Logger;
-  readonly netbox: NetBoxPort;
-  readonly library: LibraryProvider;
-  readonly intents: IntentStore;
+  /** The workflows this worker runs, the services their steps get, how their errors read. */
+  readonly app: Application;
   readonly tuning: Tuning;
   readonly events: EventPublisher;
   readonly workerId: string;
@@ -95,37 +67,37 @@ export type RunOutcome =
   | { readonly kind: 'hand-back' }
   /** A transient fault: let BullMQ retry the job with backoff (the process is `waiting`). */
   | { readonly kind: 'retry'; readonly error: Error }
-  /** NetBox is down: run the job again after `delayMs` (the process is `waiting` for NetBox). */
+  /** The system the steps talk to is down: run the job again after `delayMs` (the process is `waiting` for it). */
   | { readonly kind: 'wait'; readonly delayMs: number };
 
 const ignored: RunOutcome = { kind: 'done', status: 'ignored', intent: null, followers: [] };
 const MAX_DETAIL_ITEMS = 100;
 
-/** Whether a later attempt may succeed: NetBox timeouts, resets, 429 and 5xx, an open circuit. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof NetBoxError) return error.transient;
-  if (error instanceof CircuitOpenError) return true;
+/**
+ * Whether a later attempt may succeed: what the application reads of the error, else an
+ * integration error marked transient.
+ */
+export function isTransient(error: unknown, app?: Pick<Application, 'readError'>): boolean {
+  const read = app?.readError?.(error)?.transient;
+  if (read !== undefined) return read;
   if (error instanceof IntegrationError) return error.context.transient === true;
   return false;
 }
 
-/** The JSON a failed step or process records. */
-export function describeError(error: unknown, step: string | null): ProcessError {
+/** The JSON a failed step or process records; the application's reading of the error comes first. */
+export function describeError(error: unknown, step: string | null, app?: Pick<Application, 'readError'>): ProcessError {
   const e = error instanceof Error ? error : new Error(String(error));
+  const read = app?.readError?.(error);
   let details: JsonValue = null;
-  if (error instanceof ApplyRejectedError) details = error.failures.slice(0, MAX_DETAIL_ITEMS) as unknown as JsonValue;
-  else if (error instanceof NotConvergedError)
-    details = error.remaining.slice(0, MAX_DETAIL_ITEMS).map((op) => ({ action: op.action, kind: op.kind, identity: op.identity }));
+  if (read?.details !== undefined) details = read.details;
   else if (error instanceof ValidationError) details = error.issues.slice(0, MAX_DETAIL_ITEMS) as unknown as JsonValue;
-  else if (error instanceof NetBoxError)
-    details = { status: error.status ?? null, method: error.method, path: error.path, body: (error.body ?? null) as JsonValue };
   else if (error instanceof IntegrationError)
     details = { system: error.context.system, status: error.context.status ?? null, body: (error.context.body ?? null) as JsonValue };
   return {
     type: e.name,
     code: error instanceof AppError ? error.code : null,
     message: e.message,
-    transient: isTransient(error),
+    transient: isTransient(error, app),
     step,
     details,
   };
@@ -224,10 +196,10 @@ export async function runProcess(env: RunnerEnv, processId: string, job: JobAtte
   if (TERMINAL_STATUSES.includes(row.status)) return ignored;
   // A retry queues a new job id; a job left over from before it must not run the process too.
   if (typeof row.state.jobId === 'string' && row.state.jobId !== job.id) return ignored;
-  const workflow = WORKFLOWS.get(row.workflow_name);
+  const workflow = env.app.workflows.get(row.workflow_name);
   if (!workflow) {
     return finishProcess(env, row, 'failed', {
-      error: describeError(new Error(`this worker does not know workflow ${row.workflow_name}; run a newer worker`), null),
+      error: describeError(new Error(`this worker does not know workflow ${row.workflow_name}; run a newer worker`), null, env.app),
     });
   }
   const lock = await acquireRunLock(env.pool, row, lockedIntentsOf(workflow, row));
@@ -256,7 +228,7 @@ async function runSteps(
     const by = cancelRequest.by ?? null;
     const open = row.history.find((s) => s.status === 'running' || s.status === 'created');
     const finish: PendingFinish | undefined = open
-      ? { stepId: open.id, status: 'cancelled', output: {}, error: describeError(new StepCancelledError(by), open.name), ref: open }
+      ? { stepId: open.id, status: 'cancelled', output: {}, error: describeError(new StepCancelledError(by), open.name, env.app), ref: open }
       : undefined;
     return cancelled(env, row, by, finish);
   }
@@ -265,14 +237,13 @@ async function runSteps(
   try {
     form = workflow.form.parse(row.form_data);
   } catch (error) {
-    return finishProcess(env, row, 'failed', { error: describeError(error, null) });
+    return finishProcess(env, row, 'failed', { error: describeError(error, null, env.app) });
   }
   const latest = new Map<number, StepHistoryEntry>();
   for (const s of row.history) latest.set(s.position, s);
   const outputs = new Map<string, JsonObject>();
   const process = toProcessRecord(row);
   const logger = env.logger.child({ processId: row.id, workflow: row.workflow_name });
-  const audit = { processId: row.id, intent: intentRef(row), correlationId: row.correlation_id, userId: row.created_by };
   let pending: PendingFinish | undefined;
   // Revisions and drift events found by a step go out with the next statement, like step ends.
   let revisions: Carry = {};
@@ -295,7 +266,7 @@ async function runSteps(
         stepId: last.id,
         status: 'failed',
         output: {},
-        error: describeError(lost, definition.name),
+        error: describeError(lost, definition.name, env.app),
         ref: { name: last.name, position, attempt: last.attempt },
       };
     }
@@ -329,7 +300,7 @@ async function runSteps(
       return stopRun(env, row, new StepCancelledError(by), step, undefined, takeRevisions());
     }
 
-    const ctx: StepContext = {
+    const base: EngineStepContext = {
       process,
       form,
       attempt,
@@ -338,14 +309,6 @@ async function runSteps(
       signal,
       logger: logger.child({ step: definition.name }),
       db: () => env.pool,
-      netbox: env.netbox,
-      library: env.library,
-      intents: env.intents,
-      tuning: env.tuning,
-      recordChanges: (records: readonly ChangeRecord[], chunk?: WriteChunk) => insertAudit(env.pool, audit, records, chunk?.id),
-      recordWrite: (chunk) => recordWrite(env.pool, row.id, chunk),
-      settleWrite: (chunk) => settleWrite(env.pool, chunk.id),
-      resolvePendingWrites: () => resolvePendingWrites(env.pool, row.id, env.netbox, { timeoutMs: env.tuning.requestTimeoutMs }),
       setRevisions: (found) => {
         revisions = { ...revisions, ...found };
         return Promise.resolve();
@@ -355,6 +318,7 @@ async function runSteps(
         revisions = { ...revisions, events: [...(revisions.events ?? []), { type: 'drift.changed', intent }] };
       },
     };
+    const ctx: StepContext = { ...env.app.services({ process, pool: env.pool }), ...base };
     try {
       const result = unwrapSkipped(await definition.run(ctx));
       pending = finishOf(step, result.skipped ? 'skipped' : 'completed', result.output, null);
@@ -386,7 +350,7 @@ async function stopRun(
   revisions: Carry,
 ): Promise<RunOutcome> {
   if (reason instanceof StepInterruptedError) {
-    const finish = step ? finishOf(step, 'failed', {}, describeError(reason, step.name)) : pending;
+    const finish = step ? finishOf(step, 'failed', {}, describeError(reason, step.name, env.app)) : pending;
     const events = [...draftsOf(revisions, finish), { type: 'process.updated' } as const];
     const updated = await updateProcess(env.pool, row.id, {
       ...revisions,
@@ -399,7 +363,7 @@ async function stopRun(
     return { kind: 'hand-back' };
   }
   const by = reason instanceof StepCancelledError ? reason.by : null;
-  return cancelled(env, row, by, step ? finishOf(step, 'cancelled', {}, describeError(reason, step.name)) : pending, revisions);
+  return cancelled(env, row, by, step ? finishOf(step, 'cancelled', {}, describeError(reason, step.name, env.app)) : pending, revisions);
 }
 
 async function onStepError(
@@ -416,17 +380,18 @@ async function onStepError(
     // The step failed while being stopped (e.g. an aborted request): the stop wins.
     return stopRun(env, row, signal.reason, step, undefined, revisions);
   }
-  const described = describeError(error, step.name);
+  const described = describeError(error, step.name, env.app);
   const finish = finishOf(step, 'failed', {}, described);
   const logger = env.logger.child({ processId: row.id, step: step.name });
-  if (isNetBoxOutage(error)) {
-    // Waited out within NETBOX_OUTAGE_BUDGET (outage.ts), not within the job's attempts.
-    const outage = decideOutage(row, step.position, step.attempt, described, env.tuning);
+  const policy = env.app.outage;
+  if (policy?.isOutage(error)) {
+    // Waited out within the outage budget (outage.ts), not within the job's attempts.
+    const outage = decideOutage(policy, row, step.position, step.attempt, described, env.tuning);
     if (outage.kind === 'give-up') {
-      logger.error({ err: error }, 'NetBox stayed unreachable past the outage budget; the process failed');
+      logger.error({ err: error }, `${policy.system} stayed unreachable past the outage budget; the process failed`);
       return finishProcess(env, row, 'failed', { ...revisions, error: outage.error, statePatch: outage.state }, finish);
     }
-    logger.warn({ err: error, delayMs: outage.delayMs }, 'NetBox is down or unreachable; the process waits and tries again');
+    logger.warn({ err: error, delayMs: outage.delayMs }, `${policy.system} is down or unreachable; the process waits and tries again`);
     const events = [...draftsOf(revisions, finish), { type: 'process.updated' } as const];
     const updated = await updateProcess(env.pool, row.id, { ...revisions, status: 'waiting', error: outage.error, statePatch: outage.state, finish, events });
     env.events.publish(eventsOf(updated));

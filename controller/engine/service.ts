@@ -6,7 +6,7 @@ import { ProcessNotFoundError, ProcessStateError } from './errors.ts';
 import { closeWithin } from './close-within.ts';
 import { createEventPublisher } from './events.ts';
 import { createQueue, enqueueProcess, resolveTuning } from './queue.ts';
-import { parseForm, readWorkflows, RECONCILE_WORKFLOW, registerWorkflows, workflowNamed } from './registry.ts';
+import { parseForm, readWorkflows, registerWorkflows, workflowNamed } from './registry.ts';
 import {
   countAudit,
   eventsOf,
@@ -25,20 +25,21 @@ import {
 } from '../store/index.ts';
 import type { EventRow, ProcessRow } from '../store/index.ts';
 import { TERMINAL_STATUSES } from './types.ts';
+import type { Application } from './definition.ts';
 import type { EngineDeps, JsonObject, ProcessDetail, ProcessRecord, StartOptions, WorkflowService } from './types.ts';
 
 /**
- * The workflow service: starts, lists, cancels and retries processes. It writes Postgres and
+ * The workflow service of `app`'s workflows: starts, lists, cancels and retries processes. It writes Postgres and
  * enqueues on BullMQ; workers (startWorker) run the processes. Safe to use from many API
  * replicas and the controller at once.
  */
-export function createWorkflowService(deps: EngineDeps): WorkflowService {
+export function createWorkflowService(deps: EngineDeps, app: Pick<Application, 'workflows'>): WorkflowService {
   const tuning = resolveTuning(deps.tuning);
   const queue = createQueue(deps);
   const events = createEventPublisher(deps.redis, deps.logger, deps.queueName);
   let registered: Promise<void> | undefined;
   const ensureRegistered = (): Promise<void> => {
-    registered ??= registerWorkflows(deps.pool).catch((error: unknown) => {
+    registered ??= registerWorkflows(deps.pool, app.workflows).catch((error: unknown) => {
       registered = undefined;
       throw error;
     });
@@ -110,11 +111,11 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
   return {
     async listWorkflows() {
       await ensureRegistered();
-      return readWorkflows(deps.pool);
+      return readWorkflows(deps.pool, app.workflows);
     },
 
     async startWorkflow(name, form, options: StartOptions = {}) {
-      const workflow = workflowNamed(name);
+      const workflow = workflowNamed(app.workflows, name);
       const parsed = parseForm(workflow, form);
       const intent = workflow.intentOf?.(parsed);
       const locked = workflow.intentsOf?.(parsed);
@@ -130,12 +131,12 @@ export function createWorkflowService(deps: EngineDeps): WorkflowService {
       return enqueueNew(row);
     },
 
-    async requestReconcile(intent, options: StartOptions = {}) {
-      const workflow = workflowNamed(RECONCILE_WORKFLOW);
+    async requestRun(workflowName, intent, options: StartOptions = {}) {
+      const workflow = workflowNamed(app.workflows, workflowName);
       const form = parseForm(workflow, { kind: intent.kind, name: intent.name }) as JsonObject;
       await ensureRegistered();
       const result = await requestProcess(deps.pool, {
-        workflowName: RECONCILE_WORKFLOW,
+        workflowName: workflow.name,
         intent,
         correlationId: options.correlationId ?? newCorrelationId(),
         createdBy: options.createdBy ?? null,

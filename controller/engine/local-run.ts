@@ -6,10 +6,9 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newCorrelationId } from '../logging/index.ts';
 import type { Logger } from '../logging/index.ts';
-import type { ChangeRecord, NetBoxPort } from '../reconcile/index.ts';
 import { closeWithin } from './close-within.ts';
 import { unwrapSkipped } from './definition.ts';
-import type { StepContext } from './definition.ts';
+import type { EngineStepContext, StepContext } from './definition.ts';
 import { NoDatabaseError } from './errors.ts';
 import { createEventPublisher } from './events.ts';
 import { resolveTuning } from './queue.ts';
@@ -18,7 +17,8 @@ import { describeError, runProcess } from './runner.ts';
 import type { RunnerEnv } from './runner.ts';
 import { eventsOf, findIntentHolder, insertProcess, lockName, selectProcess, toProcessRecord, updateProcess } from '../store/index.ts';
 import type { LockHolder } from '../store/index.ts';
-import type { EngineDeps, EngineTuning, IntentStore, JsonObject, LibraryProvider, ProcessRecord, ProcessStatus } from './types.ts';
+import type { Application } from './definition.ts';
+import type { EngineDeps, JsonObject, ProcessRecord, ProcessStatus } from './types.ts';
 
 /** What a run in this process is told about and can pass in. */
 export interface LocalRunOptions {
@@ -49,11 +49,17 @@ const LOCK_POLL_MS = 1_000;
  * `lockTimeoutMs`, then ends cancelled saying so. Events are published on the workflow queue's
  * channel, so dashboards follow it live.
  */
-export async function runWorkflowHere(deps: EngineDeps, workflowName: string, form: unknown, options: LocalRunOptions = {}): Promise<LocalRunResult> {
-  const workflow = workflowNamed(workflowName);
+export async function runWorkflowHere(
+  deps: EngineDeps,
+  app: Application,
+  workflowName: string,
+  form: unknown,
+  options: LocalRunOptions = {},
+): Promise<LocalRunResult> {
+  const workflow = workflowNamed(app.workflows, workflowName);
   const parsed = parseForm(workflow, form);
   const locked = (workflow.intentsOf?.(parsed) ?? []).map(lockName);
-  await registerWorkflows(deps.pool);
+  await registerWorkflows(deps.pool, app.workflows);
   const logger = deps.logger.child({ component: 'local-run' });
   const events = createEventPublisher(deps.redis, logger, deps.queueName);
   try {
@@ -70,9 +76,7 @@ export async function runWorkflowHere(deps: EngineDeps, workflowName: string, fo
     const env: RunnerEnv = {
       pool: deps.pool,
       logger,
-      netbox: deps.netbox(),
-      library: deps.library,
-      intents: deps.intents,
+      app,
       tuning: resolveTuning(deps.tuning),
       events,
       workerId: `local:${hostname()}:${process.pid}`,
@@ -85,7 +89,7 @@ export async function runWorkflowHere(deps: EngineDeps, workflowName: string, fo
     for (;;) {
       const outcome = await runProcess(env, created.id, job, signal, options.memory ? { memory: options.memory } : {});
       if (outcome.kind === 'wait') {
-        // NetBox is down: the process is `waiting` (within NETBOX_OUTAGE_BUDGET), as on a worker.
+        // The system the steps talk to is down: the process is `waiting` (within the outage budget), as on a worker.
         await sleep(outcome.delayMs, undefined, { signal }).catch(() => undefined);
         if (signal.aborted) break;
         continue;
@@ -101,7 +105,7 @@ export async function runWorkflowHere(deps: EngineDeps, workflowName: string, fo
         const ended = await updateProcess(deps.pool, created.id, {
           status: 'cancelled',
           completed: true,
-          error: { ...describeError(new Error(waited), null), type: 'LockTimeout', code: 'lock_timeout' },
+          error: { ...describeError(new Error(waited), null, app), type: 'LockTimeout', code: 'lock_timeout' },
           events: [{ type: 'process.finished' }],
         });
         events.publish(eventsOf(ended));
@@ -121,14 +125,6 @@ export async function runWorkflowHere(deps: EngineDeps, workflowName: string, fo
   }
 }
 
-/** What the steps need when they run without a database. */
-export interface InMemoryDeps {
-  readonly logger: Logger;
-  readonly netbox: NetBoxPort;
-  readonly library: LibraryProvider;
-  readonly tuning?: EngineTuning;
-}
-
 /** How an unrecorded run ended: the failing step and its error, if any. */
 export interface InMemoryRunResult {
   readonly failedStep?: string;
@@ -136,21 +132,19 @@ export interface InMemoryRunResult {
   readonly outputs: ReadonlyMap<string, JsonObject>;
 }
 
-const NO_INTENT_STORE: IntentStore = {
-  get: () => Promise.reject(new NoDatabaseError('reading the intent store')),
-};
-
 /**
  * Runs a workflow's steps here with no database: the same step definitions as a recorded run, but
- * no process row, no audit rows, no run locks. `netbox-gitops apply` without DATABASE_URL.
+ * no process row, no audit rows, no run locks (the application's services are asked for with no
+ * pool). `netbox-gitops apply` without DATABASE_URL.
  */
 export async function runWorkflowInMemory(
-  deps: InMemoryDeps,
+  logger: Logger,
+  app: Pick<Application, 'workflows' | 'services'>,
   workflowName: string,
   form: unknown,
   options: Pick<LocalRunOptions, 'memory' | 'signal'> = {},
 ): Promise<InMemoryRunResult> {
-  const workflow = workflowNamed(workflowName);
+  const workflow = workflowNamed(app.workflows, workflowName);
   const parsed = parseForm(workflow, form);
   const outputs = new Map<string, JsonObject>();
   const memory = options.memory ?? new Map<string, unknown>();
@@ -177,29 +171,22 @@ export async function runWorkflowInMemory(
     completedAt: null,
   };
   for (const step of workflow.steps) {
-    const ctx: StepContext = {
+    const base: EngineStepContext = {
       process,
       form: parsed,
       attempt: 1,
       outputs,
       memory,
       signal: options.signal ?? new AbortController().signal,
-      logger: deps.logger.child({ step: step.name }),
+      logger: logger.child({ step: step.name }),
       db: () => {
         throw new NoDatabaseError(`the ${step.name} step`);
       },
-      netbox: deps.netbox,
-      library: deps.library,
-      intents: NO_INTENT_STORE,
-      tuning: resolveTuning(deps.tuning),
-      recordChanges: (_records: readonly ChangeRecord[]) => Promise.resolve(),
-      recordWrite: () => Promise.resolve(),
-      settleWrite: () => Promise.resolve(),
-      resolvePendingWrites: () => Promise.resolve({ chunks: 0, records: 0 }),
       setRevisions: () => Promise.resolve(),
       driftChanged: () => undefined,
       notice: () => Promise.resolve(),
     };
+    const ctx: StepContext = { ...app.services({ process, pool: undefined }), ...base };
     try {
       outputs.set(step.name, unwrapSkipped(await step.run(ctx)).output);
     } catch (error) {

@@ -13,19 +13,20 @@ import { describeError, runProcess } from './runner.ts';
 import type { RunnerEnv } from './runner.ts';
 import { eventsOf, failIfActive, selectStaleProcesses, updateProcess } from '../store/index.ts';
 import type { EventRow, ProcessRow } from '../store/index.ts';
+import type { Application } from './definition.ts';
 import type { EngineDeps, WorkerHandle, WorkerOptions } from './types.ts';
 
 let workerCount = 0;
 
 /**
- * Starts a BullMQ worker that runs processes. One NetBox client (from `deps.netbox()`), the
- * library provider and the pool are shared by all jobs of the worker.
+ * Starts a BullMQ worker that runs the processes of `app`'s workflows. The pool and the
+ * application's services are shared by all jobs of the worker.
  *
  * Crash safety: a job whose worker dies is moved back to wait by BullMQ's stalled-job check
  * (after `lockDurationMs`, checked every `stalledIntervalMs`) and another worker resumes the
  * process after its last completed step. Shutdown: see {@link WorkerHandle.close}.
  */
-export async function startWorker(deps: EngineDeps, options: WorkerOptions = {}): Promise<WorkerHandle> {
+export async function startWorker(deps: EngineDeps, app: Application, options: WorkerOptions = {}): Promise<WorkerHandle> {
   const tuning = resolveTuning(deps.tuning);
   const queueName = deps.queueName ?? DEFAULT_QUEUE;
   const logger = deps.logger.child({ component: 'worker', queue: queueName });
@@ -35,10 +36,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
   const recoveryInterval = options.recoveryIntervalMs ?? 60_000;
   const id = `${hostname()}:${process.pid}:${++workerCount}`;
 
-  // Built first: a configuration error (no NETBOX_URL) must fail before any connection opens,
-  // or the process would stay alive on its open Redis sockets instead of exiting.
-  const netbox = deps.netbox();
-  await registerWorkflows(deps.pool);
+  await registerWorkflows(deps.pool, app.workflows);
   const events = createEventPublisher(deps.redis, logger, queueName);
   const queue = createQueue(deps);
   const active = new Map<string, AbortController>();
@@ -58,9 +56,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
   const env: RunnerEnv = {
     pool: deps.pool,
     logger,
-    netbox,
-    library: deps.library,
-    intents: deps.intents,
+    app,
     tuning,
     events,
     workerId: id,
@@ -131,7 +127,7 @@ export async function startWorker(deps: EngineDeps, options: WorkerOptions = {})
 
   /** Fails the process (with its process.finished event) unless it finished or moved on to another job. */
   function updateProcessIfActive(processId: string, jobId: string, error: Error): Promise<(ProcessRow & { events: EventRow[] }) | undefined> {
-    return failIfActive(deps.pool, processId, jobId, describeError(error, null));
+    return failIfActive(deps.pool, processId, jobId, describeError(error, null, app));
   }
 
   /**

@@ -15,16 +15,12 @@ export interface ProcessJobData {
   readonly processId: string;
 }
 
+/** The engine's tuning with its defaults. */
 export function resolveTuning(t: EngineTuning | undefined): Tuning {
   return {
     attempts: t?.attempts ?? 5,
     backoffMs: t?.backoffMs ?? 2_000,
     busyRetryMs: t?.busyRetryMs ?? 1_000,
-    maxStoredOperations: t?.maxStoredOperations ?? 5_000,
-    applyChunkSize: t?.applyChunkSize ?? 500,
-    applyConcurrency: t?.applyConcurrency ?? 2,
-    readConcurrency: t?.readConcurrency ?? 4,
-    requestTimeoutMs: t?.requestTimeoutMs ?? 30_000,
     enqueueTimeoutMs: t?.enqueueTimeoutMs ?? 10_000,
     outageBudgetMs: t?.outageBudgetMs ?? 15 * 60_000,
     outageMaxDelayMs: t?.outageMaxDelayMs ?? 60_000,
