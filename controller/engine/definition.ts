@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { StepOutputError } from './errors.ts';
 import type { Pool } from '../db/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { IntentRef, JsonObject, JsonValue, ProcessRecord } from '../store/index.ts';
@@ -77,6 +78,35 @@ export interface WorkflowDefinition<Form = unknown, S extends object = object> {
    * `intentOf`'s). No process of any of them runs beside it.
    */
   intentsOf?(form: Form): readonly IntentRef[];
+}
+
+/**
+ * The output of an earlier step, checked against `schema`: the step ran in this run, or was
+ * recorded by another worker (maybe another version) before a resume, so its JSON is checked
+ * like any input. Returns undefined when the step has no output and `optional` is set.
+ * @throws StepOutputError when the output is missing (and not optional) or does not match.
+ */
+export function readStepOutput<T>(ctx: Pick<EngineStepContext, 'outputs'>, step: string, schema: z.ZodType<T>): T;
+export function readStepOutput<T>(
+  ctx: Pick<EngineStepContext, 'outputs'>,
+  step: string,
+  schema: z.ZodType<T>,
+  options: { readonly optional: true },
+): T | undefined;
+export function readStepOutput<T>(
+  ctx: Pick<EngineStepContext, 'outputs'>,
+  step: string,
+  schema: z.ZodType<T>,
+  options: { readonly optional?: boolean } = {},
+): T | undefined {
+  const output = ctx.outputs.get(step);
+  if (output === undefined) {
+    if (options.optional) return undefined;
+    throw new StepOutputError(step, 'is missing (steps run in order)');
+  }
+  const parsed = schema.safeParse(output);
+  if (!parsed.success) throw new StepOutputError(step, `does not match this version of the workflow: ${parsed.error.message}`);
+  return parsed.data;
 }
 
 const SKIPPED = '__skipped';

@@ -55,3 +55,14 @@ export class NoDatabaseError extends WorkflowError {
     super(`${needs} needs the Postgres database; set DATABASE_URL (or DATABASE_HOST) and run \`netbox-gitops migrate\`.`);
   }
 }
+
+/** An earlier step's recorded output is missing or does not have the shape this version reads. */
+export class StepOutputError extends WorkflowError {
+  override readonly code = 'step_output_mismatch';
+  constructor(
+    readonly step: string,
+    readonly problem: string,
+  ) {
+    super(`the ${step} step's recorded output ${problem}; retry the process from the start (a new process) with this version of netbox-gitops`);
+  }
+}

@@ -20,7 +20,7 @@ export { DEFAULT_QUEUE, resolveTuning } from './queue.ts';
 export { formSchemaOf, parseForm, workflowNamed } from './registry.ts';
 export type { Workflows } from './registry.ts';
 export { closeWithin } from './close-within.ts';
-export { skipped } from './definition.ts';
+export { readStepOutput, skipped } from './definition.ts';
 export type {
   Application,
   EngineStepContext,
@@ -32,7 +32,15 @@ export type {
   Tuning,
   WorkflowDefinition,
 } from './definition.ts';
-export { NoDatabaseError, ProcessNotFoundError, ProcessStateError, StepCancelledError, StepInterruptedError, WorkflowNotFoundError } from './errors.ts';
+export {
+  NoDatabaseError,
+  ProcessNotFoundError,
+  ProcessStateError,
+  StepCancelledError,
+  StepInterruptedError,
+  StepOutputError,
+  WorkflowNotFoundError,
+} from './errors.ts';
 export type {
   EngineDeps,
   EngineTuning,

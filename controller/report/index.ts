@@ -10,4 +10,5 @@ export type { PlanFormat, RenderPlanOptions } from './render.ts';
 export { REPORT_ACTIONS, countActions, describeCounts, summariseByIntent, writesIn } from './summary.ts';
 export type { ActionCounts, IntentSummary, ReportAction } from './summary.ts';
 export { code, escapeMarkdown, showValue } from './escape.ts';
+export { LibraryChangesSchema, LibraryUpgradeReportSchema } from './schemas.ts';
 export type * from './types.ts';

@@ -21,7 +21,7 @@ import type { ChangeRecord, Plan, ReconcileResult, NetBoxState } from '../reconc
 import type { Catalogue } from '../catalogue/index.ts';
 import { resolvePinned } from '../resolve/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
-import { skipped, StepCancelledError } from '../engine/index.ts';
+import { readStepOutput, skipped, StepCancelledError, StepOutputError } from '../engine/index.ts';
 import type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
 import { replaceDrift } from '../store/index.ts';
 import { driftItemsOf, driftNotices } from './drift-notices.ts';
@@ -111,7 +111,7 @@ type ResolveOutput = z.output<typeof ResolveOutput>;
 /** Reads the resolve step's checkpoint, also from processes recorded before it held a list. */
 function resolveOutput(ctx: StepContext): ResolveOutput {
   const out = ctx.outputs.get('resolve');
-  if (!out) throw new Error('the resolve step has no output; steps run in order');
+  if (!out) throw new StepOutputError('resolve', 'is missing (steps run in order)');
   const legacy = out.document !== undefined && out.intents === undefined;
   const parsed = ResolveOutput.safeParse(
     legacy
@@ -132,7 +132,7 @@ function resolveOutput(ctx: StepContext): ResolveOutput {
         }
       : out,
   );
-  if (!parsed.success) throw new Error(`the resolve step's recorded output does not match this version of the pipeline: ${parsed.error.message}`);
+  if (!parsed.success) throw new StepOutputError('resolve', `does not match this version of the pipeline: ${parsed.error.message}`);
   return parsed.data;
 }
 
@@ -376,6 +376,9 @@ const applyStep: StepDefinition = {
   },
 };
 
+/** What verify reads of the apply step's output: how many changes it wrote (none when it was skipped). */
+const ApplyOutput = z.looseObject({ applied: z.number().default(0) });
+
 const verifyStep: StepDefinition = {
   name: 'verify',
   async run(ctx): Promise<JsonObject> {
@@ -383,7 +386,7 @@ const verifyStep: StepDefinition = {
     if (skip) return skip;
     if (!resolveOutput(ctx).enforce) return skipped('observe mode: nothing was applied, so the diff is the drift');
     const memory = reconcileMemory(ctx.memory);
-    const applied = Number(ctx.outputs.get('apply')?.applied ?? 0);
+    const { applied } = readStepOutput(ctx, 'apply', ApplyOutput);
     // The apply step's last re-plan, or (nothing written in this run) the plan just made, is
     // the proof: no second read needed. A resumed run reads NetBox again.
     const reused = memory.verifyPlan !== undefined || (applied === 0 && memory.plan !== undefined);

@@ -7,7 +7,8 @@ import type { Catalogue } from '../catalogue/index.ts';
 import { ResourceError } from '../errors/index.ts';
 import { INTENT_KINDS, LIBRARY_REF_PATTERN } from '../intents/index.ts';
 import type { Intent } from '../intents/index.ts';
-import { changeTotals, describeCounts } from '../report/index.ts';
+import { readStepOutput } from '../engine/index.ts';
+import { changeTotals, describeCounts, LibraryChangesSchema, LibraryUpgradeReportSchema } from '../report/index.ts';
 import type { LibraryChanges, LibraryUpgradeReport } from '../report/index.ts';
 import { capLibraryChanges, previewLibraryUpgrade } from '../upgrade/index.ts';
 import type { StepContext, WorkflowDefinition } from './definition.ts';
@@ -18,6 +19,9 @@ import type { JsonObject, JsonValue } from '../store/index.ts';
 const MAX_LISTED = 200;
 const REPORT = 'report';
 const CHANGES = 'changesByFrom';
+
+/** What the record step reads of the preview step's output. */
+const PreviewOutput = z.looseObject({ report: LibraryUpgradeReportSchema, changesByFrom: z.record(z.string(), LibraryChangesSchema).default({}) });
 
 const PreviewForm = z
   .strictObject({
@@ -54,10 +58,13 @@ async function chosenIntents(ctx: StepContext, form: PreviewFormValue): Promise<
 /** The report (this run's, or the preview step's stored one after a resume). */
 function reportOf(ctx: StepContext): LibraryUpgradeReport {
   const kept = ctx.memory.get(REPORT) as LibraryUpgradeReport | undefined;
-  if (kept) return kept;
-  const stored = ctx.outputs.get('preview')?.report;
-  if (!stored) throw new Error('the preview step has no report; steps run in order');
-  return stored as unknown as LibraryUpgradeReport;
+  return kept ?? readStepOutput(ctx, 'preview', PreviewOutput).report;
+}
+
+/** Library changes per revision the intents are on (this run's, or the preview step's stored ones). */
+function changesOf(ctx: StepContext): Record<string, LibraryChanges> {
+  const kept = ctx.memory.get(CHANGES) as Record<string, LibraryChanges> | undefined;
+  return kept ?? readStepOutput(ctx, 'preview', PreviewOutput).changesByFrom;
 }
 
 export const previewLibraryUpgradeWorkflow: WorkflowDefinition<PreviewFormValue> = {
@@ -108,7 +115,7 @@ export const previewLibraryUpgradeWorkflow: WorkflowDefinition<PreviewFormValue>
         const form = ctx.form as PreviewFormValue;
         if (!form.record) return { recorded: 0, reason: 'record was not asked for' };
         const report = reportOf(ctx);
-        const changesByFrom = (ctx.memory.get(CHANGES) ?? ctx.outputs.get('preview')?.changesByFrom ?? {}) as Record<string, LibraryChanges>;
+        const changesByFrom = changesOf(ctx);
         let recorded = 0;
         let notified = 0;
         for (const effect of report.effects) {
