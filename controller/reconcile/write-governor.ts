@@ -4,8 +4,9 @@
  * in 5–8 ms, plus about 40 ms per request; requests beyond its gunicorn workers wait in a queue,
  * and that wait counts against the client's timeout. So chunks are sized from the time per
  * object measured on this NetBox (aiming at a few seconds a request), every write gets a
- * timeout that grows with its chunk, and at most `concurrency` writes are in flight — fewer
- * after a write timed out.
+ * timeout that grows with its chunk, and at most `concurrency` writes are in flight — one fewer
+ * after a write timed out, one more again after a few writes in their expected time (a lost
+ * answer or a burst of load elsewhere must not slow the rest of a long import for good).
  */
 
 /** Knobs of the governor; defaults in {@link DEFAULT_WRITE_TUNING}. */
@@ -42,6 +43,8 @@ const REQUEST_OVERHEAD_MS = 40;
 const TIMEOUT_MARGIN = 4;
 /** Weight of a new measurement in the running estimate. */
 const SMOOTHING = 0.3;
+/** Writes in their expected time (at most twice the estimate) after which one more may be in flight again. */
+const RECOVERY_WRITES = 5;
 
 /** What the governor has learnt, for step outputs and benchmarks. */
 export interface GovernorState {
@@ -55,6 +58,8 @@ export class WriteGovernor {
   readonly tuning: WriteTuning;
   readonly #msPerObject = new Map<string, number>();
   #concurrency: number;
+  /** Writes in their expected time since the last slow-down or recovery step. */
+  #onTime = 0;
 
   constructor(tuning: Partial<WriteTuning> = {}) {
     this.tuning = { ...DEFAULT_WRITE_TUNING, ...definedOnly(tuning) };
@@ -83,6 +88,16 @@ export class WriteGovernor {
     const sample = Math.max(0.1, (durationMs - REQUEST_OVERHEAD_MS) / count);
     const before = this.#estimate(endpoint);
     this.#msPerObject.set(endpoint, before + SMOOTHING * (sample - before));
+    this.#recover(durationMs <= 2 * (REQUEST_OVERHEAD_MS + count * before));
+  }
+
+  /** One more write in flight (up to the configured number) after {@link RECOVERY_WRITES} writes in their expected time. */
+  #recover(onTime: boolean): void {
+    if (this.#concurrency >= this.tuning.concurrency) return;
+    this.#onTime = onTime ? this.#onTime + 1 : 0;
+    if (this.#onTime < RECOVERY_WRITES) return;
+    this.#concurrency += 1;
+    this.#onTime = 0;
   }
 
   /**
@@ -92,6 +107,7 @@ export class WriteGovernor {
   slowDown(endpoint: string): void {
     this.#msPerObject.set(endpoint, this.#estimate(endpoint) * 2);
     this.#concurrency = Math.max(1, this.#concurrency - 1);
+    this.#onTime = 0;
   }
 
   state(): GovernorState {
