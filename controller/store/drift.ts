@@ -118,6 +118,33 @@ export interface DriftEntry {
   readonly lastSeen: string;
 }
 
+/** A `drift` row as {@link DRIFT_COLUMNS} select it. */
+export interface DriftObjectRow {
+  object_kind: string;
+  identity: string;
+  action: string;
+  diff: JsonObject;
+  reason: string | null;
+  first_seen: Date;
+  last_seen: Date;
+}
+
+/** The columns of a drift row a listing returns. */
+export const DRIFT_COLUMNS = 'object_kind, identity, action, diff, reason, first_seen, last_seen';
+
+/** A drift row as the API lists it. */
+export function toDriftEntry(d: DriftObjectRow): DriftEntry {
+  return {
+    objectKind: d.object_kind,
+    identity: d.identity,
+    action: d.action,
+    diff: d.diff,
+    reason: d.reason,
+    firstSeen: d.first_seen.toISOString(),
+    lastSeen: d.last_seen.toISOString(),
+  };
+}
+
 export interface DriftPageFilter {
   readonly action?: string;
   readonly objectKind?: string;
@@ -184,16 +211,8 @@ export async function listDrift(
     add('(object_kind, identity) > (?, ?)', kind, identity);
   }
   values.push(limit + 1);
-  const { rows } = await pool.query<{
-    object_kind: string;
-    identity: string;
-    action: string;
-    diff: JsonObject;
-    reason: string | null;
-    first_seen: Date;
-    last_seen: Date;
-  }>(
-    `SELECT object_kind, identity, action, diff, reason, first_seen, last_seen FROM drift
+  const { rows } = await pool.query<DriftObjectRow>(
+    `SELECT ${DRIFT_COLUMNS} FROM drift
       WHERE ${clauses.join(' AND ')} ORDER BY object_kind, identity LIMIT $${values.length}`,
     values,
   );
@@ -201,15 +220,7 @@ export async function listDrift(
   const last = kept[kept.length - 1];
   return {
     total: row.total,
-    items: kept.map((d) => ({
-      objectKind: d.object_kind,
-      identity: d.identity,
-      action: d.action,
-      diff: d.diff,
-      reason: d.reason,
-      firstSeen: d.first_seen.toISOString(),
-      lastSeen: d.last_seen.toISOString(),
-    })),
+    items: kept.map(toDriftEntry),
     nextCursor: rows.length > limit && last ? encodeDriftCursor(last.object_kind, last.identity) : null,
   };
 }

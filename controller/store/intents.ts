@@ -1,6 +1,8 @@
 // Reads of the intents, intent_revisions and drift tables for the drift and history views.
 // The intent sources (through intent-sync.ts) and the workflow engine write these tables; the API only reads them.
 import type { Pool } from '../db/index.ts';
+import { DRIFT_COLUMNS, toDriftEntry } from './drift.ts';
+import type { DriftEntry, DriftObjectRow } from './drift.ts';
 
 export type DriftCounts = Record<string, number>;
 
@@ -35,15 +37,8 @@ export interface IntentSummary {
   readonly updatedAt: string;
 }
 
-export interface DriftRow {
-  readonly objectKind: string;
-  readonly identity: string;
-  readonly action: string;
-  readonly diff: Record<string, unknown>;
-  readonly reason: string | null;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-}
+/** One drift row of an intent (the drift view's and the intent detail's). */
+export type DriftRow = DriftEntry;
 
 export interface IntentRevision {
   readonly revision: string;
@@ -183,32 +178,13 @@ export async function getIntent(pool: Pool, kind: string, name: string, driftLim
       'SELECT revision, source, recorded_at, spec FROM intent_revisions WHERE intent_id = $1 ORDER BY recorded_at DESC LIMIT 20',
       [row.id],
     ),
-    pool.query<{
-      object_kind: string;
-      identity: string;
-      action: string;
-      diff: Record<string, unknown>;
-      reason: string | null;
-      first_seen: Date;
-      last_seen: Date;
-    }>('SELECT object_kind, identity, action, diff, reason, first_seen, last_seen FROM drift WHERE intent_id = $1 ORDER BY object_kind, identity LIMIT $2', [
-      row.id,
-      driftLimit + 1,
-    ]),
+    pool.query<DriftObjectRow>(`SELECT ${DRIFT_COLUMNS} FROM drift WHERE intent_id = $1 ORDER BY object_kind, identity LIMIT $2`, [row.id, driftLimit + 1]),
   ]);
   return {
     ...toSummary(row),
     spec: row.spec ?? {},
     revisions: revisions.rows.map((r) => ({ revision: r.revision, source: r.source, recordedAt: r.recorded_at.toISOString(), spec: r.spec })),
-    driftRows: drift.rows.slice(0, driftLimit).map((d) => ({
-      objectKind: d.object_kind,
-      identity: d.identity,
-      action: d.action,
-      diff: d.diff,
-      reason: d.reason,
-      firstSeen: d.first_seen.toISOString(),
-      lastSeen: d.last_seen.toISOString(),
-    })),
+    driftRows: drift.rows.slice(0, driftLimit).map(toDriftEntry),
     driftTruncated: drift.rows.length > driftLimit,
   };
 }

@@ -7,7 +7,6 @@ import { createToken } from '../../controller/auth/index.ts';
 import type { Role } from '../../controller/auth/index.ts';
 import { Secret, loadConfig } from '../../controller/config/index.ts';
 import type { AppConfig } from '../../controller/config/index.ts';
-import { validateIntentObject } from '../../controller/intents/index.ts';
 import { createLogger } from '../../controller/logging/index.ts';
 import type { Logger } from '../../controller/logging/index.ts';
 import { createTestDatabase } from '../helpers/database.ts';
@@ -88,27 +87,7 @@ export async function startApi(options: ApiOptions = {}, env: Record<string, str
   };
 }
 
-/** Inserts an intent row as a source would; returns its ref. */
-export async function putIntent(
-  db: TestDatabase,
-  document: Record<string, unknown>,
-  options: { revision?: string; status?: string } = {},
-): Promise<{ kind: 'VendorSet' | 'DeviceTypeSet'; name: string }> {
-  const { intent, issues } = validateIntentObject(document);
-  if (!intent) throw new Error(`test intent is invalid: ${JSON.stringify(issues)}`);
-  const { rows } = await db.pool.query<{ id: string }>(
-    `INSERT INTO intents (kind, name, source, revision, spec, status, mode) VALUES ($1, $2, 'test', $3, $4::jsonb, $5, $6)
-     ON CONFLICT (kind, name) DO UPDATE SET revision = EXCLUDED.revision, spec = EXCLUDED.spec, status = EXCLUDED.status, mode = EXCLUDED.mode
-     RETURNING id`,
-    [intent.kind, intent.metadata.name, options.revision ?? 'rev-1', JSON.stringify(intent), options.status ?? 'active', intent.spec.mode],
-  );
-  await db.pool.query(`INSERT INTO intent_revisions (intent_id, revision, spec, source) VALUES ($1, $2, $3::jsonb, 'test') ON CONFLICT DO NOTHING`, [
-    rows[0]?.id,
-    options.revision ?? 'rev-1',
-    JSON.stringify(intent),
-  ]);
-  return { kind: intent.kind, name: intent.metadata.name };
-}
+export { putIntent } from '../helpers/intents.ts';
 
 /** A VendorSet of `count` custom manufacturers `<name>-0`...: no library lookups. */
 export function vendorIntent(name: string, count: number, mode: 'observe' | 'enforce' = 'enforce'): Record<string, unknown> {

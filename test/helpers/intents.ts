@@ -1,6 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { validateIntentObject } from '../../controller/intents/index.ts';
+import type { TestDatabase } from './database.ts';
 
 /** A VendorSet intent with custom manufacturers only (no library lookups needed); `spec` adds policy fields (interval, prune, ...). */
 export function vendorSetYaml(name: string, spec: Record<string, string | boolean> = {}, slug = name): string {
@@ -32,4 +34,29 @@ export async function writeIntentsFolder(prefix: string, files: Record<string, s
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
   return dir;
+}
+
+/**
+ * Stores an intent document (validated first) in the `intents` table with a revision row, as a
+ * source's sync would: upserted by kind and name; `status` defaults to active.
+ */
+export async function putIntent(
+  db: TestDatabase,
+  document: Record<string, unknown>,
+  options: { revision?: string; status?: string } = {},
+): Promise<{ kind: 'VendorSet' | 'DeviceTypeSet'; name: string }> {
+  const { intent, issues } = validateIntentObject(document);
+  if (!intent) throw new Error(`test intent is invalid: ${JSON.stringify(issues)}`);
+  const { rows } = await db.pool.query<{ id: string }>(
+    `INSERT INTO intents (kind, name, source, revision, spec, status, mode) VALUES ($1, $2, 'test', $3, $4::jsonb, $5, $6)
+     ON CONFLICT (kind, name) DO UPDATE SET revision = EXCLUDED.revision, spec = EXCLUDED.spec, status = EXCLUDED.status, mode = EXCLUDED.mode
+     RETURNING id`,
+    [intent.kind, intent.metadata.name, options.revision ?? 'rev-1', JSON.stringify(intent), options.status ?? 'active', intent.spec.mode],
+  );
+  await db.pool.query(`INSERT INTO intent_revisions (intent_id, revision, spec, source) VALUES ($1, $2, $3::jsonb, 'test') ON CONFLICT DO NOTHING`, [
+    rows[0]?.id,
+    options.revision ?? 'rev-1',
+    JSON.stringify(intent),
+  ]);
+  return { kind: intent.kind, name: intent.metadata.name };
 }

@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 import type { AppConfig } from '../../../controller/config/index.ts';
-import { validateIntentObject } from '../../../controller/intents/index.ts';
 import { createLogger } from '../../../controller/logging/index.ts';
 import type { NetBoxClientOptions } from '../../../controller/netbox/index.ts';
 import { createDbIntentStore, createFolderLibraryProvider, createWorkflowService, startWorker, subscribeEvents } from '../../../controller/workflow/index.ts';
@@ -91,21 +90,7 @@ export async function startEngine(options: EngineFixtureOptions = {}): Promise<E
   };
 }
 
-/** Inserts (or replaces) an intent row as a source would. Returns the validated intent. */
-export async function putIntent(
-  db: TestDatabase,
-  document: Record<string, unknown>,
-  options: { revision?: string; status?: string } = {},
-): Promise<{ kind: 'VendorSet' | 'DeviceTypeSet'; name: string }> {
-  const { intent, issues } = validateIntentObject(document);
-  if (!intent) throw new Error(`test intent is invalid: ${JSON.stringify(issues)}`);
-  await db.pool.query(
-    `INSERT INTO intents (kind, name, source, revision, spec, status, mode) VALUES ($1, $2, 'test', $3, $4::jsonb, $5, $6)
-     ON CONFLICT (kind, name) DO UPDATE SET revision = EXCLUDED.revision, spec = EXCLUDED.spec, status = EXCLUDED.status, mode = EXCLUDED.mode`,
-    [intent.kind, intent.metadata.name, options.revision ?? 'rev-1', JSON.stringify(intent), options.status ?? 'active', intent.spec.mode],
-  );
-  return { kind: intent.kind, name: intent.metadata.name };
-}
+export { putIntent } from '../../helpers/intents.ts';
 
 /** A VendorSet of `count` custom manufacturers (`<prefix>-0` ...): no library lookups, one object each. */
 export function vendorIntent(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DriftRow } from '../api/types.ts';
 import { buildList, facets, indexRows, NO_FILTER, typeOf, vendorOf } from './group.ts';
 
-function row(objectKind: string, identity: string, action: string, diff: Record<string, unknown> = {}, reason: string | null = null): DriftRow {
+function row(objectKind: string, identity: string, action: string, diff: DriftRow['diff'] = {}, reason: string | null = null): DriftRow {
   return { objectKind, identity, action, diff, reason, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:00:00Z' };
 }
 
