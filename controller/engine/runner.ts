@@ -11,7 +11,7 @@ import { StepCancelledError, StepInterruptedError } from './errors.ts';
 import { decideOutage } from './outage.ts';
 import type { EventPublisher } from './events.ts';
 import { recordProcessFinished } from '../metrics/index.ts';
-import { acquireRunLock, eventsOf, insertStep, markRunning, selectProcess, stepEvent, toProcessRecord, updateProcess } from '../store/index.ts';
+import { acquireRunLock, eventsOf, insertStep, markRunning, selectProcess, stepEvent, toJson, toProcessRecord, updateProcess } from '../store/index.ts';
 import type { EventDraft, ProcessRow, Revisions, StepFinish, StepHistoryEntry } from '../store/index.ts';
 import { TERMINAL_STATUSES } from './types.ts';
 import type { JsonObject, JsonValue, ProcessError, ProcessStatus, StepRecord, StepStatus, IntentRef, ProcessObserver } from './types.ts';
@@ -90,7 +90,7 @@ export function describeError(error: unknown, step: string | null, app?: Pick<Ap
   const read = app?.readError?.(error);
   let details: JsonValue = null;
   if (read?.details !== undefined) details = read.details;
-  else if (error instanceof ValidationError) details = error.issues.slice(0, MAX_DETAIL_ITEMS) as unknown as JsonValue;
+  else if (error instanceof ValidationError) details = toJson(error.issues.slice(0, MAX_DETAIL_ITEMS));
   else if (error instanceof IntegrationError)
     details = { system: error.context.system, status: error.context.status ?? null, body: (error.context.body ?? null) as JsonValue };
   return {

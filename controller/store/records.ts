@@ -8,6 +8,33 @@ export type { IntentRef };
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/**
+ * `T` when it is plain JSON data (strings, numbers, booleans, null, arrays and objects of them;
+ * optional fields may be undefined, which JSON leaves out; `unknown` fields are taken as they
+ * come), `never` otherwise: {@link toJson} accepts a typed record only when it is.
+ */
+export type JsonCompatible<T> = unknown extends T
+  ? T
+  : T extends string | number | boolean | null | undefined
+    ? T
+    : T extends readonly (infer U)[]
+      ? readonly JsonCompatible<U>[]
+      : T extends (...args: never[]) => unknown
+        ? never
+        : T extends object
+          ? { readonly [K in keyof T]: JsonCompatible<T[K]> }
+          : never;
+
+/** A typed record as the JSON a jsonb column or a step output holds, checked at compile time by {@link JsonCompatible}. */
+export function toJson<T>(value: T & JsonCompatible<T>): JsonValue {
+  return value as JsonValue;
+}
+
+/** A typed object record as a JSON object, checked like {@link toJson}. */
+export function toJsonObject<T extends object>(value: T & JsonCompatible<T>): JsonObject {
+  return value as JsonObject;
+}
+
 export const PROCESS_STATUSES = ['created', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
 /**
  * created: queued, not started (or queued again by a retry); running: a worker runs its steps;

@@ -6,7 +6,7 @@ import type { Application, ErrorReading, OutagePolicy, RunScope } from '../engin
 import { NoDatabaseError } from '../engine/index.ts';
 import { CircuitOpenError, NetBoxError } from '../netbox/index.ts';
 import type { NetBoxPort } from '../reconcile/index.ts';
-import { insertAudit, recordWrite, settleWrite } from '../store/index.ts';
+import { insertAudit, recordWrite, settleWrite, toJson } from '../store/index.ts';
 import type { JsonValue } from '../store/index.ts';
 import { ApplyRejectedError, NotConvergedError } from './errors.ts';
 import { resolvePendingWrites } from './outbox.ts';
@@ -42,7 +42,7 @@ export const NETBOX_OUTAGE: OutagePolicy = {
 
 /** How the reconcile steps' errors read: NetBox timeouts, resets, 429 and 5xx and an open circuit are transient. */
 export function readReconcileError(error: unknown): ErrorReading | undefined {
-  if (error instanceof ApplyRejectedError) return { details: error.failures.slice(0, MAX_DETAIL_ITEMS) as unknown as JsonValue };
+  if (error instanceof ApplyRejectedError) return { details: toJson(error.failures.slice(0, MAX_DETAIL_ITEMS)) };
   if (error instanceof NotConvergedError)
     return { details: error.remaining.slice(0, MAX_DETAIL_ITEMS).map((op) => ({ action: op.action, kind: op.kind, identity: op.identity })) };
   if (error instanceof NetBoxError)

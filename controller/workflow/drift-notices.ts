@@ -1,4 +1,5 @@
 import type { Plan, PlanOperation } from '../reconcile/index.ts';
+import { toJsonObject } from '../store/index.ts';
 import type { DriftItem, DriftResult } from '../store/index.ts';
 import type { StepNotice } from '../engine/index.ts';
 import type { IntentRef, JsonObject } from '../store/index.ts';
@@ -7,7 +8,7 @@ const BLOCKED_SAMPLE = 10;
 
 /** field -> {before, after}: what the drift view shows for one operation. */
 function diffOf(op: PlanOperation): JsonObject {
-  if (op.changes) return op.changes as unknown as JsonObject;
+  if (op.changes) return toJsonObject(op.changes);
   if (op.action === 'create' && op.desired)
     return Object.fromEntries(Object.entries(op.desired).map(([k, v]) => [k, { before: null, after: v }])) as JsonObject;
   if (op.action === 'delete' && op.before) return Object.fromEntries(Object.entries(op.before).map(([k, v]) => [k, { before: v, after: null }])) as JsonObject;

@@ -13,8 +13,8 @@ import type { LibraryChanges, LibraryUpgradeReport } from '../report/index.ts';
 import { capLibraryChanges, previewLibraryUpgrade } from '../upgrade/index.ts';
 import type { StepContext, WorkflowDefinition } from './definition.ts';
 import { catalogueFor } from './library-pin.ts';
-import { listActiveIntents, recordLibraryUpgrade } from '../store/index.ts';
-import type { JsonObject, JsonValue } from '../store/index.ts';
+import { listActiveIntents, recordLibraryUpgrade, toJson } from '../store/index.ts';
+import type { JsonObject } from '../store/index.ts';
 
 const MAX_LISTED = 200;
 const REPORT = 'report';
@@ -103,9 +103,9 @@ export const previewLibraryUpgradeWorkflow: WorkflowDefinition<PreviewFormValue>
           base: base.revision,
           intents: targets.length,
           skipped,
-          planSummary: plan.summary as unknown as JsonValue,
-          report: stored as unknown as JsonValue,
-          changesByFrom: changes as unknown as JsonValue,
+          planSummary: toJson(plan.summary),
+          report: toJson(stored),
+          changesByFrom: toJson(changes),
         };
       },
     },
