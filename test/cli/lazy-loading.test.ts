@@ -37,6 +37,7 @@ describe('lazy command loading', () => {
       'cli/failure.ts',
       'cli/main.ts',
       'cli/program.ts',
+      'cli/signals.ts',
       'controller/errors/index.ts',
       'controller/package-root/index.ts',
     ]);
