@@ -6,12 +6,23 @@ import { AppError, IntegrationError, ValidationError } from '../errors/index.ts'
 import type { Logger } from '../logging/index.ts';
 import { withCorrelationId } from '../logging/index.ts';
 import { unwrapSkipped } from './definition.ts';
-import type { Application, EngineStepContext, StepContext, Tuning, WorkflowDefinition } from './definition.ts';
+import type { Application, EngineStepContext, ErrorReading, StepContext, Tuning, WorkflowDefinition } from './definition.ts';
 import { StepCancelledError, StepInterruptedError } from './errors.ts';
 import { decideOutage } from './outage.ts';
 import type { EventPublisher } from './events.ts';
 import { recordProcessFinished } from '../metrics/index.ts';
-import { acquireRunLock, eventsOf, insertStep, markRunning, selectProcess, stepEvent, toJson, toProcessRecord, updateProcess } from '../store/index.ts';
+import {
+  acquireRunLock,
+  eventsOf,
+  insertStep,
+  intentOf,
+  markRunning,
+  selectProcess,
+  stepEvent,
+  toJson,
+  toProcessRecord,
+  updateProcess,
+} from '../store/index.ts';
 import type { EventDraft, ProcessRow, Revisions, StepFinish, StepHistoryEntry } from '../store/index.ts';
 import { TERMINAL_STATUSES } from './types.ts';
 import type { JsonObject, JsonValue, ProcessError, ProcessStatus, StepRecord, StepStatus, IntentRef, ProcessObserver } from './types.ts';
@@ -78,8 +89,11 @@ const MAX_DETAIL_ITEMS = 100;
  * integration error marked transient.
  */
 export function isTransient(error: unknown, app?: Pick<Application, 'readError'>): boolean {
-  const read = app?.readError?.(error)?.transient;
-  if (read !== undefined) return read;
+  return transientOf(error, app?.readError?.(error));
+}
+
+function transientOf(error: unknown, read: ErrorReading | undefined): boolean {
+  if (read?.transient !== undefined) return read.transient;
   if (error instanceof IntegrationError) return error.context.transient === true;
   return false;
 }
@@ -97,7 +111,7 @@ export function describeError(error: unknown, step: string | null, app?: Pick<Ap
     type: e.name,
     code: error instanceof AppError ? error.code : null,
     message: e.message,
-    transient: isTransient(error, app),
+    transient: transientOf(error, read),
     step,
     details,
   };
@@ -124,10 +138,6 @@ function draftsOf(carry: Carry, pending: PendingFinish | undefined): EventDraft[
   return [...(carry.events ?? []), ...(pending ? [stepEvent(pending.ref, pending.status)] : [])];
 }
 
-function intentRef(row: ProcessRow): IntentRef | null {
-  return row.intent_kind !== null && row.intent_name !== null ? ({ kind: row.intent_kind, name: row.intent_name } as IntentRef) : null;
-}
-
 async function finishProcess(
   env: RunnerEnv,
   row: ProcessRow,
@@ -151,7 +161,7 @@ async function finishProcess(
     recordProcessFinished(record);
     await observe(env, 'process finished', (observer) => observer.processFinished?.(record));
   }
-  return { kind: 'done', status, intent: intentRef(row), followers: updated?.followers ?? [] };
+  return { kind: 'done', status, intent: intentOf(row.intent_kind, row.intent_name), followers: updated?.followers ?? [] };
 }
 
 function cancelled(env: RunnerEnv, row: ProcessRow, by: string | null, pending?: PendingFinish, revisions: Carry = {}): Promise<RunOutcome> {
@@ -179,7 +189,7 @@ export interface RunOptions {
 
 /** The intents a process holds while it runs: its workflow's `intentsOf`, else its own intent. */
 function lockedIntentsOf(workflow: WorkflowDefinition, row: ProcessRow): readonly IntentRef[] {
-  const own = intentRef(row);
+  const own = intentOf(row.intent_kind, row.intent_name);
   if (!workflow.intentsOf) return own ? [own] : [];
   const parsed = workflow.form.safeParse(row.form_data);
   // An invalid form fails in runSteps, with the process's own intent held meanwhile.

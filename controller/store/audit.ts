@@ -1,7 +1,7 @@
 // SQL for audit rows: one per NetBox change, written by the statement that settles the
 // write's outbox row.
 import type { Pool, PoolClient } from '../db/index.ts';
-import { intentOf } from './processes.ts';
+import { intentOf } from './records.ts';
 import type { AuditRecord, IntentRef, JsonValue } from './records.ts';
 
 type Queryable = Pool | PoolClient;

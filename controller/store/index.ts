@@ -70,7 +70,6 @@ export {
   finishStep,
   insertProcess,
   insertStep,
-  intentOf,
   isUuid,
   lastCompletedPerIntent,
   markRunning,
@@ -98,7 +97,7 @@ export { listPendingWrites, recordWrite, settlePendingWrite, settleWrite } from 
 export type { OutboxChunk, PendingWrite } from './outbox.ts';
 export { countAvailableUpgrades, listLibraryUpgrades, pageLibraryUpgrades, recordLibraryUpgrade } from './library-upgrades.ts';
 export type { LibraryUpgradePageFilter, LibraryUpgradeRecord } from './library-upgrades.ts';
-export { ACTIVE_STATUSES, PROCESS_STATUSES, STEP_STATUSES, TERMINAL_STATUSES, toJson, toJsonObject } from './records.ts';
+export { ACTIVE_STATUSES, PROCESS_STATUSES, STEP_STATUSES, TERMINAL_STATUSES, intentOf, toJson, toJsonObject } from './records.ts';
 export type {
   AuditFilter,
   AuditRecord,

@@ -5,7 +5,7 @@ import type { Pool } from '../db/index.ts';
 import { withTransaction } from '../db/index.ts';
 import { insertAudit } from './audit.ts';
 import type { AuditChange, AuditContext } from './audit.ts';
-import { intentOf } from './processes.ts';
+import { intentOf } from './records.ts';
 
 type Queryable = Pick<Pool, 'query'>;
 

@@ -3,6 +3,7 @@
 // row's lock until it commits, so sequence numbers follow commit order, whichever component
 // (worker, API replica, controller) wrote them; the events are published on Redis after commit.
 import type { Pool, PoolClient } from '../db/index.ts';
+import { intentOf } from './records.ts';
 import type { StepStatus, WorkflowEvent, WorkflowEventType, IntentRef } from './records.ts';
 
 type Queryable = Pool | PoolClient;
@@ -60,9 +61,7 @@ export function eventsCte(source: string, drafts: readonly EventDraft[], values:
 export const EVENTS_COLUMN = `(SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.seq), '[]'::jsonb) FROM ev) AS events`;
 
 export function toWorkflowEvent(process: EventProcess, row: EventRow): WorkflowEvent {
-  const intent =
-    row.intent ??
-    (process.intent_kind !== null && process.intent_name !== null ? ({ kind: process.intent_kind, name: process.intent_name } as IntentRef) : null);
+  const intent = row.intent ?? intentOf(process.intent_kind, process.intent_name);
   return {
     type: row.type,
     seq: row.seq,

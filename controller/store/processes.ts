@@ -4,6 +4,7 @@ import { withTransaction } from '../db/index.ts';
 import type { Pool, PoolClient } from '../db/index.ts';
 import { EVENTS_COLUMN, eventsCte, eventsOf, stepEvent } from './process-events.ts';
 import type { EventDraft, EventRow } from './process-events.ts';
+import { intentOf } from './records.ts';
 import type { JsonObject, ProcessError, ProcessRecord, ProcessStatus, StepRecord, StepStatus, WorkflowEvent, IntentRef } from './records.ts';
 
 type Queryable = Pool | PoolClient;
@@ -47,11 +48,6 @@ interface StepRow {
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-/** The intent of a row's intent_kind/intent_name columns, when it has one. */
-export function intentOf(kind: string | null, name: string | null): IntentRef | null {
-  return kind !== null && name !== null ? ({ kind, name } as IntentRef) : null;
-}
 
 export function toProcessRecord(row: ProcessRow): ProcessRecord {
   return {

@@ -192,3 +192,8 @@ export interface WorkflowEvent {
   /** ISO 8601. */
   readonly at: string;
 }
+
+/** The intent of a row's intent_kind/intent_name columns, when it has one. */
+export function intentOf(kind: string | null, name: string | null): IntentRef | null {
+  return kind !== null && name !== null ? ({ kind, name } as IntentRef) : null;
+}

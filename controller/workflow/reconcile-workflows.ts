@@ -21,7 +21,7 @@ import type { ChangeRecord, Plan, ReconcileResult, NetBoxState } from '../reconc
 import type { Catalogue } from '../catalogue/index.ts';
 import { resolvePinned } from '../resolve/index.ts';
 import type { DesiredIntent } from '../resolve/index.ts';
-import { readStepOutput, skipped, StepCancelledError, StepOutputError } from '../engine/index.ts';
+import { readStepOutput, skipped, StepCancelledError } from '../engine/index.ts';
 import type { StepContext, StepDefinition, WorkflowDefinition } from './definition.ts';
 import { replaceDrift } from '../store/index.ts';
 import { driftItemsOf, driftNotices } from './drift-notices.ts';
@@ -108,32 +108,33 @@ const ResolveOutput = z.looseObject({
 });
 type ResolveOutput = z.output<typeof ResolveOutput>;
 
-/** Reads the resolve step's checkpoint, also from processes recorded before it held a list. */
+/** A resolve output recorded before the step held a list of intents (one `document`), read as today's. */
+function upgradeLegacyResolve(recorded: unknown): unknown {
+  if (typeof recorded !== 'object' || recorded === null) return recorded;
+  const out = recorded as JsonObject;
+  if (out.document === undefined || out.intents !== undefined) return recorded;
+  return {
+    ...out,
+    intents: [
+      {
+        ...(out.intent as JsonObject),
+        revision: out.intentRevision ?? null,
+        status: out.intentStatus ?? 'active',
+        stored: out.stored,
+        mode: out.mode,
+        prune: out.prune ?? false,
+      },
+    ],
+    documents: [out.document],
+    enforce: out.mode === 'enforce',
+  };
+}
+
+/** The resolve step's checkpoint as a resumed process reads it, also from processes recorded before it held a list. */
+export const ResolveCheckpoint = z.preprocess(upgradeLegacyResolve, ResolveOutput);
+
 function resolveOutput(ctx: StepContext): ResolveOutput {
-  const out = ctx.outputs.get('resolve');
-  if (!out) throw new StepOutputError('resolve', 'is missing (steps run in order)');
-  const legacy = out.document !== undefined && out.intents === undefined;
-  const parsed = ResolveOutput.safeParse(
-    legacy
-      ? {
-          ...out,
-          intents: [
-            {
-              ...(out.intent as JsonObject),
-              revision: out.intentRevision ?? null,
-              status: out.intentStatus ?? 'active',
-              stored: out.stored,
-              mode: out.mode,
-              prune: out.prune ?? false,
-            },
-          ],
-          documents: [out.document],
-          enforce: out.mode === 'enforce',
-        }
-      : out,
-  );
-  if (!parsed.success) throw new StepOutputError('resolve', `does not match this version of the pipeline: ${parsed.error.message}`);
-  return parsed.data;
+  return readStepOutput(ctx, 'resolve', ResolveCheckpoint);
 }
 
 /**

@@ -20,19 +20,18 @@ export function createWorkflowService(deps: Omit<WorkflowDeps, 'netbox' | 'libra
   return { ...service, requestReconcile: (intent, options) => service.requestRun(RECONCILE_WORKFLOW, intent, options) };
 }
 
+/** The reconcile application of a recorded run: one NetBox client (built now) and the intent store. */
+function recordedApplication(deps: WorkflowDeps): ReturnType<typeof createReconcileApplication> {
+  return createReconcileApplication({ netbox: deps.netbox(), library: deps.library, intents: deps.intents, ...(deps.tuning ? { tuning: deps.tuning } : {}) });
+}
+
 /**
  * Starts a worker running the reconcile application's processes. Its NetBox client is built
  * first (from `deps.netbox()`), so a configuration error (no NETBOX_URL) fails before any
  * connection opens; it, the library provider and the pool are shared by all jobs of the worker.
  */
 export function startWorker(deps: WorkflowDeps, options: WorkerOptions = {}): Promise<WorkerHandle> {
-  const app = createReconcileApplication({
-    netbox: deps.netbox(),
-    library: deps.library,
-    intents: deps.intents,
-    ...(deps.tuning ? { tuning: deps.tuning } : {}),
-  });
-  return engine.startWorker(deps, app, options);
+  return engine.startWorker(deps, recordedApplication(deps), options);
 }
 
 /**
@@ -40,13 +39,7 @@ export function startWorker(deps: WorkflowDeps, options: WorkerOptions = {}): Pr
  * (`netbox-gitops apply` with a database): see the engine's `runWorkflowHere`.
  */
 export function runWorkflowHere(deps: WorkflowDeps, workflowName: string, form: unknown, options: LocalRunOptions = {}): Promise<LocalRunResult> {
-  const app = createReconcileApplication({
-    netbox: deps.netbox(),
-    library: deps.library,
-    intents: deps.intents,
-    ...(deps.tuning ? { tuning: deps.tuning } : {}),
-  });
-  return engine.runWorkflowHere(deps, app, workflowName, form, options);
+  return engine.runWorkflowHere(deps, recordedApplication(deps), workflowName, form, options);
 }
 
 /** What the steps need when they run without a database. */
