@@ -223,6 +223,8 @@ describe('reconcile_intent', () => {
       expect(snapshots.at(-1)?.status).toBe('completed');
       expect(snapshots[0]?.errorMessage).toMatch(/503/);
       expect(stepsNamed(done, 'resolve')).toHaveLength(1);
+      // The database says "completed" before the events reach this subscriber over Redis.
+      await waitFor('the finished event', () => listener.events.find((e) => e.processId === p.id && e.type === 'process.finished'));
       const statuses = listener.events.filter((e) => e.processId === p.id && e.type.startsWith('process.')).map((e) => e.status);
       expect(statuses).toEqual(expect.arrayContaining(['created', 'running', 'waiting', 'completed']));
       expect(statuses.indexOf('waiting')).toBeLessThan(statuses.lastIndexOf('running'));
