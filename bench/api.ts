@@ -1,4 +1,4 @@
-// API benchmark (issue 6). Seeds 100,000 processes into a fresh database with one
+// API benchmark. Seeds 100,000 processes into a fresh database with one
 // INSERT ... SELECT generate_series, starts the API in this process on loopback, and drives it
 // from a load generator in a second process (undici, keep-alive connections):
 //   1. GET /api/v1/processes?limit=50 at a fixed 200 requests/s for 10 s (open loop: latency

@@ -1,4 +1,4 @@
-// Dashboard benchmark (issue 11): the overview's first load in Debian's Chromium (playwright-core)
+// Dashboard benchmark: the overview's first load in Debian's Chromium (playwright-core)
 // against the API serving web/dist, with 100 intents (drift rows and drift history for each) and
 // 100,000 processes seeded into a fresh database.
 //   - cold: a new browser context per run (empty cache, the token already in sessionStorage, as

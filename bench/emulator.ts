@@ -1,4 +1,4 @@
-// Emulator benchmarks (issue 3 targets): listing 100,000 interface templates page by page in
+// Emulator benchmarks: listing 100,000 interface templates page by page in
 // under 5 s, and a bulk create of 10,000 templates in at most 10 requests.
 //
 //   npx tsx bench/emulator.ts

@@ -1,4 +1,4 @@
-// Workflow engine overhead (issue 5 target): 1,000 no-op reconcile processes through BullMQ and
+// Workflow engine overhead: 1,000 no-op reconcile processes through BullMQ and
 // Postgres with two workers — at least 50 processes per second — and the time from enqueue to
 // completed (p50, p99).
 //

@@ -1,4 +1,4 @@
-// Onboarding benchmark (issue 16): `init` over the whole devicetype-library loaded into the
+// Onboarding benchmark: `init` over the whole devicetype-library loaded into the
 // NetBox emulator the way the community importer leaves it (untagged, templates in file order).
 // The emulator runs in its own process; seeding is fast (no cost model), then init reads with the
 // reconcile benchmark's cost model (20 ms per request, 3 workers).

@@ -1,4 +1,4 @@
-// Reconcile benchmark (issues 4 and 9): the whole devicetype-library snapshot against the NetBox
+// Reconcile benchmark: the whole devicetype-library snapshot against the NetBox
 // emulator with a cost model like a real NetBox (20 ms per request, 1 ms per template written,
 // 2.5x for device types, 2x for module types, 3 workers that queue what is beyond them). The emulator runs in its own process so that its CPU does not distort ours.
 // Scenarios: 1 full import into an empty emulator, 2 a no-op reconcile, 3 drift repair after

@@ -1,6 +1,6 @@
 /**
  * Read and write shapes of the NetBox objects the controller uses, taken from NetBox 4.5.10's
- * own OpenAPI schema (`../shared/netbox/netbox-4.5.10-dcim-openapi.json`). Fields that older
+ * own OpenAPI schema (what it serves at `/api/schema/`). Fields that older
  * servers (3.7–4.4) do not send are optional. Front-port templates always use the canonical
  * 4.5 shape here; the client converts for older servers.
  *

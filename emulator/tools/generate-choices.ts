@@ -1,7 +1,9 @@
 // Regenerates emulator/choices.generated.ts from NetBox's own OpenAPI schema, so the emulator
 // accepts exactly the choice values (and answers with exactly the labels) that NetBox does.
 //
-//   npx tsx emulator/tools/generate-choices.ts ../shared/netbox/netbox-4.5.10-dcim-openapi.json
+//   npx tsx emulator/tools/generate-choices.ts SCHEMA.json
+//
+// where SCHEMA.json is what NetBox serves at /api/schema/?format=json, saved to a file.
 //
 // The schema lists each choice field's values in `enum` and the labels in the description as
 // "* `value` - Label" lines; both are read and cross-checked.

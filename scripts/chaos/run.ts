@@ -1,4 +1,4 @@
-// The chaos suite (issue 13): scenarios that start real workers, the API and the emulator (and
+// The chaos suite: scenarios that start real workers, the API and the emulator (and
 // controllers), inject a fault, and print one table row each — objects written, duplicates,
 // drift after, audit rows vs objects, processes lost, time to converge.
 //
@@ -8,8 +8,8 @@
 //
 // Exit code: 1 when a scenario loses a process or leaves duplicates or drift; 3 when one could
 // not run to its end (setup failed, a wait timed out on a loaded machine); 0 otherwise. Audit
-// rows ≠ objects is shown but does not fail the run (issue 13 item 5, the outbox, is separate
-// work). Output of the child processes: .cache/chaos/. Not part of `npm test`.
+// rows ≠ objects is shown but does not fail the run: keeping them equal is the apply outbox's
+// job, tested on its own. Output of the child processes: .cache/chaos/. Not part of `npm test`.
 import { Stack, pidOfWorkerId, sleep, until } from './harness.ts';
 import type { Child } from './harness.ts';
 import type { EmulatorOptions } from '../../emulator/index.ts';

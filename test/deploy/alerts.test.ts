@@ -41,7 +41,7 @@ function promtoolPath(): string | undefined {
 const PROMTOOL = promtoolPath();
 const RUNBOOKS = join(REPO_ROOT, 'docs', 'runbooks');
 
-/** The alerts issue 12 asks for, by what they watch. */
+/** The alerts the chart must ship, by what they watch (each has a runbook). */
 const REQUIRED_ALERTS = [
   'NetBoxGitopsDriftPersists',
   'NetBoxGitopsReconcileFailing',

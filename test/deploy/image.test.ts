@@ -49,11 +49,6 @@ async function listedCommands(): Promise<Set<string>> {
   return new Set([...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1] as string));
 }
 
-/**
- * Commands the chart runs that are still being written in other issues (issue 6: `api`). Each is
- * checked as soon as `--help` lists it; until then its check is skipped, not passed.
- */
-
 describe('Dockerfile', () => {
   const instructions = readInstructions();
   const runtime = instructions.filter((i) => i.stage === 'runtime');

@@ -165,7 +165,7 @@ const SHORTHANDS: [string, IntentKind, Spec, Spec][] = [
 ];
 
 const ACCEPTED: [string, IntentKind, Spec][] = [
-  ['vendors: [all] (issue 9)', 'VendorSet', { vendors: ['all'] }],
+  ['vendors: [all]', 'VendorSet', { vendors: ['all'] }],
   ['vendors: [all] in a DeviceTypeSet', 'DeviceTypeSet', { vendors: ['all'], include: ['^DCS-'] }],
   ['custom manufacturers only', 'VendorSet', { custom: [{ name: 'Acme', slug: 'acme', description: 'lab' }] }],
   ['every policy field', 'VendorSet', { ...VS_BASE, mode: 'enforce', prune: true, adopt: true, suspend: true, interval: '1h30m' }],

@@ -147,7 +147,7 @@ describe('validateIntentObject', () => {
     const vendorSet = (spec: Record<string, unknown>): ReturnType<typeof validateIntentObject> =>
       validateIntentObject({ apiVersion: 'netbox-gitops.io/v1alpha1', kind: 'VendorSet', metadata: { name: 'v' }, spec });
     expect(vendorSet({ vendors: 'all' }).issues).toEqual([]);
-    // The string shorthand and the list form mean the same: every vendor (issue 9's `vendors: [all]`).
+    // The string shorthand and the list form mean the same: every vendor.
     expect(vendorSet({ vendors: 'all' }).intent?.spec.vendors).toEqual(['all']);
     expect(vendorSet({ vendors: ['all'] }).intent?.spec.vendors).toEqual(['all']);
     expect(vendorSet({ vendors: ['all', 'Cisco'] }).issues).toEqual([
