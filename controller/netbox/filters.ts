@@ -85,23 +85,42 @@ export function serverParams(endpoint: Endpoint, filters: Filters, version: NetB
 
 /**
  * Splits filters whose URL would grow past `maxUrlLength` (proxies and NetBox's gunicorn refuse
- * long request lines; ~4 KB is safe everywhere) into several filter sets, by cutting the
- * longest list filter into slices. Each set selects a disjoint part of the whole result.
+ * long request lines; ~4 KB is safe everywhere) into several filter sets. The longest list is
+ * cut into slices that fill the URL; when the other lists are too long as well (a read-back of
+ * templates under hundreds of device types: long `device_type_id` and `name` lists), they are
+ * split first and the longest list is sliced within each of their parts. A value repeated in a
+ * list is sent once. Each set selects a disjoint part of the whole result.
  */
 export function splitFilters(endpoint: Endpoint, filters: Filters, reserve: number, maxUrlLength: number): Filters[] {
-  const base = listPath(endpoint).length + reserve;
+  // The path, its '?', and the room the caller keeps for paging and view parameters.
+  const base = listPath(endpoint).length + 1 + reserve;
   const length = (f: Filters): number => base + new URLSearchParams(stringPairs(f)).toString().length;
-  if (length(filters) <= maxUrlLength) return [filters];
-  const lists = Object.entries(filters).filter((e): e is [string, readonly (string | number)[]] => Array.isArray(e[1]));
+  const unique = Object.fromEntries(Object.entries(filters).map(([name, value]) => [name, Array.isArray(value) ? distinct(value) : value])) as Filters;
+  return splitToFit(unique, length, maxUrlLength);
+}
+
+type FilterList = [string, readonly (string | number)[]];
+
+function splitToFit(filters: Filters, length: (f: Filters) => number, max: number): Filters[] {
+  if (length(filters) <= max) return [filters];
+  const lists = Object.entries(filters).filter((e): e is FilterList => Array.isArray(e[1]) && e[1].length > 1);
   if (lists.length === 0) return [filters];
   const [name, values] = lists.reduce((a, b) => (encodedLength(b) > encodedLength(a) ? b : a));
-  const rest: Filters = { ...filters, [name]: [] };
-  const budget = maxUrlLength - length(rest);
+  const others: Filters = { ...filters, [name]: [] };
+  const widest = Math.max(...values.map((v) => valueCost(name, v)));
+  // The other lists get at most half of what is left, so that this one keeps room for slices.
+  const room = Math.max(widest, Math.floor((max - length({})) / 2));
+  const parts = length(others) + widest <= max ? [others] : splitToFit(others, length, max - room);
+  return parts.flatMap((part) => sliceToFit(values, name, max - length(part)).map((slice) => ({ ...part, [name]: slice })));
+}
+
+/** Cuts `values` into consecutive slices whose query parameters fit in `budget` characters. */
+function sliceToFit(values: readonly (string | number)[], name: string, budget: number): (string | number)[][] {
   const slices: (string | number)[][] = [];
   let current: (string | number)[] = [];
   let used = 0;
   for (const v of values) {
-    const cost = new URLSearchParams([[name, String(v)]]).toString().length + 1;
+    const cost = valueCost(name, v);
     if (current.length > 0 && used + cost > budget) {
       slices.push(current);
       current = [];
@@ -111,7 +130,21 @@ export function splitFilters(endpoint: Endpoint, filters: Filters, reserve: numb
     used += cost;
   }
   if (current.length > 0) slices.push(current);
-  return slices.map((slice) => ({ ...filters, [name]: slice }));
+  return slices;
+}
+
+function valueCost(name: string, value: string | number): number {
+  return new URLSearchParams([[name, String(value)]]).toString().length + 1;
+}
+
+function distinct(values: readonly (string | number)[]): (string | number)[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const key = String(v);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

@@ -98,6 +98,48 @@ describe('filter splitting and checking', () => {
     expect(seen).toEqual(ids);
   });
 
+  it('splits two long lists at once (a read-back of templates under hundreds of types), sending each value once and every pair once', () => {
+    const path = '/api/dcim/power-port-templates/?';
+    const ids = Array.from({ length: 500 }, (_, i) => 100000 + i);
+    // Two power ports per type, named alike across types: 1,000 names, 20 of them distinct.
+    const names = ids.flatMap((_, i) => [`PSU${(i % 10) + 1}`, `PS-${String.fromCharCode(65 + (i % 10))}`]);
+    const parts = splitFilters('power-port-templates', { device_type_id: ids, name: names }, 48, 4000);
+    const pairs = new Map<string, number>();
+    for (const part of parts) {
+      const partIds = part.device_type_id as number[];
+      const partNames = part.name as string[];
+      const query = new URLSearchParams([
+        ...partIds.map((id): [string, string] => ['device_type_id', String(id)]),
+        ...partNames.map((n): [string, string] => ['name', n]),
+      ]);
+      expect(path.length + query.toString().length + 48).toBeLessThanOrEqual(4000);
+      expect(new Set(partNames).size).toBe(partNames.length);
+      for (const id of partIds) for (const n of partNames) pairs.set(`${id} ${n}`, (pairs.get(`${id} ${n}`) ?? 0) + 1);
+    }
+    expect(pairs.size).toBe(ids.length * new Set(names).size);
+    expect([...pairs.values()].every((count) => count === 1)).toBe(true);
+    // The ids alone (22 characters each) need three URLs of ~4 KB; the 20 names fit beside them.
+    expect(parts).toHaveLength(3);
+  });
+
+  it('splits long id and name lists that are both too long for one URL into their cross product', () => {
+    const ids = Array.from({ length: 600 }, (_, i) => 200000 + i);
+    const names = Array.from({ length: 600 }, (_, i) => `GigabitEthernet1/0/${i + 1}`);
+    const parts = splitFilters('interface-templates', { device_type_id: ids, name: names }, 48, 4000);
+    const covered = new Set<string>();
+    for (const part of parts) {
+      const query = new URLSearchParams([
+        ...(part.device_type_id as number[]).map((id): [string, string] => ['device_type_id', String(id)]),
+        ...(part.name as string[]).map((n): [string, string] => ['name', n]),
+      ]);
+      expect('/api/dcim/interface-templates/?'.length + query.toString().length + 48).toBeLessThanOrEqual(4000);
+      for (const id of part.device_type_id as number[]) for (const n of part.name as string[]) covered.add(`${id} ${n}`);
+    }
+    expect(covered.size).toBe(ids.length * names.length);
+    // About the fewest URLs that hold every pair (~60); one value per URL would be 600 or more.
+    expect(parts.length).toBeLessThan(100);
+  });
+
   it('throws FilterIgnoredError naming the filter and the version when an object does not match', () => {
     const objects = [
       { id: 1, device_type: { id: 4 } },

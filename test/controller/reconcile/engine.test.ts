@@ -370,6 +370,37 @@ describe('writes whose outcome is unknown', () => {
     }
   });
 
+  it('reads back a template chunk spread over many device types in a few requests, not one per template', async () => {
+    // 120 types with two power ports each, named alike in every type: one chunk of 240 whose
+    // answer is lost. A 1,000-character URL holds ~50 device-type ids, so the ids need three
+    // URLs; the two names fit beside them.
+    const slow = await startNetBox({}, { timeoutMs: 300, maxUrlLength: 1000 });
+    try {
+      const types = Array.from({ length: 120 }, (_, i) =>
+        deviceType(`T${i}`, {
+          templates: {
+            'power-port': [
+              { name: 'PSU1', fields: { type: 'iec-60320-c14' } },
+              { name: 'PSU2', fields: { type: 'iec-60320-c14' } },
+            ],
+          },
+        }),
+      );
+      const intents = [deviceTypeSet('lab', types)];
+      slow.emulator.setFaults({ commitThenTimeout: { rate: 1, max: 1, answerAfterMs: null, endpoints: ['power-port-templates'] } });
+      const { plan } = await planIntents(slow.api, intents);
+      const readsBefore = slow.emulator.stats().requests.byEndpoint['GET /api/dcim/power-port-templates/'] ?? 0;
+      const result = await applyPlan(slow.api, plan, { tuning: { baseTimeoutMs: 300, maxChunk: 1000 } });
+      expect(result.failures).toEqual([]);
+      expect(result.readBacks).toBe(1);
+      expect(result.records.filter((r) => r.kind === 'power-port-template' && r.confirmedBy === 'read-back')).toHaveLength(240);
+      expect(slow.emulator.stats().requests.byEndpoint['POST /api/dcim/power-port-templates/']).toBe(1);
+      expect((slow.emulator.stats().requests.byEndpoint['GET /api/dcim/power-port-templates/'] ?? 0) - readsBefore).toBe(3);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('converges when more writes are in flight than NetBox has workers and queued ones time out', async () => {
     // One worker, 75 ms per device type: the third chunk of four waits for two others and times out.
     const busy = await startNetBox({ workers: 1, writeMsPerObject: 30 }, { timeoutMs: 250 });
