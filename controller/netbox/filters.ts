@@ -107,10 +107,11 @@ function splitToFit(filters: Filters, length: (f: Filters) => number, max: numbe
   if (lists.length === 0) return [filters];
   const [name, values] = lists.reduce((a, b) => (encodedLength(b) > encodedLength(a) ? b : a));
   const others: Filters = { ...filters, [name]: [] };
-  const widest = Math.max(...values.map((v) => valueCost(name, v)));
-  // The other lists get at most half of what is left, so that this one keeps room for slices.
+  const widest = values.reduce<number>((most, v) => Math.max(most, valueCost(name, v)), 0);
+  // This list keeps at least half of the URL: squeezed beside long other lists it would be cut
+  // into many small slices, where splitting those lists too asks for fewer URLs in all.
   const room = Math.max(widest, Math.floor((max - length({})) / 2));
-  const parts = length(others) + widest <= max ? [others] : splitToFit(others, length, max - room);
+  const parts = length(others) + room <= max ? [others] : splitToFit(others, length, max - room);
   return parts.flatMap((part) => sliceToFit(values, name, max - length(part)).map((slice) => ({ ...part, [name]: slice })));
 }
 
