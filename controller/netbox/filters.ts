@@ -219,6 +219,6 @@ function stringPairs(filters: Filters): [string, string][] {
   return out;
 }
 
-function encodedLength([name, values]: [string, readonly (string | number)[]]): number {
-  return values.reduce<number>((sum, v) => sum + name.length + String(v).length + 2, 0);
+function encodedLength([name, values]: FilterList): number {
+  return values.reduce<number>((sum, v) => sum + valueCost(name, v), 0);
 }

@@ -4,6 +4,7 @@
 import type { NotificationEventType } from '../config/index.ts';
 import { decodeKeysetCursor, encodeKeysetCursor, keysetTimestampSql, withTransaction } from '../db/index.ts';
 import type { Pool } from '../db/index.ts';
+import { intentOf } from './records.ts';
 
 /** What a notification is about: the configured events, plus `test` from `notify test`. */
 export type NotifyEventType = NotificationEventType | 'test';
@@ -122,7 +123,7 @@ function toRecord(row: DeliveryRow): DeliveryRecord {
     id: row.id,
     channel: row.channel,
     eventType: row.event_type,
-    intent: row.intent_kind !== null && row.intent_name !== null ? { kind: row.intent_kind, name: row.intent_name } : null,
+    intent: intentOf(row.intent_kind, row.intent_name),
     event: row.event,
     status: row.status,
     attempts: row.attempts,
