@@ -5,13 +5,11 @@
  *
  * Run directly: `npx tsx bench/catalogue.ts [library-root]` (default ../shared/devicetype-library).
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { isCatalogueIssue, loadCatalogue } from '../controller/catalogue/index.ts';
+import { runJsonChild } from './child.ts';
 
-const run = promisify(execFile);
 const THIS_FILE = fileURLToPath(import.meta.url);
 const REPO_ROOT = path.resolve(path.dirname(THIS_FILE), '..');
 const RUNS = 3;
@@ -59,13 +57,8 @@ async function measureOnce(libraryRoot: string): Promise<ChildFigures> {
   };
 }
 
-async function measureInChild(libraryRoot: string): Promise<ChildFigures> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', THIS_FILE, CHILD_FLAG, libraryRoot], {
-    cwd: REPO_ROOT,
-    maxBuffer: 1024 * 1024,
-  });
-  const last = stdout.trim().split('\n').at(-1) ?? '{}';
-  return JSON.parse(last) as ChildFigures;
+function measureInChild(libraryRoot: string): Promise<ChildFigures> {
+  return runJsonChild<ChildFigures>(THIS_FILE, [CHILD_FLAG, libraryRoot]);
 }
 
 function median(values: readonly number[]): number {

@@ -15,6 +15,7 @@ import { createNetBoxClient } from '../controller/netbox/index.ts';
 import { applyAndVerify, driftCount, netBoxPortFor, pendingWrites, planIntents } from '../controller/reconcile/index.ts';
 import type { NetBoxPort } from '../controller/reconcile/index.ts';
 import { resolveIntents } from '../controller/resolve/index.ts';
+import { runJsonChild } from './child.ts';
 import type { DesiredIntent } from '../controller/resolve/index.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -230,13 +231,8 @@ const CHILD_FLAG = '--reconcile-bench-child';
  */
 export async function benchReconcileInChild(options: { library?: string; heapMb?: number } = {}): Promise<Record<string, Figures>> {
   const heapMb = options.heapMb ?? WORKER_HEAP_MB;
-  const args = [`--max-old-space-size=${heapMb}`, '--import', 'tsx', fileURLToPath(import.meta.url), CHILD_FLAG, ...(options.library ? [options.library] : [])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`the reconcile benchmark's child process exited with ${code}`);
-  const figures = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, Figures>;
+  const args = [CHILD_FLAG, ...(options.library ? [options.library] : [])];
+  const figures = await runJsonChild<Record<string, Figures>>(fileURLToPath(import.meta.url), args, [`--max-old-space-size=${heapMb}`]);
   for (const values of Object.values(figures)) values['V8 heap limit MB'] = heapMb;
   return figures;
 }
