@@ -492,6 +492,23 @@ describe('dashboard in Chromium', () => {
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'hidden' });
     expect((await focused(page)).text).toBe('Cancel');
+    // Closed and opened again before the browser's close event arrives (a fast user, a loaded machine):
+    // that late event belongs to the old dialog and must not close the new one.
+    const reopened = await page.evaluate(async () => {
+      const dialog = document.querySelector('dialog');
+      const button = (label: string): HTMLButtonElement | undefined =>
+        [...document.querySelectorAll('button')].find((b) => b.textContent === label && !b.disabled);
+      button('Cancel')?.click();
+      for (let i = 0; i < 1000 && !dialog?.open; i++) await Promise.resolve();
+      button('Keep it running')?.click();
+      for (let i = 0; i < 1000 && dialog?.open; i++) await Promise.resolve();
+      button('Cancel')?.click();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return dialog?.open ?? null;
+    });
+    expect(reopened).toBe(true);
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
     await page.keyboard.press('Enter');
     await confirm.waitFor();
     await page.keyboard.press('Tab');

@@ -73,6 +73,9 @@ export function ConfirmDialog({
         flushSync(onClose);
       }}
       onClose={() => {
+        // The close event is queued, not dispatched at once: if the dialog was opened again before it
+        // arrived, it belongs to the earlier dialog and must neither close this one nor move its focus.
+        if (ref.current?.open) return;
         restoreFocus();
         if (open) onClose();
       }}
