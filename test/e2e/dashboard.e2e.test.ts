@@ -164,6 +164,23 @@ async function setTheme(page: Page, theme: string): Promise<string> {
 }
 
 /**
+ * Opens the cancel dialog, closes it with its safe button and opens it again as soon as React has
+ * closed it, before the browser's close event for that close arrives; gives whether the dialog is
+ * still open once that event has come and gone.
+ */
+const REOPEN_CANCEL_DIALOG = `(async () => {
+  const dialog = document.querySelector('dialog');
+  const button = (label) => [...document.querySelectorAll('button')].find((b) => b.textContent === label && !b.disabled);
+  button('Cancel').click();
+  for (let i = 0; i < 1000 && !dialog.open; i++) await Promise.resolve();
+  button('Keep it running').click();
+  for (let i = 0; i < 1000 && dialog.open; i++) await Promise.resolve();
+  button('Cancel').click();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return dialog.open;
+})()`;
+
+/**
  * Presses Tab (Shift+Tab when `back`) until the focused element matches, checking that every stop
  * on the way shows a visible focus indicator. Fails after `max` presses: unreachable by keyboard.
  */
@@ -494,19 +511,7 @@ describe('dashboard in Chromium', () => {
     expect((await focused(page)).text).toBe('Cancel');
     // Closed and opened again before the browser's close event arrives (a fast user, a loaded machine):
     // that late event belongs to the old dialog and must not close the new one.
-    const reopened = await page.evaluate(async () => {
-      const dialog = document.querySelector('dialog');
-      const button = (label: string): HTMLButtonElement | undefined =>
-        [...document.querySelectorAll('button')].find((b) => b.textContent === label && !b.disabled);
-      button('Cancel')?.click();
-      for (let i = 0; i < 1000 && !dialog?.open; i++) await Promise.resolve();
-      button('Keep it running')?.click();
-      for (let i = 0; i < 1000 && dialog?.open; i++) await Promise.resolve();
-      button('Cancel')?.click();
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      return dialog?.open ?? null;
-    });
-    expect(reopened).toBe(true);
+    expect(await page.evaluate<boolean>(REOPEN_CANCEL_DIALOG)).toBe(true);
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'hidden' });
     await page.keyboard.press('Enter');
