@@ -95,7 +95,9 @@ export function splitFilters(endpoint: Endpoint, filters: Filters, reserve: numb
   // The path, its '?', and the room the caller keeps for paging and view parameters.
   const base = listPath(endpoint).length + 1 + reserve;
   const length = (f: Filters): number => base + new URLSearchParams(stringPairs(f)).toString().length;
-  const unique = Object.fromEntries(Object.entries(filters).map(([name, value]) => [name, Array.isArray(value) ? distinct(value) : value])) as Filters;
+  const unique: Filters = Object.fromEntries(
+    Object.entries(filters).map(([name, value]): [string, FilterValue | undefined] => [name, Array.isArray(value) ? distinct(value) : value]),
+  );
   return splitToFit(unique, length, maxUrlLength);
 }
 
